@@ -1,0 +1,1 @@
+//! The domain of a Smart Meter Gateway's consumer data. No IO.

@@ -1,0 +1,1 @@
+//! A CONEXA-style Smart Meter Gateway on loopback.
