@@ -1,1 +1,14 @@
 //! VDE AR 2418-6 XML, the data format of PTB's TRuDI: reader, validator and writer.
+//!
+//! * [`read_file`] / [`read`] parse a device file (IF_Adapter_TRuDI) or supplier file
+//!   (IF_Lieferant_TRuDI) into [`UsagePoints`];
+//! * [`validate`] / [`validate_supplier`] check them and return [`Finding`]s;
+//! * [`write`] writes a device file back.
+
+mod error;
+mod model;
+mod reader;
+
+pub use error::{Position, ReadError, AR_NS, ESPI_NS};
+pub use model::*;
+pub use reader::{parse_xs_datetime, read, read_file, read_str, read_with_limits, Limits};
