@@ -7,6 +7,11 @@
 
 pub mod lang;
 pub mod obis;
+pub mod time;
+pub mod unit;
+pub mod value;
 
 pub use lang::Lang;
 pub use obis::{ChannelName, Medium, Obis, ObisError};
+pub use unit::Unit;
+pub use value::{Prefix, Quantity, ScaledValue, ValueError};
