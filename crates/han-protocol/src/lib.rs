@@ -1,1 +1,22 @@
 //! Sans-IO core of the HAN consumer interface (IF_GW_CON).
+//!
+//! Everything here is a pure function over bytes, strings and times: building request
+//! bodies, parsing responses into wire structs, Digest challenges and responses, checking
+//! the 307 redirect, planning 31-day windows and logbook pages, and turning TLS alerts
+//! and HTTP statuses into messages for people. No sockets, no async: the IO lives in
+//! `han-client`, which makes this part testable byte for byte.
+
+pub mod digest;
+mod error;
+mod json;
+pub mod messages;
+pub mod plan;
+pub mod redirect;
+pub mod request;
+pub mod response;
+pub mod time;
+
+pub use error::ProtocolError;
+pub use messages::{Call, Lang};
+pub use request::{LogCount, LogQuery, ReadingsQuery, ReadingsRange, Request};
+pub use response::Limits;

@@ -1,0 +1,261 @@
+//! Path-aware, lenient access to parsed JSON.
+//!
+//! The gateway sends numbers and booleans as strings, spells some keys oddly
+//! (`billing-Periods`) and may add fields. Reading through these helpers accepts all of
+//! that, keeps unknown keys, and names the exact path of anything that does not fit.
+
+use serde_json::{Map, Value};
+
+use crate::response::Limits;
+use crate::ProtocolError;
+
+/// Keys compare equal when they match ignoring case, `-` and `_`.
+fn norm(key: &str) -> String {
+    key.chars()
+        .filter(|c| *c != '-' && *c != '_')
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// A short, bounded rendering of a value for error messages.
+pub(crate) fn show(v: &Value) -> String {
+    let s = v.to_string();
+    if s.chars().count() > 40 {
+        let cut: String = s.chars().take(37).collect();
+        format!("{cut}...")
+    } else {
+        s
+    }
+}
+
+pub(crate) fn field_err(path: &str, message: impl Into<String>) -> ProtocolError {
+    ProtocolError::Field {
+        path: path.to_owned(),
+        message: message.into(),
+    }
+}
+
+/// A JSON object being read, with its path and the keys consumed so far.
+pub(crate) struct Obj<'a> {
+    map: &'a Map<String, Value>,
+    path: String,
+    used: Vec<bool>,
+    limits: &'a Limits,
+}
+
+impl<'a> Obj<'a> {
+    pub(crate) fn new(v: &'a Value, path: &str, limits: &'a Limits) -> Result<Self, ProtocolError> {
+        match v {
+            Value::Object(map) => Ok(Obj {
+                map,
+                path: path.to_owned(),
+                used: vec![false; map.len()],
+                limits,
+            }),
+            other => Err(field_err(
+                path,
+                format!("expected an object, got {}", show(other)),
+            )),
+        }
+    }
+
+    pub(crate) fn child_path(&self, key: &str) -> String {
+        if self.path.is_empty() {
+            key.to_owned()
+        } else {
+            format!("{}.{key}", self.path)
+        }
+    }
+
+    /// Finds a key by its canonical spelling and marks it consumed. `null` counts as absent.
+    pub(crate) fn get(&mut self, key: &str) -> Option<(&'a Value, String)> {
+        let want = norm(key);
+        let mut found = None;
+        for (i, (k, v)) in self.map.iter().enumerate() {
+            if norm(k) == want {
+                self.used[i] = true;
+                if found.is_none() && !v.is_null() {
+                    found = Some((v, self.child_path(k)));
+                }
+            }
+        }
+        found
+    }
+
+    pub(crate) fn require(&mut self, key: &str) -> Result<(&'a Value, String), ProtocolError> {
+        self.get(key)
+            .ok_or_else(|| field_err(&self.child_path(key), "missing"))
+    }
+
+    pub(crate) fn opt_str(&mut self, key: &str) -> Result<Option<String>, ProtocolError> {
+        match self.get(key) {
+            None => Ok(None),
+            Some((v, p)) => as_string(v, &p, self.limits).map(Some),
+        }
+    }
+
+    pub(crate) fn str(&mut self, key: &str) -> Result<String, ProtocolError> {
+        let (v, p) = self.require(key)?;
+        as_string(v, &p, self.limits)
+    }
+
+    pub(crate) fn opt_num<T: TryFrom<i64>>(
+        &mut self,
+        key: &str,
+    ) -> Result<Option<T>, ProtocolError> {
+        match self.get(key) {
+            None => Ok(None),
+            Some((v, p)) => narrow(as_i64(v, &p)?, &p).map(Some),
+        }
+    }
+
+    pub(crate) fn num<T: TryFrom<i64>>(&mut self, key: &str) -> Result<T, ProtocolError> {
+        let (v, p) = self.require(key)?;
+        narrow(as_i64(v, &p)?, &p)
+    }
+
+    pub(crate) fn opt_bool(&mut self, key: &str) -> Result<Option<bool>, ProtocolError> {
+        match self.get(key) {
+            None => Ok(None),
+            Some((v, p)) => as_bool(v, &p).map(Some),
+        }
+    }
+
+    /// A list; absent means empty. Enforces the item limit before reading items.
+    pub(crate) fn list(&mut self, key: &str) -> Result<(Vec<&'a Value>, String), ProtocolError> {
+        match self.get(key) {
+            None => Ok((Vec::new(), self.child_path(key))),
+            Some((Value::Array(items), p)) => {
+                if items.len() > self.limits.max_items {
+                    return Err(ProtocolError::TooLarge {
+                        what: format!("{p}: number of entries"),
+                        limit: self.limits.max_items as u64,
+                        actual: items.len() as u64,
+                    });
+                }
+                Ok((items.iter().collect(), p))
+            }
+            Some((other, p)) => Err(field_err(
+                &p,
+                format!("expected a list, got {}", show(other)),
+            )),
+        }
+    }
+
+    /// Timestamp; empty string counts as absent.
+    pub(crate) fn opt_time(
+        &mut self,
+        key: &str,
+    ) -> Result<Option<chrono::DateTime<chrono::Utc>>, ProtocolError> {
+        match self.get(key) {
+            None => Ok(None),
+            Some((v, p)) => {
+                let s = as_string(v, &p, self.limits)?;
+                if s.trim().is_empty() {
+                    return Ok(None);
+                }
+                crate::time::parse_wire_time(&s).map(Some).ok_or_else(|| {
+                    field_err(&p, format!("expected a date and time, got {}", show(v)))
+                })
+            }
+        }
+    }
+
+    pub(crate) fn time(
+        &mut self,
+        key: &str,
+    ) -> Result<chrono::DateTime<chrono::Utc>, ProtocolError> {
+        let path = self.child_path(key);
+        self.opt_time(key)?
+            .ok_or_else(|| field_err(&path, "missing"))
+    }
+
+    /// Hex text decoded to bytes; empty string counts as absent.
+    pub(crate) fn opt_hex(&mut self, key: &str) -> Result<Option<Vec<u8>>, ProtocolError> {
+        match self.get(key) {
+            None => Ok(None),
+            Some((v, p)) => {
+                let s = as_string(v, &p, self.limits)?;
+                let s = s.trim();
+                if s.is_empty() {
+                    return Ok(None);
+                }
+                hex::decode(s).map(Some).map_err(|_| {
+                    field_err(&p, format!("expected hexadecimal text, got {}", show(v)))
+                })
+            }
+        }
+    }
+
+    /// The keys that were never consumed, in their original order.
+    pub(crate) fn extra(self) -> Map<String, Value> {
+        self.map
+            .iter()
+            .zip(self.used)
+            .filter(|(_, used)| !used)
+            .map(|((k, v), _)| (k.clone(), v.clone()))
+            .collect()
+    }
+}
+
+pub(crate) fn as_string(v: &Value, path: &str, limits: &Limits) -> Result<String, ProtocolError> {
+    let s = match v {
+        Value::String(s) => s.clone(),
+        Value::Number(n) => n.to_string(),
+        Value::Bool(b) => b.to_string(),
+        other => {
+            return Err(field_err(
+                path,
+                format!("expected text, got {}", show(other)),
+            ))
+        }
+    };
+    if s.len() > limits.max_string_bytes {
+        return Err(ProtocolError::TooLarge {
+            what: format!("{path}: text length"),
+            limit: limits.max_string_bytes as u64,
+            actual: s.len() as u64,
+        });
+    }
+    Ok(s)
+}
+
+pub(crate) fn as_i64(v: &Value, path: &str) -> Result<i64, ProtocolError> {
+    let parsed = match v {
+        Value::Number(n) => n.as_i64().or_else(|| {
+            // Accept integral floats such as 12.0, which some JSON writers produce.
+            n.as_f64()
+                .filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
+                .map(|f| f as i64)
+        }),
+        Value::String(s) => {
+            let t = s.trim();
+            t.strip_prefix('+').unwrap_or(t).parse::<i64>().ok()
+        }
+        _ => None,
+    };
+    parsed.ok_or_else(|| field_err(path, format!("expected a number, got {}", show(v))))
+}
+
+pub(crate) fn as_bool(v: &Value, path: &str) -> Result<bool, ProtocolError> {
+    let parsed = match v {
+        Value::Bool(b) => Some(*b),
+        Value::Number(n) => match n.as_u64() {
+            Some(0) => Some(false),
+            Some(1) => Some(true),
+            _ => None,
+        },
+        Value::String(s) => match s.trim().to_ascii_lowercase().as_str() {
+            "true" | "1" => Some(true),
+            "false" | "0" => Some(false),
+            _ => None,
+        },
+        _ => None,
+    };
+    parsed.ok_or_else(|| field_err(path, format!("expected true or false, got {}", show(v))))
+}
+
+/// Narrows an integer to a smaller type, naming the path when it does not fit.
+pub(crate) fn narrow<T: TryFrom<i64>>(n: i64, path: &str) -> Result<T, ProtocolError> {
+    T::try_from(n).map_err(|_| field_err(path, format!("number {n} is out of range")))
+}
