@@ -7,11 +7,17 @@
 
 pub mod lang;
 pub mod obis;
+pub mod status;
 pub mod time;
 pub mod unit;
 pub mod value;
 
 pub use lang::Lang;
 pub use obis::{ChannelName, Medium, Obis, ObisError};
+pub use status::{
+    CombinedStatus, FnnStatus, GatewayStatus, MeterStatus, OperatingState, PtbStatus, SmgwState,
+    StatusError,
+};
+pub use time::{NaiveAs, TimeError};
 pub use unit::Unit;
 pub use value::{Prefix, Quantity, ScaledValue, ValueError};
