@@ -1,0 +1,117 @@
+//! TAF-1: one tariff stage per quantity, billed as the meter reading at the end of the
+//! period minus the reading at its start.
+
+use chrono::{DateTime, Utc};
+
+use crate::calendar::{is_first_of_month_midnight, local, local_date, whole_months};
+use crate::common::{check_profile, stages_for, totals};
+use crate::error::TariffError;
+use crate::input::{MeterSeries, TariffProfile, UseCase};
+use crate::result::{Evaluation, Register, Section};
+
+/// Billing period lengths TAF-1 allows, in months.
+const ALLOWED_MONTHS: [i32; 5] = [1, 2, 3, 6, 12];
+/// At most this many original value lists may be billed under TAF-1.
+const MAX_LISTS: usize = 3;
+
+/// Recomputes a TAF-1 bill. `series` are all value lists of the device file.
+pub fn evaluate(
+    profile: &TariffProfile,
+    series: &[MeterSeries],
+) -> Result<Evaluation, TariffError> {
+    let lists: Vec<&MeterSeries> = series.iter().filter(|s| s.is_original).collect();
+    if lists.is_empty() {
+        return Err(TariffError::NoOriginalValueList);
+    }
+    if let Some(other) = series.iter().find(|s| !s.is_original) {
+        return Err(TariffError::NotAnOriginalValueList {
+            obis: other.obis,
+            meter_id: other.meter_id.clone(),
+        });
+    }
+    if lists.len() > MAX_LISTS {
+        return Err(TariffError::TooManyOriginalValueLists(lists.len()));
+    }
+    if profile.stages.len() > lists.len() {
+        return Err(TariffError::MoreStagesThanLists {
+            stages: profile.stages.len(),
+            lists: lists.len(),
+        });
+    }
+    check_profile(profile)?;
+    let (start, end) = (profile.billing_start, profile.billing_end);
+    if !is_first_of_month_midnight(start) {
+        return Err(TariffError::PeriodNotOnFirst(start));
+    }
+    match whole_months(start, end) {
+        Some(m) if ALLOWED_MONTHS.contains(&m) => {}
+        _ => return Err(TariffError::InvalidPeriodLength { start, end }),
+    }
+    let days = (local_date(end) - local_date(start)).num_days();
+    let count = profile.special_days.len();
+    // `days` is at least 28 here, so the remainder is well defined.
+    if days > 0 && count as i64 % days != 0 {
+        return Err(TariffError::SpecialDayCount { count, days });
+    }
+
+    let mut registers: Vec<Register> = profile
+        .stages
+        .iter()
+        .map(|s| Register {
+            obis: s.obis,
+            tariff: Some(s.tariff),
+            amount: 0,
+        })
+        .collect();
+    let mut sections = Vec::with_capacity(lists.len());
+    for list in lists {
+        // With several stages of one quantity the default tariff's stage is the TAF-1
+        // register; otherwise the only (first) matching stage.
+        let stage = stages_for(profile, list.obis)
+            .find(|s| s.tariff == profile.default_tariff)
+            .or_else(|| stages_for(profile, list.obis).next())
+            .ok_or(TariffError::NoStageForList(list.obis))?;
+        let start_value = value_at(list, start).ok_or_else(|| TariffError::MissingStartValue {
+            obis: list.obis,
+            meter_id: list.meter_id.clone(),
+            at: start,
+        })?;
+        let end_value = value_at(list, end).ok_or_else(|| TariffError::MissingEndValue {
+            obis: list.obis,
+            meter_id: list.meter_id.clone(),
+            at: end,
+        })?;
+        let amount = end_value - start_value;
+        if let Some(r) = registers.iter_mut().find(|r| r.obis == stage.obis) {
+            r.amount += amount;
+        }
+        sections.push(Section {
+            obis: list.obis,
+            meter_id: list.meter_id.clone(),
+            start: local(start),
+            end: local(end),
+            start_value,
+            end_value,
+            amount,
+        });
+    }
+    Ok(Evaluation {
+        use_case: UseCase::Taf1,
+        begin: local(start),
+        end: local(end),
+        registers,
+        days: Vec::new(),
+        totals: totals(&sections),
+        sections,
+        unbilled: Vec::new(),
+        checksums: profile.checksums.clone(),
+    })
+}
+
+/// The first valid value whose target time is exactly `at`.
+fn value_at(list: &MeterSeries, at: DateTime<Utc>) -> Option<i64> {
+    list.readings
+        .iter()
+        .find(|r| r.time == at && r.is_valid())
+        .map(|r| r.value)
+}
