@@ -355,18 +355,29 @@ impl IntervalReading {
 
 impl MeterReading {
     /// Whether this is an original value list: `qualifiedLogicalName` is
-    /// `<OBIS hex>.<meterId>.sm` (compared case-insensitively, as gateways differ in case).
+    /// `<OBIS hex>.<meterId>.sm`, with 12 hex digits in front and this list's `meterId` in
+    /// the middle (compared case-insensitively, as gateways differ in case). The OBIS part
+    /// need not equal `obisCode` (TRuDI's `result_1_month_2_ovl` relies on that).
     pub fn is_original_value_list(&self) -> bool {
-        let Some(rt) = &self.reading_type else {
+        let (Some(rt), Some(meter)) = (&self.reading_type, &self.meter_id) else {
             return false;
         };
-        let (Some(qln), Some(obis), Some(meter)) =
-            (&rt.qualified_logical_name, &rt.obis, &self.meter_id)
+        let Some(qln) = &rt.qualified_logical_name else {
+            return false;
+        };
+        let mut parts = qln.trim().splitn(2, '.');
+        let (Some(obis), Some(rest)) = (parts.next(), parts.next()) else {
+            return false;
+        };
+        let Some(middle) = rest
+            .strip_suffix(".sm")
+            .or_else(|| rest.strip_suffix(".SM"))
         else {
             return false;
         };
-        let expected = format!("{}.{}.sm", obis.trim(), meter.trim());
-        qln.trim().eq_ignore_ascii_case(&expected)
+        obis.len() == 12
+            && obis.bytes().all(|b| b.is_ascii_hexdigit())
+            && middle.eq_ignore_ascii_case(meter.trim())
     }
 
     /// All interval readings of all blocks, in document order.
