@@ -1,19 +1,39 @@
 //! The domain of a Smart Meter Gateway's consumer data: OBIS ids, DLMS units and scaled
-//! values, times, status words, ids and the records the gateway reports.
+//! values, times, status words, device ids and the records the gateway reports.
 //!
 //! Architecture invariant: this crate does no IO. No files, no sockets, no clocks
 //! (callers pass "now" in), no async. Everything here is a pure function or a plain
 //! data type, so every rule can be unit-tested.
+//!
+//! Modules, from the ground up:
+//! - [`lang`]: German/English choice for every user-facing text.
+//! - [`obis`]: OBIS ids (`0100010800ff` ⇄ `1-0:1.8.0*255`) and channel names.
+//! - [`unit`], [`value`]: DLMS unit codes; exact decimal values (raw × 10^scaler).
+//! - [`time`]: parsing the gateway's time forms, German local time, days and rasters.
+//! - [`status`]: gateway/meter/combined status words and the PTB status 0–4.
+//! - [`ids`]: DIN 43863-5 gateway and meter ids.
+//! - [`records`]: gateway info, contracts, channels, readings, log entries.
+//! - [`gaps`]: gaps and missing raster slots in value lists, period detection.
 
+pub mod gaps;
+pub mod ids;
 pub mod lang;
 pub mod obis;
+pub mod records;
 pub mod status;
 pub mod time;
 pub mod unit;
 pub mod value;
 
+pub use gaps::{detect_period, find_gaps, GapReport};
+pub use ids::{DeviceId, DeviceKind, IdError};
 pub use lang::Lang;
 pub use obis::{ChannelName, Medium, Obis, ObisError};
+pub use records::{
+    BillingPeriod, Certificate, CertificateKind, Channel, ChannelReadings, Contract,
+    ContractDetail, Database, DatabaseChannels, FirmwareInfo, GatewayInfo, LogEntry, LogLevel,
+    MeteringPointId, Reading, Taf, TafState,
+};
 pub use status::{
     CombinedStatus, FnnStatus, GatewayStatus, MeterStatus, OperatingState, PtbStatus, SmgwState,
     StatusError,
