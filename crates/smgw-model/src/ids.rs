@@ -305,14 +305,32 @@ impl fmt::Display for DeviceId {
 impl FromStr for DeviceId {
     type Err = IdError;
 
-    /// Accepts the text form (any case, spaces allowed) and the 20-hex-digit form.
+    /// Accepts the text form (any case, spaces allowed) and the 20-hex-digit form. A
+    /// trailing `.sm` is ignored: some gateways report their id as a logical name
+    /// (`elgz0012345678.sm` in a TRuDI test file).
     fn from_str(s: &str) -> Result<DeviceId, IdError> {
-        let compact_len = s.chars().filter(|c| !c.is_whitespace()).count();
-        if compact_len == 20 {
-            DeviceId::parse_hex(s)
+        let t = s.trim();
+        let t = match t.len().checked_sub(3) {
+            Some(cut) if t.is_char_boundary(cut) && t[cut..].eq_ignore_ascii_case(".sm") => {
+                &t[..cut]
+            }
+            _ => t,
+        };
+        let compact_len = t.chars().filter(|c| !c.is_whitespace()).count();
+        let parsed = if compact_len == 20 {
+            DeviceId::parse_hex(t)
         } else {
-            DeviceId::parse_text(s)
-        }
+            DeviceId::parse_text(t)
+        };
+        // Report errors against the caller's input, not the trimmed rest.
+        parsed.map_err(|e| match e {
+            IdError::Empty => IdError::Empty,
+            IdError::Length(_) => IdError::Length(s.to_string()),
+            IdError::Medium(_) => IdError::Medium(s.to_string()),
+            IdError::Maker(_) => IdError::Maker(s.to_string()),
+            IdError::Digits(_) => IdError::Digits(s.to_string()),
+            IdError::Hex(_) => IdError::Hex(s.to_string()),
+        })
     }
 }
 
@@ -350,6 +368,11 @@ mod tests {
         assert_eq!("0A0E5050430200A00475".parse::<DeviceId>(), Ok(id));
         assert_eq!("0a0e5050430200a00475".parse::<DeviceId>(), Ok(id));
         assert_eq!("E PPC 02 10486901".parse::<DeviceId>(), Ok(id));
+        assert_eq!("eppc0210486901.sm".parse::<DeviceId>(), Ok(id));
+        assert!(
+            matches!("eppc021048690.sm".parse::<DeviceId>(), Err(IdError::Length(s)) if s == "eppc021048690.sm")
+        );
+        assert_eq!(".sm".parse::<DeviceId>(), Err(IdError::Empty));
     }
 
     #[test]

@@ -428,6 +428,7 @@ impl MeteringPointId {
 
     /// The country code (`DE`).
     pub fn country(&self) -> &str {
+        // parse() guarantees 33 ASCII characters.
         &self.0[..2]
     }
 }

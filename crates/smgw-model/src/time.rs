@@ -103,7 +103,8 @@ impl Cursor<'_> {
         while n < max {
             match self.peek() {
                 Some(b @ b'0'..=b'9') => {
-                    v = v * 10 + u64::from(b - b'0');
+                    // Saturating: a long run of fraction digits is read only to skip it.
+                    v = v.saturating_mul(10).saturating_add(u64::from(b - b'0'));
                     n += 1;
                     self.pos += 1;
                 }
@@ -629,6 +630,16 @@ mod tests {
                 .unwrap()
                 .nanosecond(),
             500_000_000
+        );
+        let long = parse_datetime(
+            "2017-07-01T00:00:00.123456789012345678901234567890Z",
+            NaiveAs::Utc,
+        )
+        .unwrap();
+        assert_eq!(
+            long.nanosecond(),
+            123_456_789,
+            "digits beyond nanoseconds are dropped"
         );
     }
 
