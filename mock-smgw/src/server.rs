@@ -489,8 +489,10 @@ async fn connection(shared: Arc<Shared>, stream: TcpStream, mut stop: watch::Rec
             Ok::<_, Infallible>(r)
         }
     });
+    // No Date header: it would make otherwise identical responses differ between runs.
     let conn = hyper::server::conn::http1::Builder::new()
         .keep_alive(true)
+        .auto_date_header(false)
         .serve_connection(TokioIo::new(io), service);
     tokio::pin!(conn);
     let opened = Instant::now();
