@@ -136,17 +136,15 @@ pub fn evaluate(
             let totals = registers
                 .iter()
                 .filter_map(|reg| {
-                    let mut hit = false;
-                    let amount = ranges
+                    let mine: Vec<i64> = ranges
                         .iter()
                         .filter(|r| r.obis == reg.obis)
-                        .inspect(|_| hit = true)
                         .map(|r| r.amount)
-                        .sum();
-                    hit.then(|| Register {
+                        .collect();
+                    (!mine.is_empty()).then(|| Register {
                         obis: reg.obis,
                         tariff: reg.tariff,
-                        amount,
+                        amount: mine.iter().sum(),
                     })
                 })
                 .collect();

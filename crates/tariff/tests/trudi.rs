@@ -205,7 +205,10 @@ fn taf2_jan_to_sep_2017() {
     // The calendar ends on 31 August; the hour of 1 September before the period end is
     // left out of every register and reported as unbilled.
     assert_eq!(e.unbilled.len(), 1);
-    assert_eq!(e.unbilled[0].start.to_rfc3339(), "2017-09-01T00:00:00+02:00");
+    assert_eq!(
+        e.unbilled[0].start.to_rfc3339(),
+        "2017-09-01T00:00:00+02:00"
+    );
     assert_eq!(e.unbilled[0].end.to_rfc3339(), "2017-09-01T01:00:00+02:00");
     assert_eq!(e.unbilled[0].amount, 40);
     assert_eq!(e.totals[0].amount, 233280);
