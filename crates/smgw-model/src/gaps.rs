@@ -61,8 +61,15 @@ pub fn find_gaps(times: &[DateTime<Utc>], period: Duration) -> GapReport {
     report
 }
 
-/// The most frequent step between consecutive distinct times (ties go to the shorter
-/// step), in whole seconds. `None` with fewer than two distinct times.
+/// The most frequent step between consecutive distinct times, or `None` if there is no
+/// clear winner.
+///
+/// Steps of two minutes and more are rounded to whole minutes before counting, so that a
+/// few seconds of jitter (`oml_error_dup_timestamps.xml`: 14:56, 15:04 …) do not split the
+/// vote; shorter steps count in whole seconds. If several steps share the highest count,
+/// the shortest wins when all the others are multiples of it (a list with some missing
+/// slots); otherwise the list is irregular (gas readings at random times) and the result is
+/// `None`. Also `None` with fewer than two distinct times.
 pub fn detect_period(times: &[DateTime<Utc>]) -> Option<Duration> {
     let mut sorted = times.to_vec();
     sorted.sort();
@@ -71,15 +78,24 @@ pub fn detect_period(times: &[DateTime<Utc>]) -> Option<Duration> {
         .windows(2)
         .map(|w| (w[1] - w[0]).num_seconds())
         .filter(|s| *s > 0)
+        .map(|s| if s >= 120 { (s + 30) / 60 * 60 } else { s })
         .collect();
     steps.sort_unstable();
-    let mut best: Option<(usize, i64)> = None;
-    for run in steps.chunk_by(|x, y| x == y) {
-        if best.is_none_or(|(count, _)| run.len() > count) {
-            best = Some((run.len(), run[0]));
-        }
+    let runs: Vec<(usize, i64)> = steps
+        .chunk_by(|x, y| x == y)
+        .map(|run| (run.len(), run[0]))
+        .collect();
+    let max = runs.iter().map(|(count, _)| *count).max()?;
+    let mut winners = runs
+        .iter()
+        .filter(|(count, _)| *count == max)
+        .map(|(_, step)| *step);
+    let shortest = winners.next()?;
+    if winners.all(|w| w % shortest == 0) {
+        Some(Duration::seconds(shortest))
+    } else {
+        None
     }
-    best.map(|(_, secs)| Duration::seconds(secs))
 }
 
 #[cfg(test)]
@@ -210,5 +226,31 @@ mod tests {
         // Tie between 15 and 30 minutes: the shorter wins.
         let times = local(&["10:00", "10:15", "10:45"]);
         assert_eq!(detect_period(&times), Some(Duration::minutes(15)));
+        // Jitter of a few seconds does not split the vote.
+        let jitter = vec![
+            t("2018-03-12T00:00:00Z"),
+            t("2018-03-12T00:15:00Z"),
+            t("2018-03-12T00:30:04Z"),
+            t("2018-03-12T00:45:00Z"),
+            t("2018-03-12T01:00:04Z"),
+            t("2018-03-12T01:14:57Z"),
+        ];
+        assert_eq!(detect_period(&jitter), Some(Duration::minutes(15)));
+        // Irregular readings with no common step have no period.
+        let gas = vec![
+            t("2017-11-29T17:09:00+01:00"),
+            t("2017-11-30T00:04:46+01:00"),
+            t("2017-11-30T05:20:22+01:00"),
+            t("2017-11-30T06:05:44+01:00"),
+        ];
+        assert_eq!(detect_period(&gas), None);
+        // Short steps count in seconds.
+        let secs = vec![
+            t("2018-03-12T00:00:00Z"),
+            t("2018-03-12T00:00:10Z"),
+            t("2018-03-12T00:00:20Z"),
+            t("2018-03-12T00:00:31Z"),
+        ];
+        assert_eq!(detect_period(&secs), Some(Duration::seconds(10)));
     }
 }

@@ -8,7 +8,7 @@
 //! Modules, from the ground up:
 //! - [`lang`]: German/English choice for every user-facing text.
 //! - [`obis`]: OBIS ids (`0100010800ff` ⇄ `1-0:1.8.0*255`) and channel names.
-//! - [`unit`], [`value`]: DLMS unit codes; exact decimal values (raw × 10^scaler).
+//! - [`unit`](mod@unit), [`value`]: DLMS unit codes; exact decimal values (raw × 10^scaler).
 //! - [`time`]: parsing the gateway's time forms, German local time, days and rasters.
 //! - [`status`]: gateway/meter/combined status words and the PTB status 0–4.
 //! - [`ids`]: DIN 43863-5 gateway and meter ids.

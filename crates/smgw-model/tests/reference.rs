@@ -226,6 +226,11 @@ fn gaps_special_lists() {
     let times: Vec<_> = dups[0].iter().map(Interval::time).collect();
     assert_eq!(times.len(), 9);
     assert_eq!(find_gaps(&times, q).gaps, 0);
+    assert_eq!(
+        detect_period(&times),
+        Some(q),
+        "jittery steps still vote for 15 minutes"
+    );
     assert_eq!(format_berlin_rfc3339(times[0]), "2018-03-12T00:00:00+01:00");
     assert_eq!(format_berlin_rfc3339(times[8]), "2018-03-12T02:00:00+01:00");
 
@@ -233,10 +238,16 @@ fn gaps_special_lists() {
     let times: Vec<_> = gas[0].iter().map(Interval::time).collect();
     assert_eq!(times.len(), 4);
     assert_eq!(find_gaps(&times, Duration::zero()).gaps, 3);
+    assert_eq!(
+        detect_period(&times),
+        None,
+        "irregular gas readings have no period"
+    );
 
     let taf7 = meter_readings(&read("models/taf7_oml_1.xml"));
     let times: Vec<_> = taf7[0].iter().map(Interval::time).collect();
     assert_eq!(times.len(), 97);
+    assert_eq!(detect_period(&times), Some(q));
     assert_eq!(find_gaps(&times, q).gaps, 0);
 }
 
