@@ -8,15 +8,22 @@
 //!   vote; a tie between spacings that are not multiples of the smallest leaves the period
 //!   undetermined;
 //! * a reading within 1 % of the period of a raster point counts as on that point (±9 s
-//!   for 15 minutes). Raster points are aligned to local midnight;
-//! * a gap is a run of consecutive raster points without a reading, between the first and
-//!   the last reading. Without a determinable period every interval between two readings
-//!   counts as a gap (and no slots can be listed).
+//!   for 15 minutes); the raster is smgw-model's (German wall clock, daily values at local
+//!   midnight);
+//! * gaps and missing raster points come from `smgw_model::find_gaps`: a gap is a step
+//!   between consecutive readings longer than period + 1 %. Without a determinable period
+//!   every step counts as a gap (and no slots can be listed).
+//!
+//! The period vote is this crate's own rather than `smgw_model::detect_period`, which
+//! counts exact steps: with a few seconds of jitter (`oml_error_dup_timestamps.xml`) or
+//! irregular gas readings (`result_oml_gas_0_period.xml`) it picks a step no gateway uses.
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Duration, FixedOffset, NaiveDate, TimeZone};
+use chrono::{DateTime, Duration, FixedOffset, NaiveDate, Utc};
 use serde::Serialize;
+use smgw_model::time::{is_on_raster, nearest_raster_point};
+use smgw_model::{find_gaps, PtbStatus};
 
 use crate::model::MeterReading;
 
@@ -38,9 +45,12 @@ pub struct ValueListAnalysis {
     /// The period used for the raster: the declared one if present and non-zero, else the
     /// detected one.
     pub period: Option<u32>,
-    /// Number of gaps (runs of missing raster points).
+    /// Number of gaps (steps longer than period + 1 %), equal to `gaps.len()`.
     pub gap_count: usize,
-    /// The missing raster points, in the offset of the reading before them.
+    /// The gaps in time order.
+    pub gaps: Vec<Gap>,
+    /// The missing raster points, in German legal time if the data uses German offsets,
+    /// else in the offset of the reading before them.
     pub missing_slots: Vec<DateTime<FixedOffset>>,
     /// Readings more than 1 % of the period away from every raster point.
     pub off_raster_count: usize,
@@ -48,6 +58,17 @@ pub struct ValueListAnalysis {
     pub duplicate_count: usize,
     /// Whether reading times are not ascending in document order.
     pub unordered: bool,
+}
+
+/// A gap: a step between two consecutive readings longer than the period + 1 %.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Gap {
+    /// The last reading before the gap.
+    pub after: DateTime<FixedOffset>,
+    /// The first reading after the gap.
+    pub before: DateTime<FixedOffset>,
+    /// Number of raster points missing inside (0 without a period).
+    pub missing: usize,
 }
 
 /// Status and gap counts of one local calendar day of a value list.
@@ -95,22 +116,6 @@ fn round_spacing(s: i64) -> i64 {
     }
 }
 
-/// The raster point a time belongs to: the nearest multiple of `period` (aligned to local
-/// midnight in the time's own offset) if the time is within 1 % of the period of it.
-/// TRuDI uses this as the target time of readings that carry no `targetTime`.
-pub fn raster_time(t: &DateTime<FixedOffset>, period: u32) -> Option<DateTime<FixedOffset>> {
-    if period == 0 {
-        return None;
-    }
-    let p = i64::from(period);
-    let r = local_secs(t).rem_euclid(p);
-    let shift = if r <= p - r { -r } else { p - r };
-    if shift.abs() > tolerance(period) {
-        return None;
-    }
-    Some(*t + Duration::seconds(shift))
-}
-
 /// Most frequent spacing in seconds between consecutive distinct times (sorted first).
 pub fn detect_period(times: &[DateTime<FixedOffset>]) -> Option<u32> {
     let mut sorted: Vec<i64> = times.iter().map(|t| t.timestamp()).collect();
@@ -145,99 +150,31 @@ fn tolerance(period: u32) -> i64 {
     i64::from(period) / 100
 }
 
-/// Seconds since the local epoch, i.e. UTC seconds shifted by the reading's own offset.
-fn local_secs(t: &DateTime<FixedOffset>) -> i64 {
-    t.timestamp() + i64::from(t.offset().local_minus_utc())
-}
-
-fn on_raster(t: &DateTime<FixedOffset>, period: u32) -> bool {
-    let p = i64::from(period);
-    let r = local_secs(t).rem_euclid(p);
-    r.min(p - r) <= tolerance(period)
-}
-
-/// Raster points from the first to the last time (inclusive, with tolerance), or `None` if
-/// the period does not fit a day-aligned raster.
-fn raster(
-    first: DateTime<FixedOffset>,
-    last: DateTime<FixedOffset>,
-    period: u32,
-) -> Option<Vec<DateTime<FixedOffset>>> {
-    let p = i64::from(period);
-    let tol = tolerance(period);
-    // A limit on the slot count keeps a hostile period/span pair from exhausting memory;
-    // three years of minute values are about 1.6 million points.
-    const MAX_SLOTS: i64 = 4_000_000;
+/// The raster point a time belongs to: the nearest raster point of `period` (see
+/// `smgw_model::time::nearest_raster_point`) if the time is within 1 % of the period of
+/// it, in the time's own offset. TRuDI uses this as the target time of readings that carry
+/// no `targetTime`.
+pub fn raster_time(t: &DateTime<FixedOffset>, period: u32) -> Option<DateTime<FixedOffset>> {
     if period == 0 {
         return None;
     }
-    if 86_400 % p == 0 {
-        // Sub-daily raster: step in absolute time, which is what a gateway does over DST.
-        let start_local = local_secs(&(first - Duration::seconds(tol)));
-        let offset = i64::from(first.offset().local_minus_utc());
-        let first_slot_local = (start_local + p - 1).div_euclid(p) * p;
-        let mut t = DateTime::from_timestamp(first_slot_local - offset, 0)?.fixed_offset();
-        let end = last + Duration::seconds(tol);
-        if (end - t).num_seconds() / p > MAX_SLOTS {
-            return None;
-        }
-        let mut out = Vec::new();
-        let mut current_offset = *first.offset();
-        while t <= end {
-            out.push(t.with_timezone(&current_offset));
-            t += Duration::seconds(p);
-            // Keep printing slots in the offset of the data around them.
-            if let Some(o) = offset_at(&t, &first, &last) {
-                current_offset = o;
-            }
-        }
-        Some(out)
-    } else if p % 86_400 == 0 {
-        // Whole days: local midnights in German legal time (days of 23 or 25 hours).
-        let days = p / 86_400;
-        let tz = chrono_tz::Europe::Berlin;
-        let mut date = (first - Duration::seconds(tol))
-            .with_timezone(&tz)
-            .date_naive();
-        if (last - first).num_days() / days > MAX_SLOTS {
-            return None;
-        }
-        let mut out = Vec::new();
-        loop {
-            let midnight = tz
-                .from_local_datetime(&date.and_hms_opt(0, 0, 0)?)
-                .earliest()?
-                .fixed_offset();
-            if midnight > last + Duration::seconds(tol) {
-                break;
-            }
-            if midnight >= first - Duration::seconds(tol) {
-                out.push(midnight);
-            }
-            date = date.checked_add_days(chrono::Days::new(u64::try_from(days).ok()?))?;
-        }
-        Some(out)
-    } else {
-        None
+    let p = Duration::seconds(i64::from(period));
+    let utc = t.with_timezone(&Utc);
+    let point = nearest_raster_point(utc, p)?;
+    if (point - utc).num_seconds().abs() > tolerance(period) {
+        return None;
     }
+    Some(point.with_timezone(t.offset()))
 }
 
-/// The offset German legal time has at `t`, if the data itself uses German offsets.
-fn offset_at(
-    t: &DateTime<FixedOffset>,
-    first: &DateTime<FixedOffset>,
-    last: &DateTime<FixedOffset>,
-) -> Option<FixedOffset> {
-    let german = |o: i32| o == 3600 || o == 7200;
-    if german(first.offset().local_minus_utc()) && german(last.offset().local_minus_utc()) {
-        Some(
-            t.with_timezone(&chrono_tz::Europe::Berlin)
-                .fixed_offset()
-                .offset()
-                .to_owned(),
-        )
+/// Shows a computed UTC instant in the offset of the data: German legal time if the data
+/// uses German offsets, else the offset of the reading before it.
+fn in_data_offset(t: DateTime<Utc>, before: &DateTime<FixedOffset>) -> DateTime<FixedOffset> {
+    let german = matches!(before.offset().local_minus_utc(), 3600 | 7200);
+    if german {
+        t.with_timezone(&chrono_tz::Europe::Berlin).fixed_offset()
     } else {
-        None
+        t.with_timezone(before.offset())
     }
 }
 
@@ -253,7 +190,41 @@ pub fn analyze(mr: &MeterReading) -> ValueListAnalysis {
     let duplicate_count = sorted.windows(2).filter(|w| w[0] == w[1]).count();
     let first = sorted.first().copied();
     let last = sorted.last().copied();
-    let mut a = ValueListAnalysis {
+    let utc: Vec<DateTime<Utc>> = sorted.iter().map(|t| t.with_timezone(&Utc)).collect();
+    let step = Duration::seconds(i64::from(period.unwrap_or(0)));
+    let report = find_gaps(&utc, step);
+    let off_raster_count = match period {
+        Some(p) if p > 0 => utc
+            .iter()
+            .filter(|t| !is_on_raster(**t, Duration::seconds(i64::from(p))))
+            .count(),
+        _ => 0,
+    };
+    let missing_slots: Vec<DateTime<FixedOffset>> = report
+        .missing
+        .iter()
+        .map(|m| {
+            let before = sorted.partition_point(|t| t.with_timezone(&Utc) < *m);
+            in_data_offset(*m, &sorted[before.saturating_sub(1)])
+        })
+        .collect();
+    // The same steps find_gaps counts, kept with their bounds.
+    let limit = step + Duration::seconds(tolerance(period.unwrap_or(0)));
+    let mut distinct = sorted.clone();
+    distinct.dedup();
+    let gaps: Vec<Gap> = distinct
+        .windows(2)
+        .filter(|w| w[1] - w[0] > limit)
+        .map(|w| {
+            let (a, b) = (w[0].with_timezone(&Utc), w[1].with_timezone(&Utc));
+            Gap {
+                after: w[0],
+                before: w[1],
+                missing: report.missing.iter().filter(|m| **m > a && **m < b).count(),
+            }
+        })
+        .collect();
+    ValueListAnalysis {
         original_value_list: mr.is_original_value_list(),
         value_count: times.len(),
         first,
@@ -261,51 +232,13 @@ pub fn analyze(mr: &MeterReading) -> ValueListAnalysis {
         declared_period: declared,
         detected_period: detected,
         period,
-        gap_count: 0,
-        missing_slots: Vec::new(),
-        off_raster_count: 0,
+        gap_count: report.gaps,
+        gaps,
+        missing_slots,
+        off_raster_count,
         duplicate_count,
         unordered,
-    };
-    let (Some(first), Some(last)) = (first, last) else {
-        return a;
-    };
-    let Some(p) = period else {
-        a.gap_count = sorted.len().saturating_sub(1 + duplicate_count);
-        return a;
-    };
-    let slots = match raster(first, last, p) {
-        Some(s) => s,
-        None => {
-            // No day-aligned raster: count spacings longer than the period as gaps.
-            let limit = i64::from(p) + tolerance(p);
-            a.gap_count = sorted
-                .windows(2)
-                .filter(|w| (w[1] - w[0]).num_seconds() > limit)
-                .count();
-            return a;
-        }
-    };
-    a.off_raster_count = sorted.iter().filter(|t| !on_raster(t, p)).count();
-    let tol = tolerance(p);
-    let mut i = 0;
-    let mut in_gap = false;
-    for slot in slots {
-        while i < sorted.len() && (sorted[i] - slot).num_seconds() < -tol {
-            i += 1;
-        }
-        let covered = i < sorted.len() && (sorted[i] - slot).num_seconds().abs() <= tol;
-        if covered {
-            in_gap = false;
-        } else {
-            if !in_gap {
-                a.gap_count += 1;
-            }
-            in_gap = true;
-            a.missing_slots.push(slot);
-        }
     }
-    a
 }
 
 /// Per local day: PTB status counts and gaps of a value list, in date order.
@@ -319,29 +252,30 @@ pub fn daily_status(mr: &MeterReading) -> Vec<DayStatus> {
             .entry(t.date_naive())
             .or_insert_with(|| empty_day(t.date_naive()));
         match r.ptb_status() {
-            Some(0) => d.ok += 1,
-            Some(1) => d.warning += 1,
-            Some(2) => d.temporary += 1,
-            Some(3) => d.critical += 1,
-            Some(4) => d.fatal += 1,
-            _ => d.unknown += 1,
+            Some(PtbStatus::NoError) => d.ok += 1,
+            Some(PtbStatus::Warning) => d.warning += 1,
+            Some(PtbStatus::Temporary) => d.temporary += 1,
+            Some(PtbStatus::CriticalTemporary) => d.critical += 1,
+            Some(PtbStatus::Fatal) => d.fatal += 1,
+            None => d.unknown += 1,
         }
     }
     let a = analyze(mr);
-    let mut prev: Option<DateTime<FixedOffset>> = None;
-    let step = a.period.map(i64::from).unwrap_or(0);
     for slot in &a.missing_slots {
         let d = days
             .entry(slot.date_naive())
             .or_insert_with(|| empty_day(slot.date_naive()));
         d.missing += 1;
-        // Consecutive missing points are one period apart (a DST day 23 or 25 hours); the
-        // next run starts at least two periods later.
-        let continues = prev.is_some_and(|p| (*slot - p).num_seconds() * 2 < step * 3);
-        if !continues {
-            d.gaps += 1;
-        }
-        prev = Some(*slot);
+    }
+    // A gap belongs to the day of its first missing raster point (or, without one, the
+    // day of the reading before it).
+    for g in &a.gaps {
+        let first_missing = a
+            .missing_slots
+            .iter()
+            .find(|m| **m > g.after && **m < g.before);
+        let date = first_missing.unwrap_or(&g.after).date_naive();
+        days.entry(date).or_insert_with(|| empty_day(date)).gaps += 1;
     }
     days.into_values().collect()
 }

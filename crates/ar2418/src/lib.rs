@@ -14,12 +14,12 @@ mod status;
 mod validate;
 
 pub use analysis::{
-    analyze, daily_status, detect_period, raster_time, reading_times, DayStatus, ValueListAnalysis,
+    analyze, daily_status, detect_period, raster_time, reading_times, DayStatus, Gap,
+    ValueListAnalysis,
 };
 pub use error::{Position, ReadError, AR_NS, ESPI_NS};
 pub use model::*;
 pub use reader::{parse_xs_datetime, read, read_file, read_str, read_with_limits, Limits};
 pub use validate::{
-    has_errors, parse_obis_hex, validate, validate_pair, validate_supplier, Finding, Location,
-    Severity,
+    has_errors, validate, validate_pair, validate_supplier, Finding, Location, Severity,
 };

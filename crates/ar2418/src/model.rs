@@ -7,6 +7,7 @@
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::Serialize;
+use smgw_model::Obis;
 
 /// Root element `UsagePoints` of a device file (IF_Adapter_TRuDI) or supplier file
 /// (IF_Lieferant_TRuDI).
@@ -395,6 +396,11 @@ impl MeterReading {
         self.reading_type.as_ref()?.obis.as_deref()
     }
 
+    /// The OBIS code of the list, parsed (if it is 12 hex digits).
+    pub fn obis_id(&self) -> Option<Obis> {
+        self.reading_type.as_ref()?.obis_id()
+    }
+
     /// The `scaler` (0 if absent, as the XSD specifies).
     pub fn scaler(&self) -> i16 {
         self.reading_type
@@ -415,5 +421,30 @@ pub(crate) fn ser_opt_hex<S: serde::Serializer>(
     match v {
         Some(b) => s.serialize_some(&hex::encode_upper(b)),
         None => s.serialize_none(),
+    }
+}
+
+/// Parses an OBIS code given as 12 hex digits (the form AR 2418-6 files use, any case).
+pub fn parse_obis_hex(s: &str) -> Option<Obis> {
+    let s = s.trim();
+    if s.len() != 12 || !s.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    let bytes = hex::decode(s).ok()?;
+    let arr: [u8; 6] = bytes.try_into().ok()?;
+    Some(Obis::from_bytes(arr))
+}
+
+impl ReadingType {
+    /// `obisCode` parsed, if it is 12 hex digits.
+    pub fn obis_id(&self) -> Option<Obis> {
+        parse_obis_hex(self.obis.as_deref()?)
+    }
+}
+
+impl TariffStage {
+    /// `obisCode` parsed, if it is 12 hex digits.
+    pub fn obis_id(&self) -> Option<Obis> {
+        parse_obis_hex(&self.obis)
     }
 }

@@ -1,47 +1,28 @@
-//! PTB status of a reading: `statusPTB` if present, else derived from `statusFNN`.
+//! PTB status of a reading: `statusPTB` if present, else derived from `statusFNN`
+//! (decoded by `smgw_model::CombinedStatus`).
+
+use smgw_model::{CombinedStatus, PtbStatus};
 
 use crate::model::IntervalReading;
 
-/// Derives the PTB status (0–4) from a 16-hex-digit FNN status word.
-///
-/// The first 8 hex digits are the gateway's status word. Its second byte carries the
-/// PTB-relevant flags (TRuDI's expectations: `A084…` → 4, `A002…` → 3, `A004…` → 2,
-/// `A008…` → 1, `A000…` → 0); the most severe flag set wins.
-// Private stand-in until smgw-model offers FNN decoding.
-pub(crate) fn ptb_from_fnn(fnn: &str) -> Option<u8> {
-    let fnn = fnn.trim();
-    if fnn.len() != 16 || !fnn.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return None;
-    }
-    let flags = u8::from_str_radix(fnn.get(2..4)?, 16).ok()?;
-    Some(if flags & 0x80 != 0 {
-        4
-    } else if flags & 0x02 != 0 {
-        3
-    } else if flags & 0x04 != 0 {
-        2
-    } else if flags & 0x08 != 0 {
-        1
-    } else {
-        0
-    })
-}
-
 impl IntervalReading {
-    /// PTB status 0–4 of this reading: `statusPTB` if present, else derived from
-    /// `statusFNN`; `None` if neither gives one. 0 no error, 1 warning (value valid),
-    /// 2 temporary error (usable as substitute), 3 critical temporary error, 4 fatal.
-    pub fn ptb_status(&self) -> Option<u8> {
-        match self.status_ptb {
-            Some(s) => Some(s),
-            None => self.status_fnn.as_deref().and_then(ptb_from_fnn),
+    /// PTB status of this reading: `statusPTB` if present and 0–4, else derived from
+    /// `statusFNN`; `None` if neither gives one (the validator reports that).
+    pub fn ptb_status(&self) -> Option<PtbStatus> {
+        if let Some(s) = self.status_ptb {
+            return PtbStatus::from_code(s);
         }
+        let fnn = self.status_fnn.as_deref()?;
+        CombinedStatus::from_hex(fnn).ok().map(|c| c.ptb())
     }
 
     /// Whether the value may be used for billing: PTB status 0, 1 or 2. TRuDI treats
-    /// status 3 and 4 as missing.
+    /// status 3 and 4 (and an unknown status) as missing.
     pub fn is_valid_for_billing(&self) -> bool {
-        matches!(self.ptb_status(), Some(0..=2))
+        matches!(
+            self.ptb_status(),
+            Some(PtbStatus::NoError | PtbStatus::Warning | PtbStatus::Temporary)
+        )
     }
 }
 
@@ -49,16 +30,24 @@ impl IntervalReading {
 mod tests {
     use super::*;
 
+    fn fnn(s: &str) -> IntervalReading {
+        IntervalReading {
+            status_fnn: Some(s.into()),
+            ..Default::default()
+        }
+    }
+
     #[test]
     fn fnn_mappings_from_trudi() {
-        assert_eq!(ptb_from_fnn("A084000020000000"), Some(4));
-        assert_eq!(ptb_from_fnn("A004000020000000"), Some(2));
-        assert_eq!(ptb_from_fnn("A000000020000000"), Some(0));
-        assert_eq!(ptb_from_fnn("A008000020000000"), Some(1));
-        assert_eq!(ptb_from_fnn("A002000020000000"), Some(3));
-        assert_eq!(ptb_from_fnn("a002000020000000"), Some(3));
-        assert_eq!(ptb_from_fnn("A00200002000000"), None);
-        assert_eq!(ptb_from_fnn("X002000020000000"), None);
+        let code = |s: &str| fnn(s).ptb_status().map(PtbStatus::code);
+        assert_eq!(code("A084000020000000"), Some(4));
+        assert_eq!(code("A004000020000000"), Some(2));
+        assert_eq!(code("A000000020000000"), Some(0));
+        assert_eq!(code("A008000020000000"), Some(1));
+        assert_eq!(code("A002000020000000"), Some(3));
+        assert_eq!(code("a002000020000000"), Some(3));
+        assert_eq!(code("A00200002000000"), None);
+        assert_eq!(code("X002000020000000"), None);
     }
 
     #[test]
@@ -68,13 +57,18 @@ mod tests {
             status_fnn: Some("A084000020000000".into()),
             ..Default::default()
         };
-        assert_eq!(r.ptb_status(), Some(0));
-        let r = IntervalReading {
-            status_fnn: Some("A084000020000000".into()),
+        assert_eq!(r.ptb_status(), Some(PtbStatus::NoError));
+        let r = fnn("A084000020000000");
+        assert_eq!(r.ptb_status(), Some(PtbStatus::Fatal));
+        assert!(!r.is_valid_for_billing());
+        assert!(fnn("A004000020000000").is_valid_for_billing());
+        assert!(!fnn("A002000020000000").is_valid_for_billing());
+        assert_eq!(IntervalReading::default().ptb_status(), None);
+        let bad = IntervalReading {
+            status_ptb: Some(7),
             ..Default::default()
         };
-        assert_eq!(r.ptb_status(), Some(4));
-        assert!(!r.is_valid_for_billing());
-        assert_eq!(IntervalReading::default().ptb_status(), None);
+        assert_eq!(bad.ptb_status(), None);
+        assert!(!bad.is_valid_for_billing());
     }
 }

@@ -171,17 +171,6 @@ const INT48_MAX: i64 = 140_737_488_355_328;
 /// Maximum span of readings in one file (TRuDI limits queries to three years).
 const MAX_SPAN_MONTHS: u32 = 36;
 
-/// Parses an OBIS code given as 12 hex digits (the form AR 2418-6 files use).
-pub fn parse_obis_hex(s: &str) -> Option<Obis> {
-    let s = s.trim();
-    if s.len() != 12 || !s.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return None;
-    }
-    let bytes = hex::decode(s).ok()?;
-    let arr: [u8; 6] = bytes.try_into().ok()?;
-    Some(Obis::from_bytes(arr))
-}
-
 fn check_len(out: &mut Out, loc: Location, name: &'static str, value: Option<&str>, max: usize) {
     if let Some(v) = value {
         let n = v.chars().count();
