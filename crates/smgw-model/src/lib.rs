@@ -15,6 +15,8 @@
 //! - [`records`]: gateway info, contracts, channels, readings, log entries.
 //! - [`gaps`]: gaps and missing raster slots in value lists, period detection.
 
+#![warn(missing_docs)]
+
 pub mod gaps;
 pub mod ids;
 pub mod lang;
