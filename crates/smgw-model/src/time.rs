@@ -485,6 +485,17 @@ pub fn quarter_hours_in_day(date: NaiveDate) -> u32 {
     (berlin_day_length(date).num_minutes() / 15).max(0) as u32
 }
 
+/// Number of measuring periods in a German local day (e.g. 30 minutes: 46, 48 or 50);
+/// `None` for a period below one second or one that does not divide the day evenly.
+pub fn periods_in_day(date: NaiveDate, period: Duration) -> Option<u32> {
+    let len = berlin_day_length(date).num_seconds();
+    let p = period.num_seconds();
+    if p <= 0 || len % p != 0 {
+        return None;
+    }
+    u32::try_from(len / p).ok()
+}
+
 /// The tolerance for "on the raster": 1 % of the period (9 s for 15 minutes).
 pub fn raster_tolerance(period: Duration) -> Duration {
     period / 100
@@ -833,6 +844,12 @@ mod tests {
         assert_eq!(quarter_hours_in_day(d(2017, 10, 29)), 100);
         assert_eq!(quarter_hours_in_day(d(2017, 11, 4)), 96);
         assert_eq!(quarter_hours_in_day(d(2017, 6, 26)), 96);
+        let half = Duration::minutes(30);
+        assert_eq!(periods_in_day(d(2017, 3, 26), half), Some(46));
+        assert_eq!(periods_in_day(d(2017, 10, 29), half), Some(50));
+        assert_eq!(periods_in_day(d(2017, 11, 1), Duration::hours(1)), Some(24));
+        assert_eq!(periods_in_day(d(2017, 11, 1), Duration::minutes(7)), None);
+        assert_eq!(periods_in_day(d(2017, 11, 1), Duration::zero()), None);
         assert_eq!(
             berlin_day_bounds(d(2017, 11, 4)),
             (utc("2017-11-03T23:00:00Z"), utc("2017-11-04T23:00:00Z"))
