@@ -15,10 +15,13 @@
 //! bit 0. Internally a word is kept as a `u32` with bit n = `1 << n`
 //! (`u32::from_be_bytes(bytes).reverse_bits()`).
 //!
-//! This reading is the one under which the five TRuDI reference vectors map to their PTB
-//! status with one flag per status, and under which the constant identification pattern
-//! of the gateway word (`A…` = bits 0 and 2, value 0b0101 in bits 0–3) agrees with the
-//! older TRuDI sample files, which wrote the same word as a plain number (`…0105`).
+//! Under this reading the five TRuDI reference vectors map to their PTB status with one
+//! flag per status, the three PTB bits lie side by side (12, 13, 14), and the constant
+//! pattern at the start of every gateway word (`A…` = bits 0 and 2, `0101` in bits 0–3)
+//! matches the older TRuDI sample files, which wrote the gateway word as a plain
+//! big-endian number (`00000105`: bits 0 and 2 again). Those old files cannot confirm more:
+//! read as a plain number their word also has bit 8 set while their `statusPTB` is 0, and
+//! read the new way it sets no PTB bit at all. They are decoded the new way here.
 //!
 //! Gateway word, named bits:
 //!
