@@ -62,7 +62,7 @@ pub(crate) fn totals(sections: &[Section]) -> Vec<Total> {
     for s in sections {
         let obis = s.obis.with_tariff(0);
         match out.iter_mut().find(|t| t.obis == obis) {
-            Some(t) => t.amount += s.amount,
+            Some(t) => t.amount = t.amount.saturating_add(s.amount),
             None => out.push(Total {
                 obis,
                 amount: s.amount,

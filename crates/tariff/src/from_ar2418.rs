@@ -150,11 +150,11 @@ pub fn meter_series(mr: &MeterReading) -> Result<MeterSeries, AdapterError> {
     })
 }
 
-/// PTB status of a reading: `statusPTB`; a reading without one counts as valid (0).
-// The ar2418 crate is adding FNN decoding (`IntervalReading::ptb_status`); once it is
-// published this should use it so FNN-only files are judged by their status words.
+/// PTB status of a reading: `statusPTB`, else derived from `statusFNN`. A reading with
+/// neither counts as critical (3) — nothing vouches for it — which matches the ar2418
+/// crate's `is_valid_for_billing`.
 fn ptb_status(r: &ar2418::IntervalReading) -> u8 {
-    r.status_ptb.unwrap_or(0)
+    r.ptb_status().map_or(3, |s| s.code())
 }
 
 fn unit_name(uom: Option<u16>) -> String {

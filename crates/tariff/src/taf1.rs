@@ -81,9 +81,9 @@ pub fn evaluate(
             meter_id: list.meter_id.clone(),
             at: end,
         })?;
-        let amount = end_value - start_value;
+        let amount = end_value.saturating_sub(start_value);
         if let Some(r) = registers.iter_mut().find(|r| r.obis == stage.obis) {
-            r.amount += amount;
+            r.amount = r.amount.saturating_add(amount);
         }
         sections.push(Section {
             obis: list.obis,

@@ -108,7 +108,7 @@ pub fn evaluate(
                 }
             };
             if let Some(r) = registers.iter_mut().find(|r| r.obis == obis) {
-                r.amount += p.amount;
+                r.amount = r.amount.saturating_add(p.amount);
             }
             ranges_by_day.entry(p.day).or_default().push(Range {
                 start: local(p.start),
@@ -126,7 +126,7 @@ pub fn evaluate(
             end: local(last_t),
             start_value: first_v,
             end_value: last_v,
-            amount: last_v - first_v,
+            amount: last_v.saturating_sub(first_v),
         });
     }
 
@@ -144,7 +144,7 @@ pub fn evaluate(
                     (!mine.is_empty()).then(|| Register {
                         obis: reg.obis,
                         tariff: reg.tariff,
-                        amount: mine.iter().sum(),
+                        amount: mine.iter().fold(0i64, |acc, a| acc.saturating_add(*a)),
                     })
                 })
                 .collect();
@@ -239,7 +239,7 @@ pub(crate) fn book(values: &[(DateTime<Utc>, i64)], ranges: &[TariffRange]) -> V
             (true, Some(t)) => Target::Tariff(t),
             (true, None) => Target::Unbilled,
         };
-        let amount = vb - va;
+        let amount = vb.saturating_sub(va);
         let merge = match pieces.last() {
             Some(p) if p.end == ta && p.target == target => match target {
                 Target::Tariff(_) => last_range == Some(i),
@@ -251,7 +251,7 @@ pub(crate) fn book(values: &[(DateTime<Utc>, i64)], ranges: &[TariffRange]) -> V
         match pieces.last_mut() {
             Some(p) if merge => {
                 p.end = tb;
-                p.amount += amount;
+                p.amount = p.amount.saturating_add(amount);
             }
             _ => {
                 pieces.push(Piece {

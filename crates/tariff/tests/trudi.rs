@@ -473,3 +473,25 @@ fn json_document_shape() {
     let back: Evaluation = serde_json::from_str(&e.to_json()).unwrap();
     assert_eq!(back, e);
 }
+
+#[test]
+fn fnn_status_words_are_honoured_when_no_ptb_status_is_given() {
+    // The PTB-status-3 gap file with every statusPTB replaced by the equivalent FNN word:
+    // A002… maps to PTB 3 (missing), A008… to PTB 1 (valid).
+    let xml = std::fs::read_to_string(path("taf2", "result_single_day_2h_PTBstatus3.xml")).unwrap();
+    let xml = xml
+        .replace(
+            "<statusPTB>3</statusPTB>",
+            "<statusFNN>A002000020000000</statusFNN>",
+        )
+        .replace(
+            "<statusPTB>1</statusPTB>",
+            "<statusFNN>A008000020000000</statusFNN>",
+        );
+    assert!(!xml.contains("<statusPTB>"));
+    let doc = ar2418::read_str(&xml).unwrap();
+    let series = tariff::from_ar2418::device_series(&doc).unwrap();
+    let profile = supplier_file(path("taf2", "supplier_single_day.xml")).unwrap();
+    let e = tariff::evaluate(&profile, &series).unwrap();
+    assert_eq!(taf2_triple(&e), (310, 560, 90));
+}
