@@ -295,3 +295,36 @@ fn error_list_per_local_day() {
     let times: Vec<_> = day2.iter().map(|iv| iv.time()).collect();
     assert_eq!(find_gaps(&times, Duration::minutes(15)).gaps, 1);
 }
+
+#[test]
+fn logical_names_and_metering_points_in_the_reference_files() {
+    use smgw_model::{ChannelName, MeteringPointId};
+    let mut names = 0;
+    let mut metering_points = Vec::new();
+    for file in all_xml_files() {
+        let xml = fs::read_to_string(&file).unwrap();
+        for name in tag_values(&xml, "qualifiedLogicalName") {
+            let c: ChannelName = name
+                .parse()
+                .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+            assert!(name.to_ascii_lowercase().starts_with(&c.obis.to_hex()));
+            names += 1;
+        }
+        for id in tag_values(&xml, "usagePointId") {
+            if let Ok(mp) = MeteringPointId::parse(id) {
+                metering_points.push(mp.to_string());
+            }
+        }
+    }
+    assert!(names > 70);
+    metering_points.sort();
+    metering_points.dedup();
+    // Only the two 33-character ids qualify; the test files' 32/34-character placeholders do not.
+    assert_eq!(
+        metering_points,
+        [
+            "DE00056266802AO6G56M11SN51G21M24S",
+            "DEPTBKBS0000000000000000000000030"
+        ]
+    );
+}
