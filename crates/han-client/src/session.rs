@@ -1,0 +1,875 @@
+//! The session: one TLS connection (re-opened transparently when the gateway closes an
+//! idle one), one request at a time, Digest state, the 307 discovery and typed calls.
+
+use std::collections::HashSet;
+use std::fmt;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use han_protocol::digest::{self, DigestChallenge, DigestInput};
+use han_protocol::plan::{self, LogPager};
+use han_protocol::redirect::{self, Origin};
+use han_protocol::response::{
+    self, Log, LogEntry, Readings, SelfTest, SmgwInfo, UsagePointInfo, UserInfo,
+};
+use han_protocol::{Call, Limits, LogQuery, ProtocolError, ReadingsQuery, ReadingsRange, Request};
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Bytes;
+use hyper::client::conn::http1::SendRequest;
+use hyper::header::{
+    HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, HOST, LOCATION,
+    WWW_AUTHENTICATE,
+};
+use hyper::Method;
+use hyper_util::rt::TokioIo;
+use rustls::crypto::CryptoProvider;
+use rustls::pki_types::ServerName;
+use tokio::net::TcpStream;
+use tokio_rustls::TlsConnector;
+
+use crate::error::Phase;
+use crate::identity::{self, ClientIdentity};
+use crate::pin::{Fingerprint, PinPolicy, PinningVerifier};
+use crate::{tls, ClientError};
+
+/// How to log in.
+#[derive(Clone)]
+pub enum Auth {
+    /// HTTP Digest with user name and password.
+    Digest {
+        /// User name.
+        user: String,
+        /// Password.
+        password: String,
+    },
+    /// Mutual TLS with an already loaded identity (see [`ClientIdentity`]).
+    Certificate(ClientIdentity),
+    /// Mutual TLS with a PKCS#12 file's content and its password.
+    Pkcs12 {
+        /// The file content.
+        data: Vec<u8>,
+        /// Its password.
+        password: String,
+    },
+    /// Mutual TLS with PEM certificate and key.
+    Pem {
+        /// PEM certificate chain.
+        cert: Vec<u8>,
+        /// PEM private key.
+        key: Vec<u8>,
+    },
+}
+
+impl fmt::Debug for Auth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Auth::Digest { user, .. } => {
+                write!(f, "Digest {{ user: {user:?}, password: <hidden> }}")
+            }
+            Auth::Certificate(id) => write!(f, "Certificate({id:?})"),
+            Auth::Pkcs12 { data, .. } => {
+                write!(f, "Pkcs12 {{ {} bytes, password: <hidden> }}", data.len())
+            }
+            Auth::Pem { .. } => f.write_str("Pem { <hidden> }"),
+        }
+    }
+}
+
+/// Time limits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeouts {
+    /// Opening the TCP connection.
+    pub connect: Duration,
+    /// The TLS handshake.
+    pub handshake: Duration,
+    /// Waiting for one complete response.
+    pub response: Duration,
+    /// Waiting for the answer to the login request (the discovery `GET` carrying
+    /// credentials). Kept short because some firmware answers wrong credentials, and a
+    /// SHA-256 response it cannot check, with silence rather than 401.
+    pub login: Duration,
+    /// A connection unused this long is replaced before the next request: the gateway
+    /// closes idle connections after 10 minutes.
+    pub idle: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Timeouts {
+            connect: Duration::from_secs(10),
+            handshake: Duration::from_secs(15),
+            response: Duration::from_secs(60),
+            login: Duration::from_secs(10),
+            idle: Duration::from_secs(9 * 60),
+        }
+    }
+}
+
+/// Everything needed to open a session.
+#[derive(Debug, Clone)]
+pub struct ConnectOptions {
+    /// Gateway address (IP address or name).
+    pub host: String,
+    /// Port, 443 by default.
+    pub port: u16,
+    /// How to log in.
+    pub auth: Auth,
+    /// How to treat the gateway's certificate.
+    pub pin: PinPolicy,
+    /// Time limits.
+    pub timeouts: Timeouts,
+    /// Size limits for responses.
+    pub limits: Limits,
+}
+
+impl ConnectOptions {
+    /// Options with port 443, default timeouts and limits.
+    pub fn new(host: impl Into<String>, auth: Auth, pin: PinPolicy) -> Self {
+        ConnectOptions {
+            host: host.into(),
+            port: 443,
+            auth,
+            pin,
+            timeouts: Timeouts::default(),
+            limits: Limits::default(),
+        }
+    }
+}
+
+/// A flag to cancel long operations from another task or thread.
+#[derive(Debug, Clone, Default)]
+pub struct CancelFlag(Arc<AtomicBool>);
+
+impl CancelFlag {
+    /// A flag that is not set.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Requests cancellation; the running operation stops before its next request.
+    pub fn cancel(&self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+
+    /// Whether cancellation was requested.
+    pub fn is_cancelled(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+/// Progress of a long operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    /// Requests completed.
+    pub step: u32,
+    /// Requests planned, when known in advance (readings windows), else `None`.
+    pub steps: Option<u32>,
+    /// Values or entries received so far.
+    pub items: u64,
+}
+
+/// Entry point matching the front ends' vocabulary.
+pub struct Connection;
+
+impl Connection {
+    /// Opens a session: TLS, login and discovery of the consumer's address.
+    pub async fn connect(opts: ConnectOptions) -> Result<Session, ClientError> {
+        Session::connect(opts).await
+    }
+}
+
+/// What makes a value the same value when it shows up in two windows.
+type ValueKey = (DateTime<Utc>, Option<DateTime<Utc>>, i64);
+
+struct Conn {
+    sender: SendRequest<Full<Bytes>>,
+    last_used: Instant,
+}
+
+struct DigestState {
+    challenge: DigestChallenge,
+    nc: u32,
+}
+
+struct Answer {
+    status: u16,
+    location: Option<String>,
+    body: Vec<u8>,
+}
+
+/// Counters for tests and diagnostics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Stats {
+    /// TLS handshakes performed (1 + reconnects).
+    pub handshakes: u32,
+    /// HTTP requests sent (including authentication round trips and retries).
+    pub requests: u32,
+    /// 401 answers received.
+    pub unauthorized: u32,
+}
+
+/// An open session with a gateway.
+pub struct Session {
+    host: String,
+    port: u16,
+    origin: Origin,
+    connector: TlsConnector,
+    verifier: Arc<PinningVerifier>,
+    provider: Arc<CryptoProvider>,
+    conn: Option<Conn>,
+    credentials: Option<(String, String)>,
+    digest: Option<DigestState>,
+    force_md5: bool,
+    userid: String,
+    peer_der: Vec<u8>,
+    timeouts: Timeouts,
+    limits: Limits,
+    stats: Stats,
+}
+
+impl fmt::Debug for Session {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Session")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("userid", &self.userid)
+            .field("stats", &self.stats)
+            .finish_non_exhaustive()
+    }
+}
+
+fn host_header(host: &str, port: u16) -> String {
+    let h = if host.contains(':') && !host.starts_with('[') {
+        format!("[{host}]")
+    } else {
+        host.to_owned()
+    };
+    if port == 443 {
+        h
+    } else {
+        format!("{h}:{port}")
+    }
+}
+
+/// Finds a rustls error inside an IO error chain.
+fn rustls_error<'a>(e: &'a (dyn std::error::Error + 'static)) -> Option<&'a rustls::Error> {
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = cur {
+        if let Some(r) = err.downcast_ref::<rustls::Error>() {
+            return Some(r);
+        }
+        if let Some(io) = err.downcast_ref::<std::io::Error>() {
+            if let Some(inner) = io.get_ref() {
+                if let Some(r) = inner.downcast_ref::<rustls::Error>() {
+                    return Some(r);
+                }
+            }
+        }
+        cur = err.source();
+    }
+    None
+}
+
+impl Session {
+    /// Opens a session: TLS, login and discovery of the consumer's address.
+    pub async fn connect(opts: ConnectOptions) -> Result<Session, ClientError> {
+        let identity = match opts.auth {
+            Auth::Digest { .. } => None,
+            Auth::Certificate(ref id) => Some(id.clone()),
+            Auth::Pkcs12 {
+                ref data,
+                ref password,
+            } => Some(ClientIdentity::from_pkcs12(data, password)?),
+            Auth::Pem { ref cert, ref key } => Some(ClientIdentity::from_pem(cert, key)?),
+        };
+        let credentials = match opts.auth {
+            Auth::Digest { user, password } => Some((user, password)),
+            _ => None,
+        };
+        let provider = Arc::new(tls::provider(
+            identity.as_ref().and_then(|i| i.info().curve),
+        ));
+        let verifier = Arc::new(PinningVerifier::new(opts.pin, provider.clone()));
+        let config = tls::client_config(provider.clone(), verifier.clone(), identity.as_ref())?;
+        let mut session = Session {
+            origin: Origin {
+                scheme: "https".to_owned(),
+                host: opts.host.clone(),
+                port: opts.port,
+            },
+            host: opts.host,
+            port: opts.port,
+            connector: TlsConnector::from(Arc::new(config)),
+            verifier,
+            provider,
+            conn: None,
+            credentials,
+            digest: None,
+            force_md5: false,
+            userid: String::new(),
+            peer_der: Vec::new(),
+            timeouts: opts.timeouts,
+            limits: opts.limits,
+            stats: Stats::default(),
+        };
+        session.userid = session.discover().await?;
+        Ok(session)
+    }
+
+    /// The consumer's userid from the 307 redirect.
+    pub fn userid(&self) -> &str {
+        &self.userid
+    }
+
+    /// The gateway's certificate (DER) as seen in the last handshake.
+    pub fn peer_certificate(&self) -> &[u8] {
+        &self.peer_der
+    }
+
+    /// SHA-256 fingerprint of the gateway's certificate.
+    pub fn peer_fingerprint(&self) -> Fingerprint {
+        Fingerprint::of(&self.peer_der)
+    }
+
+    /// Counters: handshakes, requests, 401 answers.
+    pub fn stats(&self) -> Stats {
+        self.stats
+    }
+
+    /// Whether Digest login had to fall back from SHA-256 to MD5 (firmware quirk).
+    pub fn uses_md5_fallback(&self) -> bool {
+        self.force_md5
+    }
+
+    /// Closes the connection (the next call reconnects).
+    pub fn disconnect(&mut self) {
+        self.conn = None;
+    }
+
+    async fn open(&mut self) -> Result<(), ClientError> {
+        let addr = format!(
+            "{}:{}",
+            self.host.trim_start_matches('[').trim_end_matches(']'),
+            self.port
+        );
+        let tcp = tokio::time::timeout(self.timeouts.connect, TcpStream::connect(&addr))
+            .await
+            .map_err(|_| ClientError::Timeout {
+                phase: Phase::Connect,
+                after: self.timeouts.connect,
+            })?
+            .map_err(|source| ClientError::Connect {
+                addr: addr.clone(),
+                source,
+            })?;
+        // Requests are small and strictly sequential: do not let Nagle delay them.
+        let _ = tcp.set_nodelay(true);
+        let name = ServerName::try_from(
+            self.host
+                .trim_start_matches('[')
+                .trim_end_matches(']')
+                .to_owned(),
+        )
+        .map_err(|e| ClientError::Tls(format!("invalid host name: {e}")))?;
+        self.stats.handshakes += 1;
+        let tls = tokio::time::timeout(self.timeouts.handshake, self.connector.connect(name, tcp))
+            .await
+            .map_err(|_| ClientError::Timeout {
+                phase: Phase::Handshake,
+                after: self.timeouts.handshake,
+            })?
+            .map_err(|e| self.handshake_error(e))?;
+        if let Some(cert) = tls.get_ref().1.peer_certificates().and_then(|c| c.first()) {
+            self.peer_der = cert.as_ref().to_vec();
+        }
+        let (sender, driver) = hyper::client::conn::http1::handshake(TokioIo::new(tls))
+            .await
+            .map_err(|e| ClientError::Http(e.to_string()))?;
+        // The driver ends when the gateway closes the connection; the sender then reports
+        // itself closed and the next request reconnects.
+        tokio::spawn(async move {
+            let _ = driver.await;
+        });
+        self.conn = Some(Conn {
+            sender,
+            last_used: Instant::now(),
+        });
+        Ok(())
+    }
+
+    fn handshake_error(&self, e: std::io::Error) -> ClientError {
+        match rustls_error(&e) {
+            Some(rustls::Error::AlertReceived(a)) => ClientError::TlsAlert(u8::from(*a)),
+            Some(rustls::Error::InvalidCertificate(
+                rustls::CertificateError::ApplicationVerificationFailure,
+            )) => match self.verifier.last_seen() {
+                Some(seen) => {
+                    let subject = identity::subject_or_placeholder(&seen.der);
+                    match self.verifier_pin() {
+                        Some(pinned) => ClientError::CertificateChanged {
+                            pinned,
+                            presented: seen.fingerprint,
+                            subject,
+                        },
+                        None => ClientError::UnknownCertificate {
+                            fingerprint: seen.fingerprint,
+                            subject,
+                        },
+                    }
+                }
+                None => ClientError::Tls(e.to_string()),
+            },
+            Some(other) => ClientError::Tls(other.to_string()),
+            None => ClientError::Tls(e.to_string()),
+        }
+    }
+
+    fn verifier_pin(&self) -> Option<Fingerprint> {
+        self.verifier.pin()
+    }
+
+    async fn ensure_conn(&mut self) -> Result<(), ClientError> {
+        let usable = self
+            .conn
+            .as_ref()
+            .is_some_and(|c| !c.sender.is_closed() && c.last_used.elapsed() < self.timeouts.idle);
+        if !usable {
+            self.conn = None;
+            self.open().await?;
+        }
+        Ok(())
+    }
+
+    fn cnonce(&self) -> Result<String, ClientError> {
+        let mut buf = [0u8; 16];
+        self.provider
+            .secure_random
+            .fill(&mut buf)
+            .map_err(|_| ClientError::Tls("no random numbers available".to_owned()))?;
+        Ok(hex::encode(buf))
+    }
+
+    fn authorization(
+        &mut self,
+        method: &str,
+        uri: &str,
+        body: &[u8],
+    ) -> Result<Option<String>, ClientError> {
+        let Some((user, password)) = self.credentials.clone() else {
+            return Ok(None);
+        };
+        let cnonce = self.cnonce()?;
+        let Some(state) = self.digest.as_mut() else {
+            return Ok(None);
+        };
+        state.nc = state.nc.saturating_add(1);
+        let input = DigestInput {
+            username: &user,
+            password: &password,
+            method,
+            uri,
+            body,
+            nc: state.nc,
+            cnonce: &cnonce,
+        };
+        Ok(Some(state.challenge.authorization(&input)?))
+    }
+
+    fn adopt_challenge(&mut self, headers: &[String]) -> Result<DigestChallenge, ClientError> {
+        let all = digest::parse_challenges(headers.iter().map(String::as_str))?;
+        let best = digest::best_challenge(&all)
+            .cloned()
+            .ok_or_else(|| ProtocolError::Challenge("no Digest challenge".to_owned()))?;
+        let chosen = if self.force_md5 {
+            best.with_algorithm(best.algorithm.md5_equivalent())
+        } else {
+            best
+        };
+        self.digest = Some(DigestState {
+            challenge: chosen.clone(),
+            nc: 0,
+        });
+        Ok(chosen)
+    }
+
+    fn use_md5(&mut self) {
+        self.force_md5 = true;
+        if let Some(d) = self.digest.as_mut() {
+            d.challenge = d
+                .challenge
+                .with_algorithm(d.challenge.algorithm.md5_equivalent());
+        }
+    }
+
+    /// One logical request with authentication, reconnect and retries.
+    async fn roundtrip(
+        &mut self,
+        method: Method,
+        path: &str,
+        body: &[u8],
+        timeout: Duration,
+    ) -> Result<Answer, ClientError> {
+        let mut reconnected = false;
+        let mut stale_retried = false;
+        let mut md5_tried = false;
+        let mut fresh_challenge_tried = false;
+        for _ in 0..8 {
+            self.ensure_conn().await?;
+            let authz = self.authorization(method.as_str(), path, body)?;
+            let sent_credentials = authz.is_some();
+            let sent_algorithm = self.digest.as_ref().map(|d| d.challenge.algorithm);
+            let mut builder = hyper::Request::builder()
+                .method(method.clone())
+                .uri(path)
+                .header(HOST, host_header(&self.host, self.port))
+                .header(CONTENT_TYPE, "application/json")
+                .header(ACCEPT, "application/json")
+                .header(CONTENT_LENGTH, body.len())
+                .header("X-Content-Length", body.len());
+            if let Some(a) = &authz {
+                builder = builder.header(
+                    AUTHORIZATION,
+                    HeaderValue::from_str(a).map_err(|e| ClientError::Http(e.to_string()))?,
+                );
+            }
+            let request = builder
+                .body(Full::new(Bytes::copy_from_slice(body)))
+                .map_err(|e| ClientError::Http(e.to_string()))?;
+            self.stats.requests += 1;
+            let Some(conn) = self.conn.as_mut() else {
+                return Err(ClientError::Http("no connection".to_owned()));
+            };
+            let limit = self.limits.max_body_bytes;
+            let exchange = async {
+                conn.sender.ready().await?;
+                let resp = conn.sender.send_request(request).await?;
+                let (parts, incoming) = resp.into_parts();
+                let body = Limited::new(incoming, limit).collect().await;
+                Ok::<_, hyper::Error>((parts, body))
+            };
+            let outcome = tokio::time::timeout(timeout, async {
+                match exchange.await {
+                    Ok((parts, Ok(collected))) => Ok((parts, collected.to_bytes().to_vec())),
+                    Ok((_, Err(e))) => Err(Err(e)),
+                    Err(e) => Err(Ok(e)),
+                }
+            })
+            .await;
+            let (parts, bytes) = match outcome {
+                Err(_) => {
+                    self.conn = None;
+                    // Silence after a SHA-256 response: the quirky firmware that only
+                    // checks MD5 treats it as a wrong password. Try MD5 once.
+                    if sent_credentials && !md5_tried && sent_algorithm.is_some_and(|a| !a.is_md5())
+                    {
+                        md5_tried = true;
+                        self.use_md5();
+                        continue;
+                    }
+                    if md5_tried {
+                        self.force_md5 = false;
+                    }
+                    return Err(if sent_credentials {
+                        ClientError::SilentAfterCredentials { after: timeout }
+                    } else {
+                        ClientError::Timeout {
+                            phase: Phase::Response,
+                            after: timeout,
+                        }
+                    });
+                }
+                Ok(Err(Ok(hyper_err))) => {
+                    self.conn = None;
+                    // The gateway closed the connection under us (idle close, restart):
+                    // reconnect once and repeat the request.
+                    if !reconnected {
+                        reconnected = true;
+                        continue;
+                    }
+                    if let Some(rustls::Error::AlertReceived(a)) = rustls_error(&hyper_err) {
+                        return Err(ClientError::TlsAlert(u8::from(*a)));
+                    }
+                    return Err(ClientError::Http(hyper_err.to_string()));
+                }
+                Ok(Err(Err(body_err))) => {
+                    self.conn = None;
+                    if body_err
+                        .downcast_ref::<http_body_util::LengthLimitError>()
+                        .is_some()
+                    {
+                        return Err(ProtocolError::TooLarge {
+                            what: "response body in bytes".to_owned(),
+                            limit: limit as u64,
+                            actual: limit as u64 + 1,
+                        }
+                        .into());
+                    }
+                    if !reconnected {
+                        reconnected = true;
+                        continue;
+                    }
+                    return Err(ClientError::Http(body_err.to_string()));
+                }
+                Ok(Ok(v)) => v,
+            };
+            if let Some(c) = self.conn.as_mut() {
+                c.last_used = Instant::now();
+            }
+            let status = parts.status.as_u16();
+            if status == 401 {
+                self.stats.unauthorized += 1;
+                if self.credentials.is_none() {
+                    return Err(ClientError::CertificateNotAccepted);
+                }
+                let headers: Vec<String> = parts
+                    .headers
+                    .get_all(WWW_AUTHENTICATE)
+                    .iter()
+                    .filter_map(|v| v.to_str().ok().map(str::to_owned))
+                    .collect();
+                let challenge = self.adopt_challenge(&headers)?;
+                if !sent_credentials {
+                    if fresh_challenge_tried {
+                        return Err(ClientError::LoginRefused);
+                    }
+                    fresh_challenge_tried = true;
+                    continue;
+                }
+                if challenge.stale && !stale_retried {
+                    stale_retried = true;
+                    continue;
+                }
+                // Firmware that announces SHA-256 but checks MD5: one retry with MD5 on
+                // the fresh nonce; remembered for the rest of the session when it works.
+                if !md5_tried && sent_algorithm.is_some_and(|a| !a.is_md5()) {
+                    md5_tried = true;
+                    self.use_md5();
+                    continue;
+                }
+                if md5_tried {
+                    self.force_md5 = false;
+                }
+                return Err(ClientError::LoginRefused);
+            }
+            let location = parts
+                .headers
+                .get(LOCATION)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned);
+            return Ok(Answer {
+                status,
+                location,
+                body: bytes,
+            });
+        }
+        Err(ClientError::LoginRefused)
+    }
+
+    async fn discover(&mut self) -> Result<String, ClientError> {
+        let path = "/smgw/m2m";
+        let ans = self
+            .roundtrip(Method::GET, path, b"", self.timeouts.login)
+            .await?;
+        match ans.status {
+            301 | 302 | 303 | 307 | 308 => {
+                let loc = ans.location.ok_or_else(|| {
+                    ProtocolError::Redirect("redirect without Location".to_owned())
+                })?;
+                Ok(redirect::userid_from_location(&loc, &self.origin, path)?)
+            }
+            status => Err(ProtocolError::HttpStatus {
+                status,
+                call: Call::Discover,
+            }
+            .into()),
+        }
+    }
+
+    /// Sends a request to the consumer's address and returns the raw 200 body.
+    pub async fn call_raw(&mut self, request: &Request) -> Result<Vec<u8>, ClientError> {
+        let path = format!("/smgw/m2m/{}/json", self.userid);
+        let body = request.body();
+        let ans = self
+            .roundtrip(Method::POST, &path, &body, self.timeouts.response)
+            .await?;
+        match (ans.status, request.call()) {
+            (200..=299, _) => Ok(ans.body),
+            (403, Call::SelfTest) => Err(ClientError::SelfTestLocked),
+            (status, call) => Err(ProtocolError::HttpStatus { status, call }.into()),
+        }
+    }
+
+    /// `smgw-info`: about the gateway.
+    pub async fn gateway_info(&mut self) -> Result<SmgwInfo, ClientError> {
+        let body = self.call_raw(&Request::SmgwInfo).await?;
+        Ok(response::parse_smgw_info(&body, &self.limits)?)
+    }
+
+    /// `user-info`: the consumer's contracts.
+    pub async fn contracts(&mut self) -> Result<UserInfo, ClientError> {
+        let body = self.call_raw(&Request::UserInfo).await?;
+        Ok(response::parse_user_info(&body, &self.limits)?)
+    }
+
+    /// `usage-point-info`: one contract in detail.
+    pub async fn contract_detail(
+        &mut self,
+        usage_point_id: &str,
+        database: Option<&str>,
+    ) -> Result<UsagePointInfo, ClientError> {
+        let body = self
+            .call_raw(&Request::UsagePointInfo {
+                usage_point_id: usage_point_id.to_owned(),
+                database: database.map(str::to_owned),
+            })
+            .await?;
+        Ok(response::parse_usage_point_info(&body, &self.limits)?)
+    }
+
+    /// The newest value of each channel (the only read for TAF 9, 10 and 14).
+    pub async fn last_reading(
+        &mut self,
+        usage_point_id: &str,
+        database: &str,
+        channels: &[String],
+    ) -> Result<Readings, ClientError> {
+        let q = ReadingsQuery {
+            usage_point_id: usage_point_id.to_owned(),
+            database: database.to_owned(),
+            channels: channels.to_vec(),
+            range: ReadingsRange::LastReading,
+        };
+        let body = self.call_raw(&Request::Readings(q)).await?;
+        Ok(response::parse_readings(&body, &self.limits)?)
+    }
+
+    /// Values with `from < t <= to` over any span, fetched in 31-day windows and merged
+    /// per channel (a value repeated at a window edge is kept once).
+    #[allow(clippy::too_many_arguments)] // Each argument is a distinct, required part of the query.
+    pub async fn readings(
+        &mut self,
+        usage_point_id: &str,
+        database: &str,
+        channels: &[String],
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        progress: &mut (dyn FnMut(Progress) + Send),
+        cancel: &CancelFlag,
+    ) -> Result<Readings, ClientError> {
+        let windows = plan::split_range(from, to, plan::max_readings_window())?;
+        let steps = u32::try_from(windows.len()).unwrap_or(u32::MAX);
+        let mut merged: Option<Readings> = None;
+        let mut seen: Vec<HashSet<ValueKey>> = Vec::new();
+        let mut items = 0u64;
+        for (i, w) in windows.iter().enumerate() {
+            if cancel.is_cancelled() {
+                return Err(ClientError::Cancelled);
+            }
+            let q = ReadingsQuery {
+                usage_point_id: usage_point_id.to_owned(),
+                database: database.to_owned(),
+                channels: channels.to_vec(),
+                range: ReadingsRange::Between {
+                    from: Some(w.from),
+                    to: Some(w.to),
+                },
+            };
+            let body = self.call_raw(&Request::Readings(q)).await?;
+            let part = response::parse_readings(&body, &self.limits)?;
+            let acc = merged.get_or_insert_with(|| Readings {
+                header: part.header.clone(),
+                records: None,
+                channels: Vec::new(),
+                extra: part.extra.clone(),
+            });
+            for ch in part.channels {
+                let idx = match acc.channels.iter().position(|c| c.obis == ch.obis) {
+                    Some(idx) => idx,
+                    None => {
+                        acc.channels.push(response::ChannelReadings {
+                            obis: ch.obis.clone(),
+                            readings: Vec::new(),
+                            extra: ch.extra.clone(),
+                        });
+                        seen.push(HashSet::new());
+                        acc.channels.len() - 1
+                    }
+                };
+                for r in ch.readings {
+                    if seen[idx].insert((r.capture_time, r.target_time, r.value)) {
+                        items += 1;
+                        acc.channels[idx].readings.push(r);
+                    }
+                }
+            }
+            if items > self.limits.max_items as u64 {
+                return Err(ProtocolError::TooLarge {
+                    what: "readings: values over all windows".to_owned(),
+                    limit: self.limits.max_items as u64,
+                    actual: items,
+                }
+                .into());
+            }
+            progress(Progress {
+                step: u32::try_from(i + 1).unwrap_or(u32::MAX),
+                steps: Some(steps),
+                items,
+            });
+        }
+        let mut out = merged.unwrap_or(Readings {
+            header: Default::default(),
+            records: Some(0),
+            channels: Vec::new(),
+            extra: Default::default(),
+        });
+        out.records = Some(items);
+        Ok(out)
+    }
+
+    /// One `log` request as given.
+    pub async fn log(&mut self, query: LogQuery) -> Result<Log, ClientError> {
+        let body = self.call_raw(&Request::Log(query)).await?;
+        Ok(response::parse_log(&body, &self.limits)?)
+    }
+
+    /// The whole logbook from `start_index` on, in pages of 1500, each entry once.
+    pub async fn logbook(
+        &mut self,
+        start_index: u64,
+        progress: &mut (dyn FnMut(Progress) + Send),
+        cancel: &CancelFlag,
+    ) -> Result<Vec<LogEntry>, ClientError> {
+        let mut pager = LogPager::starting_at(start_index);
+        let mut all = Vec::new();
+        while let Some(q) = pager.next_query() {
+            if cancel.is_cancelled() {
+                return Err(ClientError::Cancelled);
+            }
+            let page = self.log(q).await?;
+            let got = pager.accept(page.entries);
+            all.extend(got.new_entries);
+            if all.len() > self.limits.max_items {
+                return Err(ProtocolError::TooLarge {
+                    what: "log: entries over all pages".to_owned(),
+                    limit: self.limits.max_items as u64,
+                    actual: all.len() as u64,
+                }
+                .into());
+            }
+            progress(Progress {
+                step: pager.pages(),
+                steps: None,
+                items: all.len() as u64,
+            });
+        }
+        Ok(all)
+    }
+
+    /// Starts the self-test. A cool-down (403) gives [`ClientError::SelfTestLocked`].
+    pub async fn self_test(&mut self) -> Result<SelfTest, ClientError> {
+        let body = self.call_raw(&Request::SelfTest).await?;
+        Ok(response::parse_self_test(&body, &self.limits)?)
+    }
+}

@@ -1,0 +1,452 @@
+//! Integration tests against the mock gateway over real TLS on 127.0.0.1.
+
+use std::time::Duration;
+
+use chrono::{DateTime, TimeZone, Utc};
+use han_client::han_protocol::{LogCount, LogQuery};
+use han_client::{
+    Auth, CancelFlag, ClientError, ClientIdentity, ConnectOptions, Connection, ErrorCategory,
+    Fingerprint, Lang, PinPolicy, Progress,
+};
+use mock_smgw::{Faults, Options, RunningMock, Scenario};
+
+const USERID: &str = "01005e318011.consumer1.sm";
+const TAF7: &str = "01005e318023.taf7-1.sm";
+
+async fn mock(name: &str, opts: Options) -> RunningMock {
+    let scenario = Scenario::builtin(name).expect("builtin scenario");
+    mock_smgw::start(
+        scenario,
+        "127.0.0.1:0".parse().expect("literal address"),
+        opts,
+    )
+    .await
+    .expect("mock starts")
+}
+
+fn fingerprint(m: &RunningMock) -> Fingerprint {
+    m.fingerprint_sha256()
+        .parse()
+        .expect("mock fingerprint is hex")
+}
+
+fn options(m: &RunningMock, auth: Auth) -> ConnectOptions {
+    let mut o = ConnectOptions::new("127.0.0.1", auth, PinPolicy::Pinned(fingerprint(m)));
+    o.port = m.addr().port();
+    o
+}
+
+fn digest(user: &str, password: &str) -> Auth {
+    Auth::Digest {
+        user: user.into(),
+        password: password.into(),
+    }
+}
+
+fn demo_file(name: &str) -> Vec<u8> {
+    let path = format!(
+        "{}/../../mock-smgw/scenarios/demo/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn ts(secs: i64) -> DateTime<Utc> {
+    Utc.timestamp_opt(secs, 0).single().expect("valid time")
+}
+
+#[tokio::test]
+async fn first_contact_asks_then_pinned_digest_session_reads_everything() {
+    let m = mock("demo", Options::default()).await;
+    let mut o = options(&m, digest("demo", "demo"));
+    o.pin = PinPolicy::TrustOnFirstUse;
+    let err = Connection::connect(o.clone()).await.unwrap_err();
+    let ClientError::UnknownCertificate {
+        fingerprint: fp,
+        subject,
+    } = &err
+    else {
+        panic!("expected UnknownCertificate, got {err:?}");
+    };
+    assert_eq!(fp.to_hex(), m.fingerprint_sha256());
+    assert!(!subject.is_empty());
+    assert_eq!(err.category(), ErrorCategory::Connection);
+    assert!(err.message(Lang::De).contains(&fp.to_string()));
+    // Nothing was sent before the user confirmed.
+    assert_eq!(m.stats().http_requests, 0);
+
+    o.pin = PinPolicy::Pinned(*fp);
+    let mut s = Connection::connect(o).await.expect("pinned connect");
+    assert_eq!(s.userid(), USERID);
+    assert_eq!(s.peer_fingerprint(), *fp);
+
+    let info = s.gateway_info().await.expect("smgw-info");
+    assert_eq!(info.smgw_id, "EPPC0210486901");
+    let han = info
+        .certificates
+        .han_tls
+        .clone()
+        .expect("han cert reported");
+    assert!(String::from_utf8_lossy(&han).contains("BEGIN CERTIFICATE"));
+
+    let contracts = s.contracts().await.expect("user-info");
+    let ids: Vec<&str> = contracts
+        .usage_points
+        .iter()
+        .map(|u| u.usage_point_id.as_str())
+        .collect();
+    assert!(ids.contains(&TAF7), "{ids:?}");
+    let detail = s
+        .contract_detail(TAF7, None)
+        .await
+        .expect("usage-point-info");
+    assert!(detail.databases.iter().any(|d| d.database == "origin"));
+
+    // 1 handshake, and the Digest nonce is reused: exactly one 401 for the whole session.
+    assert_eq!(s.stats().handshakes, 1);
+    assert_eq!(s.stats().unauthorized, 1);
+    assert_eq!(m.stats().status_401, 1);
+    assert_eq!(
+        m.stats().tls_handshakes,
+        1,
+        "the refused first contact does not complete"
+    );
+}
+
+#[tokio::test]
+async fn readings_over_70_days_come_in_windows_without_loss_or_doubling() {
+    let m = mock("demo", Options::default()).await;
+    let mut s = Connection::connect(options(&m, digest("demo", "demo")))
+        .await
+        .expect("connect");
+    let now = m.scenario().now();
+    let (from, to) = (now - 70 * 86_400, now);
+    let mut steps = Vec::new();
+    let mut progress = |p: Progress| steps.push(p);
+    let got = s
+        .readings(
+            TAF7,
+            "origin",
+            &[],
+            ts(from),
+            ts(to),
+            &mut progress,
+            &CancelFlag::new(),
+        )
+        .await
+        .expect("readings");
+    let expected = m
+        .scenario()
+        .expected_readings_between("demo", TAF7, "origin", "0100010800ff", from, to)
+        .expect("expected values");
+    assert_eq!(got.channels.len(), 1);
+    let values: Vec<(i64, i64)> = got.channels[0]
+        .readings
+        .iter()
+        .map(|r| (r.target_time.expect("target time").timestamp(), r.value))
+        .collect();
+    let want: Vec<(i64, i64)> = expected.iter().map(|r| (r.target_time, r.value)).collect();
+    assert_eq!(values.len(), want.len());
+    assert_eq!(values, want);
+    assert_eq!(steps.len(), 3, "70 days = 3 windows");
+    assert_eq!(steps.last().map(|p| (p.step, p.steps)), Some((3, Some(3))));
+    assert_eq!(m.stats().requests.get("readings"), Some(&3));
+}
+
+#[tokio::test]
+async fn cancellation_stops_before_the_next_window() {
+    let m = mock("demo", Options::default()).await;
+    let mut s = Connection::connect(options(&m, digest("demo", "demo")))
+        .await
+        .expect("connect");
+    let now = m.scenario().now();
+    let cancel = CancelFlag::new();
+    let c2 = cancel.clone();
+    let mut progress = move |_: Progress| c2.cancel();
+    let err = s
+        .readings(
+            TAF7,
+            "origin",
+            &[],
+            ts(now - 100 * 86_400),
+            ts(now),
+            &mut progress,
+            &cancel,
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, ClientError::Cancelled));
+    assert_eq!(m.stats().requests.get("readings"), Some(&1));
+}
+
+#[tokio::test]
+async fn logbook_is_paged_completely() {
+    let m = mock("demo", Options::default()).await;
+    let mut s = Connection::connect(options(&m, digest("demo", "demo")))
+        .await
+        .expect("connect");
+    let mut pages = 0;
+    let mut progress = |_: Progress| pages += 1;
+    let log = s
+        .logbook(0, &mut progress, &CancelFlag::new())
+        .await
+        .expect("log");
+    let expected = m.scenario().expected_log("demo").expect("log");
+    assert_eq!(log.len(), expected.len());
+    let got: Vec<u64> = log.iter().map(|e| e.index).collect();
+    let want: Vec<u64> = expected.iter().map(|e| e.index).collect();
+    assert_eq!(got, want);
+    assert!(
+        pages >= 3,
+        "3000 entries need at least 2 full pages and an end check: {pages}"
+    );
+    // A single page with explicit parameters.
+    let page = s
+        .log(LogQuery::FromIndexCount(
+            1,
+            LogCount::new(10).expect("valid"),
+        ))
+        .await
+        .expect("page");
+    assert_eq!(page.entries.len(), 10);
+}
+
+#[tokio::test]
+async fn last_reading_and_self_test_lock() {
+    let m = mock("demo", Options::default()).await;
+    let mut s = Connection::connect(options(&m, digest("demo", "demo")))
+        .await
+        .expect("connect");
+    let last = s
+        .last_reading("01005e318024.taf10-1.sm", "origin", &[])
+        .await
+        .expect("last reading");
+    assert!(
+        last.channels.iter().all(|c| c.readings.len() == 1),
+        "{last:?}"
+    );
+    s.self_test().await.expect("first self-test starts");
+    let err = s.self_test().await.unwrap_err();
+    assert!(matches!(err, ClientError::SelfTestLocked), "{err:?}");
+    assert_eq!(err.category(), ErrorCategory::GatewayRefused);
+    assert!(err.message(Lang::De).starts_with("Selbsttest gesperrt"));
+}
+
+#[tokio::test]
+async fn client_certificates_modern_legacy_and_pem_log_in_without_digest() {
+    let m = mock("demo", Options::default()).await;
+    for (what, auth) in [
+        (
+            "modern",
+            Auth::Pkcs12 {
+                data: demo_file("client-modern.p12"),
+                password: "demo".into(),
+            },
+        ),
+        (
+            "legacy",
+            Auth::Pkcs12 {
+                data: demo_file("client-legacy.p12"),
+                password: "demo".into(),
+            },
+        ),
+        (
+            "pem",
+            Auth::Pem {
+                cert: demo_file("client.pem"),
+                key: demo_file("client-key.pem"),
+            },
+        ),
+    ] {
+        let mut s = Connection::connect(options(&m, auth))
+            .await
+            .unwrap_or_else(|e| panic!("{what}: {e}"));
+        assert_eq!(s.userid(), USERID, "{what}");
+        s.contracts()
+            .await
+            .unwrap_or_else(|e| panic!("{what}: {e}"));
+        assert_eq!(s.stats().unauthorized, 0, "{what}");
+    }
+    assert_eq!(m.stats().status_401, 0);
+}
+
+#[test]
+fn key_files_wrong_password_and_wrong_type_are_told_apart() {
+    for file in ["client-modern.p12", "client-legacy.p12"] {
+        let data = demo_file(file);
+        let id = ClientIdentity::from_pkcs12(&data, "demo").expect(file);
+        let info = id.info();
+        assert!(!info.subject.is_empty() && !info.issuer.is_empty());
+        assert!(info.not_before < info.not_after);
+        assert!(!format!("{id:?}").contains("PRIVATE"));
+        let err = ClientIdentity::from_pkcs12(&data, "wrong").unwrap_err();
+        assert!(
+            matches!(err, ClientError::WrongKeyPassword),
+            "{file}: {err:?}"
+        );
+    }
+    let err = ClientIdentity::from_pkcs12(&demo_file("client.pem"), "demo").unwrap_err();
+    assert!(matches!(err, ClientError::BadKeyFile(_)), "{err:?}");
+    let err = ClientIdentity::from_pkcs12(&demo_file("han-cert.pem")[..0], "demo").unwrap_err();
+    assert!(matches!(err, ClientError::BadKeyFile(_)), "{err:?}");
+    let err = ClientIdentity::from_pem(&demo_file("client.pem"), b"not a key").unwrap_err();
+    assert!(matches!(err, ClientError::BadKeyFile(_)), "{err:?}");
+    let modern = ClientIdentity::from_pkcs12(&demo_file("client-modern.p12"), "demo").expect("p12");
+    let pem = ClientIdentity::from_pem(&demo_file("client.pem"), &demo_file("client-key.pem"))
+        .expect("pem");
+    assert_eq!(modern.info().fingerprint, pem.info().fingerprint);
+}
+
+#[tokio::test]
+async fn wrong_digest_password_is_refused() {
+    let m = mock("demo", Options::default()).await;
+    let err = Connection::connect(options(&m, digest("demo", "falsch")))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, ClientError::LoginRefused), "{err:?}");
+    assert_eq!(err.category(), ErrorCategory::Authentication);
+}
+
+#[tokio::test]
+async fn a_changed_certificate_is_refused_naming_both_fingerprints() {
+    let m = mock("demo", Options::default()).await;
+    let mut o = options(&m, digest("demo", "demo"));
+    let old = Fingerprint::of(b"the certificate the user confirmed last year");
+    o.pin = PinPolicy::Pinned(old);
+    let err = Connection::connect(o).await.unwrap_err();
+    let ClientError::CertificateChanged {
+        pinned, presented, ..
+    } = &err
+    else {
+        panic!("expected CertificateChanged, got {err:?}");
+    };
+    assert_eq!(*pinned, old);
+    assert_eq!(*presented, fingerprint(&m));
+    let text = err.message(Lang::En);
+    assert!(text.contains(&old.to_string()) && text.contains(&presented.to_string()));
+    assert_eq!(m.stats().http_requests, 0);
+}
+
+#[tokio::test]
+async fn quirky_firmware_md5_fallback_and_silent_wrong_password() {
+    let m = mock("quirky-firmware", Options::default()).await;
+    let mut o = options(&m, digest("demo", "demo"));
+    o.timeouts.login = Duration::from_millis(700);
+    let mut s = Connection::connect(o).await.expect("connect");
+    assert!(s.uses_md5_fallback());
+    s.gateway_info()
+        .await
+        .expect("smgw-info with MD5 and X-Content-Length");
+    let before = s.stats().unauthorized;
+    s.contracts().await.expect("user-info");
+    assert_eq!(s.stats().unauthorized, before, "MD5 choice is remembered");
+
+    let mut o = options(&m, digest("demo", "falsch"));
+    o.timeouts.login = Duration::from_millis(700);
+    let err = Connection::connect(o).await.unwrap_err();
+    assert!(
+        matches!(err, ClientError::SilentAfterCredentials { .. }),
+        "{err:?}"
+    );
+    assert!(err
+        .message(Lang::En)
+        .contains("probably wrong password or HAN not enabled"));
+}
+
+#[tokio::test]
+async fn stale_nonce_and_idle_close_are_handled_transparently() {
+    let m = mock("demo", Options::default()).await;
+    let mut s = Connection::connect(options(&m, digest("demo", "demo")))
+        .await
+        .expect("connect");
+    m.set_faults(Faults {
+        stale_nonce_next: true,
+        ..Faults::default()
+    });
+    s.gateway_info().await.expect("stale nonce retried");
+    assert_eq!(s.stats().unauthorized, 2);
+
+    m.set_faults(Faults {
+        idle_close_seconds: Some(1),
+        ..Faults::default()
+    });
+    s.contracts().await.expect("before idle close");
+    tokio::time::sleep(Duration::from_millis(1600)).await;
+    s.contracts().await.expect("after idle close");
+    assert_eq!(s.stats().handshakes, 2);
+}
+
+#[tokio::test]
+async fn faults_give_clear_errors_and_the_session_survives() {
+    let m = mock("demo", Options::default()).await;
+    let mut s = Connection::connect(options(&m, digest("demo", "demo")))
+        .await
+        .expect("connect");
+
+    m.set_faults(Faults {
+        error_500_on_call: Some(1),
+        ..Faults::default()
+    });
+    let err = s.gateway_info().await.unwrap_err();
+    assert!(err.message(Lang::De).contains("500"), "{err:?}");
+    assert_eq!(err.category(), ErrorCategory::GatewayRefused);
+    s.gateway_info().await.expect("next call works");
+
+    m.set_faults(Faults {
+        malformed_json: true,
+        ..Faults::default()
+    });
+    let err = s.contracts().await.unwrap_err();
+    assert_eq!(err.category(), ErrorCategory::Data, "{err:?}");
+
+    m.set_faults(Faults {
+        truncated_json: true,
+        ..Faults::default()
+    });
+    assert_eq!(
+        s.contracts().await.unwrap_err().category(),
+        ErrorCategory::Data
+    );
+
+    m.set_faults(Faults {
+        drop_after_bytes: Some(50),
+        ..Faults::default()
+    });
+    let err = s.contracts().await.unwrap_err();
+    assert_eq!(err.category(), ErrorCategory::Connection, "{err:?}");
+
+    m.set_faults(Faults::default());
+    s.contracts().await.expect("recovered after faults");
+}
+
+#[tokio::test]
+async fn oversized_responses_are_refused() {
+    let m = mock("demo", Options::default()).await;
+    let mut o = options(&m, digest("demo", "demo"));
+    o.limits.max_body_bytes = 64 * 1024;
+    let mut s = Connection::connect(o).await.expect("connect");
+    m.set_faults(Faults {
+        huge_body_bytes: Some(1024 * 1024),
+        ..Faults::default()
+    });
+    let err = s.gateway_info().await.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            ClientError::Protocol(han_client::han_protocol::ProtocolError::TooLarge { .. })
+        ),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn unreachable_port_is_a_connection_error() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    drop(listener);
+    let mut o = ConnectOptions::new("127.0.0.1", digest("a", "b"), PinPolicy::TrustOnFirstUse);
+    o.port = port;
+    let err = Connection::connect(o).await.unwrap_err();
+    assert!(matches!(err, ClientError::Connect { .. }), "{err:?}");
+    assert!(err.message(Lang::De).contains("127.0.0.1"));
+}
