@@ -307,8 +307,10 @@ impl Parsed {
             source: Source::Explicit(map),
         };
         let smgw = self.smgw_id.clone();
-        let log = self
-            .log
+        let mut entries = self.log;
+        // Files list the logbook in any order; the gateway serves it by record number.
+        entries.sort_by_key(|l| l.record);
+        let log = entries
             .into_iter()
             .map(|l| LogEntry {
                 index: l.record,

@@ -413,6 +413,12 @@ impl Session {
         }
     }
 
+    /// Digest login against a gateway announcing SHA-256 (same flow, the hash follows the
+    /// challenge).
+    pub async fn digest_sha256(mock: &RunningMock, user: &str, pass: &str) -> Session {
+        Self::digest(mock, user, pass).await
+    }
+
     /// Client-certificate login.
     pub async fn cert(mock: &RunningMock, dir: &str, stem: &str) -> Session {
         let mut conn = connect_cert(mock, dir, stem).await;
