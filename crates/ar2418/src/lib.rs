@@ -12,6 +12,7 @@ mod model;
 mod reader;
 mod status;
 mod validate;
+mod writer;
 
 pub use analysis::{
     analyze, daily_status, detect_period, raster_time, reading_times, DayStatus, Gap,
@@ -23,3 +24,4 @@ pub use reader::{parse_xs_datetime, read, read_file, read_str, read_with_limits,
 pub use validate::{
     has_errors, validate, validate_pair, validate_supplier, Finding, Location, Severity,
 };
+pub use writer::{to_xml_string, write, write_file, GENERATOR_VERSION};
