@@ -4,10 +4,11 @@ use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
 
+use crate::calendar::local;
 use crate::error::TariffError;
 use crate::input::{MeterSeries, Reading, TariffProfile, TariffStage};
 use crate::obis::Obis;
-use crate::result::{Section, Total};
+use crate::result::{Range, Section, Total};
 
 /// Rejects profiles whose stages reuse a tariff number or whose period is empty.
 pub(crate) fn check_profile(profile: &TariffProfile) -> Result<(), TariffError> {
@@ -70,4 +71,60 @@ pub(crate) fn totals(sections: &[Section]) -> Vec<Total> {
         }
     }
     out
+}
+
+/// Fails if no list has a stage of its quantity: then nothing at all can be billed.
+pub(crate) fn check_some_list_booked(
+    profile: &TariffProfile,
+    lists: &[&MeterSeries],
+) -> Result<(), TariffError> {
+    match lists
+        .iter()
+        .find(|l| stages_for(profile, l.obis).next().is_none())
+    {
+        Some(l)
+            if lists
+                .iter()
+                .all(|l| stages_for(profile, l.obis).next().is_none()) =>
+        {
+            Err(TariffError::NoStageForList(l.obis))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// A list that no tariff stage books (e.g. export under an import-only tariff): its
+/// measured energy between the first and last valid value in `[from, to]`, as a section
+/// and an unbilled range, so the result still accounts for it. `None` with fewer than two
+/// valid values.
+pub(crate) fn unbooked(
+    list: &MeterSeries,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Option<(Section, Range)> {
+    let values = valid_readings(list, from, to);
+    let (&(t0, v0), &(t1, v1)) = (values.first()?, values.last()?);
+    if values.len() < 2 {
+        return None;
+    }
+    let amount = v1.saturating_sub(v0);
+    Some((
+        Section {
+            obis: list.obis,
+            meter_id: list.meter_id.clone(),
+            start: local(t0),
+            end: local(t1),
+            start_value: v0,
+            end_value: v1,
+            amount,
+        },
+        Range {
+            start: local(t0),
+            end: local(t1),
+            obis: list.obis,
+            tariff: None,
+            amount,
+            is_error: false,
+        },
+    ))
 }

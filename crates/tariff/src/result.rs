@@ -93,8 +93,9 @@ pub struct Evaluation {
     pub totals: Vec<Total>,
     /// Per value list: which values were used.
     pub sections: Vec<Section>,
-    /// TAF-2: consumption on days the special-day calendar does not cover, booked to no
-    /// register (so registers plus these equal the totals).
+    /// Consumption booked to no register: value lists no tariff stage books (e.g. export
+    /// under an import-only tariff) and (TAF-2) days the special-day calendar does not
+    /// cover. Registers plus these equal the totals.
     pub unbilled: Vec<Range>,
     /// Checksums of the supplier file.
     pub checksums: Checksums,

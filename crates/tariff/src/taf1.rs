@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::calendar::{is_first_of_month_midnight, local, local_date, whole_months};
-use crate::common::{check_profile, stages_for, totals};
+use crate::common::{check_profile, check_some_list_booked, stages_for, totals, unbooked};
 use crate::error::TariffError;
 use crate::input::{MeterSeries, TariffProfile, UseCase};
 use crate::result::{Evaluation, Register, Section};
@@ -63,14 +63,22 @@ pub fn evaluate(
             amount: 0,
         })
         .collect();
+    check_some_list_booked(profile, &lists)?;
     let mut sections = Vec::with_capacity(lists.len());
+    let mut unbilled = Vec::new();
     for list in lists {
         // With several stages of one quantity the default tariff's stage is the TAF-1
         // register; otherwise the only (first) matching stage.
-        let stage = stages_for(profile, list.obis)
+        let Some(stage) = stages_for(profile, list.obis)
             .find(|s| s.tariff == profile.default_tariff)
             .or_else(|| stages_for(profile, list.obis).next())
-            .ok_or(TariffError::NoStageForList(list.obis))?;
+        else {
+            if let Some((section, range)) = unbooked(list, start, end) {
+                sections.push(section);
+                unbilled.push(range);
+            }
+            continue;
+        };
         let start_value = value_at(list, start).ok_or_else(|| TariffError::MissingStartValue {
             obis: list.obis,
             meter_id: list.meter_id.clone(),
@@ -103,7 +111,7 @@ pub fn evaluate(
         days: Vec::new(),
         totals: totals(&sections),
         sections,
-        unbilled: Vec::new(),
+        unbilled,
         checksums: profile.checksums.clone(),
     })
 }

@@ -8,7 +8,9 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::calendar::{local, local_date, Calendar, TariffRange};
-use crate::common::{check_profile, stages_for, totals, valid_readings};
+use crate::common::{
+    check_profile, check_some_list_booked, stages_for, totals, unbooked, valid_readings,
+};
 use crate::error::TariffError;
 use crate::input::{MeterSeries, TariffProfile, UseCase};
 use crate::obis::ERROR_TARIFF;
@@ -46,7 +48,10 @@ pub fn evaluate(
             amount: 0,
         })
         .collect();
-    for list in &lists {
+    for list in lists
+        .iter()
+        .filter(|l| stages_for(profile, l.obis).next().is_some())
+    {
         let err = list.obis.with_tariff(ERROR_TARIFF);
         if !registers.iter().any(|r| r.obis == err) {
             registers.push(Register {
@@ -57,12 +62,19 @@ pub fn evaluate(
         }
     }
 
+    check_some_list_booked(profile, &lists)?;
     let mut ranges_by_day: BTreeMap<NaiveDate, Vec<Range>> = BTreeMap::new();
     let mut sections = Vec::with_capacity(lists.len());
     let mut unbilled = Vec::new();
     for list in &lists {
         if stages_for(profile, list.obis).next().is_none() {
-            return Err(TariffError::NoStageForList(list.obis));
+            if let Some((section, range)) =
+                unbooked(list, profile.billing_start, profile.billing_end)
+            {
+                sections.push(section);
+                unbilled.push(range);
+            }
+            continue;
         }
         let values = valid_readings(list, profile.billing_start, profile.billing_end);
         let (Some(&(first_t, first_v)), Some(&(last_t, last_v))) = (values.first(), values.last())

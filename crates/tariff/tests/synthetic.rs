@@ -443,9 +443,17 @@ fn taf2_errors() {
         TariffError::NoOriginalValueList
     );
 
-    let export = list("1-0:2.8.0*255", s, e, 15, 10, |_| false);
-    let err = evaluate(&p, &[good.clone(), export]).unwrap_err();
-    assert_eq!(err.code(), "TARIFF_NO_STAGE_FOR_OVL");
+    // An export list under an import-only tariff is not billed but accounted for; alone,
+    // nothing can be billed.
+    let export = list("1-0:2.8.0*255", s, e, 15, 7, |_| false);
+    let err = evaluate(&p, std::slice::from_ref(&export)).unwrap_err();
+    assert_eq!(err, TariffError::NoStageForList(o("1-0:2.8.0*255")));
+    let ev = run(&p, &[good.clone(), export]);
+    assert_eq!(amounts(&ev), (360, 600, 0));
+    assert!(ev.register(o("1-0:2.8.63*255")).is_none());
+    assert_eq!(ev.unbilled.len(), 1);
+    assert_eq!(ev.unbilled[0].obis, o("1-0:2.8.0*255"));
+    assert_eq!(ev.unbilled[0].amount, 96 * 7);
 
     let mut bad = p.clone();
     bad.special_days[0].day_id = "nope".into();
@@ -578,9 +586,16 @@ fn taf1_list_without_stage_and_special_day_count() {
     let (s, e) = (at(2017, 1, 1, 0, 0), at(2017, 2, 1, 0, 0));
     let exp = list("1-0:2.8.0*255", s, e, 60, 1, |_| false);
     assert_eq!(
-        evaluate(&taf1_profile(s, e), &[exp]).unwrap_err(),
+        evaluate(&taf1_profile(s, e), std::slice::from_ref(&exp)).unwrap_err(),
         TariffError::NoStageForList(o("1-0:2.8.0*255"))
     );
+    // Beside an import list, the export list is accounted for as unbilled.
+    let imp = list("1-0:1.8.0*255", s, e, 60, 2, |_| false);
+    let ev = evaluate(&taf1_profile(s, e), &[imp, exp]).unwrap();
+    assert_eq!(ev.amount(o("1-0:1.8.1*255")), 2 * 31 * 24);
+    assert_eq!(ev.unbilled.len(), 1);
+    assert_eq!(ev.unbilled[0].amount, 31 * 24);
+    assert_eq!(ev.totals.len(), 2);
     // 32 calendar entries for 31 days; 62 would be fine.
     let imp = list("1-0:1.8.0*255", s, e, 60, 1, |_| false);
     let mut p = taf1_profile(s, e);
