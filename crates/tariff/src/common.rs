@@ -117,6 +117,8 @@ pub(crate) fn unbooked(
             start_value: v0,
             end_value: v1,
             amount,
+            scaler: list.scaler,
+            unit: list.unit.clone(),
         },
         Range {
             start: local(t0),

@@ -64,6 +64,10 @@ pub struct Section {
     pub end_value: i64,
     /// `end_value − start_value`.
     pub amount: i64,
+    /// Power of ten of the list's raw values (TRuDI's files: −1, i.e. 0.1 Wh).
+    pub scaler: i8,
+    /// Unit of the scaled values, e.g. "Wh".
+    pub unit: String,
 }
 
 /// Energy of one quantity over the whole period, whatever the tariff (e.g. 1.8.0).
@@ -80,6 +84,8 @@ pub struct Total {
 pub struct Evaluation {
     /// Use case that was computed.
     pub use_case: UseCase,
+    /// The supplier's tariff id.
+    pub tariff_id: String,
     /// Start of the evaluated period (TAF-1: billing start; TAF-2: first value used).
     pub begin: DateTime<FixedOffset>,
     /// End of the evaluated period (TAF-1: billing end; TAF-2: last value used).

@@ -101,10 +101,13 @@ pub fn evaluate(
             start_value,
             end_value,
             amount,
+            scaler: list.scaler,
+            unit: list.unit.clone(),
         });
     }
     Ok(Evaluation {
         use_case: UseCase::Taf1,
+        tariff_id: profile.tariff_id.clone(),
         begin: local(start),
         end: local(end),
         registers,

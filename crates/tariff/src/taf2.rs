@@ -139,6 +139,8 @@ pub fn evaluate(
             start_value: first_v,
             end_value: last_v,
             amount: last_v.saturating_sub(first_v),
+            scaler: list.scaler,
+            unit: list.unit.clone(),
         });
     }
 
@@ -176,6 +178,7 @@ pub fn evaluate(
     };
     Ok(Evaluation {
         use_case: UseCase::Taf2,
+        tariff_id: profile.tariff_id.clone(),
         begin,
         end,
         registers,
