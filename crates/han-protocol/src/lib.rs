@@ -6,6 +6,7 @@
 //! and HTTP statuses into messages for people. No sockets, no async: the IO lives in
 //! `han-client`, which makes this part testable byte for byte.
 
+mod convert;
 pub mod digest;
 mod error;
 mod json;
