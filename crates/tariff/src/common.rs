@@ -20,8 +20,8 @@ pub(crate) fn check_profile(profile: &TariffProfile) -> Result<(), TariffError> 
     }
     if profile.billing_end <= profile.billing_start {
         return Err(TariffError::EmptyBillingPeriod {
-            start: profile.billing_start,
-            end: profile.billing_end,
+            start: local(profile.billing_start),
+            end: local(profile.billing_end),
         });
     }
     Ok(())

@@ -1,7 +1,7 @@
 //! Why a bill cannot be recomputed. Every error has a stable code and a German and an
 //! English message, because the user interface is bilingual.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate};
 
 use crate::obis::Obis;
 
@@ -38,20 +38,20 @@ pub enum TariffError {
     #[error("the billing period {start} .. {end} is empty")]
     EmptyBillingPeriod {
         /// Start.
-        start: DateTime<Utc>,
+        start: DateTime<FixedOffset>,
         /// End.
-        end: DateTime<Utc>,
+        end: DateTime<FixedOffset>,
     },
     /// TAF-1: the billing period must start on the 1st of a month at midnight (local).
     #[error("the billing period must start on the 1st of a month at 00:00, not {0}")]
-    PeriodNotOnFirst(DateTime<Utc>),
+    PeriodNotOnFirst(DateTime<FixedOffset>),
     /// TAF-1: the billing period must last 1, 2, 3, 6 or 12 whole months.
     #[error("the billing period {start} .. {end} is not 1, 2, 3, 6 or 12 whole months")]
     InvalidPeriodLength {
         /// Start.
-        start: DateTime<Utc>,
+        start: DateTime<FixedOffset>,
         /// End.
-        end: DateTime<Utc>,
+        end: DateTime<FixedOffset>,
     },
     /// TAF-1: the special-day count is not a multiple of the period's days.
     #[error("{count} special days do not fit a billing period of {days} days")]
@@ -69,7 +69,7 @@ pub enum TariffError {
         /// Meter id of the list.
         meter_id: String,
         /// Start of the billing period.
-        at: DateTime<Utc>,
+        at: DateTime<FixedOffset>,
     },
     /// TAF-1: no valid value at the end of the billing period.
     #[error("value list {obis} of meter {meter_id} has no valid value at the period end {at}")]
@@ -79,7 +79,7 @@ pub enum TariffError {
         /// Meter id of the list.
         meter_id: String,
         /// End of the billing period.
-        at: DateTime<Utc>,
+        at: DateTime<FixedOffset>,
     },
     /// No tariff stage counts the quantity of a value list.
     #[error("no tariff stage of the tariff books value list {0}")]

@@ -41,11 +41,16 @@ pub fn evaluate(
     check_profile(profile)?;
     let (start, end) = (profile.billing_start, profile.billing_end);
     if !is_first_of_month_midnight(start) {
-        return Err(TariffError::PeriodNotOnFirst(start));
+        return Err(TariffError::PeriodNotOnFirst(local(start)));
     }
     match whole_months(start, end) {
         Some(m) if ALLOWED_MONTHS.contains(&m) => {}
-        _ => return Err(TariffError::InvalidPeriodLength { start, end }),
+        _ => {
+            return Err(TariffError::InvalidPeriodLength {
+                start: local(start),
+                end: local(end),
+            })
+        }
     }
     let days = (local_date(end) - local_date(start)).num_days();
     let count = profile.special_days.len();
@@ -82,12 +87,12 @@ pub fn evaluate(
         let start_value = value_at(list, start).ok_or_else(|| TariffError::MissingStartValue {
             obis: list.obis,
             meter_id: list.meter_id.clone(),
-            at: start,
+            at: local(start),
         })?;
         let end_value = value_at(list, end).ok_or_else(|| TariffError::MissingEndValue {
             obis: list.obis,
             meter_id: list.meter_id.clone(),
-            at: end,
+            at: local(end),
         })?;
         let amount = end_value.saturating_sub(start_value);
         if let Some(r) = registers.iter_mut().find(|r| r.obis == stage.obis) {

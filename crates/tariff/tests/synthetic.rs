@@ -553,7 +553,7 @@ fn taf1_period_lengths() {
     let l = list("1-0:1.8.0*255", s, e, 60, 40, |_| false);
     assert_eq!(
         evaluate(&taf1_profile(s, e), &[l]).unwrap_err(),
-        TariffError::PeriodNotOnFirst(s)
+        TariffError::PeriodNotOnFirst(s.with_timezone(&Berlin).fixed_offset())
     );
 }
 
