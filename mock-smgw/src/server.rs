@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::convert::Infallible;
+use std::future::Future;
 use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -530,7 +531,9 @@ async fn connection(shared: Arc<Shared>, stream: TcpStream, mut stop: watch::Rec
 /// breaks in the middle of a response.
 pub(crate) enum MockBody {
     Full(Option<Bytes>),
-    Cut(Option<Bytes>),
+    /// The first part, then a pause (so the part reaches the socket), then an error that makes
+    /// hyper drop the connection.
+    Cut(Option<Bytes>, Option<Pin<Box<tokio::time::Sleep>>>),
 }
 
 impl Body for MockBody {
@@ -539,17 +542,25 @@ impl Body for MockBody {
 
     fn poll_frame(
         self: Pin<&mut Self>,
-        _cx: &mut Context<'_>,
+        cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
         match self.get_mut() {
             MockBody::Full(b) => Poll::Ready(b.take().map(|b| Ok(Frame::data(b)))),
-            MockBody::Cut(b) => match b.take() {
-                Some(b) => Poll::Ready(Some(Ok(Frame::data(b)))),
-                None => Poll::Ready(Some(Err(std::io::Error::new(
-                    std::io::ErrorKind::ConnectionAborted,
-                    "fault: connection dropped mid-response",
-                )))),
-            },
+            MockBody::Cut(b, pause) => {
+                if let Some(b) = b.take() {
+                    return Poll::Ready(Some(Ok(Frame::data(b))));
+                }
+                let sleep = pause.get_or_insert_with(|| {
+                    Box::pin(tokio::time::sleep(Duration::from_millis(100)))
+                });
+                match sleep.as_mut().poll(cx) {
+                    Poll::Pending => Poll::Pending,
+                    Poll::Ready(()) => Poll::Ready(Some(Err(std::io::Error::new(
+                        std::io::ErrorKind::ConnectionAborted,
+                        "fault: connection dropped mid-response",
+                    )))),
+                }
+            }
         }
     }
 
@@ -561,7 +572,7 @@ impl Body for MockBody {
         match self {
             MockBody::Full(Some(b)) => SizeHint::with_exact(b.len() as u64),
             MockBody::Full(None) => SizeHint::with_exact(0),
-            MockBody::Cut(_) => SizeHint::default(),
+            MockBody::Cut(..) => SizeHint::default(),
         }
     }
 }
@@ -792,7 +803,7 @@ async fn handle(shared: &Arc<Shared>, ctx: &ConnCtx, req: Request<Incoming>) -> 
     if let Some(n) = faults.drop_after_bytes {
         let total = bytes.len();
         bytes.truncate(usize::try_from(n).unwrap_or(usize::MAX));
-        let mut r = Response::new(MockBody::Cut(Some(Bytes::from(bytes))));
+        let mut r = Response::new(MockBody::Cut(Some(Bytes::from(bytes)), None));
         r.headers_mut()
             .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         r.headers_mut()
