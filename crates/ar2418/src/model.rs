@@ -19,6 +19,20 @@ pub struct UsagePoints {
     pub usage_points: Vec<UsagePoint>,
 }
 
+impl UsagePoints {
+    /// Whether this looks like a supplier file (IF_Lieferant_TRuDI): an `AnalysisProfile`
+    /// and no value lists. Device files (IF_Adapter_TRuDI) carry `MeterReading`s.
+    pub fn is_supplier_file(&self) -> bool {
+        self.usage_points
+            .iter()
+            .any(|u| u.analysis_profile.is_some())
+            && self
+                .usage_points
+                .iter()
+                .all(|u| u.meter_readings.is_empty())
+    }
+}
+
 /// One `UsagePoint`: a metering point with its gateway, certificates, tariff profile, log
 /// and value lists.
 #[derive(Debug, Clone, PartialEq, Serialize, Default)]

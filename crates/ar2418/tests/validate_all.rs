@@ -56,6 +56,7 @@ fn every_file_validates_or_fails_where_expected() {
             .expect("utf-8 name")
             .to_string();
         let doc = ar2418::read_file(&path).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(doc.is_supplier_file(), is_supplier_file(&name), "{name}");
         let findings = if is_supplier_file(&name) {
             validate_supplier(&doc)
         } else {
