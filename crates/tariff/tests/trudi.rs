@@ -495,3 +495,36 @@ fn fnn_status_words_are_honoured_when_no_ptb_status_is_given() {
     let e = tariff::evaluate(&profile, &series).unwrap();
     assert_eq!(taf2_triple(&e), (310, 560, 90));
 }
+
+#[test]
+fn adapter_errors() {
+    // A device file has no AnalysisProfile.
+    let e = run("taf2", "result_single_day.xml", "result_single_day.xml").unwrap_err();
+    assert_eq!(e.code(), "TARIFF_NO_ANALYSIS_PROFILE");
+    assert!(e.message_de().contains("AnalysisProfile"));
+    let e = run("taf2", "result_single_day.xml", "does_not_exist.xml").unwrap_err();
+    assert_eq!(e.code(), "TARIFF_IO");
+    // An unsupported use case.
+    let xml = std::fs::read_to_string(path("taf2", "supplier_single_day.xml")).unwrap();
+    let xml = xml.replace(
+        "<tariffUseCase>2</tariffUseCase>",
+        "<tariffUseCase>7</tariffUseCase>",
+    );
+    let e = tariff::from_ar2418::supplier_bytes(xml.as_bytes()).unwrap_err();
+    assert_eq!(e.code(), "TARIFF_UNSUPPORTED_USE_CASE");
+    // The checksums follow the bytes.
+    let a = supplier_file(path("taf2", "supplier_single_day.xml")).unwrap();
+    let b = tariff::from_ar2418::supplier_bytes(
+        xml.replace("<tariffUseCase>7<", "<tariffUseCase>2<")
+            .as_bytes(),
+    )
+    .unwrap();
+    assert_eq!(a.checksums, b.checksums);
+    let c = tariff::from_ar2418::supplier_bytes(
+        format!("{xml} ")
+            .replace("<tariffUseCase>7<", "<tariffUseCase>2<")
+            .as_bytes(),
+    )
+    .unwrap();
+    assert_ne!(a.checksums, c.checksums);
+}
