@@ -15,8 +15,8 @@
 //!   every step counts as a gap (and no slots can be listed).
 //!
 //! The period vote is this crate's own rather than `smgw_model::detect_period`, which
-//! counts exact steps: with a few seconds of jitter (`oml_error_dup_timestamps.xml`) or
-//! irregular gas readings (`result_oml_gas_0_period.xml`) it picks a step no gateway uses.
+//! rounds every step to whole minutes: daily readings that drift by a few minutes
+//! (`taf7_oml_1day_values_1.xml`) then vote for 86280 s instead of one day.
 
 use std::collections::BTreeMap;
 
