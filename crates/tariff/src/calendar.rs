@@ -122,8 +122,7 @@ impl<'a> Calendar<'a> {
     pub(crate) fn ranges(&self, list: Obis, first: NaiveDate, last: NaiveDate) -> Vec<TariffRange> {
         let mut out = Vec::new();
         let mut carry: Option<u16> = None;
-        let mut date = first;
-        while date <= last {
+        for date in first.iter_days().take_while(|d| *d <= last) {
             let day_start = local_instant(date, 0).timestamp();
             let day_end = local_instant(date, 24 * 60).timestamp();
             let Some(sw) = self.switches_for(date, list) else {
@@ -133,10 +132,6 @@ impl<'a> Calendar<'a> {
                     tariff: None,
                     day: date,
                 });
-                date = match date.succ_opt() {
-                    Some(d) => d,
-                    None => break,
-                };
                 continue;
             };
             let mut sw = sw.to_vec();
@@ -187,10 +182,6 @@ impl<'a> Calendar<'a> {
             }
             carry = day_ranges.last().and_then(|r| r.tariff).or(carry);
             out.extend(day_ranges);
-            date = match date.succ_opt() {
-                Some(d) => d,
-                None => break,
-            };
         }
         out
     }
