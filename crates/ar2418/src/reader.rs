@@ -275,13 +275,14 @@ impl<R: BufRead> Parser<R> {
                 }
                 Event::End(_) => Step::Close,
                 Event::Eof => Step::Eof,
-                Event::Text(t) => match t.decode() {
+                // XML 1.0 end-of-line handling: CRLF and lone CR become LF.
+                Event::Text(t) => match t.xml10_content() {
                     Ok(s) if collect => push(&mut self.text, &s, limit),
                     Ok(_) => Step::Continue,
                     Err(_) => Step::BadText,
                 },
-                Event::CData(t) => match std::str::from_utf8(&t) {
-                    Ok(s) if collect => push(&mut self.text, s, limit),
+                Event::CData(t) => match t.xml10_content() {
+                    Ok(s) if collect => push(&mut self.text, &s, limit),
                     Ok(_) => Step::Continue,
                     Err(_) => Step::BadText,
                 },

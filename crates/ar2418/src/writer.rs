@@ -71,7 +71,14 @@ impl<W: Write> Out<W> {
 
     fn leaf(&mut self, name: &str, value: &str) -> io::Result<()> {
         self.indent()?;
-        writeln!(self.w, "<{name}>{}</{name}>", escape(value))
+        let escaped = escape(value);
+        if escaped.contains('\r') {
+            // A literal CR would be turned into LF by the next reader.
+            let kept = escaped.replace('\r', "&#13;");
+            writeln!(self.w, "<{name}>{kept}</{name}>")
+        } else {
+            writeln!(self.w, "<{name}>{escaped}</{name}>")
+        }
     }
 
     fn opt<T: ToString>(&mut self, name: &str, value: &Option<T>) -> io::Result<()> {

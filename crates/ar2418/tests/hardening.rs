@@ -267,3 +267,15 @@ fn input_size_limit() {
         "{err}"
     );
 }
+
+#[test]
+fn line_ends_are_normalised_and_cr_survives_a_round_trip() {
+    let text = minimal(
+        "<tariffName>t</tariffName><LogEntry><LogEvent><text>a\r\nb\rc&#13;d<![CDATA[e\r\nf]]></text></LogEvent></LogEntry>",
+    );
+    let doc = read_str(&text).expect("parses");
+    let t = doc.usage_points[0].log_entries[0].events[0].text.clone();
+    assert_eq!(t.as_deref(), Some("a\nb\nc\rde\nf"));
+    let back = read_str(&ar2418::to_xml_string(&doc)).expect("reads back");
+    assert_eq!(back.usage_points[0].log_entries[0].events[0].text, t);
+}
