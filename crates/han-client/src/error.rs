@@ -121,6 +121,8 @@ impl ClientError {
     pub fn category(&self) -> ErrorCategory {
         use ClientError::*;
         match self {
+            // Certificate-related alerts: the gateway refused our client certificate.
+            TlsAlert(41..=49) => ErrorCategory::Authentication,
             Connect { .. }
             | Timeout { .. }
             | UnknownCertificate { .. }

@@ -450,3 +450,132 @@ async fn unreachable_port_is_a_connection_error() {
     assert!(matches!(err, ClientError::Connect { .. }), "{err:?}");
     assert!(err.message(Lang::De).contains("127.0.0.1"));
 }
+
+#[tokio::test]
+async fn sha256_gateway_and_records_with_the_channel_scaler() {
+    let m = mock("prosumer", Options::default()).await;
+    let mut s = Connection::connect(options(&m, digest("sonne", "photovoltaik")))
+        .await
+        .expect("connect with SHA-256");
+    assert!(!s.uses_md5_fallback());
+    assert_eq!(s.userid(), "0a1b2c3d4e5f.consumer1.sm");
+    let contracts = s
+        .contracts()
+        .await
+        .expect("user-info")
+        .to_model()
+        .expect("records");
+    let taf7 = contracts
+        .iter()
+        .find(|c| c.taf == smgw_model::Taf::Taf7)
+        .expect("a TAF 7 contract");
+    let detail = s
+        .contract_detail(&taf7.usage_point_id, None)
+        .await
+        .expect("detail");
+    let now = m.scenario().now();
+    let mut progress = |_: Progress| {};
+    let wire = s
+        .readings(
+            &taf7.usage_point_id,
+            "origin",
+            &[],
+            ts(now - 86_400),
+            ts(now),
+            &mut progress,
+            &CancelFlag::new(),
+        )
+        .await
+        .expect("readings");
+    let records = wire
+        .to_model(|obis| detail.channel("origin", obis).map(|(scaler, _)| scaler))
+        .expect("records");
+    assert_eq!(records.len(), 2, "import and export channels");
+    assert!(records
+        .iter()
+        .all(|c| c.readings.len() == 96 && c.readings[0].value.scaler == -4));
+    assert_eq!(s.stats().unauthorized, 1);
+}
+
+#[tokio::test]
+async fn each_consumer_sees_only_their_own_data() {
+    let m = mock("multi-consumer", Options::default()).await;
+    let bob = Auth::Pem {
+        cert: std::fs::read(format!(
+            "{}/../../mock-smgw/scenarios/multi-consumer/bob.pem",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .expect("bob.pem"),
+        key: std::fs::read(format!(
+            "{}/../../mock-smgw/scenarios/multi-consumer/bob-key.pem",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .expect("bob-key.pem"),
+    };
+    let s = Connection::connect(options(&m, bob))
+        .await
+        .expect("bob by certificate");
+    assert_eq!(s.userid(), "01005e318012.consumer2.sm");
+
+    let mut alice = Connection::connect(options(&m, digest("alice", "wunderland")))
+        .await
+        .expect("alice");
+    assert_eq!(alice.userid(), USERID);
+    let err = alice
+        .contract_detail("01005e318031.taf7-1.sm", None)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            ClientError::Protocol(han_client::han_protocol::ProtocolError::HttpStatus {
+                status: 403,
+                ..
+            })
+        ),
+        "{err:?}"
+    );
+    assert_eq!(err.category(), ErrorCategory::GatewayRefused);
+    assert!(err.message(Lang::De).contains("403"));
+
+    // The demo consumer's certificate is unknown to this gateway: refused in the handshake.
+    let stranger = Auth::Pkcs12 {
+        data: demo_file("client-modern.p12"),
+        password: "demo".into(),
+    };
+    let err = Connection::connect(options(&m, stranger))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, ClientError::TlsAlert(_)), "{err:?}");
+    assert_eq!(err.category(), ErrorCategory::Authentication, "{err:?}");
+}
+
+#[tokio::test]
+async fn han_switched_off_gives_a_connection_error() {
+    let m = mock("demo", Options::default()).await;
+    let mut s = Connection::connect(options(&m, digest("demo", "demo")))
+        .await
+        .expect("connect");
+    m.set_faults(Faults {
+        han_off_after_calls: Some(1),
+        ..Faults::default()
+    });
+    // Calls succeed until the mock's counter trips; it lets the last answer out before
+    // it goes dark.
+    for _ in 0..5 {
+        s.gateway_info()
+            .await
+            .expect("calls before the HAN goes off");
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        if m.han_is_off() {
+            break;
+        }
+    }
+    assert!(m.han_is_off());
+    let err = s.contracts().await.unwrap_err();
+    assert_eq!(err.category(), ErrorCategory::Connection, "{err:?}");
+    assert!(
+        err.message(Lang::De).contains("Keine Verbindung"),
+        "{err:?}"
+    );
+}
