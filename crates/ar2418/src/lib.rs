@@ -10,6 +10,7 @@ mod der;
 mod error;
 mod model;
 mod reader;
+mod source_map;
 mod status;
 mod validate;
 mod writer;
@@ -20,7 +21,11 @@ pub use analysis::{
 };
 pub use error::{Position, ReadError, AR_NS, ESPI_NS};
 pub use model::*;
-pub use reader::{parse_xs_datetime, read, read_file, read_str, read_with_limits, Limits};
+pub use reader::{
+    parse_xs_datetime, read, read_file, read_file_with_source_map, read_str, read_with_limits,
+    read_with_source_map, Limits,
+};
+pub use source_map::{MeterReadingLines, SourceMap, UsagePointLines};
 pub use validate::{
     has_errors, validate, validate_pair, validate_supplier, Finding, Location, Severity,
 };

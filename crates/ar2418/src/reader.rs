@@ -22,6 +22,7 @@ use quick_xml::NsReader;
 
 use crate::error::{Position, ReadError, AR_NS, ESPI_NS};
 use crate::model::*;
+use crate::source_map::{MeterReadingLines, SourceMap, UsagePointLines};
 
 /// Resource bounds of the reader.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,6 +68,27 @@ pub fn read_str(input: &str) -> Result<UsagePoints, ReadError> {
 pub fn read_with_limits(input: impl BufRead, limits: Limits) -> Result<UsagePoints, ReadError> {
     let mut p = Parser::new(input, limits);
     p.document()
+}
+
+/// Reads a document and records the line where each usage point, meter reading, interval
+/// block, reading, certificate, log entry, tariff stage, day profile and special day
+/// starts, so that findings can name lines ([`SourceMap::annotate`]).
+pub fn read_with_source_map(
+    input: impl BufRead,
+    limits: Limits,
+) -> Result<(UsagePoints, SourceMap), ReadError> {
+    let mut p = Parser::new(input, limits);
+    p.map = Some(SourceMap::default());
+    let doc = p.document()?;
+    Ok((doc, p.map.take().unwrap_or_default()))
+}
+
+/// [`read_with_source_map`] for a file, with the default limits.
+pub fn read_file_with_source_map(
+    path: impl AsRef<Path>,
+) -> Result<(UsagePoints, SourceMap), ReadError> {
+    let f = File::open(path.as_ref())?;
+    read_with_source_map(BufReader::with_capacity(64 * 1024, f), Limits::default())
 }
 
 /// Which limit the tracking reader tripped.
@@ -166,6 +188,7 @@ struct Parser<R> {
     depth: usize,
     pending_close: bool,
     limits: Limits,
+    map: Option<SourceMap>,
 }
 
 fn truncate(s: &str) -> String {
@@ -196,11 +219,25 @@ impl<R: BufRead> Parser<R> {
             depth: 0,
             pending_close: false,
             limits,
+            map: None,
         }
     }
 
     fn pos(&mut self) -> Position {
         self.r.get_mut().position()
+    }
+
+    /// Line of the reader (just after the start tag that was read last), for the source map.
+    fn line(&mut self) -> u32 {
+        u32::try_from(self.r.get_mut().line).unwrap_or(u32::MAX)
+    }
+
+    fn up_lines(&mut self) -> Option<&mut UsagePointLines> {
+        self.map.as_mut()?.usage_points.last_mut()
+    }
+
+    fn mr_lines(&mut self) -> Option<&mut MeterReadingLines> {
+        self.up_lines()?.meter_readings.last_mut()
     }
 
     fn xml_error(&mut self, e: quick_xml::Error) -> ReadError {
@@ -557,6 +594,13 @@ impl<R: BufRead> Parser<R> {
                     doc.generator_version = slot;
                 }
                 (Ns::Ar, "UsagePoint") => {
+                    let line = self.line();
+                    if let Some(m) = self.map.as_mut() {
+                        m.usage_points.push(UsagePointLines {
+                            line,
+                            ..UsagePointLines::default()
+                        });
+                    }
                     let up = self.usage_point()?;
                     doc.usage_points.push(up);
                 }
@@ -614,6 +658,10 @@ impl<R: BufRead> Parser<R> {
                     up.smgw = slot;
                 }
                 (Ns::Ar, "Certificate") => {
+                    let line = self.line();
+                    if let Some(u) = self.up_lines() {
+                        u.certificates.push(line);
+                    }
                     let c = self.certificate()?;
                     up.certificates.push(c);
                 }
@@ -630,10 +678,21 @@ impl<R: BufRead> Parser<R> {
                     up.analysis_profile = slot;
                 }
                 (Ns::Ar, "LogEntry") => {
+                    let line = self.line();
+                    if let Some(u) = self.up_lines() {
+                        u.log_entries.push(line);
+                    }
                     let v = self.log_entry()?;
                     up.log_entries.push(v);
                 }
                 (Ns::Ar, "MeterReading") => {
+                    let line = self.line();
+                    if let Some(u) = self.up_lines() {
+                        u.meter_readings.push(MeterReadingLines {
+                            line,
+                            ..MeterReadingLines::default()
+                        });
+                    }
                     let v = self.meter_reading()?;
                     up.meter_readings.push(v);
                 }
@@ -811,7 +870,13 @@ impl<R: BufRead> Parser<R> {
                     let v = self.interval("billingPeriod")?;
                     self.put(&mut billing_period, v, "billingPeriod", P)?;
                 }
-                (Ns::Ar, "TariffStage") => stages.push(self.tariff_stage()?),
+                (Ns::Ar, "TariffStage") => {
+                    let line = self.line();
+                    if let Some(u) = self.up_lines() {
+                        u.tariff_stages.push(line);
+                    }
+                    stages.push(self.tariff_stage()?);
+                }
                 (Ns::Ar, "defaultTariffNumber") => {
                     let v = self.num(&name, "an unsigned 16-bit integer")?;
                     self.put(&mut default_tariff, v, "defaultTariffNumber", P)?;
@@ -883,9 +948,19 @@ impl<R: BufRead> Parser<R> {
             match (ns, name.as_str()) {
                 (Ns::Ar, "DayProfile") => {
                     any_day_profile = true;
+                    let line = self.line();
+                    if let Some(u) = self.up_lines() {
+                        u.day_profiles.push(line);
+                    }
                     day_profiles.push(self.day_profile()?);
                 }
-                (Ns::Ar, "SpecialDayProfile") => special_days.push(self.special_day()?),
+                (Ns::Ar, "SpecialDayProfile") => {
+                    let line = self.line();
+                    if let Some(u) = self.up_lines() {
+                        u.special_day_profiles.push(line);
+                    }
+                    special_days.push(self.special_day()?);
+                }
                 _ => self.skip(&name)?,
             }
         }
@@ -1118,6 +1193,10 @@ impl<R: BufRead> Parser<R> {
                     m.reading_type = slot;
                 }
                 (Ns::Ar, "IntervalBlock") => {
+                    let line = self.line();
+                    if let Some(m) = self.mr_lines() {
+                        m.interval_blocks.push(line);
+                    }
                     let b = self.interval_block()?;
                     m.interval_blocks.push(b);
                 }
@@ -1172,6 +1251,10 @@ impl<R: BufRead> Parser<R> {
                     self.put(&mut b.interval, v, "interval", P)?;
                 }
                 (Ns::Ar, "IntervalReading") => {
+                    let line = self.line();
+                    if let Some(m) = self.mr_lines() {
+                        m.readings.push(line);
+                    }
                     let r = self.interval_reading()?;
                     b.readings.push(r);
                 }

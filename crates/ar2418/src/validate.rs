@@ -80,6 +80,8 @@ pub struct Finding {
     pub message_en: String,
     /// Where.
     pub location: Location,
+    /// Source line of the element concerned, if known (see [`crate::SourceMap::annotate`]).
+    pub line: Option<u32>,
 }
 
 impl Finding {
@@ -91,11 +93,11 @@ impl Finding {
 
 impl std::fmt::Display for Finding {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{:?} {} at {}: {}",
-            self.severity, self.code, self.location, self.message_en
-        )
+        write!(f, "{:?} {} at {}", self.severity, self.code, self.location)?;
+        if let Some(l) = self.line {
+            write!(f, " (line {l})")?;
+        }
+        write!(f, ": {}", self.message_en)
     }
 }
 
@@ -123,6 +125,7 @@ impl Out {
             message_de: de.into(),
             message_en: en.into(),
             location,
+            line: None,
         });
     }
 }

@@ -327,3 +327,38 @@ fn error_list_per_day() {
         ]
     );
 }
+
+#[test]
+fn findings_carry_source_lines() {
+    let path = common::data("models/IF_Adapter_TRuDI_DatenTAF7_With_Gaps.xml");
+    let (doc, map) = ar2418::read_file_with_source_map(&path).expect("reads");
+    assert_eq!(
+        doc,
+        ar2418::read_file(&path).expect("reads"),
+        "same data either way"
+    );
+    assert_eq!(map.usage_points[0].line, 8);
+    assert_eq!(map.usage_points[0].certificates, [39]);
+    let mr = &map.usage_points[0].meter_readings[0];
+    assert_eq!((mr.line, mr.interval_blocks.as_slice()), (125, &[160][..]));
+    assert_eq!(mr.readings, [172, 186, 197, 210, 221, 232, 245, 258, 269]);
+    let mut findings = validate(&doc);
+    map.annotate(&mut findings);
+    let outside = findings
+        .iter()
+        .find(|f| f.code == "READING_OUTSIDE_BLOCK")
+        .expect("sample readings lie outside their block");
+    assert_eq!(outside.location.reading, Some(3));
+    assert_eq!(outside.line, Some(210));
+    assert!(outside.to_string().contains("(line 210)"), "{outside}");
+    let cert = findings
+        .iter()
+        .find(|f| f.code == "CERT_CONTENT_NOT_X509")
+        .expect("placeholder");
+    assert_eq!(cert.line, Some(39));
+    let gaps = findings
+        .iter()
+        .find(|f| f.code == "VALUE_LIST_GAPS")
+        .expect("gaps");
+    assert_eq!(gaps.line, Some(125));
+}
