@@ -1,0 +1,311 @@
+//! Opening, creating, recognising and upgrading an archive file.
+//!
+//! Our file is recognised in two steps. First the 100-byte SQLite header is read with
+//! plain file IO, before SQLite touches the file: it must start with the SQLite magic and
+//! carry [`APPLICATION_ID`] at offset 68 (`PRAGMA application_id`). Anything else (text,
+//! random bytes, another program's database) is refused without ever being opened by
+//! SQLite, so it cannot be modified. Then, once opened, the `archive_meta` table must say
+//! `format = durchblick-archive` and `PRAGMA user_version` must not be newer than
+//! [`SCHEMA_VERSION`].
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
+};
+use sqlx::{Connection, Executor, Row, SqlitePool};
+
+use crate::error::{ArchiveError, Result};
+
+/// `PRAGMA application_id` of every archive: the ASCII bytes `DBLK`.
+pub const APPLICATION_ID: u32 = 0x4442_4C4B;
+
+/// Value of `format` in `archive_meta`.
+pub const FORMAT_NAME: &str = "durchblick-archive";
+
+/// The ordered schema migrations. Version `n` is `MIGRATIONS[n - 1]`; never edit a
+/// released one, append a new one instead.
+const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_initial.sql")];
+
+/// The schema version this build writes (`PRAGMA user_version`).
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
+
+/// How many connections the pool keeps: SQLite has one writer at a time anyway, the rest
+/// serve readers (e.g. the window browsing values during a sync).
+const POOL_SIZE: u32 = 4;
+
+/// An open archive file.
+///
+/// Cheap to clone; all clones share one connection pool.
+#[derive(Debug, Clone)]
+pub struct Archive {
+    pub(crate) pool: SqlitePool,
+    path: PathBuf,
+}
+
+/// The default archive location: `<data dir>/durchblick/archive.sqlite`, where the data
+/// dir is the OS convention (`~/.local/share` on Linux, `%APPDATA%` on Windows,
+/// `~/Library/Application Support` on macOS). `None` if the OS reports no such dir.
+pub fn default_path() -> Option<PathBuf> {
+    dirs::data_dir().map(|d| d.join("durchblick").join("archive.sqlite"))
+}
+
+enum Kind {
+    New,
+    Ours,
+}
+
+impl Archive {
+    /// Opens the archive at `path`, creating it (and its parent directory) if the file does
+    /// not exist or is empty. A file that is not an archive is refused and left unchanged.
+    pub async fn open(path: impl AsRef<Path>) -> Result<Archive> {
+        let path = path.as_ref().to_path_buf();
+        match inspect(&path)? {
+            Kind::New => {
+                if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(parent).map_err(|source| ArchiveError::Io {
+                        path: path.clone(),
+                        source,
+                    })?;
+                }
+                create(&path).await?;
+            }
+            Kind::Ours => {}
+        }
+        Archive::connect(path).await
+    }
+
+    /// Opens an existing archive; never creates one.
+    pub async fn open_existing(path: impl AsRef<Path>) -> Result<Archive> {
+        let path = path.as_ref().to_path_buf();
+        match inspect(&path)? {
+            Kind::New => Err(ArchiveError::Missing(path)),
+            Kind::Ours => Archive::connect(path).await,
+        }
+    }
+
+    /// The file this archive lives in.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Closes all connections (checkpointing the WAL into the main file).
+    pub async fn close(self) {
+        self.pool.close().await;
+    }
+
+    /// The schema version of the open file.
+    pub async fn schema_version(&self) -> Result<i64> {
+        Ok(sqlx::query_scalar("PRAGMA user_version")
+            .fetch_one(&self.pool)
+            .await?)
+    }
+
+    /// Runs SQLite's `quick_check` over the whole file; returns the problems found
+    /// (empty when the file is sound). Takes time proportional to the file size.
+    pub async fn check_integrity(&self) -> Result<Vec<String>> {
+        let rows: Vec<String> = sqlx::query_scalar("PRAGMA quick_check")
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows.into_iter().filter(|r| r != "ok").collect())
+    }
+
+    async fn connect(path: PathBuf) -> Result<Archive> {
+        let corrupt = |e: sqlx::Error| open_error(&path, e);
+        // Check and upgrade on one connection before a pool exists, so a refused file is
+        // touched by exactly one connection that only reads.
+        let mut conn = SqliteConnection::connect_with(&options(&path, false))
+            .await
+            .map_err(corrupt)?;
+        let version = verify(&mut conn, &path).await?;
+        if version < SCHEMA_VERSION {
+            migrate(&mut conn, version).await.map_err(corrupt)?;
+        }
+        // Switching an older rollback-journal file to WAL needs a write; our own files
+        // are already in WAL mode and this is a no-op for them.
+        conn.execute("PRAGMA journal_mode = WAL")
+            .await
+            .map_err(corrupt)?;
+        conn.close().await.map_err(corrupt)?;
+
+        let pool = SqlitePoolOptions::new()
+            .max_connections(POOL_SIZE)
+            .connect_with(
+                options(&path, false)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal),
+            )
+            .await
+            .map_err(corrupt)?;
+        Ok(Archive { pool, path })
+    }
+}
+
+fn options(path: &Path, create: bool) -> SqliteConnectOptions {
+    SqliteConnectOptions::new()
+        .filename(path)
+        .create_if_missing(create)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(10))
+}
+
+/// Maps errors met while opening an existing file: SQLite's "not a database" and
+/// "malformed" codes mean damage, everything else is passed on.
+fn open_error(path: &Path, e: sqlx::Error) -> ArchiveError {
+    if let sqlx::Error::Database(db) = &e {
+        // SQLITE_CORRUPT = 11, SQLITE_NOTADB = 26 (primary codes; extended codes keep
+        // the primary code in the low byte).
+        let primary = db
+            .code()
+            .and_then(|c| i64::from_str(&c).ok())
+            .map(|c| c & 0xff);
+        if matches!(primary, Some(11) | Some(26)) {
+            return ArchiveError::Corrupt {
+                path: path.to_path_buf(),
+                detail: db.message().to_string(),
+            };
+        }
+    }
+    ArchiveError::Sql(e)
+}
+
+/// Decides from the raw header bytes whether `path` is missing/empty, ours, or foreign.
+fn inspect(path: &Path) -> Result<Kind> {
+    let io = |source| ArchiveError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Kind::New),
+        Err(e) => return Err(io(e)),
+    };
+    if !meta.is_file() {
+        return Err(ArchiveError::NotSqlite(path.to_path_buf()));
+    }
+    if meta.len() == 0 {
+        // SQLite itself treats a zero-length file as an empty database; so do we.
+        return Ok(Kind::New);
+    }
+    let mut header = [0u8; 100];
+    let mut file = std::fs::File::open(path).map_err(io)?;
+    let mut filled = 0;
+    while filled < header.len() {
+        let n = file.read(&mut header[filled..]).map_err(io)?;
+        if n == 0 {
+            break;
+        }
+        filled += n;
+    }
+    if filled < header.len() || &header[..16] != SQLITE_MAGIC {
+        return Err(ArchiveError::NotSqlite(path.to_path_buf()));
+    }
+    let app_id = u32::from_be_bytes([header[68], header[69], header[70], header[71]]);
+    if app_id != APPLICATION_ID {
+        return Err(ArchiveError::Foreign {
+            path: path.to_path_buf(),
+            found: app_id,
+        });
+    }
+    Ok(Kind::Ours)
+}
+
+/// Checks the meta table and returns the schema version of an existing file.
+async fn verify(conn: &mut SqliteConnection, path: &Path) -> Result<i64> {
+    let version: i64 = sqlx::query_scalar("PRAGMA user_version")
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(|e| open_error(path, e))?;
+    if version > SCHEMA_VERSION {
+        return Err(ArchiveError::TooNew {
+            path: path.to_path_buf(),
+            found: version,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    let format: Option<String> =
+        sqlx::query_scalar("SELECT value FROM archive_meta WHERE key = 'format'")
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(|e| match open_error(path, e) {
+                ArchiveError::Sql(e) => ArchiveError::Corrupt {
+                    path: path.to_path_buf(),
+                    detail: format!("cannot read archive_meta: {e}"),
+                },
+                other => other,
+            })?;
+    if format.as_deref() != Some(FORMAT_NAME) {
+        return Err(ArchiveError::Corrupt {
+            path: path.to_path_buf(),
+            detail: format!("archive_meta.format is {format:?}, expected {FORMAT_NAME:?}"),
+        });
+    }
+    Ok(version)
+}
+
+/// Creates a new archive file: schema, marks, then WAL mode.
+async fn create(path: &Path) -> Result<()> {
+    let mut conn = SqliteConnection::connect_with(&options(path, true)).await?;
+    migrate(&mut conn, 0).await?;
+    // WAL is switched on after the first commit, so the main file's header already
+    // carries the application id: a crash before the first checkpoint cannot leave a
+    // file that looks foreign.
+    conn.execute("PRAGMA journal_mode = WAL").await?;
+    conn.close().await?;
+    Ok(())
+}
+
+/// Applies migrations `from + 1 ..= SCHEMA_VERSION`, each in its own transaction together
+/// with the version bump, so an interrupted upgrade leaves a consistent older version.
+async fn migrate(conn: &mut SqliteConnection, from: i64) -> std::result::Result<(), sqlx::Error> {
+    for (i, sql) in MIGRATIONS.iter().enumerate() {
+        let version = i as i64 + 1;
+        if version <= from {
+            continue;
+        }
+        let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
+        tx.execute(*sql).await?;
+        if version == 1 {
+            tx.execute(sqlx::AssertSqlSafe(format!(
+                "PRAGMA application_id = {}",
+                APPLICATION_ID as i32
+            )))
+            .await?;
+            let created = chrono::Utc::now().timestamp().to_string();
+            for (key, value) in [
+                ("format", FORMAT_NAME),
+                (
+                    "created_by",
+                    concat!("durchblick ", env!("CARGO_PKG_VERSION")),
+                ),
+                ("created_at", created.as_str()),
+            ] {
+                sqlx::query("INSERT INTO archive_meta (key, value) VALUES (?, ?)")
+                    .bind(key)
+                    .bind(value)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        // user_version cannot be bound as a parameter; the value is our own integer.
+        tx.execute(sqlx::AssertSqlSafe(format!(
+            "PRAGMA user_version = {version}"
+        )))
+        .await?;
+        tx.commit().await?;
+    }
+    Ok(())
+}
+
+/// Reads one row's column, mapping SQLite decode errors.
+pub(crate) fn col<'r, T>(row: &'r sqlx::sqlite::SqliteRow, name: &str) -> Result<T>
+where
+    T: sqlx::Decode<'r, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite>,
+{
+    Ok(row.try_get(name)?)
+}
