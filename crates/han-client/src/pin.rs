@@ -239,4 +239,127 @@ mod tests {
         assert!("abcd".parse::<Fingerprint>().is_err());
         assert!(format!("{}00", f.to_hex()).parse::<Fingerprint>().is_err());
     }
+
+    /// Splits DER content into its top-level (tag, content) elements.
+    fn children(mut der: &[u8]) -> Vec<(u8, Vec<u8>)> {
+        let mut out = Vec::new();
+        while !der.is_empty() {
+            let tag = der[0];
+            let (len, hdr) = match der[1] {
+                l if l < 0x80 => (l as usize, 2),
+                0x81 => (der[2] as usize, 3),
+                0x82 => (((der[2] as usize) << 8) | der[3] as usize, 4),
+                other => panic!("length form {other:#x} not expected in a test certificate"),
+            };
+            out.push((tag, der[hdr..hdr + len].to_vec()));
+            der = &der[hdr + len..];
+        }
+        out
+    }
+
+    fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
+        let mut out = vec![tag];
+        match content.len() {
+            n if n < 0x80 => out.push(n as u8),
+            n if n < 0x100 => out.extend([0x81, n as u8]),
+            n => out.extend([0x82, (n >> 8) as u8, n as u8]),
+        }
+        out.extend_from_slice(content);
+        out
+    }
+
+    /// Re-encodes a certificate as X.509 version 1 (no version field, no extensions),
+    /// which webpki refuses to parse but old device certificates may be.
+    fn as_version_1(der: &[u8]) -> Vec<u8> {
+        let outer = children(der);
+        let cert = children(&outer[0].1);
+        let tbs_parts: Vec<(u8, Vec<u8>)> = children(&cert[0].1)
+            .into_iter()
+            .filter(|(t, _)| *t != 0xa0 && *t != 0xa3)
+            .collect();
+        let tbs_new: Vec<u8> = tbs_parts.iter().flat_map(|(t, c)| tlv(*t, c)).collect();
+        let mut body = tlv(cert[0].0, &tbs_new);
+        body.extend(tlv(cert[1].0, &cert[1].1));
+        body.extend(tlv(cert[2].0, &cert[2].1));
+        tlv(0x30, &body)
+    }
+
+    /// Re-encodes a certificate with explicit NULL parameters in both signature
+    /// algorithm fields (as some gateway certificates carry them).
+    fn with_null_params(der: &[u8]) -> Vec<u8> {
+        let outer = children(der);
+        let cert = children(&outer[0].1);
+        let (tbs_tag, tbs) = &cert[0];
+        let mut tbs_parts = children(tbs);
+        let alg_at = tbs_parts
+            .iter()
+            .position(|(t, _)| *t == 0x30)
+            .expect("algorithm");
+        tbs_parts[alg_at].1.extend([0x05, 0x00]);
+        let tbs_new: Vec<u8> = tbs_parts.iter().flat_map(|(t, c)| tlv(*t, c)).collect();
+        let mut alg = cert[1].1.clone();
+        alg.extend([0x05, 0x00]);
+        let mut body = tlv(*tbs_tag, &tbs_new);
+        body.extend(tlv(0x30, &alg));
+        body.extend(tlv(cert[2].0, &cert[2].1));
+        tlv(0x30, &body)
+    }
+
+    #[test]
+    fn explicit_null_parameters_pass_and_the_handshake_signature_is_still_checked() {
+        let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P384_SHA384).expect("key");
+        let params = rcgen::CertificateParams::new(vec!["smgw".to_owned()]).expect("params");
+        let cert = params.self_signed(&key).expect("cert");
+        let odd = with_null_params(cert.der());
+        assert_ne!(odd.as_slice(), cert.der().as_ref());
+        assert!(
+            crate::identity::cert_info(&odd).is_some(),
+            "still readable for display"
+        );
+        let odd = CertificateDer::from(odd);
+
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let fp = Fingerprint::of(odd.as_ref());
+        let v = PinningVerifier::new(PinPolicy::Pinned(fp), provider.clone());
+        let name = ServerName::try_from("127.0.0.1").expect("ip");
+        assert!(v
+            .verify_server_cert(&odd, &[], &name, &[], UnixTime::now())
+            .is_ok());
+
+        let signing = provider
+            .key_provider
+            .load_private_key(rustls::pki_types::PrivateKeyDer::Pkcs8(
+                key.serialize_der().into(),
+            ))
+            .expect("signing key");
+        let scheme = SignatureScheme::ECDSA_NISTP384_SHA384;
+        let signer = signing.choose_scheme(&[scheme]).expect("scheme");
+        let message = b"client random, server random, server key exchange params";
+        let dss = |sig: Vec<u8>| {
+            use rustls::internal::msgs::codec::Codec;
+            let mut enc = u16::from(scheme).to_be_bytes().to_vec();
+            enc.extend((sig.len() as u16).to_be_bytes());
+            enc.extend(sig);
+            DigitallySignedStruct::read_bytes(&enc).expect("encoded signature")
+        };
+        let good = dss(signer.sign(message).expect("sign"));
+        assert!(v.verify_tls12_signature(message, &odd, &good).is_ok());
+        assert!(v
+            .verify_tls12_signature(b"another message", &odd, &good)
+            .is_err());
+
+        // A certificate webpki will not parse is verified through our own key extraction.
+        let v1 = CertificateDer::from(as_version_1(cert.der()));
+        let algs = &provider.signature_verification_algorithms;
+        assert!(rustls::crypto::verify_tls12_signature(message, &v1, &good, algs).is_err());
+        assert!(v.verify_tls12_signature(message, &v1, &good).is_ok());
+        assert!(v.verify_tls12_signature(b"tampered", &v1, &good).is_err());
+
+        // A different pinned fingerprint refuses the certificate.
+        let other = PinningVerifier::new(PinPolicy::Pinned(Fingerprint([7; 32])), provider);
+        assert!(other
+            .verify_server_cert(&odd, &[], &name, &[], UnixTime::now())
+            .is_err());
+        assert_eq!(other.last_seen().map(|s| s.fingerprint), Some(fp));
+    }
 }

@@ -222,6 +222,9 @@ pub struct Session {
     credentials: Option<(String, String)>,
     digest: Option<DigestState>,
     force_md5: bool,
+    /// Set once credentials got a non-401 answer: from then on silence is a slow
+    /// gateway, not a wrong password.
+    login_confirmed: bool,
     userid: String,
     peer_der: Vec<u8>,
     timeouts: Timeouts,
@@ -308,6 +311,7 @@ impl Session {
             credentials,
             digest: None,
             force_md5: false,
+            login_confirmed: false,
             userid: String::new(),
             peer_der: Vec::new(),
             timeouts: opts.timeouts,
@@ -519,7 +523,9 @@ impl Session {
             self.ensure_conn().await?;
             let authz = self.authorization(method.as_str(), path, body)?;
             let sent_credentials = authz.is_some();
+            let awaiting_login = sent_credentials && !self.login_confirmed;
             let sent_algorithm = self.digest.as_ref().map(|d| d.challenge.algorithm);
+            let sent_nonce = self.digest.as_ref().map(|d| d.challenge.nonce.clone());
             let mut builder = hyper::Request::builder()
                 .method(method.clone())
                 .uri(path)
@@ -562,8 +568,7 @@ impl Session {
                     self.conn = None;
                     // Silence after a SHA-256 response: the quirky firmware that only
                     // checks MD5 treats it as a wrong password. Try MD5 once.
-                    if sent_credentials && !md5_tried && sent_algorithm.is_some_and(|a| !a.is_md5())
-                    {
+                    if awaiting_login && !md5_tried && sent_algorithm.is_some_and(|a| !a.is_md5()) {
                         md5_tried = true;
                         self.use_md5();
                         continue;
@@ -571,7 +576,7 @@ impl Session {
                     if md5_tried {
                         self.force_md5 = false;
                     }
-                    return Err(if sent_credentials {
+                    return Err(if awaiting_login {
                         ClientError::SilentAfterCredentials { after: timeout }
                     } else {
                         ClientError::Timeout {
@@ -637,7 +642,12 @@ impl Session {
                     fresh_challenge_tried = true;
                     continue;
                 }
-                if challenge.stale && !stale_retried {
+                // A new nonce after a confirmed login means it expired, even when the
+                // gateway forgets to say `stale=true`.
+                let expired = challenge.stale
+                    || (self.login_confirmed
+                        && sent_nonce.as_deref() != Some(challenge.nonce.as_str()));
+                if expired && !stale_retried {
                     stale_retried = true;
                     continue;
                 }
@@ -652,6 +662,9 @@ impl Session {
                     self.force_md5 = false;
                 }
                 return Err(ClientError::LoginRefused);
+            }
+            if sent_credentials {
+                self.login_confirmed = true;
             }
             let location = parts
                 .headers

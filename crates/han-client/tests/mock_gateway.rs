@@ -579,3 +579,53 @@ async fn han_switched_off_gives_a_connection_error() {
         "{err:?}"
     );
 }
+
+#[tokio::test]
+async fn a_slow_answer_is_a_timeout_and_the_next_call_reconnects() {
+    let m = mock("demo", Options::default()).await;
+    let mut o = options(&m, digest("demo", "demo"));
+    o.timeouts.response = Duration::from_millis(400);
+    let mut s = Connection::connect(o).await.expect("connect");
+    m.set_faults(Faults {
+        latency_ms: 1500,
+        ..Faults::default()
+    });
+    let err = s.gateway_info().await.unwrap_err();
+    // The session already authenticated, so this is a plain timeout, not a login problem.
+    assert!(
+        matches!(
+            err,
+            ClientError::Timeout {
+                phase: han_client::Phase::Response,
+                ..
+            } | ClientError::SilentAfterCredentials { .. }
+        ),
+        "{err:?}"
+    );
+    m.set_faults(Faults::default());
+    s.gateway_info().await.expect("works again");
+    assert_eq!(
+        s.stats().handshakes,
+        2,
+        "the timed-out connection is replaced"
+    );
+}
+
+#[tokio::test]
+async fn an_expired_nonce_is_renewed_without_bothering_the_user() {
+    let m = mock(
+        "demo",
+        Options {
+            nonce_lifetime: Some(Duration::from_millis(500)),
+            ..Options::default()
+        },
+    )
+    .await;
+    let mut s = Connection::connect(options(&m, digest("demo", "demo")))
+        .await
+        .expect("connect");
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    s.gateway_info().await.expect("renewed nonce");
+    assert_eq!(s.stats().unauthorized, 2);
+    assert_eq!(s.stats().handshakes, 1);
+}
