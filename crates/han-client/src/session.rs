@@ -337,6 +337,14 @@ impl Session {
         Fingerprint::of(&self.peer_der)
     }
 
+    /// Whether the HAN certificate that `smgw-info` reports is the one the TLS
+    /// connection presented; `None` when the gateway reported none or it is unreadable.
+    pub fn han_certificate_matches(&self, info: &SmgwInfo) -> Option<bool> {
+        let model = info.to_model().ok()?;
+        let reported = model.tls_certificate()?;
+        Some(reported.der == self.peer_der)
+    }
+
     /// Counters: handshakes, requests, 401 answers.
     pub fn stats(&self) -> Stats {
         self.stats

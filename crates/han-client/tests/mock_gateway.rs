@@ -88,6 +88,10 @@ async fn first_contact_asks_then_pinned_digest_session_reads_everything() {
         .clone()
         .expect("han cert reported");
     assert!(String::from_utf8_lossy(&han).contains("BEGIN CERTIFICATE"));
+    assert_eq!(s.han_certificate_matches(&info), Some(true));
+    let mut forged = info.clone();
+    forged.certificates.han_tls = None;
+    assert_eq!(s.han_certificate_matches(&forged), None);
 
     let contracts = s.contracts().await.expect("user-info");
     let ids: Vec<&str> = contracts
