@@ -203,9 +203,11 @@ pub fn analyze(mr: &MeterReading) -> ValueListAnalysis {
     let missing_slots: Vec<DateTime<FixedOffset>> = report
         .missing
         .iter()
-        .map(|m| {
+        .filter_map(|m| {
+            // Missing points lie strictly between two readings, so one precedes each.
             let before = sorted.partition_point(|t| t.with_timezone(&Utc) < *m);
-            in_data_offset(*m, &sorted[before.saturating_sub(1)])
+            let prev = sorted.get(before.checked_sub(1)?)?;
+            Some(in_data_offset(*m, prev))
         })
         .collect();
     // The same steps find_gaps counts, kept with their bounds.
