@@ -65,9 +65,27 @@ pub fn read_str(input: &str) -> Result<UsagePoints, ReadError> {
 }
 
 /// Reads an AR 2418-6 document with explicit resource limits.
-pub fn read_with_limits(input: impl BufRead, limits: Limits) -> Result<UsagePoints, ReadError> {
+pub fn read_with_limits(mut input: impl BufRead, limits: Limits) -> Result<UsagePoints, ReadError> {
+    refuse_utf16(&mut input)?;
     let mut p = Parser::new(input, limits);
     p.document()
+}
+
+/// UTF-16 files (Windows tools write them) would otherwise fail with a confusing syntax
+/// error; name the problem instead.
+fn refuse_utf16(input: &mut impl BufRead) -> Result<(), ReadError> {
+    let head = input.fill_buf()?;
+    if head.starts_with(&[0xff, 0xfe]) || head.starts_with(&[0xfe, 0xff]) {
+        return Err(ReadError::Encoding {
+            encoding: "UTF-16".into(),
+            pos: Position {
+                line: 1,
+                column: 1,
+                byte: 0,
+            },
+        });
+    }
+    Ok(())
 }
 
 /// Reads a document and records the line where each usage point, meter reading, interval
@@ -77,6 +95,8 @@ pub fn read_with_source_map(
     input: impl BufRead,
     limits: Limits,
 ) -> Result<(UsagePoints, SourceMap), ReadError> {
+    let mut input = input;
+    refuse_utf16(&mut input)?;
     let mut p = Parser::new(input, limits);
     p.map = Some(SourceMap::default());
     let doc = p.document()?;

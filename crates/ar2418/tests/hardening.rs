@@ -181,6 +181,15 @@ fn other_encodings_are_refused_and_bom_is_accepted() {
     let latin = "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><UsagePoints/>";
     let err = read_str(latin).expect_err("latin-1");
     assert!(matches!(err, ReadError::Encoding { .. }), "{err}");
+    let utf16: Vec<u8> = [0xff, 0xfe]
+        .into_iter()
+        .chain(minimal("").encode_utf16().flat_map(|u| u.to_le_bytes()))
+        .collect();
+    let err = read(&utf16[..]).expect_err("utf-16");
+    assert!(
+        matches!(err, ReadError::Encoding { ref encoding, .. } if encoding == "UTF-16"),
+        "{err}"
+    );
     let with_bom = format!("\u{feff}{}", minimal(""));
     assert!(read_str(&with_bom).is_ok());
     let bad_utf8: Vec<u8> = minimal("<usagePointId>\u{e4}</usagePointId>")
