@@ -1,7 +1,7 @@
 //! The session: one TLS connection (re-opened transparently when the gateway closes an
 //! idle one), one request at a time, Digest state, the 307 discovery and typed calls.
 
-use std::collections::HashSet;
+use std::collections::{HashSet, VecDeque};
 use std::fmt;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -779,14 +779,27 @@ impl Session {
         progress: &mut (dyn FnMut(Progress) + Send),
         cancel: &CancelFlag,
     ) -> Result<Readings, ClientError> {
-        let windows = plan::split_range(from, to, plan::max_readings_window())?;
-        let steps = u32::try_from(windows.len()).unwrap_or(u32::MAX);
+        let mut queue: VecDeque<plan::Window> =
+            plan::split_range(from, to, plan::max_readings_window())?.into();
+        let mut steps = u32::try_from(queue.len()).unwrap_or(u32::MAX);
+        let mut step = 0u32;
+        // Shrinks when the gateway refuses a window as too long (400): it may count the
+        // 31 days differently, e.g. in local days.
+        let mut window_len = plan::max_readings_window();
         let mut merged: Option<Readings> = None;
         let mut seen: Vec<HashSet<ValueKey>> = Vec::new();
         let mut items = 0u64;
-        for (i, w) in windows.iter().enumerate() {
+        while let Some(w) = queue.pop_front() {
             if cancel.is_cancelled() {
                 return Err(ClientError::Cancelled);
+            }
+            if w.to - w.from > window_len {
+                let parts = plan::split_range(w.from, w.to, window_len)?;
+                steps = steps.saturating_add(u32::try_from(parts.len()).unwrap_or(u32::MAX) - 1);
+                for p in parts.into_iter().rev() {
+                    queue.push_front(p);
+                }
+                continue;
             }
             let q = ReadingsQuery {
                 usage_point_id: usage_point_id.to_owned(),
@@ -797,7 +810,16 @@ impl Session {
                     to: Some(w.to),
                 },
             };
-            let body = self.call_raw(&Request::Readings(q)).await?;
+            let body = match self.call_raw(&Request::Readings(q)).await {
+                Err(ClientError::Protocol(ProtocolError::HttpStatus { status: 400, .. }))
+                    if w.to - w.from > chrono::Duration::days(1) =>
+                {
+                    window_len = (w.to - w.from) / 2;
+                    queue.push_front(w);
+                    continue;
+                }
+                other => other?,
+            };
             let part = response::parse_readings(&body, &self.limits)?;
             let acc = merged.get_or_insert_with(|| Readings {
                 header: part.header.clone(),
@@ -833,8 +855,9 @@ impl Session {
                 }
                 .into());
             }
+            step = step.saturating_add(1);
             progress(Progress {
-                step: u32::try_from(i + 1).unwrap_or(u32::MAX),
+                step,
                 steps: Some(steps),
                 items,
             });

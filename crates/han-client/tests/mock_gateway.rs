@@ -633,3 +633,72 @@ async fn an_expired_nonce_is_renewed_without_bothering_the_user() {
     assert_eq!(s.stats().unauthorized, 2);
     assert_eq!(s.stats().handshakes, 1);
 }
+
+/// A copy of the demo scenario whose gateway refuses ranges over `days` days.
+fn demo_with_max_days(days: u32) -> Scenario {
+    let src = format!(
+        "{}/../../mock-smgw/scenarios/demo",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let dir = std::env::temp_dir().join(format!("han-client-demo-{days}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    for entry in std::fs::read_dir(&src).expect("demo dir") {
+        let entry = entry.expect("entry");
+        std::fs::copy(entry.path(), dir.join(entry.file_name())).expect("copy");
+    }
+    let toml = std::fs::read_to_string(dir.join("scenario.toml")).expect("scenario");
+    let patched = toml.replacen(
+        "[[consumers]]",
+        &format!("[limits]\nmax-reading-days = {days}\n\n[[consumers]]"),
+        1,
+    );
+    std::fs::write(dir.join("scenario.toml"), patched).expect("write");
+    let scenario = Scenario::load(dir.join("scenario.toml")).expect("patched scenario");
+    let _ = std::fs::remove_dir_all(&dir);
+    scenario
+}
+
+#[tokio::test]
+async fn a_gateway_with_a_shorter_range_limit_gets_smaller_windows() {
+    let scenario = demo_with_max_days(10);
+    let m = mock_smgw::start(
+        scenario,
+        "127.0.0.1:0".parse().expect("literal"),
+        Options::default(),
+    )
+    .await
+    .expect("mock");
+    let mut s = Connection::connect(options(&m, digest("demo", "demo")))
+        .await
+        .expect("connect");
+    let now = m.scenario().now();
+    let (from, to) = (now - 62 * 86_400, now);
+    let mut last = None;
+    let mut progress = |p: Progress| last = Some(p);
+    let got = s
+        .readings(
+            TAF7,
+            "origin",
+            &[],
+            ts(from),
+            ts(to),
+            &mut progress,
+            &CancelFlag::new(),
+        )
+        .await
+        .expect("readings in smaller windows");
+    let want = m
+        .scenario()
+        .expected_readings_between("demo", TAF7, "origin", "0100010800ff", from, to)
+        .expect("expected");
+    assert_eq!(got.channels[0].readings.len(), want.len());
+    // 62 days: one refused 31-day window, then windows of at most 7.75 days.
+    let p = last.expect("progress reported");
+    assert_eq!(p.step, p.steps.expect("known"));
+    assert!(p.step >= 8, "{p:?}");
+    let readings_calls = m.stats().requests.get("readings").copied().unwrap_or(0);
+    assert!(
+        readings_calls <= u64::from(p.step) + 2,
+        "few refused calls: {readings_calls}"
+    );
+}
