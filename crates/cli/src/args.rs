@@ -1,0 +1,143 @@
+//! The command line, as clap sees it. Only this crate knows clap.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Read, check and keep what your Smart Meter Gateway holds about you.
+///
+/// Connect a laptop to the gateway's HAN port, then e.g.
+/// `durchblick --host 192.200.1.100 --user NAME info`.
+/// Passwords are never taken from the command line: they come from the environment
+/// variables DURCHBLICK_PASSWORD / DURCHBLICK_P12_PASSWORD or from a prompt.
+#[derive(Debug, Parser)]
+#[command(name = "durchblick", version, max_term_width = 100)]
+pub struct Cli {
+    /// Language of messages and tables (default: from the locale; German if it is German).
+    #[arg(long, global = true, value_enum)]
+    pub lang: Option<LangArg>,
+
+    /// Print machine-readable JSON instead of tables (the format is documented and stable).
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Languages of messages.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum LangArg {
+    /// Deutsch
+    De,
+    /// English
+    En,
+}
+
+/// How to reach and log in to the gateway.
+#[derive(Debug, Clone, Args)]
+pub struct ConnectArgs {
+    /// Address of the gateway's HAN port (IPv4/IPv6 address or host name).
+    #[arg(long, env = "DURCHBLICK_HOST")]
+    pub host: String,
+
+    /// TCP port of the gateway.
+    #[arg(long, default_value_t = 443)]
+    pub port: u16,
+
+    /// User name for HTTP Digest login; the password comes from DURCHBLICK_PASSWORD or a prompt.
+    #[arg(long, conflicts_with_all = ["p12", "pem_cert"])]
+    pub user: Option<String>,
+
+    /// PKCS#12 key file (.p12/.pfx) from the meter operator; its password comes from
+    /// DURCHBLICK_P12_PASSWORD or a prompt.
+    #[arg(long, value_name = "FILE", conflicts_with = "pem_cert")]
+    pub p12: Option<PathBuf>,
+
+    /// Client certificate as PEM (alternative to --p12); needs --pem-key.
+    #[arg(long, value_name = "FILE", requires = "pem_key")]
+    pub pem_cert: Option<PathBuf>,
+
+    /// Private key as PEM (PKCS#8 or SEC1), unencrypted, for --pem-cert.
+    #[arg(long, value_name = "FILE", requires = "pem_cert")]
+    pub pem_key: Option<PathBuf>,
+
+    /// Accept only a gateway certificate with this SHA-256 fingerprint (hex, colons allowed)
+    /// and remember it.
+    #[arg(long, value_name = "SHA256", conflicts_with = "trust_on_first_use")]
+    pub pin: Option<String>,
+
+    /// On first contact, accept and remember the gateway's certificate. A changed
+    /// certificate is still refused.
+    #[arg(long)]
+    pub trust_on_first_use: bool,
+}
+
+/// The value lists of a contract.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum DatabaseArg {
+    /// Original value list (15-minute values as measured).
+    Origin,
+    /// Derived value list.
+    Derived,
+    /// Tariff-switch value list (TAF-2).
+    Calculated,
+    /// Daily values.
+    Daily,
+}
+
+/// What to do.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Facts about the gateway: id, state, time, firmware, certificates.
+    Info(ConnectArgs),
+    /// Your contracts (tariff use cases, TAF) on this gateway.
+    Contracts(ConnectArgs),
+    /// Channels (OBIS, unit, scaler) of every value list of one contract.
+    Channels {
+        #[command(flatten)]
+        connect: ConnectArgs,
+        /// The contract's usage point id (see `contracts`).
+        #[arg(long)]
+        contract: String,
+    },
+    /// Meter values of one contract.
+    Readings {
+        #[command(flatten)]
+        connect: ConnectArgs,
+        /// The contract's usage point id (see `contracts`).
+        #[arg(long)]
+        contract: String,
+        /// Which value list.
+        #[arg(long, value_enum, default_value_t = DatabaseArg::Origin)]
+        database: DatabaseArg,
+        /// Only this channel (OBIS, e.g. 1-0:1.8.0*255 or 0100010800ff).
+        #[arg(long)]
+        channel: Option<String>,
+        /// Values after this time (local time unless a zone is given; default: 1 day back).
+        #[arg(long)]
+        from: Option<String>,
+        /// Values up to and including this time (default: now).
+        #[arg(long)]
+        to: Option<String>,
+        /// Only the newest value of each channel.
+        #[arg(long, conflicts_with_all = ["from", "to"])]
+        last: bool,
+    },
+    /// The consumer logbook.
+    Log {
+        #[command(flatten)]
+        connect: ConnectArgs,
+        /// Entries at or after this time.
+        #[arg(long)]
+        from: Option<String>,
+        /// Entries before this time.
+        #[arg(long)]
+        to: Option<String>,
+    },
+    /// Start the gateway's self-test (at most once every 10 minutes); the result appears in
+    /// the logbook.
+    SelfTest(ConnectArgs),
+    /// Start the bundled demo gateway on 127.0.0.1 and take a short tour of it.
+    Demo,
+}

@@ -1,0 +1,184 @@
+//! Turning the connection options into a session: credentials from the environment or a
+//! prompt (never from the command line), and the pinning dialogue.
+
+use std::io::{BufRead, IsTerminal, Write};
+
+use han_client::{Auth, ClientError, ConnectOptions, Connection, Fingerprint, PinPolicy, Session};
+use smgw_model::Lang;
+
+use crate::args::ConnectArgs;
+use crate::failure::{code, Failure};
+use crate::pins::{self, PinStore};
+
+/// Reads a secret from `var`, else asks on the terminal without echo.
+fn secret(var: &str, prompt: &str, lang: Lang) -> Result<String, Failure> {
+    if let Ok(value) = std::env::var(var) {
+        return Ok(value);
+    }
+    rpassword::prompt_password(prompt).map_err(|_| {
+        Failure::new(
+            code::USAGE,
+            lang,
+            format!("Kein Passwort: bitte in der Umgebungsvariablen {var} angeben oder im Terminal eingeben."),
+            format!("No password: set the environment variable {var} or run in a terminal to be asked."),
+        )
+    })
+}
+
+fn read_file(path: &std::path::Path, lang: Lang) -> Result<Vec<u8>, Failure> {
+    std::fs::read(path).map_err(|e| {
+        Failure::new(
+            code::AUTHENTICATION,
+            lang,
+            format!(
+                "Die Schlüsseldatei {} lässt sich nicht lesen: {e}",
+                path.display()
+            ),
+            format!("Cannot read the key file {}: {e}", path.display()),
+        )
+    })
+}
+
+/// The login the options describe.
+pub fn auth(args: &ConnectArgs, lang: Lang) -> Result<Auth, Failure> {
+    if let Some(path) = &args.p12 {
+        let data = read_file(path, lang)?;
+        let password = secret(
+            "DURCHBLICK_P12_PASSWORD",
+            lang.pick("Passwort der Schlüsseldatei: ", "Key file password: "),
+            lang,
+        )?;
+        return Ok(Auth::Pkcs12 { data, password });
+    }
+    if let (Some(cert), Some(key)) = (&args.pem_cert, &args.pem_key) {
+        return Ok(Auth::Pem {
+            cert: read_file(cert, lang)?,
+            key: read_file(key, lang)?,
+        });
+    }
+    if let Some(user) = &args.user {
+        let password = secret(
+            "DURCHBLICK_PASSWORD",
+            lang.pick("Passwort: ", "Password: "),
+            lang,
+        )?;
+        return Ok(Auth::Digest {
+            user: user.clone(),
+            password,
+        });
+    }
+    Err(Failure::new(
+        code::USAGE,
+        lang,
+        "Bitte eine Anmeldung angeben: --user NAME (Benutzername und Passwort) oder --p12 DATEI (Schlüsseldatei).",
+        "Please say how to log in: --user NAME (user name and password) or --p12 FILE (key file).",
+    ))
+}
+
+fn ask_yes(question: &str) -> bool {
+    let stdin = std::io::stdin();
+    if !stdin.is_terminal() {
+        return false;
+    }
+    eprint!("{question} ");
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    if stdin.lock().read_line(&mut answer).is_err() {
+        return false;
+    }
+    matches!(
+        answer.trim().to_lowercase().as_str(),
+        "j" | "ja" | "y" | "yes"
+    )
+}
+
+fn bad_pin(lang: Lang, text: &str) -> Failure {
+    Failure::new(
+        code::USAGE,
+        lang,
+        format!(
+            "--pin {text:?} ist kein SHA-256-Fingerabdruck (64 Hex-Ziffern, Doppelpunkte erlaubt)."
+        ),
+        format!("--pin {text:?} is not a SHA-256 fingerprint (64 hex digits, colons allowed)."),
+    )
+}
+
+/// Connects with the remembered or given pin; on first contact shows the fingerprint and
+/// remembers it only after the user confirmed (`--trust-on-first-use`, or "yes" at the
+/// prompt).
+pub async fn open(args: &ConnectArgs, lang: Lang) -> Result<Session, Failure> {
+    let auth = auth(args, lang)?;
+    let store_path = pins::default_path();
+    let mut store = match &store_path {
+        Some(path) => PinStore::load(path).map_err(|e| Failure::local(lang, &e))?,
+        None => PinStore::default(),
+    };
+    let given = match &args.pin {
+        Some(text) => Some(
+            text.parse::<Fingerprint>()
+                .map_err(|_| bad_pin(lang, text))?,
+        ),
+        None => None,
+    };
+    let remembered = store
+        .get(&args.host, args.port)
+        .and_then(|fp| fp.parse::<Fingerprint>().ok());
+    let policy = match given.or(remembered) {
+        Some(fp) => PinPolicy::Pinned(fp),
+        None => PinPolicy::TrustOnFirstUse,
+    };
+    let mut opts = ConnectOptions::new(args.host.clone(), auth, policy);
+    opts.port = args.port;
+
+    let session = match Connection::connect(opts.clone()).await {
+        Ok(session) => session,
+        Err(ClientError::UnknownCertificate {
+            fingerprint,
+            subject,
+        }) => {
+            eprintln!(
+                "{}",
+                match lang {
+                    Lang::De => format!(
+                        "Erster Kontakt mit {}:{}. Das Gateway zeigt dieses Zertifikat:\n  Inhaber: {subject}\n  SHA-256: {fingerprint}\nVergleichen Sie den Fingerabdruck mit den Angaben Ihres Messstellenbetreibers.",
+                        args.host, args.port
+                    ),
+                    Lang::En => format!(
+                        "First contact with {}:{}. The gateway presents this certificate:\n  Subject: {subject}\n  SHA-256: {fingerprint}\nCompare the fingerprint with what your meter operator told you.",
+                        args.host, args.port
+                    ),
+                }
+            );
+            let confirmed = args.trust_on_first_use
+                || ask_yes(lang.pick(
+                    "Diesem Zertifikat vertrauen? [j/N]",
+                    "Trust this certificate? [y/N]",
+                ));
+            if !confirmed {
+                return Err(Failure::new(
+                    code::CONNECTION,
+                    lang,
+                    format!("Nicht verbunden, weil das Zertifikat nicht bestätigt wurde. Zum Bestätigen erneut aufrufen mit --pin {fingerprint} (oder --trust-on-first-use)."),
+                    format!("Not connected because the certificate was not confirmed. To confirm, run again with --pin {fingerprint} (or --trust-on-first-use)."),
+                ));
+            }
+            opts.pin = PinPolicy::Pinned(fingerprint);
+            Connection::connect(opts)
+                .await
+                .map_err(|e| Failure::client(&e, lang))?
+        }
+        Err(e) => return Err(Failure::client(&e, lang)),
+    };
+
+    // Remember the pin the session was made with (given, confirmed, or unchanged).
+    let fingerprint = session.peer_fingerprint().to_hex();
+    if store.get(&args.host, args.port) != Some(fingerprint.as_str()) {
+        if let Some(path) = &store_path {
+            store.set(&args.host, args.port, &fingerprint);
+            if let Err(e) = store.save(path) {
+                eprintln!("{}", Failure::local(lang, &e).message);
+            }
+        }
+    }
+    Ok(session)
+}

@@ -1,0 +1,139 @@
+//! `durchblick demo`: starts the bundled mock gateway (scenario `demo`) on a free loopback
+//! port inside this process and takes a short tour of it over real TLS, the same way a
+//! real gateway is read.
+
+use std::net::{Ipv4Addr, SocketAddr};
+
+use chrono::Duration;
+use han_client::{Auth, ConnectOptions, Connection, Fingerprint, PinPolicy};
+use smgw_model::Lang;
+
+use crate::failure::{code, Failure};
+use crate::{show_channels, show_contracts, show_info, show_log, show_readings, ReadingsQuery};
+
+fn heading(lang: Lang, de: &str, en: &str) {
+    println!("\n━━ {} ━━", lang.pick(de, en));
+}
+
+/// Runs the tour. With `json`, every step prints its JSON document instead of tables.
+pub async fn run(lang: Lang, json: bool) -> Result<(), Failure> {
+    let mock_failed = |e: &dyn std::fmt::Display| {
+        Failure::new(
+            code::DATA,
+            lang,
+            format!("Das Demo-Gateway ließ sich nicht starten: {e}"),
+            format!("Could not start the demo gateway: {e}"),
+        )
+    };
+    let scenario = mock_smgw::Scenario::builtin("demo").map_err(|e| mock_failed(&e))?;
+    let listen = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
+    let mock = mock_smgw::start(scenario, listen, mock_smgw::Options::default())
+        .await
+        .map_err(|e| mock_failed(&e))?;
+    // We started this gateway ourselves, so its certificate is known without asking.
+    let fingerprint: Fingerprint = mock
+        .fingerprint_sha256()
+        .parse()
+        .map_err(|e| mock_failed(&e))?;
+    let addr = mock.addr();
+    if !json {
+        println!(
+            "{}",
+            match lang {
+                Lang::De => format!(
+                    "Demo-Gateway läuft auf {addr} (Zertifikat SHA-256 {fingerprint}).\nAnmeldung mit Benutzer \"demo\", Passwort \"demo\" (HTTP Digest über TLS 1.2)."
+                ),
+                Lang::En => format!(
+                    "Demo gateway running on {addr} (certificate SHA-256 {fingerprint}).\nLogging in as user \"demo\", password \"demo\" (HTTP Digest over TLS 1.2)."
+                ),
+            }
+        );
+    }
+    let mut opts = ConnectOptions::new(
+        addr.ip().to_string(),
+        Auth::Digest {
+            user: "demo".into(),
+            password: "demo".into(),
+        },
+        PinPolicy::Pinned(fingerprint),
+    );
+    opts.port = addr.port();
+    let mut session = Connection::connect(opts)
+        .await
+        .map_err(|e| Failure::client(&e, lang))?;
+
+    heading(lang, "Gateway", "Gateway");
+    show_info(&mut session, lang, json).await?;
+
+    heading(lang, "Verträge", "Contracts");
+    let contracts = show_contracts(&mut session, lang, json).await?;
+
+    // The gateway's clock, not ours: the demo data ends at the scenario's "now".
+    let gateway_now = session
+        .gateway_info()
+        .await
+        .map_err(|e| Failure::client(&e, lang))?
+        .smgw_time
+        .unwrap_or_else(chrono::Utc::now);
+
+    for contract in &contracts {
+        let id = contract.usage_point_id.as_str();
+        heading(
+            lang,
+            &format!("Kanäle von {id}"),
+            &format!("Channels of {id}"),
+        );
+        show_channels(&mut session, id, lang, json).await?;
+        if contract.taf.stores_values() {
+            if contract.taf == smgw_model::records::Taf::Taf7 {
+                heading(
+                    lang,
+                    "Messwerte der letzten 3 Stunden (originäre Messwertliste)",
+                    "Values of the last 3 hours (original value list)",
+                );
+                let query = ReadingsQuery {
+                    contract: id,
+                    database: "origin",
+                    channels: &[],
+                    range: Some((gateway_now - Duration::hours(3), gateway_now)),
+                };
+                show_readings(&mut session, &query, lang, json).await?;
+            }
+        } else {
+            heading(lang, "Aktuelle Werte", "Current values");
+            let query = ReadingsQuery {
+                contract: id,
+                database: "origin",
+                channels: &[],
+                range: None,
+            };
+            show_readings(&mut session, &query, lang, json).await?;
+        }
+    }
+
+    heading(
+        lang,
+        "Die letzten 10 Einträge des Letztverbraucher-Logbuchs",
+        "The last 10 entries of the consumer logbook",
+    );
+    show_log(&mut session, None, None, Some(10), lang, json).await?;
+
+    let stats = session.stats();
+    if !json {
+        println!(
+            "\n{}",
+            match lang {
+                Lang::De => format!(
+                    "Fertig: {} TLS-Handshake(s), {} HTTP-Anfragen. Mit einem echten Gateway: durchblick --help.",
+                    stats.handshakes, stats.requests
+                ),
+                Lang::En => format!(
+                    "Done: {} TLS handshake(s), {} HTTP requests. With a real gateway: durchblick --help.",
+                    stats.handshakes, stats.requests
+                ),
+            }
+        );
+    }
+    mock.shutdown().await;
+    Ok(())
+}

@@ -1,0 +1,236 @@
+//! Human output: tables with units applied and local (Europe/Berlin) times. JSON output is
+//! the serde form of the `smgw-model` records (see the README for the shapes).
+
+use chrono::{DateTime, Utc};
+use han_protocol::response as wire;
+use smgw_model::records::{Channel, Contract, ContractDetail, GatewayInfo, LogEntry, Reading};
+use smgw_model::time::format_german;
+use smgw_model::{DeviceId, Lang, Quantity};
+
+use crate::table::Table;
+
+fn time_or_dash(t: Option<DateTime<Utc>>) -> String {
+    t.map(format_german).unwrap_or_else(|| "–".to_owned())
+}
+
+/// A clock difference for people: seconds when small, else the largest sensible unit.
+fn skew(d: chrono::Duration) -> String {
+    let s = d.num_seconds();
+    match s.unsigned_abs() {
+        0..=119 => format!("{s:+} s"),
+        120..=7199 => format!("{:+} min", s / 60),
+        7200..=172_799 => format!("{:+} h", s / 3600),
+        _ => format!("{:+} d", s / 86_400),
+    }
+}
+
+/// Prints JSON to stdout, pretty, with a final newline.
+pub fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
+    println!("{}", serde_json::to_string_pretty(value)?);
+    Ok(())
+}
+
+/// `info`: the gateway, its clock against ours, firmware and certificates.
+pub fn gateway(info: &GatewayInfo, now: DateTime<Utc>, lang: Lang) -> String {
+    let mut out = String::new();
+    let l = |de: &'static str, en: &'static str| lang.pick(de, en);
+    let id = match info.id.parse::<DeviceId>() {
+        Ok(id) => match id.maker() {
+            Some(maker) => format!("{} ({})", info.id, maker.name),
+            None => info.id.clone(),
+        },
+        Err(_) => info.id.clone(),
+    };
+    out += &format!("{:<20}{id}\n", l("Gateway:", "Gateway:"));
+    if let Some(state) = info.state {
+        out += &format!("{:<20}{}\n", l("Zustand:", "State:"), state.describe(lang));
+    }
+    if let Some(t) = info.time {
+        let skew_text = match lang {
+            Lang::De => format!("{} gegenüber diesem Rechner", skew(t - now)),
+            Lang::En => format!("{} against this computer", skew(t - now)),
+        };
+        out += &format!(
+            "{:<20}{} ({skew_text})\n",
+            l("Uhrzeit:", "Clock:"),
+            format_german(t)
+        );
+    }
+    for fw in &info.firmware {
+        out += &format!(
+            "{:<20}{} {}\n{:<20}{}\n",
+            l("Firmware:", "Firmware:"),
+            fw.component,
+            fw.version,
+            l("Firmware-Hash:", "Firmware hash:"),
+            fw.hash
+        );
+    }
+    let mut certs = Table::new([
+        l("Zertifikat", "Certificate"),
+        l("Inhaber", "Subject"),
+        l("gültig bis", "valid until"),
+        "SHA-256",
+    ]);
+    for cert in &info.certificates {
+        let kind = match cert.index {
+            Some(i) => format!("{} #{i}", cert.kind.name(lang)),
+            None => cert.kind.name(lang).to_owned(),
+        };
+        match han_client::cert_info(&cert.der) {
+            Some(ci) => certs.row([
+                kind,
+                ci.subject,
+                time_or_dash(ci.not_after),
+                ci.fingerprint.to_hex(),
+            ]),
+            None => certs.row([
+                kind,
+                l("(nicht lesbar)", "(unreadable)").to_owned(),
+                String::new(),
+                han_client::Fingerprint::of(&cert.der).to_hex(),
+            ]),
+        }
+    }
+    if certs.len() > 0 {
+        out += "\n";
+        out += &certs.render();
+    }
+    out
+}
+
+/// `contracts`: one row per contract.
+pub fn contracts(list: &[Contract], lang: Lang) -> String {
+    let l = |de: &'static str, en: &'static str| lang.pick(de, en);
+    let mut table = Table::new([
+        l("Vertrag (usage point)", "Contract (usage point)"),
+        "TAF",
+        l("Zustand", "State"),
+        l("Beginn", "Start"),
+        l("Ende", "End"),
+        l("Zählpunkt", "Metering point"),
+        l("Zähler", "Meters"),
+    ]);
+    for c in list {
+        table.row([
+            c.usage_point_id.clone(),
+            c.taf.name(lang),
+            c.state.text(lang),
+            time_or_dash(c.start),
+            time_or_dash(c.end),
+            c.metering_point_id.clone().unwrap_or_default(),
+            c.meters.join(", "),
+        ]);
+    }
+    table.render()
+}
+
+/// A channel described for people: `1-0:1.8.0*255 Bezug gesamt [Wh]`.
+pub fn channel_label(ch: &Channel, lang: Lang) -> String {
+    let name = ch.obis.name(lang).unwrap_or_default();
+    format!("{} {name} [{}]", ch.obis, ch.unit.symbol()).replace("  ", " ")
+}
+
+/// `channels`: the value lists of a contract with their channels.
+pub fn contract_detail(detail: &ContractDetail, lang: Lang) -> String {
+    let l = |de: &'static str, en: &'static str| lang.pick(de, en);
+    let mut table = Table::new([
+        l("Werteliste", "Value list"),
+        "OBIS",
+        l("Bedeutung", "Meaning"),
+        l("Einheit", "Unit"),
+        "Scaler",
+    ])
+    .align_right(4);
+    for db in &detail.databases {
+        for ch in &db.channels {
+            table.row([
+                format!("{} ({})", db.database.wire_name(), db.database.text(lang)),
+                ch.obis.to_string(),
+                ch.obis.name(lang).unwrap_or_default(),
+                ch.unit.symbol().to_owned(),
+                ch.scaler.to_string(),
+            ]);
+        }
+    }
+    format!(
+        "{}\n{}: {}\n\n{}",
+        detail.usage_point_id,
+        l("Transparenzbit", "Transparency bit"),
+        if detail.transparency_bit {
+            l("gesetzt", "set")
+        } else {
+            l("nicht gesetzt", "not set")
+        },
+        table.render()
+    )
+}
+
+/// `readings`: per channel a table of values.
+pub fn readings(channel: &Channel, values: &[Reading], lang: Lang) -> String {
+    let l = |de: &'static str, en: &'static str| lang.pick(de, en);
+    let mut table = Table::new([
+        l("Zeitpunkt (Ziel)", "Target time"),
+        l("erfasst", "Captured"),
+        l("Wert", "Value"),
+        l("Status", "Status"),
+    ])
+    .align_right(2);
+    for r in values {
+        table.row([
+            format_german(r.target_time),
+            time_or_dash(r.capture_time),
+            Quantity::new(r.value, channel.unit).format_auto(lang),
+            r.ptb()
+                .map(|p| p.text(lang).to_owned())
+                .unwrap_or_else(|| "–".to_owned()),
+        ]);
+    }
+    let count = match (lang, values.len()) {
+        (Lang::De, 1) => "1 Wert".to_owned(),
+        (Lang::En, 1) => "1 value".to_owned(),
+        (Lang::De, n) => format!("{n} Werte"),
+        (Lang::En, n) => format!("{n} values"),
+    };
+    format!(
+        "{} — {count}\n{}",
+        channel_label(channel, lang),
+        table.render()
+    )
+}
+
+/// `log`: one row per entry.
+pub fn log(entries: &[LogEntry], lang: Lang) -> String {
+    let l = |de: &'static str, en: &'static str| lang.pick(de, en);
+    let mut table = Table::new([
+        "#",
+        l("Zeitpunkt", "Time"),
+        l("Stufe", "Level"),
+        l("Meldung", "Message"),
+    ])
+    .align_right(0);
+    for e in entries {
+        table.row([
+            e.index.to_string(),
+            time_or_dash(e.time),
+            e.level.text(lang),
+            e.message.clone(),
+        ]);
+    }
+    table.render()
+}
+
+/// The wire readings of one channel matched to its description by OBIS.
+pub fn find_channel<'a>(
+    detail: &'a ContractDetail,
+    database: &str,
+    readings: &wire::ChannelReadings,
+) -> Option<&'a Channel> {
+    let hex = readings.obis_hex().to_ascii_lowercase();
+    detail
+        .databases
+        .iter()
+        .filter(|db| db.database.wire_name() == database)
+        .flat_map(|db| db.channels.iter())
+        .find(|ch| ch.obis.to_hex() == hex)
+}
