@@ -1328,7 +1328,39 @@ pub fn validate_pair(device: &UsagePoints, supplier: &UsagePoints) -> Vec<Findin
         return out.findings;
     };
     let taf1 = ap.tariff_use_case == 1;
+    let supplier_up = supplier
+        .usage_points
+        .iter()
+        .find(|u| u.analysis_profile.is_some());
     for (u, up) in device.usage_points.iter().enumerate() {
+        if let Some(sup) = supplier_up {
+            let pairs = [
+                ("usagePointId", &up.usage_point_id, &sup.usage_point_id),
+                (
+                    "invoicingPartyId",
+                    &up.invoicing_party_id,
+                    &sup.invoicing_party_id,
+                ),
+                (
+                    "smgwId",
+                    &up.smgw.as_ref().map(|g| g.smgw_id.clone()),
+                    &sup.smgw.as_ref().map(|g| g.smgw_id.clone()),
+                ),
+            ];
+            for (name, d, s) in pairs {
+                if let (Some(d), Some(s)) = (d, s) {
+                    if d.trim() != s.trim() {
+                        out.push(
+                            Severity::Warning,
+                            "PAIR_ID_MISMATCH",
+                            el(u, name),
+                            format!("{name} der Gerätedatei ({d}) weicht von der Lieferantendatei ({s}) ab"),
+                            format!("{name} of the device file ({d}) differs from the supplier file ({s})"),
+                        );
+                    }
+                }
+            }
+        }
         let ovls: Vec<(usize, &MeterReading)> = up
             .meter_readings
             .iter()
@@ -1414,6 +1446,31 @@ pub fn validate_pair(device: &UsagePoints, supplier: &UsagePoints) -> Vec<Findin
                     format!(
                         "tariff stage {} (OBIS {o}) has no original value list",
                         s.tariff_number
+                    ),
+                );
+            }
+        }
+        if let (Some(start), Some(end)) = (ap.billing_period.start, ap.billing_period.end()) {
+            let any_inside = ovls.iter().any(|(_, m)| {
+                m.readings().any(|r| {
+                    r.is_valid_for_billing()
+                        && r.effective_time().is_some_and(|t| t >= start && t <= end)
+                })
+            });
+            if !any_inside {
+                out.push(
+                    Severity::Error,
+                    "PAIR_NO_DATA_IN_PERIOD",
+                    up_loc(u),
+                    format!(
+                        "keine gültigen Messwerte im Abrechnungszeitraum {} bis {}",
+                        fmt_time(&start),
+                        fmt_time(&end)
+                    ),
+                    format!(
+                        "no valid readings in the billing period {} to {}",
+                        fmt_time(&start),
+                        fmt_time(&end)
                     ),
                 );
             }

@@ -209,3 +209,33 @@ fn taf2_pairs_from_the_reference_table_are_accepted() {
         BTreeSet::new()
     );
 }
+
+#[test]
+fn pair_identity_and_data_in_period() {
+    let d = common::load("taf2/result_single_day.xml");
+    let mut s = common::load("taf2/supplier_single_day.xml");
+    s.usage_points[0].usage_point_id = Some("DE-OTHER".into());
+    let f = validate_pair(&d, &s);
+    let w = f
+        .iter()
+        .find(|x| x.code == "PAIR_ID_MISMATCH")
+        .expect("mismatch");
+    assert_eq!(w.severity, Severity::Warning);
+    assert!(w.message_en.contains("DE-OTHER"), "{}", w.message_en);
+    assert!(error_codes(&f).is_empty());
+
+    // The same tariff one year later: no reading falls into the billing period.
+    let mut s = common::load("taf2/supplier_single_day.xml");
+    let ap = s.usage_points[0]
+        .analysis_profile
+        .as_mut()
+        .expect("profile");
+    ap.billing_period.start = ap
+        .billing_period
+        .start
+        .map(|t| t + chrono::Duration::days(365));
+    assert_eq!(
+        error_codes(&validate_pair(&d, &s)),
+        BTreeSet::from(["PAIR_NO_DATA_IN_PERIOD"])
+    );
+}
