@@ -702,3 +702,57 @@ async fn a_gateway_with_a_shorter_range_limit_gets_smaller_windows() {
         "few refused calls: {readings_calls}"
     );
 }
+
+#[tokio::test]
+async fn decommissioning_pull_of_the_whole_history() {
+    let m = mock("demo", Options::default()).await;
+    let mut s = Connection::connect(options(&m, digest("demo", "demo")))
+        .await
+        .expect("connect");
+    let started = std::time::Instant::now();
+    let now = m.scenario().now();
+    // The demo history starts on 2024-11-01; ask from well before to be sure.
+    let from = Utc
+        .with_ymd_and_hms(2024, 10, 1, 0, 0, 0)
+        .single()
+        .expect("date")
+        .timestamp();
+    let mut progress = |_: Progress| {};
+    let got = s
+        .readings(
+            TAF7,
+            "origin",
+            &[],
+            ts(from),
+            ts(now),
+            &mut progress,
+            &CancelFlag::new(),
+        )
+        .await
+        .expect("full history");
+    let want = m
+        .scenario()
+        .expected_readings("demo", TAF7, "origin", "0100010800ff")
+        .expect("expected");
+    let got_values: Vec<(i64, i64)> = got.channels[0]
+        .readings
+        .iter()
+        .map(|r| (r.target_time.expect("target").timestamp(), r.value))
+        .collect();
+    let want_values: Vec<(i64, i64)> = want.iter().map(|r| (r.target_time, r.value)).collect();
+    assert_eq!(got_values.len(), want_values.len());
+    assert_eq!(got_values, want_values);
+    let log = s
+        .logbook(0, &mut |_| {}, &CancelFlag::new())
+        .await
+        .expect("logbook");
+    assert_eq!(log.len(), 3000);
+    assert_eq!(s.stats().handshakes, 1);
+    eprintln!(
+        "full pull: {} values in {} readings calls + {} log entries, {:?}",
+        got_values.len(),
+        m.stats().requests.get("readings").copied().unwrap_or(0),
+        log.len(),
+        started.elapsed()
+    );
+}

@@ -38,6 +38,8 @@ pub(crate) fn field_err(path: &str, message: impl Into<String>) -> ProtocolError
 /// A JSON object being read, with its path and the keys consumed so far.
 pub(crate) struct Obj<'a> {
     map: &'a Map<String, Value>,
+    /// Normalised keys, computed once: lookups compare against these.
+    norms: Vec<String>,
     path: String,
     used: Vec<bool>,
     limits: &'a Limits,
@@ -48,6 +50,7 @@ impl<'a> Obj<'a> {
         match v {
             Value::Object(map) => Ok(Obj {
                 map,
+                norms: map.keys().map(|k| norm(k)).collect(),
                 path: path.to_owned(),
                 used: vec![false; map.len()],
                 limits,
@@ -71,8 +74,8 @@ impl<'a> Obj<'a> {
     pub(crate) fn get(&mut self, key: &str) -> Option<(&'a Value, String)> {
         let want = norm(key);
         let mut found = None;
-        for (i, (k, v)) in self.map.iter().enumerate() {
-            if norm(k) == want {
+        for (i, ((k, v), n)) in self.map.iter().zip(&self.norms).enumerate() {
+            if *n == want {
                 self.used[i] = true;
                 if found.is_none() && !v.is_null() {
                     found = Some((v, self.child_path(k)));
