@@ -64,9 +64,10 @@ CREATE TABLE certificate (
     data       BLOB    NOT NULL,
     sha256     TEXT    NOT NULL,
     first_seen INTEGER NOT NULL,
-    last_seen  INTEGER NOT NULL,
-    UNIQUE (gateway_id, kind, cert_index, sha256)
+    last_seen  INTEGER NOT NULL
 );
+CREATE UNIQUE INDEX certificate_unique
+    ON certificate(gateway_id, kind, IFNULL(cert_index, -1), sha256);
 
 CREATE TABLE contract (
     id                INTEGER PRIMARY KEY,

@@ -274,7 +274,7 @@ impl Archive {
             sqlx::query(
                 "INSERT INTO certificate (gateway_id, kind, cert_index, data, sha256, first_seen, \
                  last_seen) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6) \
-                 ON CONFLICT (gateway_id, kind, cert_index, sha256) DO UPDATE SET \
+                 ON CONFLICT (gateway_id, kind, IFNULL(cert_index, -1), sha256) DO UPDATE SET \
                  first_seen = min(first_seen, excluded.first_seen), \
                  last_seen = max(last_seen, excluded.last_seen)",
             )
