@@ -171,6 +171,14 @@ impl ClientIdentity {
         Self::new(certs, key)
     }
 
+    /// Reads and loads PEM certificate and key files.
+    pub fn from_pem_files(cert: &Path, key: &Path) -> Result<Self, ClientError> {
+        let read = |p: &Path| {
+            std::fs::read(p).map_err(|e| ClientError::BadKeyFile(format!("{}: {e}", p.display())))
+        };
+        Self::from_pem(&read(cert)?, &read(key)?)
+    }
+
     fn new(
         chain: Vec<CertificateDer<'static>>,
         key: PrivateKeyDer<'static>,
