@@ -191,8 +191,8 @@ impl Shared {
     }
 }
 
-/// A running mock gateway. Dropping it without [`RunningMock::shutdown`] leaves the server
-/// running until the runtime ends.
+/// A running mock gateway. Dropping it stops the server as well (without waiting for the
+/// tasks to finish); [`RunningMock::shutdown`] stops it and waits for the listener to close.
 pub struct RunningMock {
     addr: SocketAddr,
     fingerprint: String,

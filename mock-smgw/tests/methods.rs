@@ -576,8 +576,8 @@ async fn pulled_history_equals_generated_and_lists_are_consistent() {
     let at: std::collections::HashMap<i64, i64> =
         origin.iter().map(|r| (r.target_time, r.value)).collect();
     let mut checked = 0;
-    for i in 1..total.len() {
-        let (a, b) = (&total[i - 1], &total[i]);
+    for i in 1..high.len() {
+        let (a, b) = (&high[i - 1], &high[i]);
         if let (Some(x), Some(y)) = (at.get(&a.target_time), at.get(&b.target_time)) {
             let tariffs = (b.value - a.value) + (low[i].value - low[i - 1].value);
             assert!(
@@ -590,6 +590,50 @@ async fn pulled_history_equals_generated_and_lists_are_consistent() {
         }
     }
     assert!(checked > 600);
+    // The high tariff runs 06-22 local time on weekdays only: flat on a Sunday and at night.
+    let daily_at = |list: &[mock_smgw::Reading], t: &str| {
+        list.iter()
+            .find(|r| r.target_time == ts(t))
+            .map(|r| r.value)
+    };
+    assert_eq!(
+        daily_at(&high, "2025-01-12T00:00:00+01:00"),
+        daily_at(&high, "2025-01-13T00:00:00+01:00"),
+        "Sunday"
+    );
+    assert_ne!(
+        daily_at(&low, "2025-01-12T00:00:00+01:00"),
+        daily_at(&low, "2025-01-13T00:00:00+01:00")
+    );
+    let night = sc
+        .expected_readings_between(
+            "demo",
+            up2,
+            "calculated",
+            "0100010801ff",
+            ts("2025-01-14T00:00:00+01:00"),
+            ts("2025-01-14T06:00:00+01:00"),
+        )
+        .expect("night");
+    assert_eq!(night.len(), 24);
+    assert!(
+        night.iter().all(|r| r.value == night[0].value),
+        "no high tariff at night"
+    );
+    let day = sc
+        .expected_readings_between(
+            "demo",
+            up2,
+            "calculated",
+            "0100010801ff",
+            ts("2025-01-14T06:00:00+01:00"),
+            ts("2025-01-14T22:00:00+01:00"),
+        )
+        .expect("day");
+    assert!(
+        day.last().map(|r| r.value) > day.first().map(|r| r.value),
+        "high tariff by day"
+    );
     // Yearly consumption is plausible for 3500 kWh.
     let year =
         by_time[&ts("2025-11-01T00:00:00+01:00")] - by_time[&ts("2024-11-01T00:00:00+01:00")];
