@@ -564,7 +564,7 @@ async fn pulled_history_equals_generated_and_lists_are_consistent() {
     }
     // TAF-2: high + low tariff increments add up to the total increments.
     let up2 = "01005e318022.taf2-1.sm";
-    let total = sc
+    let high = sc
         .expected_readings("demo", up2, "daily", "0100010801ff")
         .expect("t1");
     let low = sc
