@@ -361,11 +361,12 @@ impl Session {
     }
 
     async fn open(&mut self) -> Result<(), ClientError> {
-        let addr = format!(
-            "{}:{}",
-            self.host.trim_start_matches('[').trim_end_matches(']'),
-            self.port
-        );
+        let bare = self.host.trim_start_matches('[').trim_end_matches(']');
+        let addr = if bare.contains(':') {
+            format!("[{bare}]:{}", self.port)
+        } else {
+            format!("{bare}:{}", self.port)
+        };
         let tcp = tokio::time::timeout(self.timeouts.connect, TcpStream::connect(&addr))
             .await
             .map_err(|_| ClientError::Timeout {
@@ -378,13 +379,8 @@ impl Session {
             })?;
         // Requests are small and strictly sequential: do not let Nagle delay them.
         let _ = tcp.set_nodelay(true);
-        let name = ServerName::try_from(
-            self.host
-                .trim_start_matches('[')
-                .trim_end_matches(']')
-                .to_owned(),
-        )
-        .map_err(|e| ClientError::Tls(format!("invalid host name: {e}")))?;
+        let name = ServerName::try_from(bare.to_owned())
+            .map_err(|e| ClientError::Tls(format!("invalid host name: {e}")))?;
         self.stats.handshakes += 1;
         let tls = tokio::time::timeout(self.timeouts.handshake, self.connector.connect(name, tcp))
             .await

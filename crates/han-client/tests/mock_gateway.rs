@@ -756,3 +756,22 @@ async fn decommissioning_pull_of_the_whole_history() {
         started.elapsed()
     );
 }
+
+#[tokio::test]
+async fn ipv6_loopback_works_when_available() {
+    let scenario = Scenario::builtin("demo").expect("scenario");
+    let Ok(m) = mock_smgw::start(
+        scenario,
+        "[::1]:0".parse().expect("literal"),
+        Options::default(),
+    )
+    .await
+    else {
+        eprintln!("no IPv6 loopback here; skipped");
+        return;
+    };
+    let mut o = options(&m, digest("demo", "demo"));
+    o.host = "::1".into();
+    let s = Connection::connect(o).await.expect("connect over ::1");
+    assert_eq!(s.userid(), USERID);
+}
