@@ -15,7 +15,14 @@ fn secret(var: &str, prompt: &str, lang: Lang) -> Result<String, Failure> {
     if let Ok(value) = std::env::var(var) {
         return Ok(value);
     }
-    rpassword::prompt_password(prompt).map_err(|_| {
+    // Ask only when a person can answer: with stdin redirected (scripts, CI) a prompt on
+    // the controlling terminal would hang or surprise.
+    let asked = if std::io::stdin().is_terminal() {
+        rpassword::prompt_password(prompt).ok()
+    } else {
+        None
+    };
+    asked.ok_or_else(|| {
         Failure::new(
             code::USAGE,
             lang,

@@ -94,7 +94,7 @@ mod tests {
         table.row(["Gas m³", "3 m³"]);
         let text = table.render();
         let lines: Vec<&str> = text.lines().collect();
-        assert_eq!(lines[0], "Kanal   Wert");
+        assert_eq!(lines[0], "Kanal       Wert");
         assert_eq!(lines[1], "──────  ────────");
         assert_eq!(lines[2], "Bezug   17.1 kWh");
         assert_eq!(lines[3], "Gas m³      3 m³");
