@@ -726,3 +726,65 @@ pub fn self_test_entry(index: u64, t: i64, smgw_id: &str, userid: &str) -> LogEn
         version: "1".to_owned(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn steps_parse_and_enumerate() {
+        assert_eq!(Step::parse("15m"), Some(Step::Seconds(900)));
+        assert_eq!(Step::parse("60m"), Some(Step::Seconds(3600)));
+        assert_eq!(Step::parse("7m"), None);
+        assert_eq!(Step::parse("0m"), None);
+        let from = time::parse("2025-01-15T10:00:00+01:00", 0).unwrap_or_default();
+        let to = time::parse("2025-04-15T00:00:00+02:00", 0).unwrap_or_default();
+        let months: Vec<String> = Step::Monthly
+            .times(from, to)
+            .into_iter()
+            .map(time::format)
+            .collect();
+        assert_eq!(
+            months,
+            [
+                "2025-01-31T23:00:00Z",
+                "2025-02-28T23:00:00Z",
+                "2025-03-31T22:00:00Z"
+            ]
+        );
+        // Exclusive start, inclusive end.
+        assert_eq!(Step::Seconds(900).times(0, 1800), vec![900, 1800]);
+        assert!(Step::Current.times(0, 1_000_000).is_empty());
+    }
+
+    #[test]
+    fn obis_decoding_and_scaling() {
+        assert_eq!(
+            Quantity::from_obis("0100020800ff"),
+            Some(Quantity::Register {
+                export: true,
+                tariff: 0
+            })
+        );
+        assert_eq!(
+            Quantity::from_obis("0100100700ff"),
+            Some(Quantity::Power { net: true })
+        );
+        assert_eq!(Quantity::from_obis("0100630100ff"), None);
+        assert_eq!(Quantity::from_obis("zz"), None);
+        assert_eq!(to_raw(123_456_789, -1), 123_456);
+        assert_eq!(to_raw(123_456_789, -4), 123_456_789);
+        assert_eq!(to_raw(12, -5), 120);
+    }
+
+    #[test]
+    fn log_generation_is_deterministic_and_ordered() {
+        let a = generate_log(500, 7, 0, 86_400 * 30, 1, "E", "u");
+        assert_eq!(a, generate_log(500, 7, 0, 86_400 * 30, 1, "E", "u"));
+        assert_ne!(a, generate_log(500, 7, 0, 86_400 * 30, 2, "E", "u"));
+        assert!(a
+            .windows(2)
+            .all(|w| w[0].time <= w[1].time && w[0].index + 1 == w[1].index));
+        assert_eq!(a[0].index, 7);
+    }
+}
