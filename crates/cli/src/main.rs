@@ -10,7 +10,6 @@ mod failure;
 mod output;
 mod pins;
 mod table;
-mod wire;
 
 use std::process::ExitCode;
 use std::str::FromStr;
@@ -180,13 +179,18 @@ fn client(lang: Lang) -> impl Fn(han_client::ClientError) -> Failure {
     move |e| Failure::client(&e, lang)
 }
 
+/// An answer that parsed but does not make sense as domain data.
+fn data(lang: Lang) -> impl Fn(han_protocol::ProtocolError) -> Failure {
+    move |e| Failure::client(&e.into(), lang)
+}
+
 pub(crate) async fn show_info(
     session: &mut Session,
     lang: Lang,
     json: bool,
 ) -> Result<(), Failure> {
     let info = session.gateway_info().await.map_err(client(lang))?;
-    let info = wire::gateway_info(&info);
+    let info = info.to_model().map_err(data(lang))?;
     if json {
         output::print_json(&serde_json::json!({ "gateway": info }))
             .map_err(|e| Failure::local(lang, &e))
@@ -202,7 +206,7 @@ pub(crate) async fn show_contracts(
     json: bool,
 ) -> Result<Vec<smgw_model::records::Contract>, Failure> {
     let info = session.contracts().await.map_err(client(lang))?;
-    let contracts: Vec<_> = info.usage_points.iter().map(wire::contract).collect();
+    let contracts = info.to_model().map_err(data(lang))?;
     if json {
         output::print_json(&serde_json::json!({ "contracts": contracts }))
             .map_err(|e| Failure::local(lang, &e))?;
@@ -221,14 +225,7 @@ pub(crate) async fn contract_detail(
         .contract_detail(contract, None)
         .await
         .map_err(client(lang))?;
-    wire::contract_detail(&detail).map_err(|e| {
-        Failure::new(
-            code::DATA,
-            lang,
-            format!("Das Gateway beschreibt einen Kanal unlesbar: {e}"),
-            format!("The gateway describes a channel in an unreadable way: {e}"),
-        )
-    })
+    detail.to_model().map_err(data(lang))
 }
 
 pub(crate) async fn show_channels(
@@ -283,36 +280,24 @@ pub(crate) async fn show_readings(
                 .map_err(client(lang))?
         }
     };
+    let scaler_of =
+        |name: &str| output::find_channel(&detail, query.database, name).map(|c| c.scaler);
+    let channels = got.to_model(scaler_of).map_err(data(lang))?;
     let mut out_channels = Vec::new();
     let mut text = String::new();
-    for ch in &got.channels {
-        let Some(channel) = output::find_channel(&detail, query.database, ch) else {
-            return Err(Failure::new(
-                code::DATA,
-                lang,
-                format!(
-                    "Das Gateway liefert Werte für den Kanal {}, den der Vertrag nicht beschreibt.",
-                    ch.obis
-                ),
-                format!(
-                    "The gateway sent values for channel {}, which the contract does not describe.",
-                    ch.obis
-                ),
-            ));
+    for ch in &channels {
+        // to_model succeeded, so every channel was found above.
+        let Some(channel) = output::find_channel(&detail, query.database, &ch.channel) else {
+            continue;
         };
-        let values: Vec<_> = ch
-            .readings
-            .iter()
-            .map(|r| wire::reading(r, channel.scaler))
-            .collect();
         if json {
             out_channels.push(serde_json::json!({
-                "name": ch.obis,
+                "name": ch.channel,
                 "channel": channel,
-                "readings": values,
+                "readings": ch.readings,
             }));
         } else {
-            text += &output::readings(channel, &values, lang);
+            text += &output::readings(channel, &ch.readings, lang);
             text += "\n";
         }
     }
@@ -324,7 +309,7 @@ pub(crate) async fn show_readings(
         }))
         .map_err(|e| Failure::local(lang, &e))
     } else {
-        if got.channels.is_empty() {
+        if channels.is_empty() {
             println!(
                 "{}",
                 lang.pick(
@@ -354,11 +339,12 @@ pub(crate) async fn show_log(
         .logbook(0, &mut progress, &cancel)
         .await
         .map_err(client(lang))?;
-    let mut entries: Vec<_> = all
+    let mut entries = all
         .iter()
         .filter(|e| from.is_none_or(|f| e.time >= f) && to.is_none_or(|t| e.time < t))
-        .map(wire::log_entry)
-        .collect();
+        .map(|e| e.to_model())
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(data(lang))?;
     if let Some(n) = tail {
         entries.drain(..entries.len().saturating_sub(n));
     }

@@ -2,7 +2,6 @@
 //! the serde form of the `smgw-model` records (see the README for the shapes).
 
 use chrono::{DateTime, Utc};
-use han_protocol::response as wire;
 use smgw_model::records::{Channel, Contract, ContractDetail, GatewayInfo, LogEntry, Reading};
 use smgw_model::time::format_german;
 use smgw_model::{DeviceId, Lang, Quantity};
@@ -220,13 +219,13 @@ pub fn log(entries: &[LogEntry], lang: Lang) -> String {
     table.render()
 }
 
-/// The wire readings of one channel matched to its description by OBIS.
+/// The description of a channel named `<obis hex>[.<meter>.sm]` in one value list.
 pub fn find_channel<'a>(
     detail: &'a ContractDetail,
     database: &str,
-    readings: &wire::ChannelReadings,
+    name: &str,
 ) -> Option<&'a Channel> {
-    let hex = readings.obis_hex().to_ascii_lowercase();
+    let hex = name.split('.').next().unwrap_or(name).to_ascii_lowercase();
     detail
         .databases
         .iter()
