@@ -138,6 +138,16 @@ pub enum Command {
     /// Start the gateway's self-test (at most once every 10 minutes); the result appears in
     /// the logbook.
     SelfTest(ConnectArgs),
+    /// Check a supplier's bill (TAF-1/TAF-2): recompute the energy per tariff stage from the
+    /// meter's own original value lists in an AR 2418-6 device file (e.g. a TRuDI export).
+    Bill {
+        /// Device file with the original value lists (AR 2418-6 XML).
+        #[arg(long, value_name = "FILE.xml")]
+        device: PathBuf,
+        /// The supplier's tariff file (AR 2418-6 XML with an AnalysisProfile).
+        #[arg(long, value_name = "FILE.xml")]
+        supplier: PathBuf,
+    },
     /// Start the bundled demo gateway on 127.0.0.1 and take a short tour of it.
     Demo,
 }

@@ -4,6 +4,7 @@
 //! and exit codes. Everything else lives in the library crates.
 
 mod args;
+mod bill;
 mod connect;
 mod demo;
 mod failure;
@@ -90,6 +91,7 @@ async fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
     let json = cli.json;
     match cli.command {
         Command::Demo => demo::run(lang, json).await,
+        Command::Bill { device, supplier } => bill::run(&device, &supplier, lang, json),
         Command::Info(connect) => {
             let mut session = connect::open(&connect, lang).await?;
             show_info(&mut session, lang, json).await
