@@ -7,7 +7,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// Read, check and keep what your Smart Meter Gateway holds about you.
 ///
 /// Connect a laptop to the gateway's HAN port, then e.g.
-/// `durchblick --host 192.200.1.100 --user NAME info`.
+/// `durchblick info --host 192.200.1.100 --user NAME`.
 /// Passwords are never taken from the command line: they come from the environment
 /// variables DURCHBLICK_PASSWORD / DURCHBLICK_P12_PASSWORD or from a prompt.
 #[derive(Debug, Parser)]
