@@ -472,8 +472,8 @@ impl Scenario {
 }
 
 impl Model {
-    /// A copy for the rare case that a scenario is shared while being modified; generated
-    /// data is regenerated lazily by sharing the Arcs.
+    /// A copy for when the scenario is shared (e.g. a running mock holds it) while
+    /// `with_ar2418` modifies it; the generated series are shared through their Arcs.
     fn clone_shallow(m: &Model) -> Model {
         Model {
             name: m.name.clone(),

@@ -677,9 +677,9 @@ async fn handle(shared: &Arc<Shared>, ctx: &ConnCtx, req: Request<Incoming>) -> 
         Auth::Consumer(c) => c,
         Auth::Respond(r) => return r,
         Auth::Hold => {
-            // The quirk: wrong credentials are never answered.
-            std::future::pending::<()>().await;
-            return empty(StatusCode::REQUEST_TIMEOUT);
+            // The quirk: wrong credentials are never answered; the future is dropped when
+            // the client gives up and closes the connection.
+            return std::future::pending::<Resp>().await;
         }
     };
     let m = &shared.scenario.m;

@@ -122,7 +122,5 @@ pub(crate) fn server_config(
         .with_client_cert_verifier(verifier)
         .with_single_cert(certs, key)?;
     cfg.alpn_protocols = vec![b"http/1.1".to_vec()];
-    // The gateway keeps no resumption state across connections worth testing; keep the
-    // default in-memory session cache so clients reconnecting quickly behave as usual.
     Ok(Arc::new(cfg))
 }
