@@ -2,10 +2,11 @@
 //! at all, also when the future is dropped or the process dies half-way.
 
 use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
 
 use chrono::{DateTime, Utc};
 use sqlx::sqlite::SqliteRow;
-use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
+use sqlx::{AssertSqlSafe, QueryBuilder, Row, Sqlite, SqliteConnection};
 
 use crate::error::{ArchiveError, Result};
 use crate::open::{col, Archive};
@@ -17,9 +18,9 @@ use crate::types::{
     Reading, SnapshotId, WriteOutcome,
 };
 
-/// Rows per multi-row INSERT. 12 parameters per reading row keep a statement far below
+/// Rows per multi-row INSERT. 10 parameters per reading row keep a statement far below
 /// SQLite's limit of 32766 bound parameters, while amortising the per-statement cost.
-const READINGS_PER_STATEMENT: usize = 500;
+const READINGS_PER_STATEMENT: usize = 1000;
 /// Rows per multi-row INSERT of log entries (14 parameters each).
 const LOG_ENTRIES_PER_STATEMENT: usize = 200;
 
@@ -454,6 +455,51 @@ impl Archive {
     }
 }
 
+/// The multi-row INSERT for `rows` readings. Channel and write time are the same for every
+/// row, so they are bound once (the first two `?`) and joined to a VALUES list of 10
+/// columns per row. Parameters are anonymous on purpose: SQLite looks up `?NNN` names by a
+/// linear scan, which makes binding thousands of numbered parameters quadratic.
+fn reading_insert_sql(rows: usize) -> Arc<str> {
+    const ROW: &str = "(?,?,?,?,?,?,?,?,?,?)";
+    let mut s = String::with_capacity(250 + rows * (ROW.len() + 1));
+    s.push_str(
+        "INSERT INTO reading (channel_id, stored_at, target_time, capture_time, value, scaler, \
+         unit, cosem_status, smgw_status, meter_status, owner, signature) \
+         SELECT ?, ?, * FROM (VALUES ",
+    );
+    for i in 0..rows {
+        if i > 0 {
+            s.push(',');
+        }
+        s.push_str(ROW);
+    }
+    // `WHERE true` resolves SQLite's parsing ambiguity between a join and the upsert clause.
+    s.push_str(") WHERE true ON CONFLICT DO NOTHING");
+    Arc::from(s)
+}
+
+/// Shares one allocation among equal consecutive texts of a column (status words and owner
+/// numbers repeat for thousands of rows), instead of one copy per bound value.
+#[derive(Default)]
+struct Interner {
+    last: [Option<Arc<str>>; 4],
+}
+
+impl Interner {
+    fn get(&mut self, column: usize, text: Option<&str>) -> Option<Arc<str>> {
+        let text = text?;
+        let slot = &mut self.last[column];
+        match slot {
+            Some(prev) if &**prev == text => Some(prev.clone()),
+            _ => {
+                let new: Arc<str> = Arc::from(text);
+                *slot = Some(new.clone());
+                Some(new)
+            }
+        }
+    }
+}
+
 /// Inserts up to one statement's worth of readings and classifies those that were there.
 async fn insert_readings(
     conn: &mut SqliteConnection,
@@ -465,26 +511,29 @@ async fn insert_readings(
         .iter()
         .map(ReadingRow::new)
         .collect::<Result<Vec<_>>>()?;
-    let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(
-        "INSERT INTO reading (channel_id, target_time, capture_time, value, scaler, unit, \
-         cosem_status, smgw_status, meter_status, owner, signature, stored_at) ",
-    );
-    qb.push_values(&rows, |mut b, r| {
-        b.push_bind(channel.0)
-            .push_bind(r.target)
-            .push_bind(r.capture)
-            .push_bind(r.value)
-            .push_bind(r.scaler)
-            .push_bind(r.unit)
-            .push_bind(r.cosem)
-            .push_bind(r.smgw)
-            .push_bind(r.meter)
-            .push_bind(r.owner)
-            .push_bind(r.signature)
-            .push_bind(now);
-    });
-    qb.push(" ON CONFLICT DO NOTHING");
-    let inserted = qb.build().execute(&mut *conn).await?.rows_affected();
+    let sql = if rows.len() == READINGS_PER_STATEMENT {
+        static FULL: OnceLock<Arc<str>> = OnceLock::new();
+        FULL.get_or_init(|| reading_insert_sql(READINGS_PER_STATEMENT))
+            .clone()
+    } else {
+        reading_insert_sql(rows.len())
+    };
+    let mut texts = Interner::default();
+    let mut q = sqlx::query(AssertSqlSafe(sql)).bind(channel.0).bind(now);
+    for r in &rows {
+        q = q
+            .bind(r.target)
+            .bind(r.capture)
+            .bind(r.value)
+            .bind(r.scaler)
+            .bind(r.unit)
+            .bind(texts.get(0, r.cosem))
+            .bind(texts.get(1, r.smgw))
+            .bind(texts.get(2, r.meter))
+            .bind(texts.get(3, r.owner))
+            .bind(r.signature);
+    }
+    let inserted = q.execute(&mut *conn).await?.rows_affected();
     let mut outcome = WriteOutcome {
         inserted,
         ..WriteOutcome::default()

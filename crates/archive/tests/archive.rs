@@ -419,7 +419,8 @@ async fn an_error_mid_batch_leaves_nothing_of_the_batch() {
     );
     assert!(db.raw_response_ids(f.consumer).await.unwrap().is_empty());
 
-    // A value that does not fit 64 bits, in the third statement of a window.
+    // A value that does not fit 64 bits, in the second statement of a window (the first
+    // statement of 1000 rows has already been executed when it is met).
     let mut rs = readings(10..2000);
     rs[1500].value = ScaledValue::new(i128::MAX, 0);
     let err = db
