@@ -521,3 +521,49 @@ pub struct LogStatus {
     /// When the logbook was last synced.
     pub last_sync_at: Option<DateTime<Utc>>,
 }
+
+/// Sums of [`ChannelStatus`] numbers, for a contract, consumer or gateway line in a UI.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct StatusTotals {
+    /// Number of channels.
+    pub channels: u64,
+    /// Number of readings.
+    pub count: u64,
+    /// Earliest target time of any channel.
+    pub first: Option<DateTime<Utc>>,
+    /// Latest target time of any channel.
+    pub last: Option<DateTime<Utc>>,
+    /// Holes over all channels.
+    pub gaps: u64,
+    /// Missing slots over all channels.
+    pub missing_slots: u64,
+    /// Conflicts over all channels.
+    pub conflicts: u64,
+    /// The most recent sync of any channel.
+    pub last_sync_at: Option<DateTime<Utc>>,
+}
+
+impl StatusTotals {
+    /// Adds up channel statuses (e.g. the result of `status(Scope::Consumer(..))`).
+    pub fn of<'a>(statuses: impl IntoIterator<Item = &'a ChannelStatus>) -> StatusTotals {
+        let mut t = StatusTotals::default();
+        for s in statuses {
+            t.channels += 1;
+            t.count += s.count;
+            t.gaps += s.gaps;
+            t.missing_slots += s.missing_slots;
+            t.conflicts += s.conflicts;
+            t.first = min_opt(t.first, s.first);
+            t.last = t.last.max(s.last);
+            t.last_sync_at = t.last_sync_at.max(s.last_sync_at);
+        }
+        t
+    }
+}
+
+fn min_opt(a: Option<DateTime<Utc>>, b: Option<DateTime<Utc>>) -> Option<DateTime<Utc>> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}

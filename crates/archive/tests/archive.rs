@@ -607,6 +607,21 @@ async fn status_counts_first_last_gaps_conflicts_and_sync() {
         .unwrap();
     let all = db.status(Scope::Contract(f.contract)).await.unwrap();
     assert_eq!(all.len(), 3);
+    let totals = archive::StatusTotals::of(&all);
+    assert_eq!(
+        (
+            totals.channels,
+            totals.count,
+            totals.gaps,
+            totals.missing_slots,
+            totals.conflicts
+        ),
+        (3, 184, 4, 8, 1)
+    );
+    assert_eq!(
+        (totals.first, totals.last),
+        (Some(t(T0)), Some(t(T0 + 95 * 900)))
+    );
     let s3 = all.iter().find(|s| s.channel.id == ch3).unwrap();
     assert_eq!((s3.count, s3.first, s3.period, s3.gaps), (0, None, None, 0));
     assert_eq!(db.resume_point(ch3).await.unwrap(), None);
@@ -736,6 +751,31 @@ async fn snapshots_certificates_contracts_and_details_round_trip() {
     let (_, back) = db.latest_contract_detail(c).await.unwrap().unwrap();
     assert_eq!(back, detail);
     db.close().await;
+}
+
+/// Front ends (Tauri commands, spawned sync tasks) need `Send` futures.
+#[test]
+fn write_and_query_futures_are_send() {
+    fn send<T: Send>(_: &T) {}
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    rt.block_on(async {
+        let db = Archive::open(dir.path().join("a.sqlite")).await.unwrap();
+        let ws: [ChannelWindow<'_>; 0] = [];
+        let f = db.store_window(&ws, None, now());
+        send(&f);
+        f.await.unwrap();
+        let f = db.status(Scope::All);
+        send(&f);
+        assert!(f.await.unwrap().is_empty());
+        let f = db.store_log_page(archive::ConsumerId(1), &[], None, now());
+        send(&f);
+        drop(f);
+        db.close().await;
+    });
 }
 
 #[test]
