@@ -854,10 +854,10 @@ impl Session {
                     }
                 }
             }
-            if items > self.limits.max_items as u64 {
+            if items > self.limits.max_total_items as u64 {
                 return Err(ProtocolError::TooLarge {
                     what: "readings: values over all windows".to_owned(),
-                    limit: self.limits.max_items as u64,
+                    limit: self.limits.max_total_items as u64,
                     actual: items,
                 }
                 .into());
@@ -901,10 +901,10 @@ impl Session {
             let page = self.log(q).await?;
             let got = pager.accept(page.entries);
             all.extend(got.new_entries);
-            if all.len() > self.limits.max_items {
+            if all.len() > self.limits.max_total_items {
                 return Err(ProtocolError::TooLarge {
                     what: "log: entries over all pages".to_owned(),
-                    limit: self.limits.max_items as u64,
+                    limit: self.limits.max_total_items as u64,
                     actual: all.len() as u64,
                 }
                 .into());

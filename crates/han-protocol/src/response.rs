@@ -19,6 +19,10 @@ pub struct Limits {
     pub max_body_bytes: usize,
     /// Largest accepted number of entries in any one list.
     pub max_items: usize,
+    /// Largest number of values or log entries one call of a paging operation (readings over
+    /// many windows, the whole logbook) collects in memory. Far above `max_items`: ten years
+    /// of 15-minute values on a dozen channels are about 4 million.
+    pub max_total_items: usize,
     /// Longest accepted text value in bytes (hex certificates and the TAF profile are the
     /// largest legitimate ones).
     pub max_string_bytes: usize,
@@ -31,6 +35,7 @@ impl Default for Limits {
         Limits {
             max_body_bytes: 64 * 1024 * 1024,
             max_items: 200_000,
+            max_total_items: 10_000_000,
             max_string_bytes: 4 * 1024 * 1024,
         }
     }
@@ -931,6 +936,7 @@ mod tests {
         let small = Limits {
             max_body_bytes: 200,
             max_items: 3,
+            max_total_items: 3,
             max_string_bytes: 8,
         };
         let big = readings_with(vec![json!(1); 10]);
