@@ -232,14 +232,14 @@ fn interval_reading(
     r: &Reading,
     signing_cert: Option<u8>,
 ) -> Result<ar2418::IntervalReading, ArError> {
-    let value =
-        r.value
-            .rescale(vl.channel.scaler)
-            .map_err(|_| ArError::Scaler {
-                channel: vl.channel_name.clone(),
-                time: r.target_time.to_rfc3339(),
-            })?;
-    if value.raw.abs() > INT48_MAX {
+    let value = r
+        .value
+        .rescale(vl.channel.scaler)
+        .map_err(|_| ArError::Scaler {
+            channel: vl.channel_name.clone(),
+            time: r.target_time.to_rfc3339(),
+        })?;
+    if value.raw.unsigned_abs() > INT48_MAX as u128 {
         return Err(ArError::ValueRange {
             channel: vl.channel_name.clone(),
             raw: value.raw,
@@ -247,12 +247,13 @@ fn interval_reading(
     }
     // The range check above makes the conversion lossless.
     let raw = value.raw as i64;
-    let fnn = r.cosem_status.map(|c| c.to_hex()).or_else(|| {
-        match (r.smgw_status, r.meter_status) {
-            (Some(g), Some(m)) => Some(format!("{}{}", g.to_hex(), m.to_hex())),
-            _ => None,
-        }
-    });
+    let fnn =
+        r.cosem_status
+            .map(|c| c.to_hex())
+            .or_else(|| match (r.smgw_status, r.meter_status) {
+                (Some(g), Some(m)) => Some(format!("{}{}", g.to_hex(), m.to_hex())),
+                _ => None,
+            });
     Ok(ar2418::IntervalReading {
         value: Some(raw),
         time_period: Some(ar2418::TimeInterval {
@@ -268,4 +269,124 @@ fn interval_reading(
         status_ptb: r.ptb().map(|p| p.code()),
         status_vendor: None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use smgw_model::{
+        Certificate, Channel, Contract, Database, GatewayInfo, ScaledValue, Taf, TafState,
+    };
+
+    fn reading(t: &str, raw: i128, scaler: i8) -> Reading {
+        Reading {
+            capture_time: None,
+            target_time: t.parse().unwrap(),
+            value: ScaledValue::new(raw, scaler),
+            cosem_status: None,
+            smgw_status: None,
+            meter_status: None,
+            owner: None,
+            signature: None,
+        }
+    }
+
+    fn set(readings: Vec<Reading>) -> ExportSet {
+        let cert = |kind| Certificate {
+            kind,
+            index: None,
+            der: vec![1],
+        };
+        ExportSet {
+            gateway: GatewayInfo {
+                id: "ethe0300004261".into(),
+                state: None,
+                time: None,
+                firmware: vec![],
+                certificates: vec![
+                    cert(CertificateKind::Tls),
+                    cert(CertificateKind::Signature),
+                    cert(CertificateKind::SubCa),
+                ],
+            },
+            customer_id: None,
+            contracts: vec![ContractExport {
+                contract: Contract {
+                    usage_point_id: "01005e318021.taf7-1.sm".into(),
+                    name: "x".into(),
+                    taf: Taf::Taf7,
+                    state: TafState::Running,
+                    start: None,
+                    end: None,
+                    capture_time: None,
+                    billing_periods: vec![],
+                    meters: vec![],
+                    metering_point_id: Some(" ".into()),
+                    delivery_id: None,
+                    on_demand: false,
+                },
+                detail: None,
+                value_lists: vec![ValueList {
+                    database: Database::Origin,
+                    channel_name: "0100010800ff.1ESY1160449476.sm".into(),
+                    channel: Channel {
+                        obis: "0100010800ff".parse().unwrap(),
+                        unit: Unit::WattHour,
+                        scaler: -1,
+                    },
+                    readings,
+                }],
+            }],
+            log: vec![],
+            raw_responses: vec![],
+            created: "2024-01-01T00:00:00Z".parse().unwrap(),
+        }
+    }
+
+    #[test]
+    fn certificates_values_and_ids() {
+        let doc = to_usage_points(&set(vec![
+            reading("2024-01-01T00:00:00Z", 5, -1),
+            // Scaler 0 is converted exactly to the channel's −1.
+            reading("2024-01-01T00:15:00Z", 1, 0),
+        ]))
+        .unwrap();
+        let up = &doc.usage_points[0];
+        // A blank metering point id falls back to the usage point id.
+        assert_eq!(up.usage_point_id.as_deref(), Some("01005e318021.taf7-1.sm"));
+        let types: Vec<(u8, u8, Option<u8>)> = up
+            .certificates
+            .iter()
+            .map(|c| (c.cert_id, c.cert_type, c.parent_cert_id))
+            .collect();
+        assert_eq!(types, vec![(1, 1, None), (2, 3, Some(3)), (3, 2, None)]);
+        let values: Vec<Option<i64>> = up.meter_readings[0].readings().map(|r| r.value).collect();
+        assert_eq!(values, vec![Some(5), Some(10)]);
+        assert_eq!(
+            up.meter_readings[0].meter_id.as_deref(),
+            Some("1ESY1160449476")
+        );
+        assert_eq!(espi_uom(Unit::WattHour), Some(72));
+        assert_eq!(espi_uom(Unit::Percent), None);
+    }
+
+    #[test]
+    fn refuses_what_it_cannot_write_exactly() {
+        let too_big = set(vec![reading("2024-01-01T00:00:00Z", INT48_MAX + 1, -1)]);
+        assert!(matches!(
+            to_usage_points(&too_big),
+            Err(ArError::ValueRange { .. })
+        ));
+        let negative_extreme = set(vec![reading("2024-01-01T00:00:00Z", i128::MIN, -1)]);
+        assert!(matches!(
+            to_usage_points(&negative_extreme),
+            Err(ArError::ValueRange { .. })
+        ));
+        // 0.05 cannot be written with scaler −1.
+        let inexact = set(vec![reading("2024-01-01T00:00:00Z", 5, -2)]);
+        assert!(matches!(
+            to_usage_points(&inexact),
+            Err(ArError::Scaler { .. })
+        ));
+    }
 }

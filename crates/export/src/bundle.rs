@@ -505,9 +505,7 @@ fn read_sums(dir: &Path) -> Result<Vec<(String, String)>, BundleError> {
     let path = dir.join(SHA256_FILE);
     let text = match fs::read_to_string(&path) {
         Ok(t) => t,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => {
-            return Err(BundleError::NoManifest(path))
-        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Err(BundleError::NoManifest(path)),
         Err(e) => return Err(io_err(&path)(e)),
     };
     let mut out = Vec::new();
@@ -527,7 +525,9 @@ fn read_sums(dir: &Path) -> Result<Vec<(String, String)>, BundleError> {
         let safe = !rel.is_empty()
             && !rel.starts_with('/')
             && !rel.contains('\\')
-            && rel.split('/').all(|p| !p.is_empty() && p != "." && p != "..");
+            && rel
+                .split('/')
+                .all(|p| !p.is_empty() && p != "." && p != "..");
         if !sum.bytes().all(|b| b.is_ascii_hexdigit()) || !safe {
             return Err(bad());
         }

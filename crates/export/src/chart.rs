@@ -57,7 +57,8 @@ pub struct ChartOptions {
     pub height: u32,
     /// Caption above the chart.
     pub title: Option<String>,
-    /// Most points a line is drawn with (at least 3); more are downsampled with [`lttb`].
+    /// Most points a line is drawn with; more are downsampled with [`lttb`]. Clamped to
+    /// 3–[`MAX_DRAWN_POINTS`].
     pub max_points: usize,
 }
 
@@ -72,6 +73,9 @@ impl Default for ChartOptions {
         }
     }
 }
+
+/// Upper bound of [`ChartOptions::max_points`]: a line never has more points than this.
+pub const MAX_DRAWN_POINTS: usize = 5000;
 
 /// Periods of consumption bars.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -94,6 +98,7 @@ pub fn lttb(data: &[(f64, f64)], threshold: usize) -> Vec<(f64, f64)> {
     if threshold >= n || threshold < 3 {
         return data.to_vec();
     }
+    // From here on n > threshold >= 3, so the indexing below stays in bounds.
     let mut out = Vec::with_capacity(threshold);
     let every = (n - 2) as f64 / (threshold - 2) as f64;
     let mut a = 0usize;
@@ -118,12 +123,7 @@ pub fn lttb(data: &[(f64, f64)], threshold: usize) -> Vec<(f64, f64)> {
         let (ax, ay) = data[a];
         let mut best = range_start;
         let mut best_area = -1.0;
-        for (j, p) in data
-            .iter()
-            .enumerate()
-            .take(range_end)
-            .skip(range_start)
-        {
+        for (j, p) in data.iter().enumerate().take(range_end).skip(range_start) {
             let area = ((ax - avg_x) * (p.1 - ay) - (ax - p.0) * (avg_y - ay)).abs();
             if area > best_area {
                 best_area = area;
@@ -227,7 +227,7 @@ pub fn load_curve_svg(
         .iter()
         .map(|(t, p)| (t.timestamp() as f64, *p))
         .collect();
-    let mut shown = lttb(&data, opts.max_points.max(3));
+    let mut shown = lttb(&data, opts.max_points.clamp(3, MAX_DRAWN_POINTS));
     let (scale, unit_label) = display_scale(
         unit.takes_prefix(),
         &rate_unit(unit),
@@ -236,6 +236,7 @@ pub fn load_curve_svg(
     for p in &mut shown {
         p.1 /= scale;
     }
+    // `curve` is not empty, and LTTB keeps the first and last point.
     let x0 = shown[0].0 as i64;
     let mut x1 = shown[shown.len() - 1].0 as i64;
     if x1 <= x0 {
@@ -254,6 +255,9 @@ pub fn load_curve_svg(
             .map_err(draw)?;
         chart
             .configure_mesh()
+            .label_style(("sans-serif", 13))
+            .axis_desc_style(("sans-serif", 14))
+            .light_line_style(RGBColor(242, 242, 242))
             .x_label_formatter(&|x| format_tick(*x, kind, lang))
             .y_label_formatter(&|y| format_number(*y, y1 - y0, lang))
             .x_desc(time_desc(lang))
@@ -339,14 +343,19 @@ fn bars_svg(
     let (scale, unit_label) = display_scale(
         unit.takes_prefix(),
         unit.symbol(),
-        sets.iter().flat_map(|(_, b)| b.iter().map(|(_, v)| v.to_f64())),
+        sets.iter()
+            .flat_map(|(_, b)| b.iter().map(|(_, v)| v.to_f64())),
     );
     let labels: Vec<String> = keys.iter().map(|d| format_date(*d, period, lang)).collect();
     let ticks = bar_ticks(&keys, period);
-    let (y0, y1) = y_range(
+    let (y0, mut y1) = y_range(
         sets.iter()
             .flat_map(|(_, b)| b.iter().map(|(_, v)| v.to_f64() / scale)),
     );
+    if sets.len() > 1 {
+        // Head room for the legend in the upper right corner.
+        y1 += (y1 - y0) * 0.2;
+    }
     let y_desc = format!("{} ({unit_label})", lang.pick("Verbrauch", "Consumption"));
     let x_desc = match period {
         BarPeriod::Day => lang.pick("Tag", "Day"),
@@ -373,6 +382,9 @@ fn bars_svg(
         chart
             .configure_mesh()
             .disable_x_mesh()
+            .label_style(("sans-serif", 13))
+            .axis_desc_style(("sans-serif", 14))
+            .light_line_style(RGBColor(242, 242, 242))
             .x_label_formatter(&label_of)
             .y_label_formatter(&|y| format_number(*y, y1 - y0, lang))
             .x_desc(x_desc)
@@ -432,7 +444,10 @@ fn builder<'a, 'b>(
     opts: &ChartOptions,
 ) -> ChartBuilder<'a, 'b, SVGBackend<'b>> {
     let mut b = ChartBuilder::on(root);
-    b.margin(12).x_label_area_size(48).y_label_area_size(80);
+    b.margin(12)
+        .margin_right(40)
+        .x_label_area_size(48)
+        .y_label_area_size(80);
     if let Some(t) = &opts.title {
         b.caption(t, ("sans-serif", 20));
     }
@@ -630,7 +645,11 @@ mod tests {
         assert!(out.contains(&(500.0, 100.0)), "the peak survives");
         assert!(out.windows(2).all(|w| w[0].0 < w[1].0), "order kept");
         assert_eq!(lttb(&data[..10], 50).len(), 10);
-        assert_eq!(lttb(&data, 2).len(), 1000, "threshold below 3 leaves data alone");
+        assert_eq!(
+            lttb(&data, 2).len(),
+            1000,
+            "threshold below 3 leaves data alone"
+        );
     }
 
     #[test]

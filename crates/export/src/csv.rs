@@ -140,7 +140,7 @@ impl<W: Write> Writer<W> {
 }
 
 fn write_field(out: &mut impl Write, f: &str, sep: char) -> io::Result<()> {
-    if f.contains(|c| c == sep || c == '"' || c == '\r' || c == '\n') {
+    if f.contains([sep, '"', '\r', '\n']) {
         out.write_all(b"\"")?;
         out.write_all(f.replace('"', "\"\"").as_bytes())?;
         out.write_all(b"\"")
@@ -255,7 +255,10 @@ mod tests {
         let t: DateTime<Utc> = "2017-10-29T00:45:00Z".parse().unwrap();
         let later: DateTime<Utc> = "2017-10-29T01:45:00Z".parse().unwrap();
         assert_eq!(CsvVariant::German.format_time(t), "29.10.2017 02:45 MESZ");
-        assert_eq!(CsvVariant::German.format_time(later), "29.10.2017 02:45 MEZ");
+        assert_eq!(
+            CsvVariant::German.format_time(later),
+            "29.10.2017 02:45 MEZ"
+        );
         assert_eq!(
             CsvVariant::International.format_time(t),
             "2017-10-29T02:45:00+02:00"

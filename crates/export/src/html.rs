@@ -58,7 +58,14 @@ fn stats(vl: &ValueList) -> ListStats {
     }
 }
 
-fn section(out: &mut String, set: &ExportSet, charts: &[BundleChart], files: &[ManifestFile], raw: &[(String, String)], lang: Lang) {
+fn section(
+    out: &mut String,
+    set: &ExportSet,
+    charts: &[BundleChart],
+    files: &[ManifestFile],
+    raw: &[(String, String)],
+    lang: Lang,
+) {
     let t = |de: &'static str, en: &'static str| lang.pick(de, en);
     let _ = writeln!(
         out,
@@ -97,12 +104,24 @@ fn section(out: &mut String, set: &ExportSet, charts: &[BundleChart], files: &[M
     };
     row(out, t("Kennung", "Id"), &g.id);
     if let Ok(id) = g.device_id() {
-        row(out, t("Kennung (DIN 43863-5)", "Id (DIN 43863-5)"), &id.to_string());
+        row(
+            out,
+            t("Kennung (DIN 43863-5)", "Id (DIN 43863-5)"),
+            &id.to_string(),
+        );
     }
     if let Some(s) = g.state {
-        row(out, t("Betriebszustand", "Operating state"), &s.describe(lang));
+        row(
+            out,
+            t("Betriebszustand", "Operating state"),
+            &s.describe(lang),
+        );
     }
-    row(out, t("Uhrzeit des Gateways", "Gateway clock"), &time(g.time, lang));
+    row(
+        out,
+        t("Uhrzeit des Gateways", "Gateway clock"),
+        &time(g.time, lang),
+    );
     if let Some(c) = &set.customer_id {
         row(out, t("Letztverbraucher-Kennung", "Consumer id"), c);
     }
@@ -269,9 +288,18 @@ fn section(out: &mut String, set: &ExportSet, charts: &[BundleChart], files: &[M
                 "alle Daten als JSON (siehe FORMATS.md von Durchblick)",
                 "all data as JSON (see Durchblick's FORMATS.md)",
             ),
-            "csv/values-de.csv" => t("Messwerte, CSV für deutsche Tabellenprogramme", "values, CSV for German spreadsheets"),
-            "csv/values-intl.csv" => t("Messwerte, internationales CSV", "values, international CSV"),
-            "csv/log-de.csv" => t("Logbuch, CSV für deutsche Tabellenprogramme", "logbook, CSV for German spreadsheets"),
+            "csv/values-de.csv" => t(
+                "Messwerte, CSV für deutsche Tabellenprogramme",
+                "values, CSV for German spreadsheets",
+            ),
+            "csv/values-intl.csv" => t(
+                "Messwerte, internationales CSV",
+                "values, international CSV",
+            ),
+            "csv/log-de.csv" => t(
+                "Logbuch, CSV für deutsche Tabellenprogramme",
+                "logbook, CSV for German spreadsheets",
+            ),
             "csv/log-intl.csv" => t("Logbuch, internationales CSV", "logbook, international CSV"),
             _ => "",
         };

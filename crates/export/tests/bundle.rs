@@ -10,7 +10,10 @@ use common::{synthetic_set, t};
 use export::bundle::{Manifest, SHA256_FILE};
 use export::{verify_bundle, write_bundle, BundleError};
 
-const XSD_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/reference/ar2418-6");
+const XSD_DIR: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../../shared/reference/ar2418-6"
+);
 
 fn xmllint_validate(file: &Path) {
     let xsd = format!("{XSD_DIR}/AR_2418-6.xsd");
@@ -86,7 +89,11 @@ fn year_bundle_verifies_validates_and_detects_changes() {
         .current_dir(&dir)
         .output()
     {
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stdout)
+        );
     }
 
     // The XML: schema-valid, readable, complete and exact.
@@ -101,11 +108,17 @@ fn year_bundle_verifies_validates_and_detects_changes() {
     let mr = &up.meter_readings[0];
     assert!(mr.is_original_value_list());
     assert_eq!(mr.reading_count(), 35_040);
-    assert_eq!(mr.reading_type.as_ref().unwrap().measurement_period, Some(900));
+    assert_eq!(
+        mr.reading_type.as_ref().unwrap().measurement_period,
+        Some(900)
+    );
     let originals = &set.contracts[0].value_lists[0].readings;
     for (r, o) in mr.readings().zip(originals) {
         assert_eq!(r.value, Some(o.value.raw as i64));
-        assert_eq!(r.target_time.unwrap().with_timezone(&chrono::Utc), o.target_time);
+        assert_eq!(
+            r.target_time.unwrap().with_timezone(&chrono::Utc),
+            o.target_time
+        );
         assert_eq!(r.status_ptb, o.ptb().map(|p| p.code()));
         assert_eq!(r.signature, o.signature);
     }
@@ -115,14 +128,22 @@ fn year_bundle_verifies_validates_and_detects_changes() {
     let html = fs::read_to_string(dir.join("index.html")).unwrap();
     assert!(html.contains("ethe0300004261"));
     assert!(html.contains("<section lang=\"de\"") && html.contains("<section lang=\"en\""));
-    assert!(html.contains("3000 Einträge") && html.contains("3000 entries"), "log size shown");
+    assert!(
+        html.contains("3000 Einträge") && html.contains("3000 entries"),
+        "log size shown"
+    );
     assert!(html.contains("35040"), "reading count shown");
     for needle in ["<script", "<link", "src=\"http", "href=\"http", "url("] {
         assert!(!html.contains(needle), "index.html contains {needle}");
     }
 
     // One changed byte in a large file is found and named.
-    for rel in ["ar2418-6.xml", "export.json", "csv/values-de.csv", "index.html"] {
+    for rel in [
+        "ar2418-6.xml",
+        "export.json",
+        "csv/values-de.csv",
+        "index.html",
+    ] {
         let path = dir.join(rel);
         let original = flip_byte(&path, 123_457);
         let report = verify_bundle(&dir).unwrap();
@@ -163,7 +184,10 @@ fn every_file_is_guarded() {
     assert_eq!(report.extra, vec!["charts/added.svg".to_string()]);
     assert!(report.changed.is_empty());
     let text = report.describe(smgw_model::Lang::De);
-    assert!(text.contains("fehlt: csv/log-intl.csv") && text.contains("charts/added.svg"), "{text}");
+    assert!(
+        text.contains("fehlt: csv/log-intl.csv") && text.contains("charts/added.svg"),
+        "{text}"
+    );
     fs::write(&victim, kept).unwrap();
     fs::remove_file(dir.join("charts/added.svg")).unwrap();
     assert!(verify_bundle(dir).unwrap().is_ok());
@@ -174,7 +198,11 @@ fn every_file_is_guarded() {
     let first_line = sums.lines().next().unwrap();
     let forged = format!(
         "{}{}",
-        if first_line.starts_with('0') { "1" } else { "0" },
+        if first_line.starts_with('0') {
+            "1"
+        } else {
+            "0"
+        },
         &first_line[1..]
     );
     fs::write(&sums_path, sums.replacen(first_line, &forged, 1)).unwrap();
@@ -188,8 +216,14 @@ fn every_file_is_guarded() {
         Err(BundleError::BadManifestLine { line: 1, .. })
     ));
     fs::remove_file(&sums_path).unwrap();
-    assert!(matches!(verify_bundle(dir), Err(BundleError::NoManifest(_))));
+    assert!(matches!(
+        verify_bundle(dir),
+        Err(BundleError::NoManifest(_))
+    ));
 
     // A bundle is only written into an empty directory.
-    assert!(matches!(write_bundle(&set, dir), Err(BundleError::NotEmpty(_))));
+    assert!(matches!(
+        write_bundle(&set, dir),
+        Err(BundleError::NotEmpty(_))
+    ));
 }

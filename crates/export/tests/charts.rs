@@ -26,7 +26,10 @@ fn parse_svg(svg: &str) -> Svg {
     let mut root_seen = false;
     let mut in_text = false;
     loop {
-        match reader.read_event().unwrap_or_else(|e| panic!("SVG not well-formed: {e}")) {
+        match reader
+            .read_event()
+            .unwrap_or_else(|e| panic!("SVG not well-formed: {e}"))
+        {
             Event::Start(e) => {
                 if depth == 0 {
                     assert_eq!(e.name().as_ref(), b"svg", "root element");
@@ -50,8 +53,7 @@ fn parse_svg(svg: &str) -> Svg {
             Event::Empty(e) => match e.name().as_ref() {
                 // Axes and ticks are black polylines too; the data line is blue.
                 b"polyline"
-                    if e
-                        .try_get_attribute("stroke")
+                    if e.try_get_attribute("stroke")
                         .unwrap()
                         .is_some_and(|a| a.value.as_ref() == b"#0000FF") =>
                 {
@@ -108,11 +110,24 @@ fn load_curve_of_a_year_is_downsampled_and_labelled() {
     };
     let svg = load_curve_svg(&series, Unit::WattHour, &opts).unwrap();
     let parsed = parse_svg(&svg);
-    assert_eq!(parsed.polyline_points, vec![2000], "one line of max_points points");
+    assert_eq!(
+        parsed.polyline_points,
+        vec![2000],
+        "one line of max_points points"
+    );
     let all = parsed.texts.join("|");
-    assert!(parsed.texts.iter().any(|s| s == "Lastgang <Haushalt> & Co"), "{all}");
-    assert!(parsed.texts.iter().any(|s| s.starts_with("Leistung (")), "{all}");
-    assert!(parsed.texts.iter().any(|s| s == "Zeit (deutsche Ortszeit)"), "{all}");
+    assert!(
+        parsed.texts.iter().any(|s| s == "Lastgang <Haushalt> & Co"),
+        "{all}"
+    );
+    assert!(
+        parsed.texts.iter().any(|s| s.starts_with("Leistung (")),
+        "{all}"
+    );
+    assert!(
+        parsed.texts.iter().any(|s| s == "Zeit (deutsche Ortszeit)"),
+        "{all}"
+    );
     // Month ticks in German form, e.g. 03.2017.
     assert!(parsed.texts.iter().any(|s| s == "07.2017"), "{all}");
 
@@ -126,10 +141,25 @@ fn load_curve_of_a_year_is_downsampled_and_labelled() {
     assert!(parsed.texts.iter().any(|s| s == "Time (German local time)"));
     assert!(parsed.texts.iter().any(|s| s == "2017-07"));
 
+    // However many points are asked for, a line never gets more than a few thousand.
+    let greedy = ChartOptions {
+        max_points: 1_000_000,
+        ..ChartOptions::default()
+    };
+    let parsed = parse_svg(&load_curve_svg(&series, Unit::WattHour, &greedy).unwrap());
+    assert_eq!(
+        parsed.polyline_points,
+        vec![export::chart::MAX_DRAWN_POINTS]
+    );
+
     // Few values are drawn as they are.
     let short = &series[..50];
     let parsed = parse_svg(&load_curve_svg(short, Unit::WattHour, &opts).unwrap());
-    assert_eq!(parsed.polyline_points, vec![49], "49 intervals between 50 readings");
+    assert_eq!(
+        parsed.polyline_points,
+        vec![49],
+        "49 intervals between 50 readings"
+    );
     assert!(matches!(
         load_curve_svg(&series[..1], Unit::WattHour, &opts),
         Err(ChartError::TooFewValues { .. })
@@ -169,24 +199,37 @@ fn consumption_bars_per_day_and_month() {
     // Exact: the sum of all months is last minus first reading.
     let total = months
         .iter()
-        .fold(smgw_model::ScaledValue::new(0, -1), |a, (_, v)| a.checked_add(*v).unwrap());
+        .fold(smgw_model::ScaledValue::new(0, -1), |a, (_, v)| {
+            a.checked_add(*v).unwrap()
+        });
     let expected = series[series.len() - 1].1.checked_sub(series[0].1).unwrap();
     assert_eq!(total, expected);
 
     let opts = ChartOptions::default();
     let daily = parse_svg(&daily_bars_svg(&series, Unit::WattHour, &opts).unwrap());
     // One rect per bar plus the background and the plotting area.
-    assert!(daily.rects >= 365 && daily.rects <= 365 + 4, "{}", daily.rects);
+    assert!(
+        daily.rects >= 365 && daily.rects <= 365 + 4,
+        "{}",
+        daily.rects
+    );
     assert!(daily.texts.iter().any(|s| s == "Tag"));
     assert!(
-        daily.texts.iter().any(|s| s.starts_with("Verbrauch (") && s.ends_with("Wh)")),
+        daily
+            .texts
+            .iter()
+            .any(|s| s.starts_with("Verbrauch (") && s.ends_with("Wh)")),
         "{:?}",
         daily.texts
     );
     let monthly = parse_svg(&monthly_bars_svg(&series, Unit::WattHour, &opts).unwrap());
     assert!(monthly.rects >= 12 && monthly.rects <= 12 + 4);
     for m in ["01.2017", "06.2017", "12.2017"] {
-        assert!(monthly.texts.iter().any(|s| s == m), "{m} in {:?}", monthly.texts);
+        assert!(
+            monthly.texts.iter().any(|s| s == m),
+            "{m} in {:?}",
+            monthly.texts
+        );
     }
 }
 
@@ -195,7 +238,10 @@ fn import_export_has_both_series_and_a_legend() {
     let set = year();
     let lists = &set.contracts[0].value_lists;
     let (imp, exp) = (lists[0].series(), lists[1].series());
-    for (lang, names) in [(Lang::De, ["Bezug", "Einspeisung"]), (Lang::En, ["Import", "Export"])] {
+    for (lang, names) in [
+        (Lang::De, ["Bezug", "Einspeisung"]),
+        (Lang::En, ["Import", "Export"]),
+    ] {
         let opts = ChartOptions {
             lang,
             ..ChartOptions::default()
@@ -203,20 +249,63 @@ fn import_export_has_both_series_and_a_legend() {
         let svg = import_export_svg(&imp, &exp, Unit::WattHour, BarPeriod::Month, &opts).unwrap();
         let parsed = parse_svg(&svg);
         for n in names {
-            assert!(parsed.texts.iter().any(|s| s == n), "{n} in {:?}", parsed.texts);
+            assert!(
+                parsed.texts.iter().any(|s| s == n),
+                "{n} in {:?}",
+                parsed.texts
+            );
         }
         // 12 months × 2 series, background, plot area, legend box and 2 legend swatches.
-        assert!(parsed.rects >= 24 && parsed.rects <= 24 + 6, "{}", parsed.rects);
+        assert!(
+            parsed.rects >= 24 && parsed.rects <= 24 + 6,
+            "{}",
+            parsed.rects
+        );
     }
 }
 
 #[test]
-#[ignore]
+#[ignore = "writes sample charts to /tmp/export-charts for looking at them"]
 fn dump_svg() {
     let set = year();
-    let series = set.contracts[0].value_lists[0].series();
-    let svg = load_curve_svg(&series[..200], Unit::WattHour, &ChartOptions::default()).unwrap();
-    std::fs::write("/tmp/exp/curve.svg", &svg).unwrap();
-    let svg = daily_bars_svg(&series[..2000], Unit::WattHour, &ChartOptions::default()).unwrap();
-    std::fs::write("/tmp/exp/daily.svg", &svg).unwrap();
+    let lists = &set.contracts[0].value_lists;
+    let series = lists[0].series();
+    let dir = std::path::Path::new("/tmp/export-charts");
+    std::fs::create_dir_all(dir).unwrap();
+    let opts = ChartOptions {
+        title: Some("Lastgang".into()),
+        ..ChartOptions::default()
+    };
+    let write = |name: &str, svg: String| std::fs::write(dir.join(name), svg).unwrap();
+    write(
+        "curve-year.svg",
+        load_curve_svg(&series, Unit::WattHour, &opts).unwrap(),
+    );
+    write(
+        "curve-day.svg",
+        load_curve_svg(&series[..97], Unit::WattHour, &opts).unwrap(),
+    );
+    write(
+        "daily.svg",
+        daily_bars_svg(&series, Unit::WattHour, &opts).unwrap(),
+    );
+    write(
+        "monthly.svg",
+        monthly_bars_svg(&series, Unit::WattHour, &opts).unwrap(),
+    );
+    let en = ChartOptions {
+        lang: Lang::En,
+        ..opts
+    };
+    write(
+        "import-export.svg",
+        import_export_svg(
+            &series,
+            &lists[1].series(),
+            Unit::WattHour,
+            BarPeriod::Month,
+            &en,
+        )
+        .unwrap(),
+    );
 }

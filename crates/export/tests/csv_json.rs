@@ -23,7 +23,10 @@ fn decode(bytes: Vec<u8>, variant: CsvVariant) -> String {
             .expect("German CSV starts with a BOM")
             .to_string(),
         CsvVariant::International => {
-            assert!(!text.starts_with('\u{feff}'), "no BOM in the international CSV");
+            assert!(
+                !text.starts_with('\u{feff}'),
+                "no BOM in the international CSV"
+            );
             text
         }
     }
@@ -52,7 +55,10 @@ fn value_csv_parses_back_exactly_in_both_variants() {
         let text = decode(buf, variant);
         let rows = parse_csv(&text, variant.separator());
         let lang = variant.lang();
-        let header: Vec<&str> = VALUE_COLUMNS.iter().map(|(de, en)| lang.pick(de, en)).collect();
+        let header: Vec<&str> = VALUE_COLUMNS
+            .iter()
+            .map(|(de, en)| lang.pick(de, en))
+            .collect();
         assert_eq!(rows[0], header);
         assert_eq!(rows.len() - 1, originals.len(), "{variant:?}");
         let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
@@ -136,7 +142,10 @@ fn log_csv_parses_back_in_both_variants() {
         let text = decode(buf, variant);
         let rows = parse_csv(&text, variant.separator());
         let lang = variant.lang();
-        let header: Vec<&str> = LOG_COLUMNS.iter().map(|(de, en)| lang.pick(de, en)).collect();
+        let header: Vec<&str> = LOG_COLUMNS
+            .iter()
+            .map(|(de, en)| lang.pick(de, en))
+            .collect();
         assert_eq!(rows[0], header);
         assert_eq!(rows.len() - 1, set.log.len());
         for (row, e) in rows[1..].iter().zip(&set.log) {
@@ -147,7 +156,10 @@ fn log_csv_parses_back_in_both_variants() {
             assert_eq!(row[4], e.event_id);
             assert_eq!(row[5], e.event_sub_id);
             assert_eq!(row[8], e.subject_identity.clone().unwrap_or_default());
-            assert_eq!(row[10], e.message, "separators, quotes and line breaks survive");
+            assert_eq!(
+                row[10], e.message,
+                "separators, quotes and line breaks survive"
+            );
         }
     }
 }

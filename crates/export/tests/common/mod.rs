@@ -4,9 +4,9 @@
 use chrono::{DateTime, Duration, Utc};
 use export::{ContractExport, ExportSet, RawResponse, ValueList};
 use smgw_model::{
-    BillingPeriod, Certificate, CertificateKind, Channel, CombinedStatus, Contract,
-    ContractDetail, Database, DatabaseChannels, FirmwareInfo, GatewayInfo, LogEntry, LogLevel,
-    Reading, ScaledValue, SmgwState, Taf, TafState, Unit,
+    BillingPeriod, Certificate, CertificateKind, Channel, CombinedStatus, Contract, ContractDetail,
+    Database, DatabaseChannels, FirmwareInfo, GatewayInfo, LogEntry, LogLevel, Reading,
+    ScaledValue, SmgwState, Taf, TafState, Unit,
 };
 
 pub fn t(s: &str) -> DateTime<Utc> {
@@ -62,7 +62,11 @@ pub fn register(
                 meter_status: None,
                 owner: Some(METER.into()),
                 signature: if i % 4 == 0 {
-                    Some((0..48).map(|b| (b as u64 ^ seed ^ i as u64) as u8).collect())
+                    Some(
+                        (0..48)
+                            .map(|b| (b as u64 ^ seed ^ i as u64) as u8)
+                            .collect(),
+                    )
                 } else {
                     None
                 },
@@ -103,10 +107,7 @@ pub fn synthetic_set(start: DateTime<Utc>, count: usize, log_count: usize) -> Ex
         start: Some(start),
         end: None,
         capture_time: None,
-        billing_periods: vec![BillingPeriod {
-            start,
-            end: None,
-        }],
+        billing_periods: vec![BillingPeriod { start, end: None }],
         meters: vec![METER.into()],
         metering_point_id: Some("DE0001234567890000000000000000001".into()),
         delivery_id: None,
@@ -233,6 +234,9 @@ pub fn parse_csv(text: &str, sep: char) -> Vec<Vec<String>> {
         }
     }
     assert!(!quoted, "unterminated quoted field");
-    assert!(field.is_empty() && row.is_empty(), "last record without CRLF");
+    assert!(
+        field.is_empty() && row.is_empty(),
+        "last record without CRLF"
+    );
     rows
 }
