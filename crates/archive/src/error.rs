@@ -72,6 +72,14 @@ pub enum ArchiveError {
         /// What was wrong.
         detail: String,
     },
+    /// A stored text cannot be read as the model's type (e.g. a status word that is not hex).
+    #[error("the archived {what} cannot be interpreted: {detail}")]
+    Model {
+        /// Which field.
+        what: &'static str,
+        /// What was wrong.
+        detail: String,
+    },
     /// Compressing a raw response failed (only possible on memory exhaustion).
     #[error("could not compress a raw response: {0}")]
     Compress(std::io::Error),

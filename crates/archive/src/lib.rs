@@ -36,6 +36,7 @@
 //! ```
 
 mod error;
+mod model;
 pub mod open;
 mod query;
 mod raw;
