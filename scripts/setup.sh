@@ -5,7 +5,14 @@ set -euo pipefail
 
 # Debian packages: xmllint validates exported XML against the AR 2418-6 schema; openssl and
 # curl let the mock gateway's tests show its TLS policy with independent clients.
-APT_PACKAGES=(libxml2-utils openssl curl ca-certificates pkg-config)
+# The desktop window: WebKitGTK headers to build Tauri; Xvfb, xauth and ImageMagick to run
+# the real window headless and screenshot it; Chromium for the UI tests (playwright-core).
+APT_PACKAGES=(libxml2-utils openssl curl ca-certificates pkg-config
+    libwebkit2gtk-4.1-dev xvfb xauth imagemagick chromium)
+# Node.js builds the window's front end; any recent one will do, so only add Debian's when
+# there is none.
+command -v node >/dev/null 2>&1 || APT_PACKAGES+=(nodejs)
+command -v npm >/dev/null 2>&1 || APT_PACKAGES+=(npm)
 
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
@@ -27,4 +34,13 @@ fi
 # explicitly so that an offline failure shows up here and not in the middle of the tests.
 if command -v rustup >/dev/null 2>&1; then
     rustup component add rustfmt clippy >/dev/null 2>&1 || true
+fi
+
+# The window's front end: exactly the locked npm packages (Vite, TypeScript, the Tauri API
+# and CLI, playwright-core). Skipped when node_modules is newer than the lock file.
+ui_dir="$(cd "$(dirname "$0")/../ui" && pwd)"
+if [ ! -f "$ui_dir/node_modules/.package-lock.json" ] \
+    || [ "$ui_dir/package-lock.json" -nt "$ui_dir/node_modules/.package-lock.json" ]; then
+    echo "setup: installing the UI's npm packages (npm ci)"
+    (cd "$ui_dir" && npm ci --no-audit --no-fund --loglevel=error)
 fi

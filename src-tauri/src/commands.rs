@@ -1,0 +1,550 @@
+//! The command layer without Tauri: each operation the window offers, as an async
+//! method of [`AppCore`] that calls the library crates and maps their results into
+//! [`crate::views`] and their errors into [`UiError`]. `lib.rs` exposes these as Tauri
+//! commands; the tests call them directly against the demo gateway.
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::Mutex as StdMutex;
+use std::time::{Duration, Instant as StdInstant};
+
+use chrono::{DateTime, Utc};
+use han_client::{Auth, CancelFlag, ClientError, ConnectOptions, Connection, Fingerprint, PinPolicy, Session};
+use serde::{Deserialize, Serialize};
+use smgw_model::NaiveAs;
+use tokio::sync::Mutex;
+
+use crate::error::{ErrorKind, UiError};
+use crate::pins::PinStore;
+use crate::views::{
+    status_legend, BillView, CertView, ChannelValues, ContractView, GatewayView, LogView,
+    ValuesView,
+};
+
+/// How long the gateway refuses a new self-test after one started.
+pub const SELF_TEST_LOCK: Duration = Duration::from_secs(600);
+
+/// How the user logs in.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(tag = "mode", rename_all = "snake_case")]
+pub enum Login {
+    /// User name and password (HTTP Digest).
+    Password {
+        /// User name.
+        user: String,
+        /// Password.
+        password: String,
+    },
+    /// A PKCS#12 file's content and its password (mutual TLS).
+    Pkcs12 {
+        /// File content.
+        data: Vec<u8>,
+        /// Its password.
+        password: String,
+    },
+}
+
+/// What the connect screen sends.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ConnectRequest {
+    /// Host name or IP address.
+    pub host: String,
+    /// Port (443 normally).
+    pub port: u16,
+    /// The login.
+    pub login: Login,
+    /// A fingerprint the user has just confirmed (first contact or replaced gateway).
+    #[serde(default)]
+    pub confirm_fingerprint: Option<String>,
+}
+
+/// The result of a connection attempt that did not fail.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum ConnectOutcome {
+    /// Connected.
+    Connected(SessionView),
+    /// First contact: the user must compare and confirm this fingerprint.
+    ConfirmCertificate {
+        /// SHA-256 of the gateway certificate.
+        fingerprint: String,
+        /// Its subject.
+        subject: String,
+    },
+}
+
+/// The open session.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SessionView {
+    /// Host as given.
+    pub host: String,
+    /// The consumer's user id on the gateway.
+    pub userid: String,
+    /// The pinned certificate fingerprint.
+    pub fingerprint: String,
+    /// Whether this is the bundled demo gateway.
+    pub demo: bool,
+}
+
+/// Progress of a long call, as sent to the window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ProgressView {
+    /// Requests completed.
+    pub step: u32,
+    /// Requests planned, when known.
+    pub steps: Option<u32>,
+    /// Values or entries received so far.
+    pub items: u64,
+}
+
+impl From<han_client::Progress> for ProgressView {
+    fn from(p: han_client::Progress) -> Self {
+        ProgressView {
+            step: p.step,
+            steps: p.steps,
+            items: p.items,
+        }
+    }
+}
+
+/// A values request.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ValuesRequest {
+    /// Usage point id.
+    pub usage_point_id: String,
+    /// Value list (`origin`, `daily`, …).
+    pub database: String,
+    /// Channel OBIS ids in hex; empty for all.
+    #[serde(default)]
+    pub channels: Vec<String>,
+    /// Start (exclusive): RFC 3339, or local `YYYY-MM-DD[THH:MM]`.
+    pub from: String,
+    /// End (inclusive), same forms.
+    pub to: String,
+}
+
+/// The self-test's answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct SelfTestView {
+    /// Seconds until the gateway accepts the next self-test.
+    pub lock_seconds: u64,
+}
+
+/// The gateway screen's answer, with the self-test lock.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GatewayScreen {
+    /// About the gateway.
+    pub gateway: GatewayView,
+    /// Seconds the self-test stays locked (0 when free, as far as this program knows).
+    pub self_test_lock_seconds: u64,
+}
+
+/// Which screens have their library in this build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Features {
+    /// Sync into the local archive.
+    pub sync: bool,
+    /// Export (XML, CSV, JSON, charts, bundle).
+    pub export: bool,
+    /// Charts drawn by the library.
+    pub charts: bool,
+}
+
+/// This build's features: the archive has no sync and the export crate is not part of
+/// this build yet, so those screens say so.
+pub const FEATURES: Features = Features {
+    sync: false,
+    export: false,
+    charts: false,
+};
+
+struct Connected {
+    session: Session,
+    view: SessionView,
+}
+
+/// The state behind every command: at most one session, the demo gateway if started,
+/// the pin file, the cancel flag of the running long call.
+pub struct AppCore {
+    session: Mutex<Option<Connected>>,
+    demo: Mutex<Option<mock_smgw::RunningMock>>,
+    pin_path: Option<PathBuf>,
+    cancel: StdMutex<CancelFlag>,
+    self_test_started: StdMutex<Option<StdInstant>>,
+}
+
+fn parse_fingerprint(text: &str) -> Result<Fingerprint, UiError> {
+    text.parse::<Fingerprint>().map_err(|_| {
+        UiError::new(
+            ErrorKind::Data,
+            format!("{text:?} ist kein SHA-256-Fingerabdruck (64 Hex-Ziffern)."),
+            format!("{text:?} is not a SHA-256 fingerprint (64 hex digits)."),
+        )
+    })
+}
+
+/// A time from the window: RFC 3339 with zone, or local (Europe/Berlin) date/time.
+pub fn parse_time(text: &str) -> Result<DateTime<Utc>, UiError> {
+    smgw_model::time::parse_datetime(text, NaiveAs::Berlin).map_err(|e| {
+        UiError::new(
+            ErrorKind::Data,
+            format!("Zeitangabe {text:?} nicht verstanden ({e}). Beispiel: 2025-03-01 oder 2025-03-01T00:00."),
+            format!("Cannot read the time {text:?} ({e}). Example: 2025-03-01 or 2025-03-01T00:00."),
+        )
+    })
+}
+
+fn lock_poisoned() -> UiError {
+    UiError::new(
+        ErrorKind::Local,
+        "Interner Fehler (gesperrter Zustand). Bitte das Programm neu starten.",
+        "Internal error (poisoned state). Please restart the program.",
+    )
+}
+
+impl AppCore {
+    /// A core that keeps pins in `pin_path` (`None`: remember nothing).
+    pub fn new(pin_path: Option<PathBuf>) -> Self {
+        AppCore {
+            session: Mutex::new(None),
+            demo: Mutex::new(None),
+            pin_path,
+            cancel: StdMutex::new(CancelFlag::new()),
+            self_test_started: StdMutex::new(None),
+        }
+    }
+
+    fn fresh_cancel(&self) -> Result<CancelFlag, UiError> {
+        let flag = CancelFlag::new();
+        *self.cancel.lock().map_err(|_| lock_poisoned())? = flag.clone();
+        Ok(flag)
+    }
+
+    /// Cancels the running long call (readings, logbook); it stops before its next request.
+    pub fn cancel(&self) -> Result<(), UiError> {
+        self.cancel.lock().map_err(|_| lock_poisoned())?.cancel();
+        Ok(())
+    }
+
+    /// Subject, issuer and validity of a PKCS#12 file's certificate, before connecting.
+    pub fn inspect_pkcs12(&self, data: &[u8], password: &str) -> Result<CertView, UiError> {
+        let id = han_client::ClientIdentity::from_pkcs12(data, password)?;
+        Ok(CertView::from_info(id.info(), None, Utc::now()))
+    }
+
+    /// Connects to a gateway with the remembered pin, or the one the user just
+    /// confirmed. On first contact returns [`ConnectOutcome::ConfirmCertificate`]; a
+    /// changed certificate is an error of kind `certificate_changed`.
+    pub async fn connect(&self, req: ConnectRequest) -> Result<ConnectOutcome, UiError> {
+        let host = req.host.trim().to_owned();
+        if host.is_empty() {
+            return Err(UiError::new(
+                ErrorKind::Connection,
+                "Bitte die Adresse des Gateways angeben (z. B. 192.168.1.100).",
+                "Please enter the gateway's address (e.g. 192.168.1.100).",
+            ));
+        }
+        let mut store = match &self.pin_path {
+            Some(path) => PinStore::load(path)?,
+            None => PinStore::default(),
+        };
+        let policy = match &req.confirm_fingerprint {
+            Some(text) => PinPolicy::Pinned(parse_fingerprint(text)?),
+            None => match store.get(&host, req.port) {
+                Some(fp) => PinPolicy::Pinned(parse_fingerprint(fp)?),
+                None => PinPolicy::TrustOnFirstUse,
+            },
+        };
+        let auth = match req.login {
+            Login::Password { user, password } => Auth::Digest { user, password },
+            Login::Pkcs12 { data, password } => Auth::Pkcs12 { data, password },
+        };
+        let mut opts = ConnectOptions::new(host.clone(), auth, policy);
+        opts.port = req.port;
+        let session = match Connection::connect(opts).await {
+            Ok(s) => s,
+            Err(ClientError::UnknownCertificate {
+                fingerprint,
+                subject,
+            }) => {
+                return Ok(ConnectOutcome::ConfirmCertificate {
+                    fingerprint: fingerprint.to_hex(),
+                    subject,
+                })
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let fingerprint = session.peer_fingerprint().to_hex();
+        if store.get(&host, req.port) != Some(fingerprint.as_str()) {
+            if let Some(path) = &self.pin_path {
+                store.set(&host, req.port, &fingerprint);
+                store.save(path)?;
+            }
+        }
+        let view = SessionView {
+            host,
+            userid: session.userid().to_owned(),
+            fingerprint,
+            demo: false,
+        };
+        self.stop_demo().await;
+        *self.session.lock().await = Some(Connected {
+            session,
+            view: view.clone(),
+        });
+        Ok(ConnectOutcome::Connected(view))
+    }
+
+    /// Starts the bundled demo gateway on a free loopback port and connects to it. Its
+    /// certificate is pinned without asking: this program created it.
+    pub async fn start_demo(&self) -> Result<SessionView, UiError> {
+        let failed = |e: &dyn std::fmt::Display| {
+            UiError::new(
+                ErrorKind::Local,
+                format!("Das Demo-Gateway ließ sich nicht starten: {e}"),
+                format!("Could not start the demo gateway: {e}"),
+            )
+        };
+        self.disconnect().await;
+        let scenario = mock_smgw::Scenario::builtin("demo").map_err(|e| failed(&e))?;
+        let listen = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
+        let mock = mock_smgw::start(scenario, listen, mock_smgw::Options::default())
+            .await
+            .map_err(|e| failed(&e))?;
+        let fingerprint = parse_fingerprint(mock.fingerprint_sha256())?;
+        let mut opts = ConnectOptions::new(
+            mock.addr().ip().to_string(),
+            Auth::Digest {
+                user: "demo".into(),
+                password: "demo".into(),
+            },
+            PinPolicy::Pinned(fingerprint),
+        );
+        opts.port = mock.addr().port();
+        let session = match Connection::connect(opts).await {
+            Ok(s) => s,
+            Err(e) => {
+                mock.shutdown().await;
+                return Err(e.into());
+            }
+        };
+        let view = SessionView {
+            host: mock.addr().ip().to_string(),
+            userid: session.userid().to_owned(),
+            fingerprint: fingerprint.to_hex(),
+            demo: true,
+        };
+        *self.demo.lock().await = Some(mock);
+        *self.session.lock().await = Some(Connected {
+            session,
+            view: view.clone(),
+        });
+        Ok(view)
+    }
+
+    async fn stop_demo(&self) {
+        if let Some(mock) = self.demo.lock().await.take() {
+            mock.shutdown().await;
+        }
+    }
+
+    /// Closes the session (and stops the demo gateway).
+    pub async fn disconnect(&self) {
+        if let Some(mut c) = self.session.lock().await.take() {
+            c.session.disconnect();
+        }
+        self.stop_demo().await;
+    }
+
+    /// The open session, if any.
+    pub async fn session(&self) -> Option<SessionView> {
+        self.session.lock().await.as_ref().map(|c| c.view.clone())
+    }
+
+    fn self_test_lock_seconds(&self) -> u64 {
+        self.self_test_started
+            .lock()
+            .ok()
+            .and_then(|g| *g)
+            .map_or(0, |t| SELF_TEST_LOCK.saturating_sub(t.elapsed()).as_secs())
+    }
+
+    /// The gateway screen: info, clock, firmware, certificates, self-test lock.
+    pub async fn gateway(&self) -> Result<GatewayScreen, UiError> {
+        let mut guard = self.session.lock().await;
+        let c = guard.as_mut().ok_or_else(UiError::not_connected)?;
+        let wire = c.session.gateway_info().await?;
+        let matches = c.session.han_certificate_matches(&wire);
+        let info = wire.to_model()?;
+        Ok(GatewayScreen {
+            gateway: GatewayView::new(&info, matches, Utc::now()),
+            self_test_lock_seconds: self.self_test_lock_seconds(),
+        })
+    }
+
+    /// Every contract with its details.
+    pub async fn contracts(&self) -> Result<Vec<ContractView>, UiError> {
+        let mut guard = self.session.lock().await;
+        let c = guard.as_mut().ok_or_else(UiError::not_connected)?;
+        let contracts = c.session.contracts().await?.to_model()?;
+        let mut out = Vec::with_capacity(contracts.len());
+        for contract in &contracts {
+            let detail = c
+                .session
+                .contract_detail(&contract.usage_point_id, None)
+                .await?
+                .to_model()?;
+            out.push(ContractView::new(contract, &detail));
+        }
+        Ok(out)
+    }
+
+    async fn read_values(
+        session: &mut Session,
+        usage_point_id: &str,
+        database: &str,
+        channels: &[String],
+        range: Option<(DateTime<Utc>, DateTime<Utc>)>,
+        progress: &mut (dyn FnMut(ProgressView) + Send),
+        cancel: &CancelFlag,
+    ) -> Result<ValuesView, UiError> {
+        let detail = session
+            .contract_detail(usage_point_id, None)
+            .await?
+            .to_model()?;
+        let wire = match range {
+            None => {
+                session
+                    .last_reading(usage_point_id, database, channels)
+                    .await?
+            }
+            Some((from, to)) => {
+                let mut forward = |p: han_client::Progress| progress(p.into());
+                session
+                    .readings(
+                        usage_point_id,
+                        database,
+                        channels,
+                        from,
+                        to,
+                        &mut forward,
+                        cancel,
+                    )
+                    .await?
+            }
+        };
+        let find = |name: &str| {
+            let hex = name.split('.').next().unwrap_or(name).to_ascii_lowercase();
+            detail
+                .databases
+                .iter()
+                .filter(|db| db.database.wire_name() == database)
+                .flat_map(|db| db.channels.iter())
+                .find(|ch| ch.obis.to_hex() == hex)
+                .copied()
+        };
+        let channels = wire.to_model(|name| find(name).map(|c| c.scaler))?;
+        Ok(ValuesView {
+            usage_point_id: usage_point_id.to_owned(),
+            database: database.to_owned(),
+            channels: channels
+                .iter()
+                .map(|ch| {
+                    ChannelValues::new(
+                        &ch.channel,
+                        find(&ch.channel).as_ref(),
+                        &ch.readings,
+                        range.is_some(),
+                    )
+                })
+                .collect(),
+            statuses: status_legend(),
+        })
+    }
+
+    /// Values of a contract's value list in a period, with gaps as rows; progress per
+    /// 31-day window. Cancellable with [`AppCore::cancel`].
+    pub async fn values(
+        &self,
+        req: ValuesRequest,
+        progress: &mut (dyn FnMut(ProgressView) + Send),
+    ) -> Result<ValuesView, UiError> {
+        let from = parse_time(&req.from)?;
+        let to = parse_time(&req.to)?;
+        if to <= from {
+            return Err(UiError::new(
+                ErrorKind::Data,
+                "Das Ende des Zeitraums muss nach dem Anfang liegen.",
+                "The end of the period must be after its start.",
+            ));
+        }
+        let cancel = self.fresh_cancel()?;
+        let mut guard = self.session.lock().await;
+        let c = guard.as_mut().ok_or_else(UiError::not_connected)?;
+        Self::read_values(
+            &mut c.session,
+            &req.usage_point_id,
+            &req.database,
+            &req.channels,
+            Some((from, to)),
+            progress,
+            &cancel,
+        )
+        .await
+    }
+
+    /// The newest value of each channel (TAF 9, 10 and 14 keep no lists).
+    pub async fn current_values(&self, usage_point_id: &str) -> Result<ValuesView, UiError> {
+        let cancel = self.fresh_cancel()?;
+        let mut guard = self.session.lock().await;
+        let c = guard.as_mut().ok_or_else(UiError::not_connected)?;
+        Self::read_values(
+            &mut c.session,
+            usage_point_id,
+            "origin",
+            &[],
+            None,
+            &mut |_| {},
+            &cancel,
+        )
+        .await
+    }
+
+    /// The whole consumer logbook, oldest first; progress per 1500-entry page.
+    pub async fn logbook(
+        &self,
+        progress: &mut (dyn FnMut(ProgressView) + Send),
+    ) -> Result<Vec<LogView>, UiError> {
+        let cancel = self.fresh_cancel()?;
+        let mut guard = self.session.lock().await;
+        let c = guard.as_mut().ok_or_else(UiError::not_connected)?;
+        let mut forward = |p: han_client::Progress| progress(p.into());
+        let entries = c.session.logbook(0, &mut forward, &cancel).await?;
+        entries
+            .iter()
+            .map(|e| e.to_model().map(|m| LogView::from(&m)).map_err(UiError::from))
+            .collect()
+    }
+
+    /// Starts the gateway's self-test; the gateway then refuses another for 10 minutes.
+    pub async fn self_test(&self) -> Result<SelfTestView, UiError> {
+        let mut guard = self.session.lock().await;
+        let c = guard.as_mut().ok_or_else(UiError::not_connected)?;
+        c.session.self_test().await?;
+        *self.self_test_started.lock().map_err(|_| lock_poisoned())? = Some(StdInstant::now());
+        Ok(SelfTestView {
+            lock_seconds: SELF_TEST_LOCK.as_secs(),
+        })
+    }
+}
+
+/// Recomputes a bill from a supplier file (IF_Lieferant_TRuDI) and a device file with
+/// the original value lists, both as file contents.
+pub fn check_bill(supplier: &[u8], device: &[u8]) -> Result<BillView, UiError> {
+    use tariff::from_ar2418::{device_series, supplier_bytes, AdapterError};
+    let profile = supplier_bytes(supplier)?;
+    let doc = ar2418::read(device).map_err(AdapterError::from)?;
+    let series = device_series(&doc)?;
+    let evaluation = tariff::evaluate(&profile, &series).map_err(AdapterError::from)?;
+    Ok(BillView::new(&evaluation))
+}

@@ -1,0 +1,173 @@
+//! The Durchblick desktop window: Tauri commands over the library crates.
+//!
+//! The only crate that knows Tauri. Every command is a thin wrapper over an
+//! [`commands::AppCore`] method or a free function in [`commands`], which hold no
+//! protocol, archive or export logic of their own: they call `han-client`,
+//! `han-protocol`, `smgw-model`, `tariff` and `mock-smgw` and turn the results into
+//! [`views`] with German and English words.
+//!
+//! Long calls are async (the window never freezes) and report progress as `progress`
+//! events; `cancel` stops them before their next request.
+
+pub mod commands;
+pub mod error;
+pub mod network;
+pub mod pins;
+pub mod views;
+
+use serde::Serialize;
+use tauri::{Emitter, State};
+
+use commands::{
+    AppCore, ConnectOutcome, ConnectRequest, Features, GatewayScreen, ProgressView,
+    SelfTestView, SessionView, ValuesRequest,
+};
+use error::UiError;
+use views::{BillView, CertView, ContractView, LogView, ValuesView};
+
+/// What the window asks once at start.
+#[derive(Debug, Clone, Serialize)]
+pub struct Startup {
+    /// Connect to the demo gateway right away (`--demo` or `DURCHBLICK_DEMO=1`).
+    pub demo: bool,
+    /// Which screens have their library in this build.
+    pub features: Features,
+    /// The program version.
+    pub version: &'static str,
+}
+
+/// Whether the process was asked to start in demo mode.
+pub fn demo_requested() -> bool {
+    std::env::args().any(|a| a == "--demo")
+        || std::env::var("DURCHBLICK_DEMO").is_ok_and(|v| v == "1")
+}
+
+#[derive(Clone, Serialize)]
+struct ProgressEvent {
+    op: &'static str,
+    #[serde(flatten)]
+    progress: ProgressView,
+}
+
+fn emitter(app: tauri::AppHandle, op: &'static str) -> impl FnMut(ProgressView) + Send {
+    move |progress| {
+        // A window that closed meanwhile cannot show progress; nothing else to do.
+        let _ = app.emit("progress", ProgressEvent { op, progress });
+    }
+}
+
+#[tauri::command]
+fn startup() -> Startup {
+    Startup {
+        demo: demo_requested(),
+        features: commands::FEATURES,
+        version: env!("CARGO_PKG_VERSION"),
+    }
+}
+
+#[tauri::command]
+fn network_help(host: String) -> network::NetworkHelp {
+    network::network_help(&host)
+}
+
+#[tauri::command]
+fn inspect_pkcs12(
+    core: State<'_, AppCore>,
+    data: Vec<u8>,
+    password: String,
+) -> Result<CertView, UiError> {
+    core.inspect_pkcs12(&data, &password)
+}
+
+#[tauri::command]
+async fn connect(
+    core: State<'_, AppCore>,
+    request: ConnectRequest,
+) -> Result<ConnectOutcome, UiError> {
+    core.connect(request).await
+}
+
+#[tauri::command]
+async fn start_demo(core: State<'_, AppCore>) -> Result<SessionView, UiError> {
+    core.start_demo().await
+}
+
+#[tauri::command]
+async fn disconnect(core: State<'_, AppCore>) -> Result<(), UiError> {
+    core.disconnect().await;
+    Ok(())
+}
+
+#[tauri::command]
+async fn gateway(core: State<'_, AppCore>) -> Result<GatewayScreen, UiError> {
+    core.gateway().await
+}
+
+#[tauri::command]
+async fn contracts(core: State<'_, AppCore>) -> Result<Vec<ContractView>, UiError> {
+    core.contracts().await
+}
+
+#[tauri::command]
+async fn values(
+    app: tauri::AppHandle,
+    core: State<'_, AppCore>,
+    request: ValuesRequest,
+) -> Result<ValuesView, UiError> {
+    core.values(request, &mut emitter(app, "values")).await
+}
+
+#[tauri::command]
+async fn current_values(
+    core: State<'_, AppCore>,
+    usage_point_id: String,
+) -> Result<ValuesView, UiError> {
+    core.current_values(&usage_point_id).await
+}
+
+#[tauri::command]
+async fn logbook(app: tauri::AppHandle, core: State<'_, AppCore>) -> Result<Vec<LogView>, UiError> {
+    core.logbook(&mut emitter(app, "logbook")).await
+}
+
+#[tauri::command]
+async fn self_test(core: State<'_, AppCore>) -> Result<SelfTestView, UiError> {
+    core.self_test().await
+}
+
+#[tauri::command]
+fn cancel(core: State<'_, AppCore>) -> Result<(), UiError> {
+    core.cancel()
+}
+
+#[tauri::command]
+async fn check_bill(supplier: Vec<u8>, device: Vec<u8>) -> Result<BillView, UiError> {
+    // Reading a 4 MB file and recomputing a year takes a moment: keep it off the
+    // thread that serves the window.
+    tauri::async_runtime::spawn_blocking(move || commands::check_bill(&supplier, &device))
+        .await
+        .map_err(|e| UiError::local("Interner Fehler", "Internal error", &e))?
+}
+
+/// Runs the window until it is closed.
+pub fn run() -> Result<(), tauri::Error> {
+    tauri::Builder::default()
+        .manage(AppCore::new(pins::default_path()))
+        .invoke_handler(tauri::generate_handler![
+            startup,
+            network_help,
+            inspect_pkcs12,
+            connect,
+            start_demo,
+            disconnect,
+            gateway,
+            contracts,
+            values,
+            current_values,
+            logbook,
+            self_test,
+            cancel,
+            check_bill,
+        ])
+        .run(tauri::generate_context!())
+}

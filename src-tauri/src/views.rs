@@ -1,0 +1,583 @@
+//! What the commands hand to the window: the library's records turned into display
+//! form, every word in German and English (so a language switch needs no new request).
+//! Values and times are formatted by `smgw-model`; nothing here computes.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use smgw_model::records::{
+    Certificate, Channel, Contract, ContractDetail, GatewayInfo, LogEntry, Reading,
+};
+use smgw_model::time::{format_german, format_german_with_zone};
+use smgw_model::{DeviceId, Lang, PtbStatus, Quantity, ScaledValue};
+
+/// A text in both languages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Text {
+    /// German.
+    pub de: String,
+    /// English.
+    pub en: String,
+}
+
+impl Text {
+    /// Calls `f` once per language.
+    pub fn of(f: impl Fn(Lang) -> String) -> Text {
+        Text {
+            de: f(Lang::De),
+            en: f(Lang::En),
+        }
+    }
+}
+
+fn rfc3339(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// An instant: machine form (UTC, RFC 3339) and local display form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Instant {
+    /// UTC, RFC 3339.
+    pub utc: String,
+    /// Europe/Berlin, German style, with the zone in the repeated autumn hour.
+    pub local: String,
+}
+
+impl From<DateTime<Utc>> for Instant {
+    fn from(t: DateTime<Utc>) -> Self {
+        Instant {
+            utc: rfc3339(t),
+            local: format_german(t),
+        }
+    }
+}
+
+/// A certificate as shown to the user.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CertView {
+    /// What the certificate is for (gateway certificates only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<Text>,
+    /// Holder (subject DN).
+    pub subject: String,
+    /// Issuer DN.
+    pub issuer: String,
+    /// Start of validity.
+    pub not_before: Option<Instant>,
+    /// End of validity.
+    pub not_after: Option<Instant>,
+    /// SHA-256 fingerprint, hex.
+    pub fingerprint: String,
+    /// Whether the validity period includes now.
+    pub valid_now: bool,
+}
+
+impl CertView {
+    /// From han-client's parsed details.
+    pub fn from_info(info: &han_client::CertInfo, kind: Option<Text>, now: DateTime<Utc>) -> Self {
+        CertView {
+            kind,
+            subject: info.subject.clone(),
+            issuer: info.issuer.clone(),
+            not_before: info.not_before.map(Instant::from),
+            not_after: info.not_after.map(Instant::from),
+            fingerprint: info.fingerprint.to_hex(),
+            valid_now: info.not_before.is_none_or(|t| t <= now)
+                && info.not_after.is_none_or(|t| now <= t),
+        }
+    }
+
+    fn of_gateway_cert(cert: &Certificate, now: DateTime<Utc>) -> Self {
+        let kind = Text::of(|lang| match cert.index {
+            Some(i) => format!("{} #{i}", cert.kind.name(lang)),
+            None => cert.kind.name(lang).to_owned(),
+        });
+        match han_client::cert_info(&cert.der) {
+            Some(info) => CertView::from_info(&info, Some(kind), now),
+            None => CertView {
+                kind: Some(kind),
+                subject: String::new(),
+                issuer: String::new(),
+                not_before: None,
+                not_after: None,
+                fingerprint: han_client::Fingerprint::of(&cert.der).to_hex(),
+                valid_now: false,
+            },
+        }
+    }
+}
+
+/// One firmware component.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FirmwareView {
+    /// Component name.
+    pub component: String,
+    /// Version.
+    pub version: String,
+    /// SHA-256 as sent.
+    pub hash: String,
+}
+
+/// The gateway screen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GatewayView {
+    /// Gateway id as sent.
+    pub id: String,
+    /// Maker from the id, if known.
+    pub maker: Option<String>,
+    /// Operating state in words.
+    pub state: Option<Text>,
+    /// The gateway's clock.
+    pub time: Option<Instant>,
+    /// Firmware components.
+    pub firmware: Vec<FirmwareView>,
+    /// Certificates with details.
+    pub certificates: Vec<CertView>,
+    /// Whether the HAN certificate reported matches the one TLS presented.
+    pub han_certificate_matches: Option<bool>,
+}
+
+impl GatewayView {
+    /// From the gateway record.
+    pub fn new(info: &GatewayInfo, han_matches: Option<bool>, now: DateTime<Utc>) -> Self {
+        GatewayView {
+            id: info.id.clone(),
+            maker: info
+                .id
+                .parse::<DeviceId>()
+                .ok()
+                .and_then(|id| id.maker())
+                .map(|m| m.name.to_owned()),
+            state: info.state.map(|s| Text::of(|lang| s.describe(lang))),
+            time: info.time.map(|t| Instant {
+                utc: rfc3339(t),
+                local: format_german_with_zone(t),
+            }),
+            firmware: info
+                .firmware
+                .iter()
+                .map(|f| FirmwareView {
+                    component: f.component.clone(),
+                    version: f.version.clone(),
+                    hash: f.hash.clone(),
+                })
+                .collect(),
+            certificates: info
+                .certificates
+                .iter()
+                .map(|c| CertView::of_gateway_cert(c, now))
+                .collect(),
+            han_certificate_matches: han_matches,
+        }
+    }
+}
+
+/// A channel of a value list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChannelView {
+    /// OBIS id, `1-0:1.8.0*255`.
+    pub obis: String,
+    /// OBIS id in the wire's hex form (what a readings request names).
+    pub hex: String,
+    /// Meaning.
+    pub name: Text,
+    /// Unit symbol.
+    pub unit: String,
+    /// Power of ten of raw values.
+    pub scaler: i8,
+}
+
+impl From<&Channel> for ChannelView {
+    fn from(ch: &Channel) -> Self {
+        ChannelView {
+            obis: ch.obis.to_string(),
+            hex: ch.obis.to_hex(),
+            name: Text::of(|lang| ch.obis.name(lang).unwrap_or_default()),
+            unit: ch.unit.symbol().to_owned(),
+            scaler: ch.scaler,
+        }
+    }
+}
+
+/// A value list of a contract.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DatabaseView {
+    /// Wire name (`origin`, `daily`, …).
+    pub database: String,
+    /// What it is.
+    pub name: Text,
+    /// Its channels.
+    pub channels: Vec<ChannelView>,
+}
+
+/// A billing period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PeriodView {
+    /// Start.
+    pub start: Instant,
+    /// End; `None` while open.
+    pub end: Option<Instant>,
+}
+
+/// One TAF contract with its details.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ContractView {
+    /// Usage point id.
+    pub usage_point_id: String,
+    /// Name.
+    pub name: String,
+    /// TAF number.
+    pub taf: u16,
+    /// TAF in words.
+    pub taf_name: Text,
+    /// Whether the contract keeps value lists (else: current values only).
+    pub stores_values: bool,
+    /// State in words.
+    pub state: Text,
+    /// Contract start.
+    pub start: Option<Instant>,
+    /// Contract end.
+    pub end: Option<Instant>,
+    /// Billing periods.
+    pub billing_periods: Vec<PeriodView>,
+    /// Meter ids.
+    pub meters: Vec<String>,
+    /// Metering point id.
+    pub metering_point_id: Option<String>,
+    /// Market participants receiving the data.
+    pub emts: Vec<String>,
+    /// Transparency bit.
+    pub transparency_bit: bool,
+    /// Value lists and channels.
+    pub databases: Vec<DatabaseView>,
+}
+
+impl ContractView {
+    /// From the contract record and its detail.
+    pub fn new(c: &Contract, d: &ContractDetail) -> Self {
+        ContractView {
+            usage_point_id: c.usage_point_id.clone(),
+            name: c.name.clone(),
+            taf: c.taf.number(),
+            taf_name: Text::of(|lang| c.taf.name(lang)),
+            stores_values: c.taf.stores_values(),
+            state: Text::of(|lang| c.state.text(lang)),
+            start: c.start.map(Instant::from),
+            end: c.end.map(Instant::from),
+            billing_periods: c
+                .billing_periods
+                .iter()
+                .map(|p| PeriodView {
+                    start: p.start.into(),
+                    end: p.end.map(Instant::from),
+                })
+                .collect(),
+            meters: c.meters.clone(),
+            metering_point_id: c.metering_point_id.clone(),
+            emts: d.emts.clone(),
+            transparency_bit: d.transparency_bit,
+            databases: d
+                .databases
+                .iter()
+                .map(|db| DatabaseView {
+                    database: db.database.wire_name().to_owned(),
+                    name: Text::of(|lang| db.database.text(lang)),
+                    channels: db.channels.iter().map(ChannelView::from).collect(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// One row of the values table: a value, or a raster slot without one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ValueRow {
+    /// Target time (end of the measuring period), local.
+    pub t: String,
+    /// Capture time, local; absent for gaps.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub c: Option<String>,
+    /// Capture minus target time in seconds, when not zero.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub d: Option<i64>,
+    /// Value with unit, German.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub de: Option<String>,
+    /// Value with unit, English.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub en: Option<String>,
+    /// PTB status 0–4; absent if not sent or for gaps.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub s: Option<u8>,
+    /// True for a missing value (gap).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub gap: bool,
+    /// True if the value is signed.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub sig: bool,
+}
+
+/// The values of one channel.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChannelValues {
+    /// The channel name as sent.
+    pub channel: String,
+    /// Its description, if the contract lists it.
+    pub info: Option<ChannelView>,
+    /// Values and gaps, oldest first.
+    pub rows: Vec<ValueRow>,
+    /// Number of values (without gap rows).
+    pub values: usize,
+    /// Number of gaps (runs of missing values).
+    pub gaps: usize,
+    /// The detected raster in seconds.
+    pub period_seconds: Option<i64>,
+}
+
+/// A PTB status code with its words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StatusWords {
+    /// Code 0–4.
+    pub code: u8,
+    /// Words.
+    pub text: Text,
+}
+
+/// The PTB status legend, from the model's own words.
+pub fn status_legend() -> Vec<StatusWords> {
+    (0..=4u8)
+        .filter_map(PtbStatus::from_code)
+        .map(|s| StatusWords {
+            code: s.code(),
+            text: Text::of(|lang| s.text(lang).to_owned()),
+        })
+        .collect()
+}
+
+/// The answer of a values request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ValuesView {
+    /// Usage point id.
+    pub usage_point_id: String,
+    /// Value list (wire name).
+    pub database: String,
+    /// Per channel.
+    pub channels: Vec<ChannelValues>,
+    /// The PTB status words.
+    pub statuses: Vec<StatusWords>,
+}
+
+impl ChannelValues {
+    /// Rows for a channel's readings, with the gaps the model finds inserted as rows.
+    pub fn new(channel: &str, info: Option<&Channel>, readings: &[Reading], gaps: bool) -> Self {
+        let format = |v: ScaledValue, lang: Lang| match info {
+            Some(ch) => Quantity::new(v, ch.unit).format_auto(lang),
+            None => v.format_with(lang),
+        };
+        let mut sorted: Vec<&Reading> = readings.iter().collect();
+        sorted.sort_by_key(|r| r.target_time);
+        let times: Vec<DateTime<Utc>> = sorted.iter().map(|r| r.target_time).collect();
+        let period = if gaps {
+            smgw_model::detect_period(&times)
+        } else {
+            None
+        };
+        let report = period.map(|p| smgw_model::find_gaps(&times, p));
+        let missing = report.as_ref().map_or(&[][..], |r| &r.missing[..]);
+        let mut rows = Vec::with_capacity(sorted.len() + missing.len());
+        let mut m = missing.iter().peekable();
+        for r in &sorted {
+            while let Some(t) = m.next_if(|t| **t < r.target_time) {
+                rows.push(ValueRow {
+                    t: format_german(*t),
+                    c: None,
+                    d: None,
+                    de: None,
+                    en: None,
+                    s: None,
+                    gap: true,
+                    sig: false,
+                });
+            }
+            let delay = r
+                .capture_time
+                .map(|c| (c - r.target_time).num_seconds())
+                .filter(|d| *d != 0);
+            rows.push(ValueRow {
+                t: format_german(r.target_time),
+                c: r.capture_time.map(format_german),
+                d: delay,
+                de: Some(format(r.value, Lang::De)),
+                en: Some(format(r.value, Lang::En)),
+                s: r.ptb().map(PtbStatus::code),
+                gap: false,
+                sig: r.signature.is_some(),
+            });
+        }
+        for t in m {
+            rows.push(ValueRow {
+                t: format_german(*t),
+                c: None,
+                d: None,
+                de: None,
+                en: None,
+                s: None,
+                gap: true,
+                sig: false,
+            });
+        }
+        ChannelValues {
+            channel: channel.to_owned(),
+            info: info.map(ChannelView::from),
+            values: sorted.len(),
+            gaps: report.as_ref().map_or(0, |r| r.gaps),
+            period_seconds: period.map(|p| p.num_seconds()),
+            rows,
+        }
+    }
+}
+
+/// One logbook entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LogView {
+    /// Record number.
+    pub index: u64,
+    /// When it happened.
+    pub time: Option<Instant>,
+    /// Level code.
+    pub level: u8,
+    /// Level in words.
+    pub level_text: Text,
+    /// The gateway's message.
+    pub message: String,
+    /// Event id.
+    pub event_id: String,
+    /// Outcome as sent.
+    pub outcome: Option<String>,
+}
+
+impl From<&LogEntry> for LogView {
+    fn from(e: &LogEntry) -> Self {
+        LogView {
+            index: e.index,
+            time: e.time.map(Instant::from),
+            level: e.level.code(),
+            level_text: Text::of(|lang| e.level.text(lang)),
+            message: e.message.clone(),
+            event_id: e.event_id.clone(),
+            outcome: e.outcome.clone(),
+        }
+    }
+}
+
+/// An amount of energy booked to a register or a total.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AmountView {
+    /// OBIS id.
+    pub obis: String,
+    /// Tariff stage number, if any.
+    pub tariff: Option<u16>,
+    /// The amount with unit.
+    pub amount: Text,
+}
+
+/// One day of a TAF-2 bill.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DayView {
+    /// Local date, `YYYY-MM-DD`.
+    pub date: String,
+    /// Number of ranges booked.
+    pub ranges: usize,
+    /// Whether any consumption went to an error register.
+    pub has_error: bool,
+    /// Sums per register.
+    pub totals: Vec<AmountView>,
+}
+
+/// The bill check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BillView {
+    /// `TAF 1` / `TAF 2`.
+    pub use_case: String,
+    /// The supplier's tariff id.
+    pub tariff_id: String,
+    /// Period start (local).
+    pub begin: String,
+    /// Period end (local).
+    pub end: String,
+    /// Tariff stages and error registers.
+    pub registers: Vec<AmountView>,
+    /// Totals per quantity.
+    pub totals: Vec<AmountView>,
+    /// Consumption booked to no register.
+    pub unbilled: Vec<AmountView>,
+    /// Day by day (TAF-2).
+    pub days: Vec<DayView>,
+    /// Checksums of the supplier file, by name.
+    pub checksums: serde_json::Value,
+}
+
+impl BillView {
+    /// From the tariff crate's evaluation.
+    pub fn new(e: &tariff::Evaluation) -> Self {
+        // Every section of one evaluation shares scaler and unit (TRuDI's files: −1, Wh).
+        let scaler = e.sections.first().map_or(0, |s| s.scaler);
+        let unit = e
+            .sections
+            .first()
+            .map_or_else(|| "Wh".to_owned(), |s| s.unit.clone());
+        let amount = |raw: i64| {
+            Text::of(|lang| {
+                // The tariff crate names the unit by its symbol; find the DLMS unit for it.
+                let unit_parsed = (0..=u8::MAX)
+                    .map(smgw_model::Unit::from_code)
+                    .find(|u| u.symbol() == unit);
+                let v = ScaledValue::new(i128::from(raw), scaler);
+                match unit_parsed {
+                    Some(u) => Quantity::new(v, u).format_auto(lang),
+                    None => format!("{} {unit}", v.format_with(lang)),
+                }
+            })
+        };
+        let view = |obis: String, tariff: Option<u16>, raw: i64| AmountView {
+            obis,
+            tariff,
+            amount: amount(raw),
+        };
+        BillView {
+            use_case: format!("TAF {}", e.use_case.number()),
+            tariff_id: e.tariff_id.clone(),
+            begin: e.begin.format("%d.%m.%Y %H:%M").to_string(),
+            end: e.end.format("%d.%m.%Y %H:%M").to_string(),
+            registers: e
+                .registers
+                .iter()
+                .map(|r| view(r.obis.to_string(), r.tariff, r.amount))
+                .collect(),
+            totals: e
+                .totals
+                .iter()
+                .map(|t| view(t.obis.to_string(), None, t.amount))
+                .collect(),
+            unbilled: e
+                .unbilled
+                .iter()
+                .map(|r| view(r.obis.to_string(), r.tariff, r.amount))
+                .collect(),
+            days: e
+                .days
+                .iter()
+                .map(|d| DayView {
+                    date: d.date.to_string(),
+                    ranges: d.ranges.len(),
+                    has_error: d.ranges.iter().any(|r| r.is_error),
+                    totals: d
+                        .totals
+                        .iter()
+                        .map(|r| view(r.obis.to_string(), r.tariff, r.amount))
+                        .collect(),
+                })
+                .collect(),
+            checksums: serde_json::to_value(&e.checksums).unwrap_or_default(),
+        }
+    }
+}

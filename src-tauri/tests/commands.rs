@@ -1,0 +1,275 @@
+//! The command layer against the demo gateway over real TLS on loopback: login modes,
+//! pinning, error messages in both languages, and every screen's data.
+
+mod common;
+
+use common::*;
+use durchblick_app::commands::{check_bill, AppCore, ConnectOutcome, ValuesRequest};
+use durchblick_app::error::ErrorKind;
+
+#[tokio::test]
+async fn first_contact_asks_then_remembers_the_certificate() {
+    let mock = mock().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let core = core_in(dir.path());
+    let out = core
+        .connect(password(&mock, "demo", "demo", None))
+        .await
+        .expect("first contact is not an error");
+    let ConnectOutcome::ConfirmCertificate { fingerprint, subject } = out else {
+        panic!("first contact must ask, got {out:?}");
+    };
+    assert_eq!(fingerprint, mock.fingerprint_sha256());
+    assert!(!subject.is_empty());
+    assert!(core.session().await.is_none(), "no session before confirming");
+    assert!(!dir.path().join("pins.json").exists(), "nothing remembered before confirming");
+
+    let out = core
+        .connect(password(&mock, "demo", "demo", Some(&fingerprint)))
+        .await
+        .expect("confirmed connect");
+    let ConnectOutcome::Connected(session) = out else {
+        panic!("expected a session, got {out:?}");
+    };
+    assert_eq!(session.fingerprint, fingerprint);
+    assert!(!session.demo);
+    let pins = std::fs::read_to_string(dir.path().join("pins.json")).expect("pin file");
+    assert!(pins.contains(&fingerprint), "{pins}");
+
+    // A second core with the same pin file connects without asking.
+    let again = core_in(dir.path());
+    let out = again
+        .connect(password(&mock, "demo", "demo", None))
+        .await
+        .expect("pinned connect");
+    assert!(matches!(out, ConnectOutcome::Connected(_)), "{out:?}");
+}
+
+#[tokio::test]
+async fn wrong_password_gives_the_message_in_both_languages() {
+    let mock = mock().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    pin(dir.path(), &mock, mock.fingerprint_sha256());
+    let err = core_in(dir.path())
+        .connect(password(&mock, "demo", "not-the-password", None))
+        .await
+        .expect_err("wrong password must fail");
+    assert_eq!(err.kind, ErrorKind::Authentication, "{err:?}");
+    assert!(err.de.contains("Passwort falsch"), "{}", err.de);
+    assert!(err.en.contains("password wrong"), "{}", err.en);
+    assert_eq!(
+        err.de,
+        han_client::ClientError::LoginRefused.message(smgw_model::Lang::De)
+    );
+}
+
+#[tokio::test]
+async fn pkcs12_login_modern_and_legacy_and_wrong_key_password() {
+    let mock = mock().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    pin(dir.path(), &mock, mock.fingerprint_sha256());
+    let core = core_in(dir.path());
+    for file in ["client-modern.p12", "client-legacy.p12"] {
+        let out = core
+            .connect(pkcs12(&mock, file, "demo"))
+            .await
+            .unwrap_or_else(|e| panic!("{file}: {e}"));
+        let ConnectOutcome::Connected(s) = out else {
+            panic!("{file}: expected a session, got {out:?}");
+        };
+        assert_eq!(s.userid, "01005e318011.consumer1.sm");
+    }
+    let data = std::fs::read(demo_file("client-modern.p12")).expect("p12");
+    let cert = core.inspect_pkcs12(&data, "demo").expect("inspect");
+    assert!(!cert.subject.is_empty() && !cert.issuer.is_empty(), "{cert:?}");
+    assert!(cert.not_before.is_some() && cert.not_after.is_some());
+    assert_eq!(cert.fingerprint.len(), 64);
+
+    let err = core.inspect_pkcs12(&data, "wrong").expect_err("wrong key password");
+    assert_eq!(err.kind, ErrorKind::Authentication);
+    assert!(err.de.contains("Passwort der Zertifikatsdatei ist falsch"), "{}", err.de);
+    let err = core
+        .connect(pkcs12(&mock, "client-modern.p12", "wrong"))
+        .await
+        .expect_err("wrong key password on connect");
+    assert!(err.en.contains("password of the certificate file is wrong"), "{}", err.en);
+    let err = core.inspect_pkcs12(b"not a key file", "demo").expect_err("garbage");
+    assert!(err.en.contains("not a valid certificate file"), "{}", err.en);
+}
+
+#[tokio::test]
+async fn changed_certificate_is_refused_with_both_fingerprints() {
+    let mock = mock().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let old = "ab".repeat(32);
+    pin(dir.path(), &mock, &old);
+    let core = core_in(dir.path());
+    let err = core
+        .connect(password(&mock, "demo", "demo", None))
+        .await
+        .expect_err("changed certificate must not connect");
+    assert_eq!(err.kind, ErrorKind::CertificateChanged, "{err:?}");
+    assert_eq!(err.pinned.as_deref(), Some(old.as_str()));
+    assert_eq!(err.presented.as_deref(), Some(mock.fingerprint_sha256()));
+    assert!(err.de.starts_with("Achtung"), "{}", err.de);
+    assert!(core.session().await.is_none());
+    let pins = std::fs::read_to_string(dir.path().join("pins.json")).expect("pins");
+    assert!(pins.contains(&old), "the old pin stays until the user decides");
+}
+
+#[tokio::test]
+async fn demo_gateway_screens() {
+    let core = AppCore::new(None);
+    assert_eq!(
+        core.gateway().await.expect_err("no session").kind,
+        ErrorKind::NotConnected
+    );
+    let session = core.start_demo().await.expect("demo starts");
+    assert!(session.demo);
+    assert_eq!(session.host, "127.0.0.1");
+
+    let gw = core.gateway().await.expect("gateway");
+    assert_eq!(gw.gateway.id, "EPPC0210486901");
+    assert!(gw.gateway.state.is_some());
+    assert!(gw.gateway.time.is_some());
+    assert_eq!(gw.gateway.firmware[0].version, "3.2.17");
+    assert!(!gw.gateway.certificates.is_empty());
+    assert_eq!(gw.gateway.han_certificate_matches, Some(true));
+    assert_eq!(gw.self_test_lock_seconds, 0);
+
+    let contracts = core.contracts().await.expect("contracts");
+    let tafs: Vec<u16> = contracts.iter().map(|c| c.taf).collect();
+    assert_eq!(tafs, vec![1, 2, 7, 10]);
+    let taf7 = &contracts[2];
+    assert!(taf7.transparency_bit && taf7.stores_values);
+    assert_eq!(taf7.databases.len(), 3);
+    assert_eq!(taf7.databases[0].channels[0].obis, "1-0:1.8.0*255");
+    assert!(!contracts[3].stores_values);
+
+    // The day of the scenario's four-hour gap: 96 quarter hours, 16 of them missing.
+    let mut steps = Vec::new();
+    let day = core
+        .values(
+            ValuesRequest {
+                usage_point_id: TAF7.into(),
+                database: "origin".into(),
+                channels: vec![IMPORT.into()],
+                from: "2025-06-03".into(),
+                to: "2025-06-04".into(),
+            },
+            &mut |p| steps.push(p),
+        )
+        .await
+        .expect("values of one day");
+    let ch = &day.channels[0];
+    let gap_rows: Vec<&str> = ch.rows.iter().filter(|r| r.gap).map(|r| r.t.as_str()).collect();
+    assert_eq!(ch.rows.len(), 96, "one row per quarter hour, gaps included");
+    assert_eq!(ch.values + gap_rows.len(), 96);
+    assert_eq!(ch.gaps, 1);
+    assert!(gap_rows.contains(&"03.06.2025 13:00"), "{gap_rows:?}");
+    assert_eq!(ch.period_seconds, Some(900));
+    assert!(ch.rows.iter().filter(|r| !r.gap).all(|r| r.de.as_deref().is_some_and(|v| v.contains(','))));
+    assert_eq!(day.statuses.len(), 5);
+    assert_eq!(steps.last().map(|p| (p.step, p.steps)), Some((1, Some(1))));
+
+    let reversed = core
+        .values(
+            ValuesRequest {
+                usage_point_id: TAF7.into(),
+                database: "origin".into(),
+                channels: vec![IMPORT.into()],
+                from: "2025-06-04".into(),
+                to: "2025-06-03".into(),
+            },
+            &mut |_| {},
+        )
+        .await;
+    assert_eq!(reversed.expect_err("reversed range").kind, ErrorKind::Data);
+
+    let current = core.current_values(TAF10).await.expect("current values");
+    assert_eq!(current.channels.len(), 2);
+    assert!(current.channels.iter().all(|c| c.rows.len() == 1 && !c.rows[0].gap));
+
+    let mut pages = 0;
+    let log = core.logbook(&mut |_| pages += 1).await.expect("logbook");
+    assert_eq!(log.len(), 3000);
+    assert!(pages >= 2, "progress once per 1500-entry page, got {pages}");
+    assert!(log.windows(2).all(|w| w[0].index < w[1].index));
+
+    let started = core.self_test().await.expect("self-test");
+    assert_eq!(started.lock_seconds, 600);
+    let err = core.self_test().await.expect_err("locked for 10 minutes");
+    assert_eq!(err.kind, ErrorKind::SelfTestLocked);
+    assert!(core.gateway().await.expect("gateway").self_test_lock_seconds > 590);
+
+    core.disconnect().await;
+    assert_eq!(
+        core.contracts().await.expect_err("after disconnect").kind,
+        ErrorKind::NotConnected
+    );
+}
+
+#[tokio::test]
+async fn a_year_of_values_with_progress_and_cancel() {
+    let core = AppCore::new(None);
+    core.start_demo().await.expect("demo");
+    let mut progress = Vec::new();
+    let year = core
+        .values(
+            ValuesRequest {
+                usage_point_id: TAF7.into(),
+                database: "origin".into(),
+                channels: vec![IMPORT.into()],
+                from: "2025-11-01".into(),
+                to: "2026-11-01".into(),
+            },
+            &mut |p| progress.push(p),
+        )
+        .await
+        .expect("a year");
+    let rows = year.channels[0].rows.len();
+    // 365 days of quarter hours, one DST day shorter and one longer: exactly 35040.
+    assert_eq!(rows, 35_040);
+    assert!(progress.len() >= 12, "{progress:?}");
+    assert!(progress.windows(2).all(|w| w[0].items <= w[1].items));
+
+    core.cancel().expect("cancel");
+    // A new call gets a fresh flag: an old cancel must not stop it.
+    let again = core
+        .values(
+            ValuesRequest {
+                usage_point_id: TAF7.into(),
+                database: "daily".into(),
+                channels: vec![],
+                from: "2025-11-01".into(),
+                to: "2025-12-01".into(),
+            },
+            &mut |_| {},
+        )
+        .await
+        .expect("a month of daily values");
+    assert_eq!(again.channels[0].values, 30);
+}
+
+#[test]
+fn bill_check_of_trudi_reference_files() {
+    let supplier =
+        std::fs::read(reference("taf2/supplier_2_day.xml")).expect("reference supplier file");
+    let device = std::fs::read(reference("taf2/result_3_days.xml")).expect("reference device file");
+    let bill = check_bill(&supplier, &device).expect("bill");
+    let direct = tariff::from_ar2418::check_bill(
+        reference("taf2/result_3_days.xml"),
+        reference("taf2/supplier_2_day.xml"),
+    )
+    .expect("library result");
+    assert_eq!(bill.use_case, "TAF 2");
+    assert_eq!(bill.registers.len(), direct.registers.len());
+    assert_eq!(bill.days.len(), direct.days.len());
+    assert!(!bill.days.is_empty());
+    assert_eq!(bill.checksums["ripemd160"], direct.checksums.ripemd160.as_str());
+    assert!(bill.registers.iter().all(|r| r.amount.de.ends_with("Wh")));
+
+    let err = check_bill(&device, &supplier).expect_err("swapped files");
+    assert_eq!(err.kind, ErrorKind::Data);
+    assert!(err.de.contains("Lieferantendatei"), "{}", err.de);
+}

@@ -1,0 +1,75 @@
+//! Shared helpers: the demo gateway on loopback and login requests.
+
+#![allow(dead_code)] // Each test binary uses a different subset.
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::{Path, PathBuf};
+
+use durchblick_app::commands::{AppCore, ConnectRequest, Login};
+
+/// The TAF-7 contract of the demo scenario (15-minute values over two years).
+pub const TAF7: &str = "01005e318023.taf7-1.sm";
+/// The TAF-10 contract (current values only).
+pub const TAF10: &str = "01005e318024.taf10-1.sm";
+/// 1-0:1.8.0*255 in hex.
+pub const IMPORT: &str = "0100010800ff";
+
+pub fn demo_file(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../mock-smgw/scenarios/demo")
+        .join(name)
+}
+
+pub fn reference(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/reference/trudi-data")
+        .join(rel)
+}
+
+pub async fn mock() -> mock_smgw::RunningMock {
+    let scenario = mock_smgw::Scenario::builtin("demo").expect("builtin demo scenario");
+    mock_smgw::start(
+        scenario,
+        SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+        mock_smgw::Options::default(),
+    )
+    .await
+    .expect("mock starts on loopback")
+}
+
+pub fn password(mock: &mock_smgw::RunningMock, user: &str, pass: &str, confirm: Option<&str>) -> ConnectRequest {
+    ConnectRequest {
+        host: "127.0.0.1".into(),
+        port: mock.addr().port(),
+        login: Login::Password {
+            user: user.into(),
+            password: pass.into(),
+        },
+        confirm_fingerprint: confirm.map(str::to_owned),
+    }
+}
+
+pub fn pkcs12(mock: &mock_smgw::RunningMock, file: &str, pass: &str) -> ConnectRequest {
+    ConnectRequest {
+        host: "127.0.0.1".into(),
+        port: mock.addr().port(),
+        login: Login::Pkcs12 {
+            data: std::fs::read(demo_file(file)).expect("demo p12 file"),
+            password: pass.into(),
+        },
+        confirm_fingerprint: None,
+    }
+}
+
+/// A core whose pin file lives in `dir`.
+pub fn core_in(dir: &Path) -> AppCore {
+    AppCore::new(Some(dir.join("pins.json")))
+}
+
+/// Writes a pin file that pins the mock's address to `fingerprint`.
+pub fn pin(dir: &Path, mock: &mock_smgw::RunningMock, fingerprint: &str) {
+    let json = serde_json::json!({
+        "pins": { format!("127.0.0.1:{}", mock.addr().port()): fingerprint }
+    });
+    std::fs::write(dir.join("pins.json"), json.to_string()).expect("write pins");
+}

@@ -1,0 +1,214 @@
+//! Records the real commands' answers against the demo gateway as JSON fixtures for the
+//! UI tests (`ui/tests/fixtures/`), and checks that the committed fixtures are current.
+//! `UPDATE_FIXTURES=1 cargo test -p durchblick-app --test fixtures` rewrites them.
+//!
+//! Fields that depend on the moment of recording (the gateway's clock, the self-test
+//! lock) are compared blanked out; everything else must match exactly.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use common::*;
+use durchblick_app::commands::{check_bill, AppCore, ConnectOutcome, ValuesRequest};
+use serde::Serialize;
+use serde_json::Value;
+
+fn dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/tests/fixtures")
+}
+
+fn json<T: Serialize>(v: &T) -> Value {
+    serde_json::to_value(v).expect("views serialise")
+}
+
+fn err<T: std::fmt::Debug, E: Serialize>(r: Result<T, E>) -> Value {
+    match r {
+        Ok(v) => panic!("expected an error, got {v:?}"),
+        Err(e) => json(&e),
+    }
+}
+
+/// Blanks what changes from one recording to the next.
+fn normalise(name: &str, mut v: Value) -> Value {
+    if name == "gateway" {
+        v["gateway"]["time"] = Value::Null;
+        v["self_test_lock_seconds"] = Value::from(0);
+    }
+    v
+}
+
+fn values(from: &str, to: &str, db: &str) -> ValuesRequest {
+    ValuesRequest {
+        usage_point_id: TAF7.into(),
+        database: db.into(),
+        channels: vec![IMPORT.into()],
+        from: from.into(),
+        to: to.into(),
+    }
+}
+
+async fn record() -> BTreeMap<&'static str, Value> {
+    let mut fx = BTreeMap::new();
+    let mock = mock().await;
+    let pins = tempfile::tempdir().expect("temp dir");
+    let core = core_in(pins.path());
+
+    fx.insert(
+        "startup",
+        json(&durchblick_app::Startup {
+            demo: false,
+            features: durchblick_app::commands::FEATURES,
+            version: env!("CARGO_PKG_VERSION"),
+        }),
+    );
+    let first = core
+        .connect(password(&mock, "demo", "demo", None))
+        .await
+        .expect("first contact");
+    let ConnectOutcome::ConfirmCertificate { fingerprint, .. } = &first else {
+        panic!("expected a confirmation, got {first:?}");
+    };
+    let fingerprint = fingerprint.clone();
+    fx.insert("connect_confirm", json(&first));
+    fx.insert(
+        "connect_ok",
+        json(
+            &core
+                .connect(password(&mock, "demo", "demo", Some(&fingerprint)))
+                .await
+                .expect("confirmed"),
+        ),
+    );
+    fx.insert(
+        "error_wrong_password",
+        err(core.connect(password(&mock, "demo", "wrong", None)).await),
+    );
+    let p12 = std::fs::read(demo_file("client-modern.p12")).expect("p12");
+    fx.insert(
+        "inspect_pkcs12",
+        json(&core.inspect_pkcs12(&p12, "demo").expect("inspect")),
+    );
+    fx.insert(
+        "error_wrong_p12_password",
+        err(core.inspect_pkcs12(&p12, "wrong")),
+    );
+    fx.insert(
+        "connect_pkcs12_ok",
+        json(
+            &core
+                .connect(pkcs12(&mock, "client-modern.p12", "demo"))
+                .await
+                .expect("p12 login"),
+        ),
+    );
+    let other = tempfile::tempdir().expect("temp dir");
+    pin(other.path(), &mock, &"ab".repeat(32));
+    fx.insert(
+        "error_certificate_changed",
+        err(core_in(other.path())
+            .connect(password(&mock, "demo", "demo", None))
+            .await),
+    );
+
+    let demo = AppCore::new(None);
+    fx.insert("demo_session", json(&demo.start_demo().await.expect("demo")));
+    fx.insert("gateway", json(&demo.gateway().await.expect("gateway")));
+    fx.insert("contracts", json(&demo.contracts().await.expect("contracts")));
+    fx.insert(
+        "values_day",
+        json(
+            &demo
+                .values(values("2025-06-03", "2025-06-04", "origin"), &mut |_| {})
+                .await
+                .expect("day"),
+        ),
+    );
+    fx.insert(
+        "values_year",
+        json(
+            &demo
+                .values(values("2025-11-01", "2026-11-01", "origin"), &mut |_| {})
+                .await
+                .expect("year"),
+        ),
+    );
+    fx.insert(
+        "current_values",
+        json(&demo.current_values(TAF10).await.expect("current")),
+    );
+    fx.insert("logbook", json(&demo.logbook(&mut |_| {}).await.expect("log")));
+    fx.insert("self_test", json(&demo.self_test().await.expect("self-test")));
+    fx.insert("error_self_test_locked", err(demo.self_test().await));
+
+    let supplier = std::fs::read(reference("taf2/supplier_2_day.xml")).expect("supplier");
+    let device = std::fs::read(reference("taf2/result_3_days.xml")).expect("device");
+    fx.insert("check_bill", json(&check_bill(&supplier, &device).expect("bill")));
+    fx.insert("error_check_bill", err(check_bill(&device, &supplier)));
+    demo.disconnect().await;
+    fx
+}
+
+/// Big fixtures are stored gzipped to keep the repository small.
+fn file_name(name: &str) -> String {
+    if matches!(name, "values_year" | "logbook") {
+        format!("{name}.json.gz")
+    } else {
+        format!("{name}.json")
+    }
+}
+
+fn write(path: &Path, value: &Value) {
+    let text = serde_json::to_string_pretty(value).expect("serialise") + "\n";
+    if path.extension().is_some_and(|e| e == "gz") {
+        let file = std::fs::File::create(path).expect("create fixture");
+        let mut gz = flate2::write::GzEncoder::new(file, flate2::Compression::best());
+        gz.write_all(text.as_bytes()).expect("write fixture");
+        gz.finish().expect("finish fixture");
+    } else {
+        std::fs::write(path, text).expect("write fixture");
+    }
+}
+
+fn read(path: &Path) -> Option<Value> {
+    let bytes = std::fs::read(path).ok()?;
+    let text = if path.extension().is_some_and(|e| e == "gz") {
+        let mut s = String::new();
+        flate2::read::GzDecoder::new(&bytes[..])
+            .read_to_string(&mut s)
+            .ok()?;
+        s
+    } else {
+        String::from_utf8(bytes).ok()?
+    };
+    serde_json::from_str(&text).ok()
+}
+
+#[tokio::test]
+async fn ui_fixtures_are_current() {
+    let recorded = record().await;
+    let dir = dir();
+    let update = std::env::var("UPDATE_FIXTURES").is_ok_and(|v| v == "1");
+    if update {
+        std::fs::create_dir_all(&dir).expect("fixture dir");
+    }
+    let mut stale = Vec::new();
+    for (name, value) in &recorded {
+        let path = dir.join(file_name(name));
+        if update {
+            write(&path, value);
+            continue;
+        }
+        let committed = read(&path).map(|v| normalise(name, v));
+        if committed.as_ref() != Some(&normalise(name, value.clone())) {
+            stale.push(file_name(name));
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "UI fixtures differ from the commands' answers: {stale:?}. Review the change, then \
+         regenerate with UPDATE_FIXTURES=1 cargo test -p durchblick-app --test fixtures"
+    );
+}

@@ -1,0 +1,177 @@
+// The Tauri commands of src-tauri, typed. Shapes mirror src-tauri/src/views.rs and
+// commands.rs; every word comes in both languages from the Rust side.
+import { invoke } from "@tauri-apps/api/core";
+import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+
+export type Text = { de: string; en: string };
+export type Instant = { utc: string; local: string };
+
+export type UiError = {
+  kind:
+    | "connection"
+    | "authentication"
+    | "certificate_changed"
+    | "gateway_refused"
+    | "self_test_locked"
+    | "data"
+    | "cancelled"
+    | "not_connected"
+    | "local";
+  de: string;
+  en: string;
+  pinned?: string;
+  presented?: string;
+};
+
+export type Features = { sync: boolean; export: boolean; charts: boolean };
+export type Startup = { demo: boolean; features: Features; version: string };
+export type LocalAddress = { interface: string; ip: string; prefix: number | null };
+export type NetworkHelp = { addresses: LocalAddress[]; gateway_in_subnet: boolean | null };
+
+export type CertView = {
+  kind?: Text;
+  subject: string;
+  issuer: string;
+  not_before: Instant | null;
+  not_after: Instant | null;
+  fingerprint: string;
+  valid_now: boolean;
+};
+
+export type Login =
+  | { mode: "password"; user: string; password: string }
+  | { mode: "pkcs12"; data: number[]; password: string };
+
+export type ConnectRequest = {
+  host: string;
+  port: number;
+  login: Login;
+  confirm_fingerprint?: string | null;
+};
+
+export type SessionView = { host: string; userid: string; fingerprint: string; demo: boolean };
+export type ConnectOutcome =
+  | ({ status: "connected" } & SessionView)
+  | { status: "confirm_certificate"; fingerprint: string; subject: string };
+
+export type GatewayView = {
+  id: string;
+  maker: string | null;
+  state: Text | null;
+  time: Instant | null;
+  firmware: { component: string; version: string; hash: string }[];
+  certificates: CertView[];
+  han_certificate_matches: boolean | null;
+};
+export type GatewayScreen = { gateway: GatewayView; self_test_lock_seconds: number };
+
+export type ChannelView = { obis: string; hex: string; name: Text; unit: string; scaler: number };
+export type DatabaseView = { database: string; name: Text; channels: ChannelView[] };
+export type ContractView = {
+  usage_point_id: string;
+  name: string;
+  taf: number;
+  taf_name: Text;
+  stores_values: boolean;
+  state: Text;
+  start: Instant | null;
+  end: Instant | null;
+  billing_periods: { start: Instant; end: Instant | null }[];
+  meters: string[];
+  metering_point_id: string | null;
+  emts: string[];
+  transparency_bit: boolean;
+  databases: DatabaseView[];
+};
+
+export type ValueRow = {
+  t: string;
+  c?: string;
+  d?: number;
+  de?: string;
+  en?: string;
+  s?: number;
+  gap?: boolean;
+  sig?: boolean;
+};
+export type ChannelValues = {
+  channel: string;
+  info: ChannelView | null;
+  rows: ValueRow[];
+  values: number;
+  gaps: number;
+  period_seconds: number | null;
+};
+export type ValuesView = {
+  usage_point_id: string;
+  database: string;
+  channels: ChannelValues[];
+  statuses: { code: number; text: Text }[];
+};
+export type ValuesRequest = {
+  usage_point_id: string;
+  database: string;
+  channels: string[];
+  from: string;
+  to: string;
+};
+
+export type LogView = {
+  index: number;
+  time: Instant | null;
+  level: number;
+  level_text: Text;
+  message: string;
+  event_id: string;
+  outcome: string | null;
+};
+
+export type AmountView = { obis: string; tariff: number | null; amount: Text };
+export type BillView = {
+  use_case: string;
+  tariff_id: string;
+  begin: string;
+  end: string;
+  registers: AmountView[];
+  totals: AmountView[];
+  unbilled: AmountView[];
+  days: { date: string; ranges: number; has_error: boolean; totals: AmountView[] }[];
+  checksums: Record<string, string>;
+};
+
+export type Progress = { op: string; step: number; steps: number | null; items: number };
+
+export const api = {
+  startup: () => invoke<Startup>("startup"),
+  networkHelp: (host: string) => invoke<NetworkHelp>("network_help", { host }),
+  inspectPkcs12: (data: number[], password: string) =>
+    invoke<CertView>("inspect_pkcs12", { data, password }),
+  connect: (request: ConnectRequest) => invoke<ConnectOutcome>("connect", { request }),
+  startDemo: () => invoke<SessionView>("start_demo"),
+  disconnect: () => invoke<void>("disconnect"),
+  gateway: () => invoke<GatewayScreen>("gateway"),
+  contracts: () => invoke<ContractView[]>("contracts"),
+  values: (request: ValuesRequest) => invoke<ValuesView>("values", { request }),
+  currentValues: (usagePointId: string) =>
+    invoke<ValuesView>("current_values", { usagePointId }),
+  logbook: () => invoke<LogView[]>("logbook"),
+  selfTest: () => invoke<{ lock_seconds: number }>("self_test"),
+  cancel: () => invoke<void>("cancel"),
+  checkBill: (supplier: number[], device: number[]) =>
+    invoke<BillView>("check_bill", { supplier, device }),
+};
+
+export function onProgress(handler: (p: Progress) => void): Promise<UnlistenFn> {
+  return listen<Progress>("progress", (e) => handler(e.payload));
+}
+
+/** Whatever a command rejected with, as a UiError (a string from Tauri itself included). */
+export function asUiError(e: unknown): UiError {
+  if (e && typeof e === "object" && "de" in e && "en" in e) return e as UiError;
+  const text = String(e);
+  return {
+    kind: "local",
+    de: `Interner Fehler: ${text}. Bitte das Programm neu starten.`,
+    en: `Internal error: ${text}. Please restart the program.`,
+  };
+}

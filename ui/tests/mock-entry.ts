@@ -1,0 +1,95 @@
+// Loaded into the page before the app in the browser tests: answers the Tauri IPC with
+// the commands' RECORDED answers (fixtures/, written by src-tauri/tests/fixtures.rs).
+// Only the choice of which recorded answer fits a call is made here.
+import { mockIPC } from "@tauri-apps/api/mocks";
+
+type Fixture = unknown;
+type Win = typeof window & {
+  __PIN_STATE__?: "unknown" | "pinned" | "changed";
+  __CALLS__: { cmd: string; args: unknown }[];
+};
+const w = window as Win;
+w.__CALLS__ = [];
+const cache = new Map<string, Promise<Fixture>>();
+
+function fixture(name: string): Promise<Fixture> {
+  let p = cache.get(name);
+  if (!p) {
+    p = fetch(`/__fixtures/${name}`).then((r) => {
+      if (!r.ok) throw new Error(`fixture ${name} missing`);
+      return r.json();
+    });
+    cache.set(name, p);
+  }
+  return p;
+}
+
+async function fail(name: string): Promise<never> {
+  throw await fixture(name);
+}
+
+let selfTests = 0;
+let pinned = false;
+
+type Args = Record<string, any>;
+
+async function answer(cmd: string, args: Args): Promise<unknown> {
+  switch (cmd) {
+    case "startup":
+      return fixture("startup");
+    case "network_help":
+      // Machine-dependent, so not recorded: a laptop with one address in 192.168.1.0/24.
+      return {
+        addresses: [{ interface: "eth0", ip: "192.168.1.50", prefix: 24 }],
+        gateway_in_subnet: /^\d+\.\d+\.\d+\.\d+$/.test(args.host) ? args.host.startsWith("192.168.1.") : null,
+      };
+    case "inspect_pkcs12":
+      return args.password === "demo" ? fixture("inspect_pkcs12") : fail("error_wrong_p12_password");
+    case "connect": {
+      const req = args.request;
+      if (req.login.mode === "password" && req.login.password !== "demo") return fail("error_wrong_password");
+      if (req.login.mode === "pkcs12" && req.login.password !== "demo") return fail("error_wrong_p12_password");
+      const state = w.__PIN_STATE__ ?? "unknown";
+      if (!req.confirm_fingerprint && !pinned) {
+        if (state === "unknown") return fixture("connect_confirm");
+        if (state === "changed") return fail("error_certificate_changed");
+      }
+      pinned = true;
+      return fixture(req.login.mode === "pkcs12" ? "connect_pkcs12_ok" : "connect_ok");
+    }
+    case "start_demo":
+      return fixture("demo_session");
+    case "gateway":
+      return fixture("gateway");
+    case "contracts":
+      return fixture("contracts");
+    case "values": {
+      const days = (Date.parse(args.request.to) - Date.parse(args.request.from)) / 86400000;
+      return fixture(days > 40 ? "values_year" : "values_day");
+    }
+    case "current_values":
+      return fixture("current_values");
+    case "logbook":
+      return fixture("logbook");
+    case "self_test":
+      selfTests += 1;
+      return selfTests === 1 ? fixture("self_test") : fail("error_self_test_locked");
+    case "check_bill": {
+      const text = new TextDecoder().decode(new Uint8Array(args.supplier.slice(0, 200000)));
+      return text.includes("AnalysisProfile") ? fixture("check_bill") : fail("error_check_bill");
+    }
+    case "cancel":
+    case "disconnect":
+      return null;
+    default:
+      throw new Error(`unmocked command ${cmd}`);
+  }
+}
+
+mockIPC(
+  (cmd, args) => {
+    w.__CALLS__.push({ cmd, args });
+    return answer(cmd, (args ?? {}) as Args);
+  },
+  { shouldMockEvents: true },
+);

@@ -1,0 +1,386 @@
+// Browser tests of the built window (ui/dist) in Debian's Chromium, driven by
+// playwright-core. The Tauri IPC is mocked with @tauri-apps/api/mocks answering with the
+// commands' recorded answers (tests/fixtures/, see src-tauri/tests/fixtures.rs).
+// Screenshots of every screen go to artifacts/screenshots/.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import http from "node:http";
+import fs from "node:fs";
+import path from "node:path";
+import zlib from "node:zlib";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+import { chromium } from "playwright-core";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const ui = path.resolve(here, "..");
+const dist = path.join(ui, "dist");
+const fixtures = path.join(here, "fixtures");
+const shots = path.resolve(ui, "../artifacts/screenshots");
+const demoDir = path.resolve(ui, "../mock-smgw/scenarios/demo");
+const trudi = path.resolve(ui, "../../shared/reference/trudi-data");
+const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
+
+const TYPES = { ".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".json": "application/json", ".png": "image/png", ".svg": "image/svg+xml" };
+
+let server;
+let base;
+let browser;
+let mockScript;
+
+function fixtureBody(name) {
+  const plain = path.join(fixtures, `${name}.json`);
+  if (fs.existsSync(plain)) return fs.readFileSync(plain);
+  const gz = path.join(fixtures, `${name}.json.gz`);
+  if (fs.existsSync(gz)) return zlib.gunzipSync(fs.readFileSync(gz));
+  return null;
+}
+
+before(async () => {
+  assert.ok(fs.existsSync(path.join(dist, "index.html")), "build the UI first (npm run build)");
+  const bundle = await build({
+    entryPoints: [path.join(here, "mock-entry.ts")],
+    bundle: true,
+    format: "iife",
+    write: false,
+    target: "es2022",
+  });
+  mockScript = bundle.outputFiles[0].text;
+  server = http.createServer((req, res) => {
+    const url = new URL(req.url, "http://127.0.0.1");
+    if (url.pathname.startsWith("/__fixtures/")) {
+      const body = fixtureBody(path.basename(url.pathname));
+      res.writeHead(body ? 200 : 404, { "content-type": "application/json" });
+      res.end(body ?? "{}");
+      return;
+    }
+    const rel = url.pathname === "/" ? "index.html" : url.pathname.slice(1);
+    const file = path.join(dist, path.normalize(rel));
+    if (!file.startsWith(dist) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
+      res.writeHead(404);
+      res.end();
+      return;
+    }
+    res.writeHead(200, { "content-type": TYPES[path.extname(file)] ?? "application/octet-stream" });
+    fs.createReadStream(file).pipe(res);
+  });
+  await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
+  base = `http://127.0.0.1:${server.address().port}/`;
+  fs.mkdirSync(shots, { recursive: true });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await new Promise((ok) => (server ? server.close(ok) : ok()));
+});
+
+/** A fresh page at 1280×720 with the mocked IPC; `pin` is what the fake pin store knows. */
+async function open({ lang = "de-DE", pin = "unknown" } = {}) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, locale: lang });
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  await page.addInitScript(`window.__PIN_STATE__ = ${JSON.stringify(pin)};`);
+  await page.addInitScript(mockScript);
+  await page.goto(base);
+  await page.waitForSelector("#connect-form");
+  page.errors = errors;
+  return page;
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: path.join(shots, `${name}.png`) });
+}
+
+async function noHorizontalScroll(page) {
+  const [scroll, width] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+  assert.ok(scroll <= width, `page scrolls sideways at 1280×720: ${scroll} > ${width}`);
+}
+
+async function demo(page) {
+  await page.click("#demo");
+  await page.waitForSelector("#gw-id");
+}
+
+const calls = (page, cmd) => page.evaluate((c) => window.__CALLS__.filter((x) => x.cmd === c), cmd);
+
+describe("connect", () => {
+  test("password login: first contact shows the fingerprint, confirming connects", async () => {
+    const page = await open();
+    const confirm = JSON.parse(fixtureBody("connect_confirm"));
+    await page.fill("#user", "demo");
+    await page.fill("#password", "demo");
+    await page.click("#connect");
+    await page.waitForSelector("#confirm");
+    const shown = (await page.textContent("#confirm-fingerprint")).replaceAll(" ", "").toLowerCase();
+    assert.equal(shown, confirm.fingerprint);
+    await page.waitForSelector("#own-addresses");
+    await shot(page, "01-connect-confirm");
+    await page.click("#trust");
+    await page.waitForSelector("#gw-id");
+    const connects = await calls(page, "connect");
+    assert.equal(connects.length, 2);
+    assert.equal(connects[0].args.request.confirm_fingerprint, null);
+    assert.equal(connects[1].args.request.confirm_fingerprint, confirm.fingerprint);
+    assert.equal(connects[1].args.request.port, 443);
+    assert.deepEqual(page.errors, []);
+  });
+
+  test("wrong password: the library's message, in German and after switching in English", async () => {
+    const page = await open({ pin: "pinned" });
+    const wrong = JSON.parse(fixtureBody("error_wrong_password"));
+    await page.fill("#user", "demo");
+    await page.fill("#password", "falsch");
+    await page.press("#password", "Enter");
+    await page.waitForSelector("#error");
+    assert.equal(await page.textContent("#error"), wrong.de);
+    assert.equal(await page.getAttribute("html", "lang"), "de");
+    await shot(page, "02-connect-wrong-password");
+    await page.click("#lang-switch");
+    assert.equal(await page.textContent("#error"), wrong.en);
+    assert.equal(await page.getAttribute("html", "lang"), "en");
+    assert.equal(await page.textContent("#nav-values"), "Values");
+    // The choice survives a reload; the OS locale only decides the first start.
+    await page.reload();
+    await page.waitForSelector("#connect-form");
+    assert.equal(await page.textContent("#nav-values"), "Values");
+  });
+
+  test("English OS locale starts in English", async () => {
+    const page = await open({ lang: "en-GB" });
+    assert.equal(await page.textContent("#nav-bill"), "Check bill");
+    assert.equal(await page.getAttribute("html", "lang"), "en");
+  });
+
+  test("certificate login: holder, issuer and validity before connecting", async () => {
+    const page = await open({ pin: "pinned" });
+    const cert = JSON.parse(fixtureBody("inspect_pkcs12"));
+    await page.check("#mode-pkcs12");
+    await page.setInputFiles("#p12-file", path.join(demoDir, "client-modern.p12"));
+    await page.fill("#p12-password", "nope");
+    await page.click("#show-cert");
+    await page.waitForSelector("#error");
+    assert.equal(await page.textContent("#error"), JSON.parse(fixtureBody("error_wrong_p12_password")).de);
+    await page.fill("#p12-password", "demo");
+    await page.click("#show-cert");
+    await page.waitForSelector("dl.cert");
+    const text = await page.textContent("dl.cert");
+    assert.ok(text.includes(cert.subject), text);
+    assert.ok(text.includes(cert.issuer), text);
+    assert.ok(text.includes(cert.not_after.local), text);
+    await shot(page, "03-connect-certificate");
+    const sent = await calls(page, "inspect_pkcs12");
+    const bytes = fs.readFileSync(path.join(demoDir, "client-modern.p12"));
+    assert.deepEqual(sent[1].args.data, Array.from(bytes), "the file's bytes reach the command");
+    await page.click("#connect");
+    await page.waitForSelector("#gw-id");
+    const connect = (await calls(page, "connect"))[0];
+    assert.equal(connect.args.request.login.mode, "pkcs12");
+  });
+
+  test("changed certificate: a clear warning, trusting needs an explicit confirmation", async () => {
+    const page = await open({ pin: "changed" });
+    const changed = JSON.parse(fixtureBody("error_certificate_changed"));
+    await page.fill("#user", "demo");
+    await page.fill("#password", "demo");
+    await page.click("#connect");
+    await page.waitForSelector("#changed");
+    const text = await page.textContent("#changed");
+    const compact = text.replaceAll(" ", "").toLowerCase();
+    assert.ok(compact.includes(changed.pinned) && compact.includes(changed.presented), text);
+    assert.ok(text.includes("Achtung"), text);
+    assert.equal(await page.isDisabled("#trust-new"), true);
+    await shot(page, "04-connect-certificate-changed");
+    await page.check("#changed-ack");
+    await page.click("#trust-new");
+    await page.waitForSelector("#gw-id");
+    const last = (await calls(page, "connect")).at(-1);
+    assert.equal(last.args.request.confirm_fingerprint, changed.presented);
+  });
+
+  test("network help lists own addresses and points out a subnet mismatch", async () => {
+    const page = await open();
+    await page.waitForSelector("#own-addresses");
+    assert.equal(await page.$("#subnet-warning"), null);
+    await page.fill("#host", "10.0.0.5");
+    await page.press("#host", "Tab");
+    await page.waitForSelector("#subnet-warning");
+    await noHorizontalScroll(page);
+  });
+});
+
+describe("screens against the recorded demo gateway", () => {
+  test("gateway: state in words, clocks, certificates, self-test countdown", async () => {
+    const page = await open();
+    const gw = JSON.parse(fixtureBody("gateway"));
+    await demo(page);
+    assert.equal(await page.textContent("#gw-id"), gw.gateway.id);
+    assert.equal(await page.textContent("#gw-state"), gw.gateway.state.de);
+    await shot(page, "05-gateway");
+    await page.click("#self-test");
+    await page.waitForSelector("#self-test-lock");
+    assert.match(await page.textContent("#self-test-lock"), /9:5\d|10:00/);
+    assert.equal(await page.isDisabled("#self-test"), true);
+    await noHorizontalScroll(page);
+    await shot(page, "06-gateway-self-test");
+  });
+
+  test("contracts: every TAF with state, periods, meters, channels", async () => {
+    const page = await open();
+    const contracts = JSON.parse(fixtureBody("contracts"));
+    await demo(page);
+    await page.click("#nav-contracts");
+    await page.waitForSelector("article.contract");
+    assert.equal(await page.locator("article.contract").count(), contracts.length);
+    const text = await page.textContent("main");
+    for (const c of contracts) {
+      assert.ok(text.includes(c.usage_point_id) && text.includes(c.taf_name.de) && text.includes(c.state.de));
+    }
+    await shot(page, "07-contracts");
+  });
+
+  test("values: a year in the virtualised table, gaps as rows, current values", async () => {
+    const page = await open();
+    const year = JSON.parse(fixtureBody("values_year"));
+    const rows = year.channels[0].rows;
+    await demo(page);
+    await page.click("#nav-values");
+    await page.waitForSelector("#sel-contract option", { state: "attached" });
+    await page.selectOption("#sel-contract", year.usage_point_id);
+    await page.check("#range-year");
+    const started = Date.now();
+    await page.click("#show-values");
+    await page.waitForSelector("#values-summary");
+    const loadMs = Date.now() - started;
+    assert.ok((await page.textContent("#values-summary")).startsWith(`${year.channels[0].values} `));
+    const sent = (await calls(page, "values")).at(-1).args.request;
+    assert.equal(sent.usage_point_id, year.usage_point_id);
+    assert.equal(sent.channels[0], year.channels[0].info.hex);
+    assert.ok(Date.parse(sent.to) - Date.parse(sent.from) >= 365 * 86400000);
+    const inDom = await page.locator(".vt-body .vt-row").count();
+    assert.ok(inDom > 10 && inDom < 200, `only visible rows exist: ${inDom} of ${rows.length}`);
+    await shot(page, "08-values-year");
+    // Scroll through the whole year in steps and time the frames.
+    const scroll = await page.evaluate(async () => {
+      const el = document.querySelector(".vt-scroll");
+      const times = [];
+      for (let i = 1; i <= 40; i++) {
+        const t0 = performance.now();
+        el.scrollTop = (el.scrollHeight * i) / 40;
+        await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+        times.push(performance.now() - t0);
+      }
+      const cells = [...document.querySelectorAll(".vt-body .vt-row")].map((r) => r.firstChild.textContent);
+      return { worst: Math.max(...times), lastShown: cells.at(-1) };
+    });
+    assert.equal(scroll.lastShown, rows.at(-1).t, "the last row is reachable");
+    assert.ok(scroll.worst < 250, `a scroll step took ${scroll.worst} ms`);
+    console.log(`# values year: ${rows.length} rows, load+render ${loadMs} ms, worst scroll frame ${scroll.worst.toFixed(1)} ms`);
+    // Keyboard: the table scrolls with End/Home.
+    await page.focus(".vt-scroll");
+    await page.keyboard.press("Home");
+    await page.waitForFunction(() => document.querySelector(".vt-scroll").scrollTop === 0);
+    // A day with a gap: gap rows are there and say so.
+    const day = JSON.parse(fixtureBody("values_day")).channels[0];
+    await page.check("#range-day");
+    await page.click("#show-values");
+    await page.waitForFunction((n) => document.querySelector("#values-summary")?.textContent.startsWith(`${n} `), day.values);
+    const firstGap = day.rows.findIndex((r) => r.gap);
+    assert.ok(firstGap > 0, "the recorded day has a gap");
+    await page.evaluate((i) => {
+      document.querySelector(".vt-scroll").scrollTop = Math.max(0, (i - 3) * 28);
+    }, firstGap);
+    await page.waitForSelector(".vt-row.gap");
+    assert.ok((await page.textContent(".vt-row.gap")).includes(day.rows[firstGap].t));
+    assert.ok((await page.textContent(".vt-row.gap")).includes("Lücke"));
+    await shot(page, "09-values-day-gap");
+    await page.click("#current-10");
+    await page.waitForSelector(".current-table");
+    assert.equal(await page.locator(".current-table tbody tr").count(), 2);
+    await noHorizontalScroll(page);
+  });
+
+  test("logbook: filter by text, level and time", async () => {
+    const page = await open({ lang: "en-US" });
+    const log = JSON.parse(fixtureBody("logbook"));
+    await demo(page);
+    await page.click("#nav-log");
+    await page.waitForSelector("#log-count");
+    assert.equal(await page.textContent("#log-count"), `${log.length} / ${log.length} entries`);
+    await shot(page, "10-logbook");
+    const word = log[5].message.split(/\s+/).find((w) => w.length > 5) ?? log[5].message;
+    await page.fill("#log-text", word);
+    const expectText = log.filter((e) => `${e.message} ${e.event_id} ${e.outcome ?? ""}`.toLowerCase().includes(word.toLowerCase())).length;
+    assert.equal(await page.textContent("#log-count"), `${expectText} / ${log.length} entries`);
+    assert.ok(expectText > 0 && expectText < log.length, `${word}: ${expectText}`);
+    await page.fill("#log-text", "");
+    const level = Math.max(...log.map((e) => e.level));
+    await page.selectOption("#log-level", String(level));
+    const expectLevel = log.filter((e) => e.level === level).length;
+    assert.equal(await page.textContent("#log-count"), `${expectLevel} / ${log.length} entries`);
+    await page.selectOption("#log-level", "");
+    const mid = log[Math.floor(log.length / 2)].time.utc;
+    const local = new Date(mid);
+    const pad = (n) => String(n).padStart(2, "0");
+    const value = `${local.getFullYear()}-${pad(local.getMonth() + 1)}-${pad(local.getDate())}T${pad(local.getHours())}:${pad(local.getMinutes())}`;
+    await page.fill("#log-from", value);
+    const expectFrom = log.filter((e) => e.time && Date.parse(e.time.utc) >= Date.parse(value)).length;
+    assert.equal(await page.textContent("#log-count"), `${expectFrom} / ${log.length} entries`);
+    await shot(page, "11-logbook-filtered");
+  });
+
+  test("check bill: stages, checksums, totals and the per-day timeline", async () => {
+    const page = await open();
+    const bill = JSON.parse(fixtureBody("check_bill"));
+    await page.click("#nav-bill");
+    await page.setInputFiles("#supplier-file", path.join(trudi, "taf2/supplier_2_day.xml"));
+    await page.setInputFiles("#device-file", path.join(trudi, "taf2/result_3_days.xml"));
+    await page.click("#check-bill");
+    await page.waitForSelector("#bill-result");
+    assert.equal(await page.locator("#bill-stages tbody tr").count(), bill.registers.length);
+    assert.equal(await page.locator("#bill-days tbody tr").count(), bill.days.length);
+    assert.ok((await page.textContent("#bill-checksums")).includes(bill.checksums.ripemd160));
+    assert.ok((await page.textContent("#bill-stages")).includes(bill.registers[0].amount.de));
+    await shot(page, "12-check-bill");
+    // Swapped files: the library's message.
+    await page.setInputFiles("#supplier-file", path.join(trudi, "taf2/result_3_days.xml"));
+    await page.setInputFiles("#device-file", path.join(trudi, "taf2/supplier_2_day.xml"));
+    await page.click("#check-bill");
+    await page.waitForSelector("#error");
+    assert.equal(await page.textContent("#error"), JSON.parse(fixtureBody("error_check_bill")).de);
+  });
+
+  test("archive and export say they are not available yet", async () => {
+    const page = await open({ lang: "en-US" });
+    await page.click("#nav-sync");
+    assert.ok((await page.textContent("main")).includes("Not yet available"));
+    await shot(page, "13-archive");
+    await page.click("#nav-export");
+    assert.ok((await page.textContent("main")).includes("Not yet available"));
+  });
+
+  test("keyboard only: tab to the demo button and start it", async () => {
+    const page = await open();
+    await page.focus("#demo");
+    await page.keyboard.press("Enter");
+    await page.waitForSelector("#gw-id");
+    // Every form control on the connect screen has a label.
+    await page.click("#nav-connect");
+    const unlabelled = await page.evaluate(() =>
+      [...document.querySelectorAll("input, select")].filter((el) => !(el.labels && el.labels.length)).map((el) => el.id),
+    );
+    assert.deepEqual(unlabelled, []);
+  });
+});
