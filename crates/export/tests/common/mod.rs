@@ -80,7 +80,7 @@ pub fn register(
     };
     ValueList {
         database: Database::Origin,
-        channel_name: format!("{obis_hex}.{METER}.sm").to_lowercase(),
+        channel_name: format!("{obis_hex}.{METER}.sm"),
         channel,
         readings,
     }
