@@ -157,12 +157,23 @@ fn year_bundle_verifies_validates_and_detects_changes() {
 
 #[test]
 fn every_file_is_guarded() {
-    let set = synthetic_set(t("2017-10-28T00:00:00+02:00"), 3 * 96, 50);
+    let mut set = synthetic_set(t("2017-10-28T00:00:00+02:00"), 3 * 96, 50);
+    // One gap of four missing quarter hours in the import register.
+    set.contracts[0].value_lists[0].readings.drain(10..14);
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
     let manifest = write_bundle(&set, dir).unwrap();
     assert!(verify_bundle(dir).unwrap().is_ok());
     xmllint_validate(&dir.join("ar2418-6.xml"));
+    let html = fs::read_to_string(dir.join("index.html")).unwrap();
+    assert!(
+        html.contains("<td>1 (4)</td>"),
+        "gap and missing values shown"
+    );
+    assert!(
+        html.contains("<td>0 (0)</td>"),
+        "the export register has none"
+    );
 
     for (i, f) in manifest.files.iter().enumerate() {
         let path = dir.join(&f.path);
@@ -226,4 +237,13 @@ fn every_file_is_guarded() {
         write_bundle(&set, dir),
         Err(BundleError::NotEmpty(_))
     ));
+}
+
+#[test]
+#[ignore = "writes a sample bundle to /tmp/export-bundle for looking at it"]
+fn dump_bundle() {
+    let set = synthetic_set(t("2017-10-01T00:00:00+02:00"), 40 * 96, 300);
+    let dir = Path::new("/tmp/export-bundle");
+    let _ = fs::remove_dir_all(dir);
+    write_bundle(&set, dir).unwrap();
 }
