@@ -7,7 +7,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use export::{load_curve_svg, to_usage_points, write_bundle, ChartOptions};
+use export::{load_curve_svg, to_usage_points, write_bundle, zip_bundle, ChartOptions};
 use smgw_model::Unit;
 
 fn median(mut f: impl FnMut() -> usize, runs: usize) -> (Duration, usize) {
@@ -73,6 +73,22 @@ fn main() {
     println!(
         "bundle, 2 channels × 35,040 values, 3,000 log entries: {:.0} ms ({files} files)",
         bundle.as_secs_f64() * 1e3
+    );
+    let tmp = tempfile::tempdir().expect("temporary directory");
+    let dir = tmp.path().join("b");
+    write_bundle(&full, &dir).expect("bundle");
+    let (zip, size) = median(
+        || {
+            let mut out = Vec::new();
+            zip_bundle(&dir, full.created, &mut out).expect("zip");
+            out.len()
+        },
+        3,
+    );
+    println!(
+        "zip of that bundle: {:.0} ms ({:.1} MB)",
+        zip.as_secs_f64() * 1e3,
+        size as f64 / 1e6
     );
 
     if failed {

@@ -147,6 +147,12 @@ pub enum BundleError {
     /// The JSON export failed.
     #[error(transparent)]
     Json(#[from] JsonError),
+    /// Writing to the caller's output failed.
+    #[error("writing failed: {0}")]
+    Write(#[source] io::Error),
+    /// The bundle cannot be packed as a plain zip.
+    #[error(transparent)]
+    Zip(#[from] crate::zip::ZipError),
     /// A chart failed for another reason than too few values.
     #[error("chart: {0}")]
     Chart(#[from] ChartError),
@@ -214,7 +220,7 @@ impl Out<'_> {
         };
         f(&mut w).map_err(|e| match e {
             // Errors of the inner writers know no path; this is the file they wrote.
-            BundleError::Io { path: p, source } if p.as_os_str().is_empty() => BundleError::Io {
+            BundleError::Write(source) => BundleError::Io {
                 path: path.clone(),
                 source,
             },
@@ -242,10 +248,7 @@ impl Out<'_> {
 
 impl From<io::Error> for BundleError {
     fn from(source: io::Error) -> BundleError {
-        BundleError::Io {
-            path: PathBuf::new(),
-            source,
-        }
+        BundleError::Write(source)
     }
 }
 
@@ -501,7 +504,7 @@ pub fn write_bundle(set: &ExportSet, dir: &Path) -> Result<Manifest, BundleError
 
 /// Reads `MANIFEST.sha256`: (path, checksum) pairs. Paths must be relative, use `/`, and
 /// stay inside the bundle.
-fn read_sums(dir: &Path) -> Result<Vec<(String, String)>, BundleError> {
+pub(crate) fn read_sums(dir: &Path) -> Result<Vec<(String, String)>, BundleError> {
     let path = dir.join(SHA256_FILE);
     let text = match fs::read_to_string(&path) {
         Ok(t) => t,

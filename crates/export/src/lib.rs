@@ -22,6 +22,7 @@ pub mod csv;
 mod html;
 pub mod json;
 mod set;
+pub mod zip;
 
 pub use ar::to_usage_points;
 pub use bundle::{verify_bundle, write_bundle, BundleError, Manifest, ManifestFile, VerifyReport};
@@ -32,3 +33,4 @@ pub use chart::{
 pub use csv::{write_log_csv, write_values_csv, CsvVariant};
 pub use json::{read_json, write_json, JsonDocument, FORMAT_VERSION};
 pub use set::{ContractExport, ExportSet, RawResponse, ValueList};
+pub use zip::zip_bundle;

@@ -247,3 +247,69 @@ fn dump_bundle() {
     let _ = fs::remove_dir_all(dir);
     write_bundle(&set, dir).unwrap();
 }
+
+#[test]
+fn zipped_bundle_unpacks_with_unzip_and_verifies() {
+    let set = synthetic_set(t("2017-10-28T00:00:00+02:00"), 3 * 96, 50);
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("smgw-ethe0300004261");
+    let manifest = write_bundle(&set, &dir).unwrap();
+    let zip_path = tmp.path().join("bundle.zip");
+    let entries =
+        export::zip_bundle(&dir, set.created, fs::File::create(&zip_path).unwrap()).unwrap();
+    // Every file, manifest.json and MANIFEST.sha256.
+    assert_eq!(entries, manifest.files.len() + 2);
+
+    let unzip = |args: &[&str]| {
+        let out = Command::new("unzip")
+            .args(args)
+            .arg(&zip_path)
+            .current_dir(tmp.path())
+            .output()
+            .unwrap_or_else(|e| {
+                panic!("unzip could not be run ({e}); install it (Debian: apt-get install unzip)")
+            });
+        assert!(
+            out.status.success(),
+            "unzip {args:?}: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let test_output = unzip(&["-t"]);
+    assert!(test_output.contains("No errors detected"), "{test_output}");
+    let listing = unzip(&["-Z", "-1"]);
+    assert!(
+        listing
+            .lines()
+            .any(|l| l == "smgw-ethe0300004261/ar2418-6.xml"),
+        "{listing}"
+    );
+
+    let unpacked = tmp.path().join("unpacked");
+    fs::create_dir(&unpacked).unwrap();
+    unzip(&["-q", "-d", "unpacked"]);
+    let copy = unpacked.join("smgw-ethe0300004261");
+    let report = verify_bundle(&copy).unwrap();
+    assert!(report.is_ok(), "{report:?}");
+    assert_eq!(report.checked, manifest.files.len() + 1);
+    for f in &manifest.files {
+        assert_eq!(
+            fs::read(copy.join(&f.path)).unwrap(),
+            fs::read(dir.join(&f.path)).unwrap()
+        );
+    }
+}
+
+#[test]
+#[ignore = "writes /tmp/export-bundle.zip from /tmp/export-bundle (run dump_bundle first)"]
+fn dump_zip() {
+    let dir = Path::new("/tmp/export-bundle");
+    export::zip_bundle(
+        dir,
+        t("2018-01-02T10:00:00Z"),
+        fs::File::create("/tmp/export-bundle.zip").unwrap(),
+    )
+    .unwrap();
+}
