@@ -18,7 +18,7 @@ use crate::types::{
     Reading, SnapshotId, WriteOutcome,
 };
 
-/// Rows per multi-row INSERT. 10 parameters per reading row keep a statement far below
+/// Rows per multi-row INSERT. 12 parameters per reading row keep a statement far below
 /// SQLite's limit of 32766 bound parameters, while amortising the per-statement cost.
 const READINGS_PER_STATEMENT: usize = 1000;
 /// Rows per multi-row INSERT of log entries (14 parameters each).
@@ -455,17 +455,16 @@ impl Archive {
     }
 }
 
-/// The multi-row INSERT for `rows` readings. Channel and write time are the same for every
-/// row, so they are bound once (the first two `?`) and joined to a VALUES list of 10
-/// columns per row. Parameters are anonymous on purpose: SQLite looks up `?NNN` names by a
-/// linear scan, which makes binding thousands of numbered parameters quadratic.
+/// The multi-row INSERT for `rows` readings, built once per size. Parameters are anonymous
+/// on purpose: SQLite looks up `?NNN` names by a linear scan, which makes binding thousands
+/// of numbered parameters quadratic (binding channel and write time once as `?1`/`?2` was
+/// 40 times slower than binding them in every row).
 fn reading_insert_sql(rows: usize) -> Arc<str> {
-    const ROW: &str = "(?,?,?,?,?,?,?,?,?,?)";
+    const ROW: &str = "(?,?,?,?,?,?,?,?,?,?,?,?)";
     let mut s = String::with_capacity(250 + rows * (ROW.len() + 1));
     s.push_str(
         "INSERT INTO reading (channel_id, stored_at, target_time, capture_time, value, scaler, \
-         unit, cosem_status, smgw_status, meter_status, owner, signature) \
-         SELECT ?, ?, * FROM (VALUES ",
+         unit, cosem_status, smgw_status, meter_status, owner, signature) VALUES ",
     );
     for i in 0..rows {
         if i > 0 {
@@ -473,8 +472,7 @@ fn reading_insert_sql(rows: usize) -> Arc<str> {
         }
         s.push_str(ROW);
     }
-    // `WHERE true` resolves SQLite's parsing ambiguity between a join and the upsert clause.
-    s.push_str(") WHERE true ON CONFLICT DO NOTHING");
+    s.push_str(" ON CONFLICT DO NOTHING");
     Arc::from(s)
 }
 
@@ -519,9 +517,11 @@ async fn insert_readings(
         reading_insert_sql(rows.len())
     };
     let mut texts = Interner::default();
-    let mut q = sqlx::query(AssertSqlSafe(sql)).bind(channel.0).bind(now);
+    let mut q = sqlx::query(AssertSqlSafe(sql));
     for r in &rows {
         q = q
+            .bind(channel.0)
+            .bind(now)
             .bind(r.target)
             .bind(r.capture)
             .bind(r.value)
