@@ -429,7 +429,8 @@ fn safe_name(name: &str) -> String {
 }
 
 /// Writes the bundle of a set into `dir` (created if missing; must be empty) and returns
-/// its manifest.
+/// its manifest. On an error the directory holds a partial bundle without
+/// `MANIFEST.sha256` (which is written last), so it can never pass [`verify_bundle`].
 pub fn write_bundle(set: &ExportSet, dir: &Path) -> Result<Manifest, BundleError> {
     fs::create_dir_all(dir).map_err(io_err(dir))?;
     if fs::read_dir(dir).map_err(io_err(dir))?.next().is_some() {
