@@ -115,6 +115,24 @@ impl Archive {
         Ok(rows.into_iter().filter(|r| r != "ok").collect())
     }
 
+    /// Writes a consistent, compacted copy of the whole archive to `dest` (which must not
+    /// exist), e.g. for a decommissioning bundle; works while other tasks keep writing.
+    pub async fn backup_to(&self, dest: impl AsRef<Path>) -> Result<()> {
+        let dest = dest.as_ref();
+        let text = dest.to_str().ok_or_else(|| ArchiveError::Io {
+            path: dest.to_path_buf(),
+            source: std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "the backup path is not valid UTF-8",
+            ),
+        })?;
+        sqlx::query("VACUUM INTO ?")
+            .bind(text)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     async fn connect(path: PathBuf) -> Result<Archive> {
         let corrupt = |e: sqlx::Error| open_error(&path, e);
         // Check and upgrade on one connection before a pool exists, so a refused file is

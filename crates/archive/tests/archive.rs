@@ -753,6 +753,34 @@ async fn snapshots_certificates_contracts_and_details_round_trip() {
     db.close().await;
 }
 
+#[tokio::test]
+async fn a_backup_is_a_complete_archive_of_its_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Archive::open(dir.path().join("a.sqlite")).await.unwrap();
+    let f = fixture(&db, "ethe0300004261", "c1").await;
+    let rs = readings(0..3000);
+    db.store_window(&[window(f.channel, &rs, T0 + 3000 * 900)], None, now())
+        .await
+        .unwrap();
+    let copy = dir.path().join("copy.sqlite");
+    db.backup_to(&copy).await.unwrap();
+    // The original stays usable; the copy exists and refuses to be overwritten.
+    db.store_log_page(f.consumer, &[log(1, "m")], None, now())
+        .await
+        .unwrap();
+    assert!(db.backup_to(&copy).await.is_err());
+    db.close().await;
+
+    let back = Archive::open_existing(&copy).await.unwrap();
+    assert_eq!(count(&back, f.channel).await, 3000);
+    assert_eq!(
+        back.resume_point(f.channel).await.unwrap(),
+        Some(t(T0 + 3000 * 900))
+    );
+    assert_eq!(back.log_status(f.consumer).await.unwrap().count, 0);
+    back.close().await;
+}
+
 /// Front ends (Tauri commands, spawned sync tasks) need `Send` futures.
 #[test]
 fn write_and_query_futures_are_send() {
