@@ -438,6 +438,13 @@ impl Archive {
             .bind(now)
             .execute(&mut *tx)
             .await?;
+        } else {
+            // An empty page still proves the logbook was checked now.
+            sqlx::query("UPDATE log_sync SET last_sync_at = ? WHERE consumer_id = ?")
+                .bind(now)
+                .bind(consumer.0)
+                .execute(&mut *tx)
+                .await?;
         }
         tx.commit().await?;
         Ok((outcome, raw_id))

@@ -375,6 +375,16 @@ async fn log_entries_are_unique_per_index_and_kept() {
         (400, Some(1), Some(400), 1)
     );
     assert_eq!(st.synced_index, Some(400));
+    assert_eq!(st.last_sync_at, Some(now()));
+    // An empty page (nothing new on the gateway) records the check, not a new index.
+    db.store_log_page(f.consumer, &[], None, t(1_800_000_000))
+        .await
+        .unwrap();
+    let st = db.log_status(f.consumer).await.unwrap();
+    assert_eq!(
+        (st.synced_index, st.last_sync_at),
+        (Some(400), Some(t(1_800_000_000)))
+    );
     db.close().await;
 }
 
