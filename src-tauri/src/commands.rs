@@ -9,7 +9,9 @@ use std::sync::Mutex as StdMutex;
 use std::time::{Duration, Instant as StdInstant};
 
 use chrono::{DateTime, Utc};
-use han_client::{Auth, CancelFlag, ClientError, ConnectOptions, Connection, Fingerprint, PinPolicy, Session};
+use han_client::{
+    Auth, CancelFlag, ClientError, ConnectOptions, Connection, Fingerprint, PinPolicy, Session,
+};
 use serde::{Deserialize, Serialize};
 use smgw_model::NaiveAs;
 use tokio::sync::Mutex;
@@ -150,12 +152,12 @@ pub struct Features {
     pub charts: bool,
 }
 
-/// This build's features: the archive has no sync and the export crate is not part of
-/// this build yet, so those screens say so.
+/// This build's features: charts come from the export crate; the archive has no sync
+/// yet and the export screen is not wired yet, so those screens say so.
 pub const FEATURES: Features = Features {
     sync: false,
     export: false,
-    charts: false,
+    charts: true,
 };
 
 struct Connected {
@@ -522,7 +524,11 @@ impl AppCore {
         let entries = c.session.logbook(0, &mut forward, &cancel).await?;
         entries
             .iter()
-            .map(|e| e.to_model().map(|m| LogView::from(&m)).map_err(UiError::from))
+            .map(|e| {
+                e.to_model()
+                    .map(|m| LogView::from(&m))
+                    .map_err(UiError::from)
+            })
             .collect()
     }
 

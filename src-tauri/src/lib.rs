@@ -19,8 +19,8 @@ use serde::Serialize;
 use tauri::{Emitter, State};
 
 use commands::{
-    AppCore, ConnectOutcome, ConnectRequest, Features, GatewayScreen, ProgressView,
-    SelfTestView, SessionView, ValuesRequest,
+    AppCore, ConnectOutcome, ConnectRequest, Features, GatewayScreen, ProgressView, SelfTestView,
+    SessionView, ValuesRequest,
 };
 use error::UiError;
 use views::{BillView, CertView, ContractView, LogView, ValuesView};

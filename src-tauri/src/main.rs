@@ -8,7 +8,9 @@ fn main() -> std::process::ExitCode {
     match durchblick_app::run() {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("Durchblick: das Fenster ließ sich nicht öffnen / cannot open the window: {e}");
+            eprintln!(
+                "Durchblick: das Fenster ließ sich nicht öffnen / cannot open the window: {e}"
+            );
             std::process::ExitCode::FAILURE
         }
     }

@@ -52,10 +52,9 @@ pub fn network_help(gateway_host: &str) -> NetworkHelp {
         });
     }
     let gateway_in_subnet = match gateway_host.trim().parse::<IpAddr>() {
-        Ok(IpAddr::V4(ip)) if !ip.is_loopback() => Some(
-            v4.iter()
-                .any(|(own, mask)| same_subnet(ip, *own, *mask)),
-        ),
+        Ok(IpAddr::V4(ip)) if !ip.is_loopback() => {
+            Some(v4.iter().any(|(own, mask)| same_subnet(ip, *own, *mask)))
+        }
         _ => None,
     };
     NetworkHelp {

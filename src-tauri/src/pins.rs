@@ -64,7 +64,10 @@ impl PinStore {
     pub fn save(&self, path: &Path) -> Result<(), UiError> {
         let fail = |e: &dyn std::fmt::Display| {
             UiError::local(
-                &format!("Das Zertifikat konnte nicht in {} gemerkt werden", path.display()),
+                &format!(
+                    "Das Zertifikat konnte nicht in {} gemerkt werden",
+                    path.display()
+                ),
                 &format!("Could not remember the certificate in {}", path.display()),
                 e,
             )
@@ -87,7 +90,10 @@ mod tests {
     fn round_trip_and_damaged_file() {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("sub").join("pins.json");
-        assert_eq!(PinStore::load(&path).expect("missing is empty"), PinStore::default());
+        assert_eq!(
+            PinStore::load(&path).expect("missing is empty"),
+            PinStore::default()
+        );
         let mut store = PinStore::default();
         store.set("127.0.0.1", 443, "ab");
         store.save(&path).expect("save");

@@ -331,6 +331,35 @@ pub struct ChannelValues {
     pub gaps: usize,
     /// The detected raster in seconds.
     pub period_seconds: Option<i64>,
+    /// The chart as SVG, drawn by the export library, per language; `None` when the
+    /// values do not make a chart (fewer than two, or no unit known).
+    pub chart: Option<Text>,
+}
+
+/// Which chart suits a span of values: the load curve up to a week, daily bars up to a
+/// quarter, monthly bars beyond (a year of quarter hours is unreadable as one line).
+fn chart_svg(readings: &[&Reading], channel: &Channel, lang: Lang) -> Option<String> {
+    let series: Vec<(DateTime<Utc>, ScaledValue)> =
+        readings.iter().map(|r| (r.target_time, r.value)).collect();
+    let span = match (series.first(), series.last()) {
+        (Some(a), Some(b)) => b.0 - a.0,
+        _ => return None,
+    };
+    let opts = export::ChartOptions {
+        lang,
+        width: 1200,
+        height: 360,
+        title: None,
+        max_points: 1500,
+    };
+    let svg = if span <= chrono::Duration::days(8) {
+        export::load_curve_svg(&series, channel.unit, &opts)
+    } else if span <= chrono::Duration::days(95) {
+        export::daily_bars_svg(&series, channel.unit, &opts)
+    } else {
+        export::monthly_bars_svg(&series, channel.unit, &opts)
+    };
+    svg.ok()
 }
 
 /// A PTB status code with its words.
@@ -368,7 +397,10 @@ pub struct ValuesView {
 
 impl ChannelValues {
     /// Rows for a channel's readings, with the gaps the model finds inserted as rows.
-    pub fn new(channel: &str, info: Option<&Channel>, readings: &[Reading], gaps: bool) -> Self {
+    /// With `series` (a period was asked for, not just the newest value) gaps are found
+    /// and a chart is drawn.
+    pub fn new(channel: &str, info: Option<&Channel>, readings: &[Reading], series: bool) -> Self {
+        let gaps = series;
         let format = |v: ScaledValue, lang: Lang| match info {
             Some(ch) => Quantity::new(v, ch.unit).format_auto(lang),
             None => v.format_with(lang),
@@ -431,6 +463,14 @@ impl ChannelValues {
             values: sorted.len(),
             gaps: report.as_ref().map_or(0, |r| r.gaps),
             period_seconds: period.map(|p| p.num_seconds()),
+            chart: match info {
+                Some(ch) if gaps => {
+                    let de = chart_svg(&sorted, ch, Lang::De);
+                    let en = chart_svg(&sorted, ch, Lang::En);
+                    de.zip(en).map(|(de, en)| Text { de, en })
+                }
+                _ => None,
+            },
             rows,
         }
     }

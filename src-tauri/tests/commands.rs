@@ -16,13 +16,23 @@ async fn first_contact_asks_then_remembers_the_certificate() {
         .connect(password(&mock, "demo", "demo", None))
         .await
         .expect("first contact is not an error");
-    let ConnectOutcome::ConfirmCertificate { fingerprint, subject } = out else {
+    let ConnectOutcome::ConfirmCertificate {
+        fingerprint,
+        subject,
+    } = out
+    else {
         panic!("first contact must ask, got {out:?}");
     };
     assert_eq!(fingerprint, mock.fingerprint_sha256());
     assert!(!subject.is_empty());
-    assert!(core.session().await.is_none(), "no session before confirming");
-    assert!(!dir.path().join("pins.json").exists(), "nothing remembered before confirming");
+    assert!(
+        core.session().await.is_none(),
+        "no session before confirming"
+    );
+    assert!(
+        !dir.path().join("pins.json").exists(),
+        "nothing remembered before confirming"
+    );
 
     let out = core
         .connect(password(&mock, "demo", "demo", Some(&fingerprint)))
@@ -81,20 +91,39 @@ async fn pkcs12_login_modern_and_legacy_and_wrong_key_password() {
     }
     let data = std::fs::read(demo_file("client-modern.p12")).expect("p12");
     let cert = core.inspect_pkcs12(&data, "demo").expect("inspect");
-    assert!(!cert.subject.is_empty() && !cert.issuer.is_empty(), "{cert:?}");
+    assert!(
+        !cert.subject.is_empty() && !cert.issuer.is_empty(),
+        "{cert:?}"
+    );
     assert!(cert.not_before.is_some() && cert.not_after.is_some());
     assert_eq!(cert.fingerprint.len(), 64);
 
-    let err = core.inspect_pkcs12(&data, "wrong").expect_err("wrong key password");
+    let err = core
+        .inspect_pkcs12(&data, "wrong")
+        .expect_err("wrong key password");
     assert_eq!(err.kind, ErrorKind::Authentication);
-    assert!(err.de.contains("Passwort der Zertifikatsdatei ist falsch"), "{}", err.de);
+    assert!(
+        err.de.contains("Passwort der Zertifikatsdatei ist falsch"),
+        "{}",
+        err.de
+    );
     let err = core
         .connect(pkcs12(&mock, "client-modern.p12", "wrong"))
         .await
         .expect_err("wrong key password on connect");
-    assert!(err.en.contains("password of the certificate file is wrong"), "{}", err.en);
-    let err = core.inspect_pkcs12(b"not a key file", "demo").expect_err("garbage");
-    assert!(err.en.contains("not a valid certificate file"), "{}", err.en);
+    assert!(
+        err.en.contains("password of the certificate file is wrong"),
+        "{}",
+        err.en
+    );
+    let err = core
+        .inspect_pkcs12(b"not a key file", "demo")
+        .expect_err("garbage");
+    assert!(
+        err.en.contains("not a valid certificate file"),
+        "{}",
+        err.en
+    );
 }
 
 #[tokio::test]
@@ -114,7 +143,10 @@ async fn changed_certificate_is_refused_with_both_fingerprints() {
     assert!(err.de.starts_with("Achtung"), "{}", err.de);
     assert!(core.session().await.is_none());
     let pins = std::fs::read_to_string(dir.path().join("pins.json")).expect("pins");
-    assert!(pins.contains(&old), "the old pin stays until the user decides");
+    assert!(
+        pins.contains(&old),
+        "the old pin stays until the user decides"
+    );
 }
 
 #[tokio::test]
@@ -162,14 +194,26 @@ async fn demo_gateway_screens() {
         .await
         .expect("values of one day");
     let ch = &day.channels[0];
-    let gap_rows: Vec<&str> = ch.rows.iter().filter(|r| r.gap).map(|r| r.t.as_str()).collect();
+    let gap_rows: Vec<&str> = ch
+        .rows
+        .iter()
+        .filter(|r| r.gap)
+        .map(|r| r.t.as_str())
+        .collect();
     assert_eq!(ch.rows.len(), 96, "one row per quarter hour, gaps included");
     assert_eq!(ch.values + gap_rows.len(), 96);
     assert_eq!(ch.gaps, 1);
     assert!(gap_rows.contains(&"03.06.2025 13:00"), "{gap_rows:?}");
     assert_eq!(ch.period_seconds, Some(900));
-    assert!(ch.rows.iter().filter(|r| !r.gap).all(|r| r.de.as_deref().is_some_and(|v| v.contains(','))));
+    assert!(ch
+        .rows
+        .iter()
+        .filter(|r| !r.gap)
+        .all(|r| r.de.as_deref().is_some_and(|v| v.contains(','))));
     assert_eq!(day.statuses.len(), 5);
+    let chart = ch.chart.as_ref().expect("a day of register values makes a load curve");
+    assert!(chart.de.contains("<svg") && chart.en.contains("<svg"));
+    assert_ne!(chart.de, chart.en, "axis words follow the language");
     assert_eq!(steps.last().map(|p| (p.step, p.steps)), Some((1, Some(1))));
 
     let reversed = core
@@ -188,7 +232,10 @@ async fn demo_gateway_screens() {
 
     let current = core.current_values(TAF10).await.expect("current values");
     assert_eq!(current.channels.len(), 2);
-    assert!(current.channels.iter().all(|c| c.rows.len() == 1 && !c.rows[0].gap));
+    assert!(current
+        .channels
+        .iter()
+        .all(|c| c.rows.len() == 1 && !c.rows[0].gap));
 
     let mut pages = 0;
     let log = core.logbook(&mut |_| pages += 1).await.expect("logbook");
@@ -200,7 +247,13 @@ async fn demo_gateway_screens() {
     assert_eq!(started.lock_seconds, 600);
     let err = core.self_test().await.expect_err("locked for 10 minutes");
     assert_eq!(err.kind, ErrorKind::SelfTestLocked);
-    assert!(core.gateway().await.expect("gateway").self_test_lock_seconds > 590);
+    assert!(
+        core.gateway()
+            .await
+            .expect("gateway")
+            .self_test_lock_seconds
+            > 590
+    );
 
     core.disconnect().await;
     assert_eq!(
@@ -230,6 +283,7 @@ async fn a_year_of_values_with_progress_and_cancel() {
     let rows = year.channels[0].rows.len();
     // 365 days of quarter hours, one DST day shorter and one longer: exactly 35040.
     assert_eq!(rows, 35_040);
+    assert!(year.channels[0].chart.is_some(), "a year makes monthly bars");
     assert!(progress.len() >= 12, "{progress:?}");
     assert!(progress.windows(2).all(|w| w[0].items <= w[1].items));
 
@@ -266,7 +320,10 @@ fn bill_check_of_trudi_reference_files() {
     assert_eq!(bill.registers.len(), direct.registers.len());
     assert_eq!(bill.days.len(), direct.days.len());
     assert!(!bill.days.is_empty());
-    assert_eq!(bill.checksums["ripemd160"], direct.checksums.ripemd160.as_str());
+    assert_eq!(
+        bill.checksums["ripemd160"],
+        direct.checksums.ripemd160.as_str()
+    );
     assert!(bill.registers.iter().all(|r| r.amount.de.ends_with("Wh")));
 
     let err = check_bill(&device, &supplier).expect_err("swapped files");

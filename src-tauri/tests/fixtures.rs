@@ -114,9 +114,15 @@ async fn record() -> BTreeMap<&'static str, Value> {
     );
 
     let demo = AppCore::new(None);
-    fx.insert("demo_session", json(&demo.start_demo().await.expect("demo")));
+    fx.insert(
+        "demo_session",
+        json(&demo.start_demo().await.expect("demo")),
+    );
     fx.insert("gateway", json(&demo.gateway().await.expect("gateway")));
-    fx.insert("contracts", json(&demo.contracts().await.expect("contracts")));
+    fx.insert(
+        "contracts",
+        json(&demo.contracts().await.expect("contracts")),
+    );
     fx.insert(
         "values_day",
         json(
@@ -139,13 +145,22 @@ async fn record() -> BTreeMap<&'static str, Value> {
         "current_values",
         json(&demo.current_values(TAF10).await.expect("current")),
     );
-    fx.insert("logbook", json(&demo.logbook(&mut |_| {}).await.expect("log")));
-    fx.insert("self_test", json(&demo.self_test().await.expect("self-test")));
+    fx.insert(
+        "logbook",
+        json(&demo.logbook(&mut |_| {}).await.expect("log")),
+    );
+    fx.insert(
+        "self_test",
+        json(&demo.self_test().await.expect("self-test")),
+    );
     fx.insert("error_self_test_locked", err(demo.self_test().await));
 
     let supplier = std::fs::read(reference("taf2/supplier_2_day.xml")).expect("supplier");
     let device = std::fs::read(reference("taf2/result_3_days.xml")).expect("device");
-    fx.insert("check_bill", json(&check_bill(&supplier, &device).expect("bill")));
+    fx.insert(
+        "check_bill",
+        json(&check_bill(&supplier, &device).expect("bill")),
+    );
     fx.insert("error_check_bill", err(check_bill(&device, &supplier)));
     demo.disconnect().await;
     fx

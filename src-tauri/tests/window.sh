@@ -9,7 +9,9 @@ out="${1:-artifacts/screenshots/window-demo.png}"
 mkdir -p "$(dirname "$out")"
 target="${CARGO_TARGET_DIR:-target}"
 
-cargo build --locked -p durchblick-app
+# The same package selection as scripts/test.sh, so that after the tests this builds
+# nothing new (a different selection would unify features differently and rebuild Tauri).
+cargo test --workspace --locked --no-run
 app="$target/debug/durchblick-app"
 
 config="$(mktemp -d)"

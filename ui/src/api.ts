@@ -101,6 +101,7 @@ export type ChannelValues = {
   values: number;
   gaps: number;
   period_seconds: number | null;
+  chart: Text | null;
 };
 export type ValuesView = {
   usage_point_id: string;

@@ -127,10 +127,7 @@ const words = {
   from: ["Von", "From"],
   to: ["Bis", "To"],
   show: ["Anzeigen", "Show"],
-  chartLater: [
-    "Diagramme folgen, sobald die Export-Bibliothek Diagramme zeichnet; bis dahin zeigt diese Ansicht die Tabelle.",
-    "Charts follow once the export library draws them; until then this view shows the table.",
-  ],
+  chartOf: ["Diagramm:", "Chart:"],
   targetTime: ["Zeitpunkt (Ziel, Ortszeit)", "Target time (local)"],
   captureTime: ["erfasst", "captured"],
   value: ["Wert", "Value"],

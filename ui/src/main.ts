@@ -508,7 +508,8 @@ function skew(ms: number): string {
 }
 
 function laptopTime(): string {
-  return new Date().toLocaleString(lang() === "de" ? "de-DE" : "en-GB", { timeZone: "Europe/Berlin" });
+  // The same German notation as the gateway time above, so the two compare at a glance.
+  return new Date().toLocaleString("de-DE", { timeZone: "Europe/Berlin" });
 }
 
 function gatewayView(): HTMLElement {
@@ -683,12 +684,21 @@ function valueTable(v: ValuesView): HTMLElement[] {
       { class: "channel-values" },
       h("h2", {}, unitLabel),
       h("p", { id: "values-summary" }, `${ch.values} ${t("valuesCount")}, ${ch.gaps} ${t("gapsCount")}`),
+      // The SVG comes from the export library; as an image it cannot run anything.
+      ch.chart
+        ? h("img", {
+            class: "chart",
+            id: "values-chart",
+            alt: `${t("chartOf")} ${unitLabel}`,
+            src: `data:image/svg+xml;charset=utf-8,${encodeURIComponent(pick(ch.chart))}`,
+          })
+        : null,
       ch.rows.length
         ? virtualTable<ValueRow>(
             unitLabel,
             [
-              { title: t("targetTime"), width: "13rem", cell: (r) => r.t },
-              { title: t("captureTime"), width: "13rem", cell: (r) => (r.gap ? "" : `${r.c ?? "–"}${r.d ? ` (${r.d > 0 ? "+" : ""}${r.d} s)` : ""}`) },
+              { title: t("targetTime"), width: "15rem", cell: (r) => r.t },
+              { title: t("captureTime"), width: "17rem", cell: (r) => (r.gap ? "" : `${r.c ?? "–"}${r.d ? ` (${r.d > 0 ? "+" : ""}${r.d} s)` : ""}`) },
               { title: t("value"), width: "minmax(10rem,1fr)", align: "right", cell: (r) => (r.gap ? t("gapRow") : `${pick({ de: r.de ?? "", en: r.en ?? "" })}${r.sig ? " ✓" : ""}`) },
               { title: t("status"), width: "minmax(12rem,1.4fr)", cell: (r) => (r.gap ? "" : r.s === undefined ? "–" : `${r.s} – ${pick(words.get(r.s))}`) },
             ],
@@ -740,7 +750,6 @@ function valuesView(): HTMLElement {
         : null,
       h("button", { type: "submit", class: "primary", id: "show-values", disabled: state.busy }, t("show")),
     ),
-    h("p", { class: "hint" }, t("chartLater")),
     state.values ? valueTable(state.values) : null,
     currentOnly.length
       ? h("div", { class: "current" },

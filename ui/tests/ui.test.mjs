@@ -269,6 +269,11 @@ describe("screens against the recorded demo gateway", () => {
     assert.equal(sent.usage_point_id, year.usage_point_id);
     assert.equal(sent.channels[0], year.channels[0].info.hex);
     assert.ok(Date.parse(sent.to) - Date.parse(sent.from) >= 365 * 86400000);
+    const chartWidth = await page.evaluate(() => {
+      const img = document.querySelector("#values-chart");
+      return img && img.complete ? img.naturalWidth : 0;
+    });
+    assert.ok(chartWidth > 0, "the library's SVG chart is shown");
     const inDom = await page.locator(".vt-body .vt-row").count();
     assert.ok(inDom > 10 && inDom < 200, `only visible rows exist: ${inDom} of ${rows.length}`);
     await shot(page, "08-values-year");

@@ -37,7 +37,12 @@ pub async fn mock() -> mock_smgw::RunningMock {
     .expect("mock starts on loopback")
 }
 
-pub fn password(mock: &mock_smgw::RunningMock, user: &str, pass: &str, confirm: Option<&str>) -> ConnectRequest {
+pub fn password(
+    mock: &mock_smgw::RunningMock,
+    user: &str,
+    pass: &str,
+    confirm: Option<&str>,
+) -> ConnectRequest {
     ConnectRequest {
         host: "127.0.0.1".into(),
         port: mock.addr().port(),
