@@ -240,15 +240,6 @@ fn every_file_is_guarded() {
 }
 
 #[test]
-#[ignore = "writes a sample bundle to /tmp/export-bundle for looking at it"]
-fn dump_bundle() {
-    let set = synthetic_set(t("2017-10-01T00:00:00+02:00"), 40 * 96, 300);
-    let dir = Path::new("/tmp/export-bundle");
-    let _ = fs::remove_dir_all(dir);
-    write_bundle(&set, dir).unwrap();
-}
-
-#[test]
 fn zipped_bundle_unpacks_with_unzip_and_verifies() {
     let set = synthetic_set(t("2017-10-28T00:00:00+02:00"), 3 * 96, 50);
     let tmp = tempfile::tempdir().unwrap();
@@ -300,16 +291,4 @@ fn zipped_bundle_unpacks_with_unzip_and_verifies() {
             fs::read(dir.join(&f.path)).unwrap()
         );
     }
-}
-
-#[test]
-#[ignore = "writes /tmp/export-bundle.zip from /tmp/export-bundle (run dump_bundle first)"]
-fn dump_zip() {
-    let dir = Path::new("/tmp/export-bundle");
-    export::zip_bundle(
-        dir,
-        t("2018-01-02T10:00:00Z"),
-        fs::File::create("/tmp/export-bundle.zip").unwrap(),
-    )
-    .unwrap();
 }

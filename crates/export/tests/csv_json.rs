@@ -190,26 +190,3 @@ fn json_parses_back_to_identical_records() {
     let err = read_json(serde_json::to_vec(&newer).unwrap().as_slice()).unwrap_err();
     assert!(err.to_string().contains("format_version"), "{err}");
 }
-
-#[test]
-#[ignore = "writes sample files to /tmp/export-samples for documentation"]
-fn dump_samples() {
-    let mut set = synthetic_set(t("2017-10-29T01:30:00+02:00"), 3, 2);
-    set.contracts[0].value_lists.truncate(1);
-    let dir = std::path::Path::new("/tmp/export-samples");
-    std::fs::create_dir_all(dir).unwrap();
-    let mut buf = Vec::new();
-    write_json(&set, &mut buf).unwrap();
-    std::fs::write(dir.join("export.json"), buf).unwrap();
-    for (v, n) in [
-        (CsvVariant::German, "de"),
-        (CsvVariant::International, "intl"),
-    ] {
-        let mut buf = Vec::new();
-        write_values_csv(&set, v, &mut buf).unwrap();
-        std::fs::write(dir.join(format!("values-{n}.csv")), buf).unwrap();
-        let mut buf = Vec::new();
-        write_log_csv(&set.log, v, &mut buf).unwrap();
-        std::fs::write(dir.join(format!("log-{n}.csv")), buf).unwrap();
-    }
-}
