@@ -557,10 +557,12 @@ impl Archive {
         let (mut gaps, mut missing) = (0u64, 0u64);
         if let Some(p) = period {
             let tol = p / 100;
+            // One index seek per reading for its successor: measured faster than LAG()
+            // over the channel, which SQLite materialises first.
             let holes = sqlx::query(
-                "SELECT prev, t FROM (SELECT target_time AS t, LAG(target_time) \
-                 OVER (ORDER BY target_time) AS prev FROM reading WHERE channel_id = ?) \
-                 WHERE t - prev > ?",
+                "SELECT prev, t FROM (SELECT a.target_time AS prev, (SELECT min(b.target_time) \
+                 FROM reading b WHERE b.channel_id = ?1 AND b.target_time > a.target_time) AS t \
+                 FROM reading a WHERE a.channel_id = ?1) WHERE t - prev > ?2",
             )
             .bind(cid)
             .bind(p + tol)
