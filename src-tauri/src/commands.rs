@@ -152,13 +152,115 @@ pub struct Features {
     pub charts: bool,
 }
 
-/// This build's features: charts come from the export crate; the archive has no sync
-/// yet and the export screen is not wired yet, so those screens say so.
+/// This build's features: charts and exports come from the export crate; the archive
+/// has no sync yet, so that screen says so.
 pub const FEATURES: Features = Features {
     sync: false,
-    export: false,
+    export: true,
     charts: true,
 };
+
+/// What to export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExportFormat {
+    /// AR 2418-6 XML (TRuDI's format).
+    Xml,
+    /// Values as CSV for German spreadsheets.
+    CsvGerman,
+    /// Values as CSV for programs.
+    CsvInternational,
+    /// The logbook as CSV for German spreadsheets.
+    LogCsvGerman,
+    /// The logbook as CSV for programs.
+    LogCsvInternational,
+    /// Everything as one JSON document.
+    Json,
+    /// The decommissioning bundle: a new directory inside the chosen one.
+    Bundle,
+}
+
+/// An export request from the window.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ExportRequest {
+    /// The format.
+    pub format: ExportFormat,
+    /// Start of the value period (exclusive); same forms as [`ValuesRequest::from`].
+    pub from: String,
+    /// End of the value period (inclusive).
+    pub to: String,
+    /// The file the user chose (for a bundle: the directory to create it in).
+    pub path: String,
+}
+
+/// A finished export.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExportDone {
+    /// What was written (for a bundle: the new directory).
+    pub path: String,
+    /// Number of values exported.
+    pub values: u64,
+    /// Number of logbook entries exported.
+    pub log_entries: usize,
+    /// Number of files written.
+    pub files: usize,
+}
+
+fn export_failed(e: &dyn std::fmt::Display) -> UiError {
+    UiError::new(
+        ErrorKind::Local,
+        format!("Der Export ist fehlgeschlagen: {e}. Bitte einen anderen Speicherort wählen oder freien Platz prüfen."),
+        format!("The export failed: {e}. Please choose another place or check the free space."),
+    )
+}
+
+/// Writes `set` in `format` to `path`; returns the path written and the number of files.
+fn write_export(
+    set: &export::ExportSet,
+    format: ExportFormat,
+    path: &std::path::Path,
+) -> Result<(PathBuf, usize), UiError> {
+    use export::CsvVariant;
+    let file = || std::fs::File::create(path).map_err(|e| export_failed(&e));
+    match format {
+        ExportFormat::Xml => {
+            let doc = export::to_usage_points(set).map_err(|e| export_failed(&e))?;
+            ar2418::write_file(&doc, path).map_err(|e| export_failed(&e))?;
+        }
+        ExportFormat::CsvGerman | ExportFormat::CsvInternational => {
+            let variant = if format == ExportFormat::CsvGerman {
+                CsvVariant::German
+            } else {
+                CsvVariant::International
+            };
+            export::write_values_csv(set, variant, std::io::BufWriter::new(file()?))
+                .map_err(|e| export_failed(&e))?;
+        }
+        ExportFormat::LogCsvGerman | ExportFormat::LogCsvInternational => {
+            let variant = if format == ExportFormat::LogCsvGerman {
+                CsvVariant::German
+            } else {
+                CsvVariant::International
+            };
+            export::write_log_csv(&set.log, variant, std::io::BufWriter::new(file()?))
+                .map_err(|e| export_failed(&e))?;
+        }
+        ExportFormat::Json => {
+            export::write_json(set, file()?).map_err(|e| export_failed(&e))?;
+        }
+        ExportFormat::Bundle => {
+            let name = format!(
+                "durchblick-{}-{}",
+                set.gateway.id,
+                set.created.format("%Y%m%d-%H%M%S")
+            );
+            let dir = path.join(name);
+            let manifest = export::write_bundle(set, &dir).map_err(|e| export_failed(&e))?;
+            return Ok((dir, manifest.files.len()));
+        }
+    }
+    Ok((path.to_path_buf(), 1))
+}
 
 struct Connected {
     session: Session,
@@ -532,6 +634,43 @@ impl AppCore {
             .collect()
     }
 
+    /// Reads what the gateway holds for the period (gateway, contracts, every value list
+    /// of every contract that keeps values, logbook) and writes it with the export crate.
+    pub async fn export(
+        &self,
+        req: ExportRequest,
+        progress: &mut (dyn FnMut(ProgressView) + Send),
+    ) -> Result<ExportDone, UiError> {
+        let from = parse_time(&req.from)?;
+        let to = parse_time(&req.to)?;
+        let cancel = self.fresh_cancel()?;
+        let set = {
+            let mut guard = self.session.lock().await;
+            let c = guard.as_mut().ok_or_else(UiError::not_connected)?;
+            gather(&mut c.session, from, to, progress, &cancel).await?
+        };
+        let values = set
+            .contracts
+            .iter()
+            .flat_map(|c| &c.value_lists)
+            .map(|v| v.readings.len() as u64)
+            .sum();
+        let log_entries = set.log.len();
+        let path = PathBuf::from(&req.path);
+        let format = req.format;
+        // Writing a year of values as XML takes a moment: off the async threads.
+        let (written, files) =
+            tokio::task::spawn_blocking(move || write_export(&set, format, &path))
+                .await
+                .map_err(|e| export_failed(&e))??;
+        Ok(ExportDone {
+            path: written.display().to_string(),
+            values,
+            log_entries,
+            files,
+        })
+    }
+
     /// Starts the gateway's self-test; the gateway then refuses another for 10 minutes.
     pub async fn self_test(&self) -> Result<SelfTestView, UiError> {
         let mut guard = self.session.lock().await;
@@ -542,6 +681,116 @@ impl AppCore {
             lock_seconds: SELF_TEST_LOCK.as_secs(),
         })
     }
+}
+
+/// Everything the gateway holds for the consumer in `from..to`, as the export crate's
+/// input. Raw responses are not kept by a live pull (the archive will keep them).
+async fn gather(
+    session: &mut Session,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    progress: &mut (dyn FnMut(ProgressView) + Send),
+    cancel: &CancelFlag,
+) -> Result<export::ExportSet, UiError> {
+    let gateway = session.gateway_info().await?.to_model()?;
+    let contracts = session.contracts().await?.to_model()?;
+    let mut out = Vec::with_capacity(contracts.len());
+    let mut items = 0u64;
+    let mut step = 0u32;
+    for contract in contracts {
+        let detail = session
+            .contract_detail(&contract.usage_point_id, None)
+            .await?
+            .to_model()?;
+        let mut value_lists = Vec::new();
+        if contract.taf.stores_values() {
+            for db in &detail.databases {
+                let mut forward = |p: han_client::Progress| {
+                    progress(ProgressView {
+                        step: step + p.step,
+                        steps: None,
+                        items: items + p.items,
+                    })
+                };
+                let wire = session
+                    .readings(
+                        &contract.usage_point_id,
+                        db.database.wire_name(),
+                        &[],
+                        from,
+                        to,
+                        &mut forward,
+                        cancel,
+                    )
+                    .await?;
+                let find = |name: &str| {
+                    let hex = name.split('.').next().unwrap_or(name).to_ascii_lowercase();
+                    db.channels
+                        .iter()
+                        .find(|ch| ch.obis.to_hex() == hex)
+                        .copied()
+                };
+                for ch in wire.to_model(|name| find(name).map(|c| c.scaler))? {
+                    // to_model succeeded, so every channel has a description.
+                    let Some(channel) = find(&ch.channel) else {
+                        continue;
+                    };
+                    items += ch.readings.len() as u64;
+                    value_lists.push(export::ValueList {
+                        database: db.database.clone(),
+                        channel_name: ch.channel,
+                        channel,
+                        readings: ch.readings,
+                    });
+                }
+                step += 1;
+            }
+        }
+        out.push(export::ContractExport {
+            contract,
+            detail: Some(detail),
+            value_lists,
+        });
+    }
+    let mut forward = |p: han_client::Progress| {
+        progress(ProgressView {
+            step: step + p.step,
+            steps: None,
+            items: items + p.items,
+        })
+    };
+    let log = session
+        .logbook(0, &mut forward, cancel)
+        .await?
+        .iter()
+        .map(|e| e.to_model())
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(export::ExportSet {
+        gateway,
+        customer_id: Some(
+            session
+                .userid()
+                .strip_suffix(".sm")
+                .unwrap_or(session.userid())
+                .to_owned(),
+        ),
+        contracts: out,
+        log,
+        raw_responses: Vec::new(),
+        created: Utc::now(),
+    })
+}
+
+/// Writes a chart the window shows (SVG text from the export crate) to a file.
+pub fn save_chart(path: &str, svg: &str) -> Result<(), UiError> {
+    if !svg.trim_start().starts_with("<svg") && !svg.trim_start().starts_with("<?xml") {
+        return Err(UiError::new(
+            ErrorKind::Data,
+            "Das ist kein Diagramm (SVG).",
+            "That is not a chart (SVG).",
+        ));
+    }
+    std::fs::write(path, svg).map_err(|e| export_failed(&e))
 }
 
 /// Recomputes a bill from a supplier file (IF_Lieferant_TRuDI) and a device file with

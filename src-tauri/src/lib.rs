@@ -19,8 +19,8 @@ use serde::Serialize;
 use tauri::{Emitter, State};
 
 use commands::{
-    AppCore, ConnectOutcome, ConnectRequest, Features, GatewayScreen, ProgressView, SelfTestView,
-    SessionView, ValuesRequest,
+    AppCore, ConnectOutcome, ConnectRequest, ExportDone, ExportRequest, Features, GatewayScreen,
+    ProgressView, SelfTestView, SessionView, ValuesRequest,
 };
 use error::UiError;
 use views::{BillView, CertView, ContractView, LogView, ValuesView};
@@ -136,6 +136,20 @@ async fn self_test(core: State<'_, AppCore>) -> Result<SelfTestView, UiError> {
 }
 
 #[tauri::command]
+async fn export(
+    app: tauri::AppHandle,
+    core: State<'_, AppCore>,
+    request: ExportRequest,
+) -> Result<ExportDone, UiError> {
+    core.export(request, &mut emitter(app, "export")).await
+}
+
+#[tauri::command]
+fn save_chart(path: String, svg: String) -> Result<(), UiError> {
+    commands::save_chart(&path, &svg)
+}
+
+#[tauri::command]
 fn cancel(core: State<'_, AppCore>) -> Result<(), UiError> {
     core.cancel()
 }
@@ -152,6 +166,7 @@ async fn check_bill(supplier: Vec<u8>, device: Vec<u8>) -> Result<BillView, UiEr
 /// Runs the window until it is closed.
 pub fn run() -> Result<(), tauri::Error> {
     tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
         .manage(AppCore::new(pins::default_path()))
         .invoke_handler(tauri::generate_handler![
             startup,
@@ -168,6 +183,8 @@ pub fn run() -> Result<(), tauri::Error> {
             self_test,
             cancel,
             check_bill,
+            export,
+            save_chart,
         ])
         .run(tauri::generate_context!())
 }

@@ -211,7 +211,10 @@ async fn demo_gateway_screens() {
         .filter(|r| !r.gap)
         .all(|r| r.de.as_deref().is_some_and(|v| v.contains(','))));
     assert_eq!(day.statuses.len(), 5);
-    let chart = ch.chart.as_ref().expect("a day of register values makes a load curve");
+    let chart = ch
+        .chart
+        .as_ref()
+        .expect("a day of register values makes a load curve");
     assert!(chart.de.contains("<svg") && chart.en.contains("<svg"));
     assert_ne!(chart.de, chart.en, "axis words follow the language");
     assert_eq!(steps.last().map(|p| (p.step, p.steps)), Some((1, Some(1))));
@@ -283,7 +286,10 @@ async fn a_year_of_values_with_progress_and_cancel() {
     let rows = year.channels[0].rows.len();
     // 365 days of quarter hours, one DST day shorter and one longer: exactly 35040.
     assert_eq!(rows, 35_040);
-    assert!(year.channels[0].chart.is_some(), "a year makes monthly bars");
+    assert!(
+        year.channels[0].chart.is_some(),
+        "a year makes monthly bars"
+    );
     assert!(progress.len() >= 12, "{progress:?}");
     assert!(progress.windows(2).all(|w| w[0].items <= w[1].items));
 
@@ -329,4 +335,91 @@ fn bill_check_of_trudi_reference_files() {
     let err = check_bill(&device, &supplier).expect_err("swapped files");
     assert_eq!(err.kind, ErrorKind::Data);
     assert!(err.de.contains("Lieferantendatei"), "{}", err.de);
+}
+
+#[tokio::test]
+async fn exports_every_format_from_a_live_pull() {
+    use durchblick_app::commands::{ExportFormat, ExportRequest};
+    let core = AppCore::new(None);
+    core.start_demo().await.expect("demo");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let request = |format, name: &str| ExportRequest {
+        format,
+        from: "2026-11-18".into(),
+        to: "2026-11-20".into(),
+        path: dir.path().join(name).display().to_string(),
+    };
+    let mut progress = 0;
+    let xml = core
+        .export(request(ExportFormat::Xml, "values.xml"), &mut |_| {
+            progress += 1
+        })
+        .await
+        .expect("xml export");
+    assert!(progress > 0);
+    // Two days of quarter hours for TAF 7 alone; the log is exported completely.
+    assert!(xml.values >= 192, "{xml:?}");
+    assert_eq!(xml.log_entries, 3000);
+    let doc =
+        ar2418::read(&std::fs::read(&xml.path).expect("xml file")[..]).expect("our XML reads back");
+    assert!(!doc.usage_points.is_empty());
+
+    let csv = core
+        .export(request(ExportFormat::CsvGerman, "values.csv"), &mut |_| {})
+        .await
+        .expect("csv");
+    let text = std::fs::read_to_string(&csv.path).expect("csv file");
+    assert!(text.starts_with('\u{feff}'), "German CSV starts with a BOM");
+    assert!(
+        text.lines().count() as u64 > csv.values,
+        "one line per value plus header"
+    );
+
+    let log = core
+        .export(
+            request(ExportFormat::LogCsvInternational, "log.csv"),
+            &mut |_| {},
+        )
+        .await
+        .expect("log csv");
+    assert_eq!(
+        std::fs::read_to_string(&log.path)
+            .expect("log")
+            .lines()
+            .count(),
+        3001
+    );
+
+    let json = core
+        .export(request(ExportFormat::Json, "all.json"), &mut |_| {})
+        .await
+        .expect("json");
+    let back = export::read_json(std::fs::File::open(&json.path).expect("json file"));
+    assert!(back.is_ok(), "{back:?}");
+
+    let bundle = core
+        .export(request(ExportFormat::Bundle, ""), &mut |_| {})
+        .await
+        .expect("bundle");
+    assert!(bundle.files > 3, "{bundle:?}");
+    let report =
+        export::verify_bundle(std::path::Path::new(&bundle.path)).expect("bundle verifies");
+    assert!(report.changed.is_empty() && report.missing.is_empty() && report.extra.is_empty());
+
+    let err = core
+        .export(
+            ExportRequest {
+                path: "/nonexistent-dir/x.csv".into(),
+                ..request(ExportFormat::CsvGerman, "")
+            },
+            &mut |_| {},
+        )
+        .await
+        .expect_err("unwritable place");
+    assert!(err.de.contains("anderen Speicherort"), "{}", err.de);
+
+    let svg_path = dir.path().join("chart.svg");
+    durchblick_app::commands::save_chart(&svg_path.display().to_string(), "<svg></svg>")
+        .expect("save chart");
+    assert!(durchblick_app::commands::save_chart("/tmp/x.svg", "not svg").is_err());
 }

@@ -33,6 +33,9 @@ fn err<T: std::fmt::Debug, E: Serialize>(r: Result<T, E>) -> Value {
 
 /// Blanks what changes from one recording to the next.
 fn normalise(name: &str, mut v: Value) -> Value {
+    if name == "export_done" {
+        v["path"] = Value::Null;
+    }
     if name == "gateway" {
         v["gateway"]["time"] = Value::Null;
         v["self_test_lock_seconds"] = Value::from(0);
@@ -148,6 +151,24 @@ async fn record() -> BTreeMap<&'static str, Value> {
     fx.insert(
         "logbook",
         json(&demo.logbook(&mut |_| {}).await.expect("log")),
+    );
+    let out = tempfile::tempdir().expect("temp dir");
+    fx.insert(
+        "export_done",
+        json(
+            &demo
+                .export(
+                    durchblick_app::commands::ExportRequest {
+                        format: durchblick_app::commands::ExportFormat::CsvGerman,
+                        from: "2026-11-18".into(),
+                        to: "2026-11-20".into(),
+                        path: out.path().join("values.csv").display().to_string(),
+                    },
+                    &mut |_| {},
+                )
+                .await
+                .expect("export"),
+        ),
     );
     fx.insert(
         "self_test",

@@ -140,6 +140,16 @@ export type BillView = {
   checksums: Record<string, string>;
 };
 
+export type ExportFormat =
+  | "xml"
+  | "csv_german"
+  | "csv_international"
+  | "log_csv_german"
+  | "log_csv_international"
+  | "json"
+  | "bundle";
+export type ExportDone = { path: string; values: number; log_entries: number; files: number };
+
 export type Progress = { op: string; step: number; steps: number | null; items: number };
 
 export const api = {
@@ -158,6 +168,9 @@ export const api = {
   logbook: () => invoke<LogView[]>("logbook"),
   selfTest: () => invoke<{ lock_seconds: number }>("self_test"),
   cancel: () => invoke<void>("cancel"),
+  export: (request: { format: ExportFormat; from: string; to: string; path: string }) =>
+    invoke<ExportDone>("export", { request }),
+  saveChart: (path: string, svg: string) => invoke<void>("save_chart", { path, svg }),
   checkBill: (supplier: number[], device: number[]) =>
     invoke<BillView>("check_bill", { supplier, device }),
 };

@@ -6,6 +6,8 @@ import {
   asUiError,
   onProgress,
   type BillView,
+  type ExportDone,
+  type ExportFormat,
   type CertView,
   type ContractView,
   type GatewayScreen,
@@ -18,6 +20,7 @@ import {
   type ValueRow,
   type ValuesView,
 } from "./api";
+import { open as openDialog, save as saveDialog } from "@tauri-apps/plugin-dialog";
 import { field, fileBytes, groupedFingerprint, h } from "./dom";
 import { lang, osLang, pick, setLang, t, type Key, type Lang } from "./i18n";
 import { virtualTable } from "./vtable";
@@ -68,6 +71,8 @@ const state = {
   log: null as LogView[] | null,
   logFilter: { from: "", to: "", level: "", text: "" },
   bill: null as BillView | null,
+  exportRange: { from: "", to: "" },
+  exported: null as ExportDone | null,
   billFiles: { supplier: null as number[] | null, device: null as number[] | null },
 };
 
@@ -185,7 +190,7 @@ function screenView(): HTMLElement {
     case "sync":
       return notYet("syncTitle", "syncNotYet");
     case "export":
-      return notYet("exportTitle", "exportNotYet");
+      return state.startup?.features.export === false ? notYet("exportTitle", "notYet") : needsSession(exportView);
     case "bill":
       return billView();
   }
@@ -842,6 +847,85 @@ function logView(): HTMLElement {
       rows,
       (e) => `lvl-${e.level}`,
     ),
+  );
+}
+
+// ---------------------------------------------------------------------------------------
+// Export
+
+const EXPORTS: [ExportFormat, Key, string, string][] = [
+  ["xml", "fmtXml", "durchblick.xml", "xml"],
+  ["csv_german", "fmtCsvDe", "durchblick-messwerte.csv", "csv"],
+  ["csv_international", "fmtCsvIntl", "durchblick-values.csv", "csv"],
+  ["log_csv_german", "fmtLogDe", "durchblick-logbuch.csv", "csv"],
+  ["log_csv_international", "fmtLogIntl", "durchblick-logbook.csv", "csv"],
+  ["json", "fmtJson", "durchblick.json", "json"],
+];
+
+function defaultExportRange(): { from: string; to: string } {
+  const end = state.gateway?.gateway.time ? new Date(state.gateway.gateway.time.utc) : new Date();
+  const start = new Date(end.getTime() - 31 * 86400000);
+  return { from: start.toISOString().slice(0, 10), to: end.toISOString().slice(0, 10) };
+}
+
+async function doExport(format: ExportFormat, fileName: string, ext: string): Promise<void> {
+  const path =
+    format === "bundle"
+      ? await openDialog({ directory: true, multiple: false, title: t("fmtBundle") })
+      : await saveDialog({ defaultPath: fileName, filters: [{ name: ext.toUpperCase(), extensions: [ext] }] });
+  if (typeof path !== "string") return;
+  const { from, to } = state.exportRange;
+  state.exported = null;
+  const done = await run(() => api.export({ format, from, to, path }));
+  if (done) {
+    state.exported = done;
+    render();
+  }
+}
+
+async function saveChart(): Promise<void> {
+  const chart = state.values?.channels[0]?.chart;
+  if (!chart) return;
+  const path = await saveDialog({ defaultPath: "durchblick-diagramm.svg", filters: [{ name: "SVG", extensions: ["svg"] }] });
+  if (typeof path !== "string") return;
+  const ok = await run(async () => {
+    await api.saveChart(path, pick(chart));
+    return true;
+  });
+  if (ok) {
+    state.exported = { path, values: state.values?.channels[0]?.values ?? 0, log_entries: 0, files: 1 };
+    render();
+  }
+}
+
+function exportView(): HTMLElement {
+  if (!state.exportRange.from) state.exportRange = defaultExportRange();
+  const r = state.exportRange;
+  const done = state.exported;
+  const chart = state.values?.channels[0]?.chart;
+  return h(
+    "section",
+    { class: "export" },
+    h("h1", {}, t("exportTitle")),
+    h("p", {}, t("exportIntro")),
+    errorBox(),
+    busyBox(),
+    h("div", { class: "panel controls" },
+      field(t("from"), input("export-from", r.from, (v) => (r.from = v), { type: "date" })),
+      field(t("to"), input("export-to", r.to, (v) => (r.to = v), { type: "date" })),
+    ),
+    h("div", { class: "panel export-buttons" },
+      EXPORTS.map(([format, key, file, ext]) =>
+        h("button", { id: `export-${format}`, disabled: state.busy, onclick: () => void doExport(format, file, ext) }, t(key)),
+      ),
+      h("button", { id: "export-bundle", disabled: state.busy, onclick: () => void doExport("bundle", "", "") }, t("fmtBundle")),
+      h("button", { id: "export-chart", disabled: state.busy || !chart, onclick: () => void saveChart() }, t("fmtChart")),
+      chart ? null : h("p", { class: "hint" }, t("chartFirst")),
+    ),
+    done
+      ? h("p", { class: "ok", role: "status", id: "export-done" },
+          `${t("saved")}: ${done.path} (${done.values} ${t("valuesCount")}, ${done.log_entries} ${t("logEntries")}, ${done.files} ${t("files")})`)
+      : null,
   );
 }
 

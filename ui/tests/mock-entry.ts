@@ -78,6 +78,15 @@ async function answer(cmd: string, args: Args): Promise<unknown> {
       const text = new TextDecoder().decode(new Uint8Array(args.supplier.slice(0, 200000)));
       return text.includes("AnalysisProfile") ? fixture("check_bill") : fail("error_check_bill");
     }
+    case "export":
+      return fixture("export_done");
+    case "save_chart":
+      return null;
+    case "plugin:dialog|save":
+      // The user picks a file in the native dialog.
+      return `/home/user/${args.options?.defaultPath ?? "export"}`;
+    case "plugin:dialog|open":
+      return "/home/user/exports";
     case "cancel":
     case "disconnect":
       return null;
