@@ -202,8 +202,9 @@ fn dlms_unit(uom: i32) -> i32 {
 
 fn level_of(status_ptb: u32) -> Level {
     match status_ptb {
-        0 | 1 => Level::Normal,
-        2 => Level::Warning,
+        0 => Level::Normal,
+        1 => Level::Warning,
+        2 => Level::Temporary,
         3 => Level::Critical,
         _ => Level::Fatal,
     }

@@ -364,9 +364,11 @@ pub enum Level {
     /// No problem.
     #[default]
     Normal,
-    /// Warning.
+    /// Warning (PTB status 1, value valid).
     Warning,
-    /// Critical error.
+    /// Temporary error (PTB status 2: value invalid but usable as a substitute).
+    Temporary,
+    /// Critical temporary error (PTB status 3, value invalid).
     Critical,
     /// Fatal error.
     Fatal,

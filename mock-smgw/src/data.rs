@@ -238,7 +238,8 @@ impl MeterSeries {
             }
         }
         if invalid {
-            level = level.max(Level::Warning);
+            // A gateway without valid time marks its values as temporarily invalid.
+            level = level.max(Level::Temporary);
         }
         (level, invalid)
     }
@@ -338,20 +339,32 @@ pub struct Reading {
     pub signature: Option<String>,
 }
 
-/// Status words for a level; bit meanings follow the PTB status idea (documented in README).
+/// Meter half of every status: identification bit plus the bits of a healthy three-phase
+/// meter, as in the published sample `cosem-status` `a0000000208c3800`.
+const METER_WORD: &str = "208c3800";
+
+/// Status words for a level, in the FNN layout that TRuDI's reference vectors use: each
+/// 32-bit word read least-significant bit first, so the gateway word `a0000000` carries
+/// only the identification pattern and the PTB flags sit in its second byte — bit 8
+/// (`x80`) fatal, 12 (`x08`) warning, 13 (`x04`) temporary error, 14 (`x02`) critical.
+/// `time_invalid` adds the temporary-error flag, since the gateway cannot vouch for the
+/// time of such values. Returns (cosem-status, smgw-status, meter-status).
 pub fn status_words(level: Level, time_invalid: bool) -> (String, String, String) {
-    let (cosem, smgw, meter) = match level {
-        Level::Normal => ("a0000000000c3800", 0xa000_0000u32, "00000000"),
-        Level::Warning => ("a0000000208c3800", 0xa000_0100, "00000004"),
-        Level::Critical => ("a0000000408c3800", 0xa000_0200, "00000008"),
-        Level::Fatal => ("a0000000808c3800", 0xa000_0400, "00000010"),
+    let mut smgw: u32 = match level {
+        Level::Normal => 0xa000_0000,
+        Level::Warning => 0xa008_0000,
+        Level::Temporary => 0xa004_0000,
+        Level::Critical => 0xa002_0000,
+        Level::Fatal => 0xa080_0000,
     };
-    let smgw = if time_invalid {
-        smgw | 0x0001_0000
-    } else {
-        smgw
-    };
-    (cosem.to_owned(), format!("{smgw:08x}"), meter.to_owned())
+    if time_invalid {
+        smgw |= 0x0004_0000;
+    }
+    (
+        format!("{smgw:08x}{METER_WORD}"),
+        format!("{smgw:08x}"),
+        METER_WORD.to_owned(),
+    )
 }
 
 /// A stand-in signature: deterministic 64 bytes derived from the value (documented as fake).

@@ -673,7 +673,7 @@ async fn hard_cases_gap_status_time_invalid_signature() {
         .expect("invalid");
     let flagged: Vec<bool> = inv
         .iter()
-        .map(|r| u32::from_str_radix(&r.smgw_status, 16).expect("hex") & 0x0001_0000 != 0)
+        .map(|r| u32::from_str_radix(&r.smgw_status, 16).expect("hex") & 0x0004_0000 != 0)
         .collect();
     assert_eq!(flagged, [false, false, false, true, true, true, true, true]);
     let fatal = sc
@@ -686,7 +686,7 @@ async fn hard_cases_gap_status_time_invalid_signature() {
             ts("2025-12-24T18:00:00Z"),
         )
         .expect("fatal");
-    assert_eq!(fatal[0].cosem_status, "a0000000808c3800");
+    assert_eq!(fatal[0].cosem_status, "a0800000208c3800");
     let daily = sc
         .expected_readings("demo", TAF7, "daily", "0100010800ff")
         .expect("daily");
