@@ -1,12 +1,11 @@
 //! Writes. Every public method here is one transaction: it is applied completely or not
 //! at all, also when the future is dropped or the process dies half-way.
 
-use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
 use chrono::{DateTime, Utc};
 use sqlx::sqlite::SqliteRow;
-use sqlx::{AssertSqlSafe, QueryBuilder, Row, Sqlite, SqliteConnection};
+use sqlx::{AssertSqlSafe, QueryBuilder, Sqlite, SqliteConnection};
 
 use crate::error::{ArchiveError, Result};
 use crate::open::{col, Archive};
@@ -53,18 +52,6 @@ impl<'a> ReadingRow<'a> {
             owner: r.owner.as_deref(),
             signature: r.signature.as_deref(),
         })
-    }
-
-    fn same_as(&self, row: &SqliteRow) -> Result<bool> {
-        Ok(self.capture == col::<Option<i64>>(row, "capture_time")?
-            && self.value == col::<i64>(row, "value")?
-            && self.scaler == col::<i64>(row, "scaler")?
-            && self.unit == col::<i64>(row, "unit")?
-            && self.cosem == col::<Option<&str>>(row, "cosem_status")?
-            && self.smgw == col::<Option<&str>>(row, "smgw_status")?
-            && self.meter == col::<Option<&str>>(row, "meter_status")?
-            && self.owner == col::<Option<&str>>(row, "owner")?
-            && self.signature == col::<Option<&str>>(row, "signature")?)
     }
 }
 
@@ -548,43 +535,75 @@ async fn insert_readings(
     if inserted == rows.len() as u64 {
         return Ok(outcome);
     }
-    // Some keys existed (or repeat within the chunk): compare with what is stored now.
-    // Rows inserted just now compare equal to themselves, hence the subtraction below.
-    let (lo, hi) = rows.iter().fold((i64::MAX, i64::MIN), |(lo, hi), r| {
-        (lo.min(r.target), hi.max(r.target))
-    });
-    let stored = sqlx::query(
-        "SELECT target_time, capture_time, value, scaler, unit, cosem_status, smgw_status, \
-         meter_status, owner, signature FROM reading \
-         WHERE channel_id = ? AND target_time BETWEEN ? AND ?",
-    )
-    .bind(channel.0)
-    .bind(lo)
-    .bind(hi)
-    .fetch_all(&mut *conn)
-    .await?;
-    let mut by_time: HashMap<i64, &SqliteRow> = HashMap::with_capacity(stored.len());
-    for row in &stored {
-        by_time.insert(row.try_get("target_time")?, row);
-    }
-    let mut equal = 0u64;
+    // Some keys existed (or repeat within the chunk): let SQLite compare the chunk with
+    // what is stored now and name the rows that differ. Rows inserted just now compare
+    // equal to themselves, hence the subtraction below.
+    let sql = if rows.len() == READINGS_PER_STATEMENT {
+        static FULL: OnceLock<Arc<str>> = OnceLock::new();
+        FULL.get_or_init(|| reading_compare_sql(READINGS_PER_STATEMENT))
+            .clone()
+    } else {
+        reading_compare_sql(rows.len())
+    };
+    let mut q = sqlx::query_scalar::<_, i64>(AssertSqlSafe(sql));
     for r in &rows {
-        let same = match by_time.get(&r.target) {
-            Some(row) => r.same_as(row)?,
-            // Cannot happen: every key was either inserted or already present. Treat it as
-            // a conflict rather than lose the row silently.
-            None => false,
+        q = q
+            .bind(r.target)
+            .bind(r.capture)
+            .bind(r.value)
+            .bind(r.scaler)
+            .bind(r.unit)
+            .bind(texts.get(0, r.cosem))
+            .bind(texts.get(1, r.smgw))
+            .bind(texts.get(2, r.meter))
+            .bind(texts.get(3, r.owner))
+            .bind(r.signature);
+    }
+    let differing = q.bind(channel.0).fetch_all(&mut *conn).await?;
+    for i in &differing {
+        // The ordinals are the literals 0..rows of the statement.
+        let Some(r) = usize::try_from(*i).ok().and_then(|i| rows.get(i)) else {
+            continue;
         };
-        if same {
-            equal += 1;
-        } else if record_reading_conflict(conn, channel, r, now).await? {
+        if record_reading_conflict(conn, channel, r, now).await? {
             outcome.new_conflicts += 1;
         } else {
             outcome.known_conflicts += 1;
         }
     }
+    let equal = rows.len() as u64 - differing.len() as u64;
     outcome.unchanged = equal.saturating_sub(inserted);
     Ok(outcome)
+}
+
+/// Selects the ordinals of those of `rows` readings (bound like the INSERT minus channel
+/// and write time, the channel bound last) that differ from the stored reading with the
+/// same key, or have none. `IS NOT` treats two NULLs as equal.
+fn reading_compare_sql(rows: usize) -> Arc<str> {
+    use std::fmt::Write as _;
+    let mut s = String::with_capacity(600 + rows * 32);
+    s.push_str(
+        "WITH v(i, target_time, capture_time, value, scaler, unit, cosem_status, smgw_status, \
+         meter_status, owner, signature) AS (VALUES ",
+    );
+    for i in 0..rows {
+        // Writing to a String cannot fail.
+        let _ = write!(
+            s,
+            "{}({i},?,?,?,?,?,?,?,?,?,?)",
+            if i > 0 { "," } else { "" }
+        );
+    }
+    s.push_str(
+        ") SELECT v.i FROM v LEFT JOIN reading r \
+         ON r.channel_id = ? AND r.target_time = v.target_time \
+         WHERE r.target_time IS NULL OR r.capture_time IS NOT v.capture_time \
+         OR r.value IS NOT v.value OR r.scaler IS NOT v.scaler OR r.unit IS NOT v.unit \
+         OR r.cosem_status IS NOT v.cosem_status OR r.smgw_status IS NOT v.smgw_status \
+         OR r.meter_status IS NOT v.meter_status OR r.owner IS NOT v.owner \
+         OR r.signature IS NOT v.signature ORDER BY v.i",
+    );
+    Arc::from(s)
 }
 
 /// Records a differing reading; returns true if this version was not recorded before.

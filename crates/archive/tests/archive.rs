@@ -122,6 +122,10 @@ async fn differing_re_reads_are_kept_as_conflicts_never_overwritten() {
     let mut changed = rs.clone();
     changed[3].value = ScaledValue::new(42, -1);
     changed[7].smgw_status = Some("a0000001".into());
+    // A text that goes missing, one that appears, and a changed capture time also count.
+    changed[9].signature = None;
+    changed[11].meter_status = Some("00000000".into());
+    changed[13].capture_time = None;
     let (out, _) = db
         .store_window(
             &[window(f.channel, &changed, T0 + 20 * 900)],
@@ -134,8 +138,8 @@ async fn differing_re_reads_are_kept_as_conflicts_never_overwritten() {
         out,
         WriteOutcome {
             inserted: 0,
-            unchanged: 18,
-            new_conflicts: 2,
+            unchanged: 15,
+            new_conflicts: 5,
             known_conflicts: 0
         }
     );
@@ -153,11 +157,11 @@ async fn differing_re_reads_are_kept_as_conflicts_never_overwritten() {
         .reading_conflicts(Scope::Channel(f.channel))
         .await
         .unwrap();
-    assert_eq!(conflicts.len(), 2);
-    assert_eq!(conflicts[0].stored, rs[3]);
-    assert_eq!(conflicts[0].other, changed[3]);
-    assert_eq!(conflicts[1].stored, rs[7]);
-    assert_eq!(conflicts[1].other, changed[7]);
+    assert_eq!(conflicts.len(), 5);
+    for (c, i) in conflicts.iter().zip([3, 7, 9, 11, 13]) {
+        assert_eq!(c.stored, rs[i]);
+        assert_eq!(c.other, changed[i]);
+    }
     assert_eq!(conflicts[0].times_seen, 1);
     assert_eq!(conflicts[0].first_seen, t(1_800_000_000));
 
@@ -172,7 +176,7 @@ async fn differing_re_reads_are_kept_as_conflicts_never_overwritten() {
         .unwrap();
     assert_eq!(out.known_conflicts, 1);
     let conflicts = db.reading_conflicts(Scope::All).await.unwrap();
-    assert_eq!(conflicts.len(), 2);
+    assert_eq!(conflicts.len(), 5);
     assert_eq!(conflicts[0].times_seen, 2);
     assert_eq!(conflicts[0].last_seen, t(1_800_000_100));
     // A third version of the same slot is a second conflict.
@@ -183,7 +187,7 @@ async fn differing_re_reads_are_kept_as_conflicts_never_overwritten() {
         .await
         .unwrap();
     assert_eq!(out.new_conflicts, 1);
-    assert_eq!(db.reading_conflicts(Scope::All).await.unwrap().len(), 3);
+    assert_eq!(db.reading_conflicts(Scope::All).await.unwrap().len(), 6);
     // Duplicate keys inside one batch follow the same rule.
     let dup = vec![reading(100, 5), reading(100, 5), reading(100, 6)];
     let (out, _) = db
