@@ -11,7 +11,8 @@
 //! - A file that is not ours is refused before SQLite opens it, so it is never modified
 //!   (see [`open`] for how our files are recognised).
 //!
-//! The schema is documented for users in `SCHEMA.md`.
+//! The schema is documented for users in `SCHEMA.md`. All methods are `async` and must run
+//! inside a Tokio runtime (sqlx's SQLite driver does the blocking work on its own threads).
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), archive::ArchiveError> {
