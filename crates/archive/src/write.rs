@@ -571,7 +571,7 @@ async fn insert_readings(
             outcome.known_conflicts += 1;
         }
     }
-    let equal = rows.len() as u64 - differing.len() as u64;
+    let equal = (rows.len() as u64).saturating_sub(differing.len() as u64);
     outcome.unchanged = equal.saturating_sub(inserted);
     Ok(outcome)
 }
