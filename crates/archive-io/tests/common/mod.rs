@@ -63,9 +63,12 @@ pub fn sha256_file(path: &Path) -> String {
 /// Everything an archive holds about values and logbook, keyed so that two archives can be
 /// compared: (smgw id, user id, usage point id, database, channel name) → readings, and
 /// (smgw id, user id) → logbook. Import times (`stored_at`) are left out.
+/// (smgw id, user id, usage point id, database, channel name).
+pub type ChannelPath = (String, String, String, String, String);
+
 #[derive(Debug, PartialEq, Eq)]
 pub struct Dump {
-    pub channels: Vec<((String, String, String, String, String), Vec<Reading>)>,
+    pub channels: Vec<(ChannelPath, Vec<Reading>)>,
     pub logs: Vec<((String, String), Vec<LogEntry>)>,
 }
 
