@@ -25,18 +25,12 @@ pub fn run(device: &Path, supplier: &Path, lang: Lang, json: bool) -> Result<(),
     Ok(())
 }
 
-fn model_obis(o: tariff::Obis) -> Obis {
-    let [a, b, c, d, e, f] = o.0;
-    Obis { a, b, c, d, e, f }
-}
-
 /// The scaler and unit of the value lists that feed a register (same medium and
 /// quantity), when the lists agree; otherwise the amount stays in raw units.
 fn scale_of(result: &Evaluation, register: Obis) -> Option<(i8, Unit)> {
     let mut found = None;
     for s in &result.sections {
-        let list = model_obis(s.obis);
-        if (list.a, list.c, list.d) != (register.a, register.c, register.d) {
+        if !tariff::same_quantity(s.obis, register) {
             continue;
         }
         let unit = match s.unit.as_str() {
@@ -72,7 +66,7 @@ fn render(result: &Evaluation, lang: Lang) -> String {
     .align_right(3)
     .align_right(4);
     for r in &result.registers {
-        let obis = model_obis(r.obis);
+        let obis = r.obis;
         let scaled = scale_of(result, obis)
             .map(|(scaler, unit)| {
                 Quantity::new(ScaledValue::new(i128::from(r.amount), scaler), unit)

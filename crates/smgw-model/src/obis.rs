@@ -367,6 +367,29 @@ impl<'de> Deserialize<'de> for Obis {
     }
 }
 
+/// Serde helper for documents that write an OBIS id in its text form `1-0:1.8.1*255`
+/// instead of [`Obis`]'s own serde form, the hex string: use it on a field with
+/// `#[serde(with = "smgw_model::obis::serde_display")]`.
+///
+/// Reading accepts every form [`Obis::from_str`] accepts, so such a document also takes
+/// the hex form.
+pub mod serde_display {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use super::Obis;
+
+    /// Writes the id as `A-B:C.D.E*F`.
+    pub fn serialize<S: Serializer>(obis: &Obis, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(obis)
+    }
+
+    /// Reads any text form of an OBIS id.
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Obis, D::Error> {
+        let s = String::deserialize(deserializer)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
 /// A gateway channel name `<OBIS hex>.<meter id>.sm`, e.g. `0100010800ff.0551010038180402.sm`.
 ///
 /// Also holds usage-point logical names (`01005e318021.taf1-1.sm`); then `obis` is the
@@ -586,6 +609,29 @@ mod tests {
             IMPORT_TOTAL
         );
         assert!(serde_json::from_str::<Obis>("\"nope\"").is_err());
+    }
+
+    #[test]
+    fn serde_display_writes_the_dotted_form() {
+        #[derive(Debug, PartialEq, Serialize, Deserialize)]
+        struct Doc {
+            #[serde(with = "super::serde_display")]
+            obis: Obis,
+        }
+        let doc = Doc {
+            obis: IMPORT_TOTAL.with_tariff(63),
+        };
+        let json = serde_json::to_string(&doc).unwrap();
+        assert_eq!(json, r#"{"obis":"1-0:1.8.63*255"}"#);
+        assert_eq!(serde_json::from_str::<Doc>(&json).unwrap(), doc);
+        assert!(
+            serde_json::from_str::<Doc>(r#"{"obis":"01000108003fff"}"#).is_err(),
+            "14 hex digits are no OBIS id"
+        );
+        assert_eq!(
+            serde_json::from_str::<Doc>(r#"{"obis":"010001083fff"}"#).unwrap(),
+            doc
+        );
     }
 
     #[test]

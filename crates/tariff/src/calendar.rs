@@ -2,37 +2,33 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Datelike, Duration, FixedOffset, LocalResult, NaiveDate, TimeZone, Utc};
-use chrono_tz::Europe::Berlin;
+use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, NaiveTime, TimeZone, Utc};
+use smgw_model::time::{berlin_date, berlin_day_bounds, local_to_utc, to_berlin, NaiveAs};
+use smgw_model::Obis;
 
+use crate::common::same_quantity;
 use crate::error::TariffError;
 use crate::input::{DayProfile, SwitchPoint, TariffProfile};
-use crate::obis::Obis;
 
 /// A UTC instant as a local (Berlin) time with its offset, for display and JSON.
 pub(crate) fn local(t: DateTime<Utc>) -> DateTime<FixedOffset> {
-    t.with_timezone(&Berlin).fixed_offset()
+    to_berlin(t).fixed_offset()
 }
 
-/// The local calendar date of an instant.
-pub(crate) fn local_date(t: DateTime<Utc>) -> NaiveDate {
-    t.with_timezone(&Berlin).date_naive()
-}
-
-/// The instant of a local wall-clock time on `date`; `minutes` may be 1440 (next midnight).
+/// The instant of a switching time "hh:mm" (`minutes` after midnight) on `date`.
 ///
 /// A time in the spring gap (02:00–02:59 on the last Sunday of March) does not exist; it
 /// maps to the end of the gap, the moment the clock jumps to 03:00. A time that occurs
-/// twice in autumn maps to its first occurrence (summer time).
+/// twice in autumn maps to its first occurrence (summer time). The model crate's
+/// `berlin_to_utc_lenient` reads a gap time with the old offset instead (02:30 → 03:30),
+/// which would move a tariff switch half an hour past the jump; hence this function.
 pub(crate) fn local_instant(date: NaiveDate, minutes: u32) -> DateTime<Utc> {
-    let base = date.and_time(chrono::NaiveTime::MIN) + Duration::minutes(i64::from(minutes));
+    let base = date.and_time(NaiveTime::MIN) + Duration::minutes(i64::from(minutes));
     // The gap is one hour long, so a few dozen steps always reach a valid time; the
     // bound keeps the loop finite whatever the time zone data says.
     for step in 0..=180 {
-        match Berlin.from_local_datetime(&(base + Duration::minutes(step))) {
-            LocalResult::Single(t) => return t.with_timezone(&Utc),
-            LocalResult::Ambiguous(first, _) => return first.with_timezone(&Utc),
-            LocalResult::None => {}
+        if let Ok(t) = local_to_utc(base + Duration::minutes(step), NaiveAs::Berlin) {
+            return t;
         }
     }
     // Unreachable with real tz data; treat the wall-clock time as UTC+1 (CET).
@@ -94,7 +90,7 @@ impl<'a> Calendar<'a> {
         self.profile
             .stages
             .iter()
-            .any(|s| s.tariff == tariff && s.obis.same_quantity(list))
+            .any(|s| s.tariff == tariff && same_quantity(s.obis, list))
     }
 
     /// The switching points that apply to `list` on `date`: those of the first calendar
@@ -123,8 +119,8 @@ impl<'a> Calendar<'a> {
         let mut out = Vec::new();
         let mut carry: Option<u16> = None;
         for date in first.iter_days().take_while(|d| *d <= last) {
-            let day_start = local_instant(date, 0).timestamp();
-            let day_end = local_instant(date, 24 * 60).timestamp();
+            let (day_start, day_end) = berlin_day_bounds(date);
+            let (day_start, day_end) = (day_start.timestamp(), day_end.timestamp());
             let Some(sw) = self.switches_for(date, list) else {
                 out.push(TariffRange {
                     start: day_start,
@@ -189,8 +185,8 @@ impl<'a> Calendar<'a> {
 
 /// Whether a UTC instant is local midnight on the 1st of a month.
 pub(crate) fn is_first_of_month_midnight(t: DateTime<Utc>) -> bool {
-    let l = t.with_timezone(&Berlin);
-    l.day() == 1 && l.time() == chrono::NaiveTime::MIN
+    let l = to_berlin(t);
+    l.day() == 1 && l.time() == NaiveTime::MIN
 }
 
 /// Whole months from `start` to `end` if both are local midnights on the 1st.
@@ -198,7 +194,7 @@ pub(crate) fn whole_months(start: DateTime<Utc>, end: DateTime<Utc>) -> Option<i
     if !is_first_of_month_midnight(start) || !is_first_of_month_midnight(end) {
         return None;
     }
-    let (s, e) = (local_date(start), local_date(end));
+    let (s, e) = (berlin_date(start), berlin_date(end));
     let months = (e.year() - s.year()) * 12 + e.month() as i32 - s.month() as i32;
     Some(months)
 }
@@ -217,6 +213,11 @@ mod tests {
         let autumn = local_instant(d(2017, 10, 30), 0) - local_instant(d(2017, 10, 29), 0);
         assert_eq!(spring.num_minutes() / 15, 92);
         assert_eq!(autumn.num_minutes() / 15, 100);
+        // Midnight never falls into a gap, so the day bounds the ranges use agree.
+        for date in [d(2017, 3, 26), d(2017, 10, 29), d(2017, 11, 4)] {
+            let bounds = (local_instant(date, 0), local_instant(date, 24 * 60));
+            assert_eq!(berlin_day_bounds(date), bounds, "{date}");
+        }
     }
 
     #[test]

@@ -3,11 +3,11 @@
 use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
+use smgw_model::Obis;
 
 use crate::calendar::local;
 use crate::error::TariffError;
 use crate::input::{MeterSeries, Reading, TariffProfile, TariffStage};
-use crate::obis::Obis;
 use crate::result::{Range, Section, Total};
 
 /// Rejects profiles whose stages reuse a tariff number or whose period is empty.
@@ -27,6 +27,14 @@ pub(crate) fn check_profile(profile: &TariffProfile) -> Result<(), TariffError> 
     Ok(())
 }
 
+/// Whether both ids count the same physical quantity: medium (A), quantity (C) and
+/// processing (D) agree. Channel (B), tariff (E) and F may differ, because a tariff
+/// register `1-0:1.8.1` books energy measured by the list `1-0:1.8.0`, and import
+/// (C = 1) and export (C = 2) must stay apart.
+pub fn same_quantity(a: Obis, b: Obis) -> bool {
+    (a.a, a.c, a.d) == (b.a, b.c, b.d)
+}
+
 /// The stages that book the quantity of a value list.
 pub(crate) fn stages_for(
     profile: &TariffProfile,
@@ -35,7 +43,7 @@ pub(crate) fn stages_for(
     profile
         .stages
         .iter()
-        .filter(move |s| s.obis.same_quantity(list))
+        .filter(move |s| same_quantity(s.obis, list))
 }
 
 /// Valid readings inside `[from, to]`, sorted by time, one per time (the first valid one
@@ -129,4 +137,20 @@ pub(crate) fn unbooked(
             is_error: false,
         },
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantity_matching_ignores_tariff_and_channel() {
+        let ovl = Obis::new(1, 0, 1, 8, 0, 255);
+        assert!(same_quantity(ovl, Obis::new(1, 0, 1, 8, 2, 255)));
+        assert!(same_quantity(ovl, Obis::new(1, 1, 1, 8, 1, 255)));
+        assert!(same_quantity(ovl, Obis::new(1, 0, 1, 8, 63, 7)));
+        assert!(!same_quantity(ovl, Obis::new(1, 0, 2, 8, 1, 255)));
+        assert!(!same_quantity(ovl, Obis::new(7, 0, 1, 8, 1, 255)));
+        assert!(!same_quantity(ovl, Obis::new(1, 0, 1, 9, 0, 255)));
+    }
 }

@@ -2,8 +2,7 @@
 //! English message, because the user interface is bilingual.
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
-
-use crate::obis::Obis;
+use smgw_model::Obis;
 
 /// A precondition of the transparency function is not met.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -4,13 +4,13 @@ use std::path::Path;
 
 use ar2418::{AnalysisProfile, MeterReading, UsagePoints};
 use chrono::Utc;
+use smgw_model::Obis;
 
 use crate::checksum::Checksums;
 use crate::error::TariffError;
 use crate::input::{
     DayProfile, MeterSeries, Reading, SpecialDay, SwitchPoint, TariffProfile, TariffStage, UseCase,
 };
-use crate::obis::Obis;
 use crate::result::Evaluation;
 
 /// Why a file cannot be turned into inputs, or the bill not be recomputed.
@@ -36,7 +36,7 @@ pub enum AdapterError {
     Missing(&'static str),
     /// An OBIS id could not be parsed.
     #[error(transparent)]
-    Obis(#[from] crate::obis::ObisParseError),
+    Obis(#[from] smgw_model::ObisError),
     /// A special day has no complete calendar date.
     #[error("special day for day profile {0:?} has no complete date")]
     IncompleteDate(String),
@@ -79,7 +79,7 @@ impl AdapterError {
                 "Die Lieferantendatei enthält kein AnalysisProfile".to_owned()
             }
             AdapterError::Missing(what) => format!("Das Pflichtelement {what} fehlt"),
-            AdapterError::Obis(e) => format!("Ungültige OBIS-Kennzahl: {:?}", e.0),
+            AdapterError::Obis(e) => format!("Ungültige OBIS-Kennzahl: {:?}", obis_input(e)),
             AdapterError::IncompleteDate(id) => {
                 format!("Ein Sondertag für das Tagesprofil {id:?} hat kein vollständiges Datum")
             }
@@ -91,27 +91,14 @@ impl AdapterError {
     }
 }
 
-/// Whether a MeterReading is an original value list in TRuDI's sense: its
-/// `qualifiedLogicalName` ends in `.sm` and its middle part is the list's own meter id.
-///
-/// The OBIS part of the name is not compared with `obisCode`: TRuDI's reference file
-/// `taf1/result_1_month_2_ovl.xml` has a list with `obisCode` 2.8.0 named `0100010800FF.…`
-/// and expects it billed as 2.8.0, while a name built from the gateway id instead of the
-/// meter id (`result_1_month_no_ovl.xml`) is not an original value list.
-pub fn is_original_value_list(mr: &MeterReading) -> bool {
-    let (Some(meter), Some(qln)) = (
-        mr.meter_id.as_deref(),
-        mr.reading_type
-            .as_ref()
-            .and_then(|r| r.qualified_logical_name.as_deref()),
-    ) else {
-        return false;
-    };
-    let mut parts = qln.trim().rsplitn(3, '.');
-    let (Some(suffix), Some(id), Some(_obis)) = (parts.next(), parts.next(), parts.next()) else {
-        return false;
-    };
-    suffix.eq_ignore_ascii_case("sm") && id.eq_ignore_ascii_case(meter.trim())
+/// The text that failed to parse as an OBIS id, for the German message (the English one
+/// is the model crate's own).
+fn obis_input(e: &smgw_model::ObisError) -> &str {
+    match e {
+        smgw_model::ObisError::Empty => "",
+        smgw_model::ObisError::Format(s) | smgw_model::ObisError::ChannelFormat(s) => s,
+        smgw_model::ObisError::OutOfRange { input, .. } => input,
+    }
 }
 
 /// Converts one MeterReading into a value list.
@@ -134,13 +121,19 @@ pub fn meter_series(mr: &MeterReading) -> Result<MeterSeries, AdapterError> {
         readings.push(Reading {
             time: time.with_timezone(&Utc),
             value,
-            ptb: ptb_status(r),
+            // A reading with neither `statusPTB` nor a readable `statusFNN` counts as
+            // critical (3): nothing vouches for it, as in `is_valid_for_billing`.
+            ptb: r.ptb_status().map_or(3, |s| s.code()),
         });
     }
     Ok(MeterSeries {
         obis,
         meter_id: mr.meter_id.clone().unwrap_or_default(),
-        is_original: is_original_value_list(mr),
+        // TRuDI's rule, `<12 hex>.<meterId>.sm`: the OBIS part of the name is not compared
+        // with `obisCode` (`taf1/result_1_month_2_ovl.xml` names an export list
+        // `0100010800FF.…` and expects it billed as 2.8.0), while a name built from the
+        // gateway id (`result_1_month_no_ovl.xml`) is no original value list.
+        is_original: mr.is_original_value_list(),
         scaler: rt
             .scaler
             .unwrap_or(0)
@@ -150,13 +143,8 @@ pub fn meter_series(mr: &MeterReading) -> Result<MeterSeries, AdapterError> {
     })
 }
 
-/// PTB status of a reading: `statusPTB`, else derived from `statusFNN`. A reading with
-/// neither counts as critical (3) — nothing vouches for it — which matches the ar2418
-/// crate's `is_valid_for_billing`.
-fn ptb_status(r: &ar2418::IntervalReading) -> u8 {
-    r.ptb_status().map_or(3, |s| s.code())
-}
-
+/// The unit's name for an `espi:uom` code. These are ESPI UnitSymbolKind codes (72 = Wh),
+/// not the DLMS codes `smgw_model::Unit` maps (30 = Wh), so that table cannot be reused.
 fn unit_name(uom: Option<u16>) -> String {
     match uom {
         Some(72) => "Wh".to_owned(),

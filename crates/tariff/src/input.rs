@@ -2,9 +2,9 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
+use smgw_model::Obis;
 
 use crate::checksum::Checksums;
-use crate::obis::Obis;
 
 /// Which tariff use case (TAF, "Tarifanwendungsfall") the supplier's profile describes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -31,6 +31,7 @@ pub struct TariffStage {
     /// Tariff number referenced by day profiles.
     pub tariff: u16,
     /// Register id, e.g. `1-0:1.8.1*255`.
+    #[serde(with = "smgw_model::obis::serde_display")]
     pub obis: Obis,
     /// Supplier's name for the stage (e.g. "HT"), if given.
     pub description: Option<String>,
@@ -113,6 +114,7 @@ impl Reading {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MeterSeries {
     /// OBIS id of the list, e.g. `1-0:1.8.0*255`.
+    #[serde(with = "smgw_model::obis::serde_display")]
     pub obis: Obis,
     /// Meter id the list belongs to.
     pub meter_id: String,

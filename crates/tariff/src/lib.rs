@@ -56,18 +56,18 @@ mod common;
 pub mod error;
 pub mod from_ar2418;
 pub mod input;
-pub mod obis;
 pub mod result;
 pub mod taf1;
 pub mod taf2;
 
 pub use checksum::Checksums;
+pub use common::same_quantity;
 pub use error::TariffError;
 pub use input::{
     DayProfile, MeterSeries, Reading, SpecialDay, SwitchPoint, TariffProfile, TariffStage, UseCase,
 };
-pub use obis::Obis;
 pub use result::{Day, Evaluation, Range, Register, Section, Total};
+pub use smgw_model::Obis;
 
 /// Recomputes the bill: TAF-1 or TAF-2 according to `profile.use_case`.
 ///

@@ -2,15 +2,16 @@
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
+use smgw_model::Obis;
 
 use crate::checksum::Checksums;
 use crate::input::UseCase;
-use crate::obis::Obis;
 
 /// An amount booked to one register.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Register {
     /// Register id (`1-0:1.8.1*255`; E = 63 for the error register).
+    #[serde(with = "smgw_model::obis::serde_display")]
     pub obis: Obis,
     /// Tariff number of the stage; `null` for an error register.
     pub tariff: Option<u16>,
@@ -27,6 +28,7 @@ pub struct Range {
     /// error range across a gap).
     pub end: DateTime<FixedOffset>,
     /// Register the amount is booked to.
+    #[serde(with = "smgw_model::obis::serde_display")]
     pub obis: Obis,
     /// Tariff number; `null` for an error range.
     pub tariff: Option<u16>,
@@ -51,6 +53,7 @@ pub struct Day {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Section {
     /// OBIS id of the original value list.
+    #[serde(with = "smgw_model::obis::serde_display")]
     pub obis: Obis,
     /// Meter id.
     pub meter_id: String,
@@ -74,6 +77,7 @@ pub struct Section {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Total {
     /// OBIS id with E = 0, e.g. `1-0:1.8.0*255`.
+    #[serde(with = "smgw_model::obis::serde_display")]
     pub obis: Obis,
     /// Sum of all sections of that quantity, raw units.
     pub amount: i64,

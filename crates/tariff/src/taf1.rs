@@ -2,8 +2,9 @@
 //! period minus the reading at its start.
 
 use chrono::{DateTime, Utc};
+use smgw_model::time::berlin_date;
 
-use crate::calendar::{is_first_of_month_midnight, local, local_date, whole_months};
+use crate::calendar::{is_first_of_month_midnight, local, whole_months};
 use crate::common::{check_profile, check_some_list_booked, stages_for, totals, unbooked};
 use crate::error::TariffError;
 use crate::input::{MeterSeries, TariffProfile, UseCase};
@@ -52,7 +53,7 @@ pub fn evaluate(
             })
         }
     }
-    let days = (local_date(end) - local_date(start)).num_days();
+    let days = (berlin_date(end) - berlin_date(start)).num_days();
     let count = profile.special_days.len();
     // `days` is at least 28 here, so the remainder is well defined.
     if days > 0 && count as i64 % days != 0 {

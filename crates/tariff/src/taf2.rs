@@ -6,14 +6,15 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use smgw_model::obis::ERROR_REGISTER_TARIFF;
+use smgw_model::time::berlin_date;
 
-use crate::calendar::{local, local_date, Calendar, TariffRange};
+use crate::calendar::{local, Calendar, TariffRange};
 use crate::common::{
     check_profile, check_some_list_booked, stages_for, totals, unbooked, valid_readings,
 };
 use crate::error::TariffError;
 use crate::input::{MeterSeries, TariffProfile, UseCase};
-use crate::obis::ERROR_TARIFF;
 use crate::result::{Day, Evaluation, Range, Register, Section};
 
 /// Recomputes a TAF-2 bill. Value lists that are not original value lists (derived
@@ -52,7 +53,7 @@ pub fn evaluate(
         .iter()
         .filter(|l| stages_for(profile, l.obis).next().is_some())
     {
-        let err = list.obis.with_tariff(ERROR_TARIFF);
+        let err = list.obis.with_tariff(ERROR_REGISTER_TARIFF);
         if !registers.iter().any(|r| r.obis == err) {
             registers.push(Register {
                 obis: err,
@@ -86,8 +87,8 @@ pub fn evaluate(
         }
         // The last value only closes the interval before it, so its own day is not needed
         // when it falls on midnight.
-        let last_day = local_date(last_t - chrono::Duration::seconds(1));
-        let first_day = local_date(first_t);
+        let last_day = berlin_date(last_t - chrono::Duration::seconds(1));
+        let first_day = berlin_date(first_t);
         let tariff_ranges = calendar.ranges(list.obis, first_day, last_day);
         if tariff_ranges.iter().all(|r| r.tariff.is_none()) {
             return Err(TariffError::NoDayProfile {
@@ -95,7 +96,7 @@ pub fn evaluate(
                 obis: list.obis,
             });
         }
-        let error_obis = list.obis.with_tariff(ERROR_TARIFF);
+        let error_obis = list.obis.with_tariff(ERROR_REGISTER_TARIFF);
         for p in book(&values, &tariff_ranges) {
             let (obis, tariff) = match p.target {
                 Target::Tariff(t) => (
