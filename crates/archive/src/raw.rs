@@ -123,6 +123,16 @@ impl Archive {
         .await?;
         Ok(ids.into_iter().map(RawResponseId).collect())
     }
+
+    /// Ids of all raw responses in the archive (any gateway or consumer, also those stored
+    /// before the consumer was known), oldest first.
+    pub async fn all_raw_response_ids(&self) -> Result<Vec<RawResponseId>> {
+        let ids: Vec<i64> =
+            sqlx::query_scalar("SELECT id FROM raw_response ORDER BY received_at, id")
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(ids.into_iter().map(RawResponseId).collect())
+    }
 }
 
 #[cfg(test)]

@@ -547,6 +547,19 @@ async fn raw_responses_round_trip_through_compression() {
         .unwrap();
     assert_eq!(db.raw_response(rid.unwrap()).await.unwrap().body, body);
     assert_eq!(db.raw_response_ids(f.consumer).await.unwrap().len(), 4);
+    // One stored before any consumer was known shows up in the full list only.
+    let early = db
+        .store_raw_response(&RawResponse {
+            consumer: None,
+            method: "smgw-info",
+            ..raw
+        })
+        .await
+        .unwrap();
+    let all = db.all_raw_response_ids().await.unwrap();
+    assert_eq!(all.len(), 5);
+    assert!(all.contains(&early));
+    assert_eq!(db.raw_response_ids(f.consumer).await.unwrap().len(), 4);
     assert!(matches!(
         db.raw_response(archive::RawResponseId(12345)).await,
         Err(ArchiveError::NotFound { .. })
