@@ -507,7 +507,8 @@ async fn a_dropped_write_future_leaves_the_archive_consistent() {
 #[tokio::test]
 async fn raw_responses_round_trip_through_compression() {
     let dir = tempfile::tempdir().unwrap();
-    let db = Archive::open(dir.path().join("a.sqlite")).await.unwrap();
+    let path = dir.path().join("a.sqlite");
+    let db = Archive::open(&path).await.unwrap();
     let f = fixture(&db, "ethe0300004261", "c1").await;
     let body = std::fs::read(concat!(
         env!("CARGO_MANIFEST_DIR"),
@@ -564,6 +565,28 @@ async fn raw_responses_round_trip_through_compression() {
         db.raw_response(archive::RawResponseId(12345)).await,
         Err(ArchiveError::NotFound { .. })
     ));
+    db.close().await;
+
+    // Damage noticed: a body that no longer matches its SHA-256 is an error, not data.
+    {
+        use sqlx::{Connection, Executor};
+        let opts = sqlx::sqlite::SqliteConnectOptions::new().filename(&path);
+        let mut conn = sqlx::SqliteConnection::connect_with(&opts).await.unwrap();
+        conn.execute(sqlx::AssertSqlSafe(format!(
+            "UPDATE raw_response SET sha256 = '{}' WHERE id = {}",
+            "0".repeat(64),
+            id.0
+        )))
+        .await
+        .unwrap();
+        conn.close().await.unwrap();
+    }
+    let db = Archive::open_existing(&path).await.unwrap();
+    assert!(matches!(
+        db.raw_response(id).await,
+        Err(ArchiveError::RawDamaged { .. })
+    ));
+    assert_eq!(db.raw_response(early).await.unwrap().body, body);
     db.close().await;
 }
 
