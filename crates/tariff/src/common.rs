@@ -8,7 +8,7 @@ use smgw_model::Obis;
 use crate::calendar::local;
 use crate::error::TariffError;
 use crate::input::{MeterSeries, Reading, TariffProfile, TariffStage};
-use crate::result::{Range, Section, Total};
+use crate::result::{Range, Register, Section, Total};
 
 /// Rejects profiles whose stages reuse a tariff number or whose period is empty.
 pub(crate) fn check_profile(profile: &TariffProfile) -> Result<(), TariffError> {
@@ -44,6 +44,38 @@ pub(crate) fn stages_for(
         .stages
         .iter()
         .filter(move |s| same_quantity(s.obis, list))
+}
+
+/// One empty register per tariff stage, in the supplier's order.
+pub(crate) fn stage_registers(profile: &TariffProfile) -> Vec<Register> {
+    profile
+        .stages
+        .iter()
+        .map(|s| Register {
+            obis: s.obis,
+            tariff: Some(s.tariff),
+            amount: 0,
+        })
+        .collect()
+}
+
+/// The section of `list` billed from value `v0` at `t0` to value `v1` at `t1`.
+pub(crate) fn section(
+    list: &MeterSeries,
+    (t0, v0): (DateTime<Utc>, i64),
+    (t1, v1): (DateTime<Utc>, i64),
+) -> Section {
+    Section {
+        obis: list.obis,
+        meter_id: list.meter_id.clone(),
+        start: local(t0),
+        end: local(t1),
+        start_value: v0,
+        end_value: v1,
+        amount: v1.saturating_sub(v0),
+        scaler: list.scaler,
+        unit: list.unit.clone(),
+    }
 }
 
 /// Valid readings inside `[from, to]`, sorted by time, one per time (the first valid one
@@ -115,28 +147,16 @@ pub(crate) fn unbooked(
     if values.len() < 2 {
         return None;
     }
-    let amount = v1.saturating_sub(v0);
-    Some((
-        Section {
-            obis: list.obis,
-            meter_id: list.meter_id.clone(),
-            start: local(t0),
-            end: local(t1),
-            start_value: v0,
-            end_value: v1,
-            amount,
-            scaler: list.scaler,
-            unit: list.unit.clone(),
-        },
-        Range {
-            start: local(t0),
-            end: local(t1),
-            obis: list.obis,
-            tariff: None,
-            amount,
-            is_error: false,
-        },
-    ))
+    let section = section(list, (t0, v0), (t1, v1));
+    let range = Range {
+        start: section.start,
+        end: section.end,
+        obis: list.obis,
+        tariff: None,
+        amount: section.amount,
+        is_error: false,
+    };
+    Some((section, range))
 }
 
 #[cfg(test)]

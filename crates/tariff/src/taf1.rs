@@ -5,10 +5,12 @@ use chrono::{DateTime, Utc};
 use smgw_model::time::berlin_date;
 
 use crate::calendar::{is_first_of_month_midnight, local, whole_months};
-use crate::common::{check_profile, check_some_list_booked, stages_for, totals, unbooked};
+use crate::common::{
+    check_profile, check_some_list_booked, section, stage_registers, stages_for, totals, unbooked,
+};
 use crate::error::TariffError;
 use crate::input::{MeterSeries, TariffProfile, UseCase};
-use crate::result::{Evaluation, Register, Section};
+use crate::result::Evaluation;
 
 /// Billing period lengths TAF-1 allows, in months.
 const ALLOWED_MONTHS: [i32; 5] = [1, 2, 3, 6, 12];
@@ -60,15 +62,7 @@ pub fn evaluate(
         return Err(TariffError::SpecialDayCount { count, days });
     }
 
-    let mut registers: Vec<Register> = profile
-        .stages
-        .iter()
-        .map(|s| Register {
-            obis: s.obis,
-            tariff: Some(s.tariff),
-            amount: 0,
-        })
-        .collect();
+    let mut registers = stage_registers(profile);
     check_some_list_booked(profile, &lists)?;
     let mut sections = Vec::with_capacity(lists.len());
     let mut unbilled = Vec::new();
@@ -95,21 +89,11 @@ pub fn evaluate(
             meter_id: list.meter_id.clone(),
             at: local(end),
         })?;
-        let amount = end_value.saturating_sub(start_value);
+        let section = section(list, (start, start_value), (end, end_value));
         if let Some(r) = registers.iter_mut().find(|r| r.obis == stage.obis) {
-            r.amount = r.amount.saturating_add(amount);
+            r.amount = r.amount.saturating_add(section.amount);
         }
-        sections.push(Section {
-            obis: list.obis,
-            meter_id: list.meter_id.clone(),
-            start: local(start),
-            end: local(end),
-            start_value,
-            end_value,
-            amount,
-            scaler: list.scaler,
-            unit: list.unit.clone(),
-        });
+        sections.push(section);
     }
     Ok(Evaluation {
         use_case: UseCase::Taf1,

@@ -11,11 +11,12 @@ use smgw_model::time::berlin_date;
 
 use crate::calendar::{local, Calendar, TariffRange};
 use crate::common::{
-    check_profile, check_some_list_booked, stages_for, totals, unbooked, valid_readings,
+    check_profile, check_some_list_booked, section, stage_registers, stages_for, totals, unbooked,
+    valid_readings,
 };
 use crate::error::TariffError;
 use crate::input::{MeterSeries, TariffProfile, UseCase};
-use crate::result::{Day, Evaluation, Range, Register, Section};
+use crate::result::{Day, Evaluation, Range, Register};
 
 /// Recomputes a TAF-2 bill. Value lists that are not original value lists (derived
 /// registers the gateway computed itself) are ignored: they are what is being checked.
@@ -40,15 +41,7 @@ pub fn evaluate(
         }
     }
 
-    let mut registers: Vec<Register> = profile
-        .stages
-        .iter()
-        .map(|s| Register {
-            obis: s.obis,
-            tariff: Some(s.tariff),
-            amount: 0,
-        })
-        .collect();
+    let mut registers = stage_registers(profile);
     for list in lists
         .iter()
         .filter(|l| stages_for(profile, l.obis).next().is_some())
@@ -132,17 +125,7 @@ pub fn evaluate(
                 is_error: p.target == Target::Error,
             });
         }
-        sections.push(Section {
-            obis: list.obis,
-            meter_id: list.meter_id.clone(),
-            start: local(first_t),
-            end: local(last_t),
-            start_value: first_v,
-            end_value: last_v,
-            amount: last_v.saturating_sub(first_v),
-            scaler: list.scaler,
-            unit: list.unit.clone(),
-        });
+        sections.push(section(list, (first_t, first_v), (last_t, last_v)));
     }
 
     let days = ranges_by_day
