@@ -150,4 +150,30 @@ pub enum Command {
     },
     /// Start the bundled demo gateway on 127.0.0.1 and take a short tour of it.
     Demo,
+    /// Copy everything the gateway holds about you into the local archive. Only what is
+    /// new since the last sync is read; an interrupted sync continues where it stopped.
+    Sync {
+        #[command(flatten)]
+        connect: ConnectArgs,
+        /// The archive file (default: durchblick/archive.sqlite in the user's data directory).
+        #[arg(long, value_name = "FILE")]
+        archive: Option<PathBuf>,
+    },
+    /// The local archive.
+    Archive {
+        #[command(subcommand)]
+        command: ArchiveCommand,
+    },
+}
+
+/// What to do with the archive.
+#[derive(Debug, Subcommand)]
+pub enum ArchiveCommand {
+    /// What the archive holds per gateway, consumer, contract, value list and channel:
+    /// first and last value, count, gaps, conflicts, last sync; and the logbook.
+    Status {
+        /// The archive file (default: durchblick/archive.sqlite in the user's data directory).
+        #[arg(long, value_name = "FILE")]
+        archive: Option<PathBuf>,
+    },
 }

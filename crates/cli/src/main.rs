@@ -10,6 +10,7 @@ mod demo;
 mod failure;
 mod output;
 mod pins;
+mod sync_cmd;
 mod table;
 
 use std::process::ExitCode;
@@ -20,7 +21,7 @@ use clap::Parser;
 use han_client::{CancelFlag, Session};
 use smgw_model::{Lang, NaiveAs, Obis};
 
-use args::{Cli, Command, DatabaseArg, LangArg};
+use args::{ArchiveCommand, Cli, Command, DatabaseArg, LangArg};
 use failure::{code, Failure};
 
 fn main() -> ExitCode {
@@ -91,6 +92,10 @@ async fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
     let json = cli.json;
     match cli.command {
         Command::Demo => demo::run(lang, json).await,
+        Command::Sync { connect, archive } => sync_cmd::sync(&connect, archive, lang, json).await,
+        Command::Archive {
+            command: ArchiveCommand::Status { archive },
+        } => sync_cmd::status(archive, lang, json).await,
         Command::Bill { device, supplier } => bill::run(&device, &supplier, lang, json),
         Command::Info(connect) => {
             let mut session = connect::open(&connect, lang).await?;

@@ -160,6 +160,16 @@ pub struct SyncReport {
     pub elapsed: std::time::Duration,
 }
 
+/// A contract with its description, as read in this run.
+struct Described {
+    contract: ContractId,
+    usage_point_id: String,
+    taf: u32,
+    start: Option<DateTime<Utc>>,
+    end: Option<DateTime<Utc>>,
+    detail: UsagePointInfo,
+}
+
 /// One value list of a contract that stores values, with its planned windows.
 struct ListPlan {
     contract: ContractId,
@@ -362,9 +372,7 @@ pub async fn sync(
     let contracts = user_info.to_model()?;
     t.calls_planned += u32::try_from(contracts.len()).unwrap_or(u32::MAX);
 
-    let mut details: Vec<(ContractId, String, u32, UsagePointInfo)> = Vec::new();
-    let mut windows_of: Vec<(ContractId, Option<DateTime<Utc>>, Option<DateTime<Utc>>)> =
-        Vec::new();
+    let mut details: Vec<Described> = Vec::new();
     for c in &contracts {
         check(cancel)?;
         let contract = archive
@@ -395,21 +403,28 @@ pub async fn sync(
                 &convert::contract_detail(&detail, at, Some(raw_id))?,
             )
             .await?;
-        windows_of.push((contract, c.start, c.end));
-        details.push((
+        details.push(Described {
             contract,
-            c.usage_point_id.clone(),
-            c.taf.number().into(),
+            usage_point_id: c.usage_point_id.clone(),
+            taf: c.taf.number().into(),
+            start: c.start,
+            end: c.end,
             detail,
-        ));
+        });
     }
 
     // 3. Plan the stored values: every list from its resume point up to the gateway's clock.
     let settle_point = gateway_time - opts.settle;
     let mut lists: Vec<ListPlan> = Vec::new();
     let mut current: Vec<(ContractId, String, String, Vec<String>)> = Vec::new();
-    for ((contract, usage_point_id, taf, detail), (_, start, end)) in
-        details.iter().zip(&windows_of)
+    for Described {
+        contract,
+        usage_point_id,
+        taf,
+        start,
+        end,
+        detail,
+    } in &details
     {
         for db in &detail.databases {
             let channels: Vec<String> = db.channels.iter().map(|c| c.obis.clone()).collect();
@@ -475,7 +490,7 @@ pub async fn sync(
     // is fetched; at most one write is outstanding, so windows commit in order.
     let mut pending: Option<JoinHandle<Result<WriteOutcome, SyncError>>> = None;
     let details_by_contract: HashMap<ContractId, &UsagePointInfo> =
-        details.iter().map(|(c, _, _, d)| (*c, d)).collect();
+        details.iter().map(|d| (d.contract, &d.detail)).collect();
     let mut channel_ids: HashMap<(ContractId, String, String), ChannelId> = HashMap::new();
     let result: Result<(), SyncError> = async {
         for list in &lists {

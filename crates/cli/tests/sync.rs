@@ -1,0 +1,247 @@
+//! `durchblick sync` and `durchblick archive status`: the real binary against a mock
+//! gateway started in the test, with real archive files; killed with SIGKILL mid-sync and
+//! interrupted with SIGINT.
+
+#[path = "../../sync/tests/support/mod.rs"]
+mod support;
+
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use archive::Archive;
+use mock_smgw::{Faults, RunningMock};
+use serde_json::Value;
+use support::*;
+
+const BIN: &str = env!("CARGO_BIN_EXE_durchblick");
+const USER: &str = "01005e318011.consumer1.sm";
+
+fn command(mock: &RunningMock, config: &Path, archive: &Path, args: &[&str]) -> Command {
+    let mut cmd = Command::new(BIN);
+    cmd.args(["--lang", "en"]).args(args);
+    cmd.args([
+        "--host",
+        "127.0.0.1",
+        "--port",
+        &mock.addr().port().to_string(),
+    ]);
+    cmd.args(["--user", "demo", "--trust-on-first-use", "--archive"]);
+    cmd.arg(archive);
+    cmd.env("DURCHBLICK_CONFIG_DIR", config);
+    cmd.env("DURCHBLICK_PASSWORD", "demo");
+    cmd.stdin(Stdio::null());
+    cmd
+}
+
+fn spawn_sync(mock: &RunningMock, config: &Path, archive: &Path) -> Child {
+    command(mock, config, archive, &["sync"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("binary starts")
+}
+
+fn run_sync(mock: &RunningMock, config: &Path, archive: &Path, json: bool) -> Output {
+    let args: &[&str] = if json { &["--json", "sync"] } else { &["sync"] };
+    command(mock, config, archive, args)
+        .output()
+        .expect("binary runs")
+}
+
+fn status(archive: &Path, json: bool) -> Output {
+    let mut cmd = Command::new(BIN);
+    cmd.args(["--lang", "en", "archive", "status", "--archive"])
+        .arg(archive);
+    if json {
+        cmd.arg("--json");
+    }
+    cmd.output().expect("binary runs")
+}
+
+fn text(out: &Output) -> String {
+    format!(
+        "status {:?}\nstdout:\n{}\nstderr:\n{}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+fn file_size(path: &Path) -> u64 {
+    let wal = path.with_extension("sqlite-wal");
+    [path, wal.as_path()]
+        .iter()
+        .map(|p| std::fs::metadata(p).map_or(0, |m| m.len()))
+        .sum()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sync_fills_the_archive_and_status_describes_it() {
+    let mock = start_builtin("demo").await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a.sqlite");
+
+    let empty = status(&path, false);
+    assert_ne!(
+        empty.status.code(),
+        Some(0),
+        "no archive yet: {}",
+        text(&empty)
+    );
+
+    let out = run_sync(&mock, dir.path(), &path, true);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let v: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(v["sync"]["smgw_id"], "EPPC0210486901");
+    assert_eq!(v["sync"]["log"]["new"], 3000);
+    // stderr is not a terminal here: occasional progress lines, not carriage returns.
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.lines().any(|l| l.starts_with("Sync: ")), "{err}");
+    assert!(!err.contains('\r'));
+
+    let db = Archive::open_existing(&path).await.unwrap();
+    let consumer = consumer_id(&db, "EPPC0210486901", USER).await;
+    assert_complete(&db, consumer, mock.scenario(), "demo").await;
+    let total: u64 = db
+        .status(archive::Scope::All)
+        .await
+        .unwrap()
+        .iter()
+        .map(|s| s.count)
+        .sum();
+    db.close().await;
+
+    let out = status(&path, true);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let v: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let gw = &v["gateways"][0];
+    assert_eq!(gw["smgw_id"], "EPPC0210486901");
+    let consumer = &gw["consumers"][0];
+    assert_eq!(consumer["user_id"], USER);
+    assert_eq!(consumer["logbook"]["count"], 3000);
+    assert_eq!(consumer["logbook"]["last_index"], 3000);
+    let channels: Vec<&Value> = consumer["contracts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|c| c["channels"].as_array().unwrap())
+        .collect();
+    let counted: u64 = channels.iter().map(|c| c["count"].as_u64().unwrap()).sum();
+    assert_eq!(counted, total);
+    // The demo's TAF-7 origin list has gaps by design; they are reported.
+    assert!(channels.iter().any(|c| c["gaps"].as_u64().unwrap() > 0));
+    assert!(channels.iter().all(|c| c["conflicts"] == 0));
+    // Local time with the offset.
+    let last = channels[0]["last"].as_str().unwrap();
+    assert!(
+        last.ends_with("+01:00") || last.ends_with("+02:00"),
+        "{last}"
+    );
+
+    let out = status(&path, false);
+    let t = String::from_utf8_lossy(&out.stdout);
+    assert!(t.contains("Gateway EPPC0210486901"), "{t}");
+    assert!(t.contains("Logbook: 3000 entries, last index 3000"), "{t}");
+    assert!(t.contains("gaps"), "{t}");
+
+    // A second sync: nothing new.
+    let out = run_sync(&mock, dir.path(), &path, false);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let t = String::from_utf8_lossy(&out.stdout);
+    assert!(t.contains("Values: 0 new"), "{t}");
+    assert!(t.contains("Logbook: 0 new"), "{t}");
+    mock.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sync_killed_at_several_points_resumes_to_exactly_the_full_data_set() {
+    let mock = start_builtin("demo").await;
+    // Slow enough that every kill lands mid-sync.
+    mock.set_faults(Faults {
+        latency_ms: 25,
+        ..Default::default()
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("killed.sqlite");
+
+    let mut sizes = Vec::new();
+    // By time, and by archive growth.
+    for after_ms in [300u64, 1500, 3000] {
+        let mut child = spawn_sync(&mock, dir.path(), &path);
+        std::thread::sleep(Duration::from_millis(after_ms));
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "still running after {after_ms} ms"
+        );
+        child.kill().expect("SIGKILL");
+        child.wait().unwrap();
+        sizes.push(file_size(&path));
+    }
+    for grow_by in [200_000u64, 600_000] {
+        let start = file_size(&path);
+        let mut child = spawn_sync(&mock, dir.path(), &path);
+        let t0 = Instant::now();
+        while file_size(&path) < start + grow_by && t0.elapsed() < Duration::from_secs(120) {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert!(child.try_wait().unwrap().is_none(), "still running");
+        child.kill().expect("SIGKILL");
+        child.wait().unwrap();
+        sizes.push(file_size(&path));
+    }
+    assert!(sizes.windows(2).all(|w| w[1] >= w[0]), "{sizes:?}");
+    assert!(sizes.last().copied().unwrap_or(0) > 0);
+
+    // Partial state is consistent before the final run.
+    let db = Archive::open_existing(&path).await.unwrap();
+    assert!(db.check_integrity().await.unwrap().is_empty());
+    db.close().await;
+
+    mock.set_faults(Faults::default());
+    let out = run_sync(&mock, dir.path(), &path, false);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let db = Archive::open_existing(&path).await.unwrap();
+    let consumer = consumer_id(&db, "EPPC0210486901", USER).await;
+    assert_complete(&db, consumer, mock.scenario(), "demo").await;
+    db.close().await;
+    mock.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_c_cancels_cleanly_with_exit_code_130_and_the_next_sync_completes() {
+    let mock = start_builtin("demo").await;
+    mock.set_faults(Faults {
+        latency_ms: 25,
+        ..Default::default()
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("int.sqlite");
+    let child = spawn_sync(&mock, dir.path(), &path);
+    let t0 = Instant::now();
+    while file_size(&path) < 500_000 && t0.elapsed() < Duration::from_secs(120) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let sent = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill -INT");
+    assert!(sent.success());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130), "{}", text(&out));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("Cancelled."), "{err}");
+    assert!(err.contains("next sync continues"), "{err}");
+
+    let db = Archive::open_existing(&path).await.unwrap();
+    assert!(db.check_integrity().await.unwrap().is_empty());
+    db.close().await;
+    mock.set_faults(Faults::default());
+    let out = run_sync(&mock, dir.path(), &path, false);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let db = Archive::open_existing(&path).await.unwrap();
+    let consumer = consumer_id(&db, "EPPC0210486901", USER).await;
+    assert_complete(&db, consumer, mock.scenario(), "demo").await;
+    db.close().await;
+    mock.shutdown().await;
+}
