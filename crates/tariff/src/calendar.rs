@@ -139,21 +139,23 @@ impl<'a> Calendar<'a> {
                 if points.last().is_some_and(|&(pm, _)| pm == m) {
                     continue;
                 }
-                // TRuDI's reference results (supplier_single_day_maxTariffChange: 470/490)
-                // keep the preceding tariff for the last quarter hour when a profile
-                // switches at 23:45; a switch there does not take effect.
+                // README rule 5: a switch at 23:45 does not take effect
+                // (supplier_single_day_maxTariffChange: TRuDI expects 470/490, a plain
+                // switch would give 480/480), unless it is the day's only one.
                 if m == LAST_QUARTER && !points.is_empty() {
                     continue;
                 }
                 points.push((m, s.tariff));
             }
-            if points.first().is_none_or(|&(m, _)| m != 0) {
-                // Before the first switch of the day the previous day's tariff continues
-                // (a day profile is a daily cycle: on the first day, its own last tariff).
-                let before = carry
-                    .or_else(|| points.last().map(|&(_, t)| t))
-                    .unwrap_or(self.profile.default_tariff);
-                points.insert(0, (0, before));
+            // Before the first switch of the day the previous day's tariff continues (a day
+            // profile is a daily cycle: on the first day, its own last tariff). `points` is
+            // never empty here (`new` rejects empty profiles and the first switch is always
+            // kept), so the default tariff plays no part in TAF-2.
+            let before = carry.or_else(|| points.last().map(|&(_, t)| t));
+            if let (Some(before), Some(&(first, _))) = (before, points.first()) {
+                if first != 0 {
+                    points.insert(0, (0, before));
+                }
             }
             let mut day_ranges: Vec<TariffRange> = Vec::with_capacity(points.len());
             for (idx, &(m, tariff)) in points.iter().enumerate() {

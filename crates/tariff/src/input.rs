@@ -82,7 +82,9 @@ pub struct TariffProfile {
     pub billing_end: DateTime<Utc>,
     /// Tariff stages, in the supplier's order (the order of the result's registers).
     pub stages: Vec<TariffStage>,
-    /// Tariff used on dates the calendar does not cover.
+    /// TAF-1: with several stages of one quantity, the stage of this tariff gets the amount.
+    /// TAF-2 does not use it: dates the calendar does not cover are billed to no register
+    /// (see the README, rule 6).
     pub default_tariff: u16,
     /// Day profiles.
     pub day_profiles: Vec<DayProfile>,

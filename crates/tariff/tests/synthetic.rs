@@ -388,6 +388,10 @@ fn switch_at_quarter_to_midnight_keeps_the_previous_tariff() {
     // Sparse profiles and a switch at 23:30 behave as written.
     let e = one_day(|_| false, &[(0, 0, 1), (22, 0, 2), (23, 30, 1)]);
     assert_eq!(amounts(&e), (900, 60, 0));
+    // As the day's only switching point, 23:45 is kept; being the profile's last tariff it
+    // also holds before it (README, rules 3 and 5).
+    let e = one_day(|_| false, &[(23, 45, 2)]);
+    assert_eq!(amounts(&e), (0, 960, 0));
 }
 
 #[test]
