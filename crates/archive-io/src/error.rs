@@ -28,6 +28,16 @@ pub enum ExportError {
     },
 }
 
+/// German "no …" and "several …" for `gateway`, `consumer`, `contract`.
+fn german(what: &str) -> (&str, &str) {
+    match what {
+        "gateway" => ("kein Gateway", "mehrere Gateways"),
+        "consumer" => ("keinen Verbraucher", "mehrere Verbraucher"),
+        "contract" => ("keinen Vertrag", "mehrere Verträge"),
+        other => (other, other),
+    }
+}
+
 impl ExportError {
     /// What happened and what to do, for people.
     pub fn message(&self, lang: Lang) -> String {
@@ -37,7 +47,10 @@ impl ExportError {
             }
             (ExportError::Archive(e), Lang::En) => format!("The archive cannot be read: {e}"),
             (ExportError::NotFound { what, name, .. }, Lang::De) if name.is_empty() => {
-                format!("Das Archiv enthält keine Daten ({what}). Zuerst synchronisieren oder eine Datei importieren.")
+                format!(
+                    "Das Archiv enthält {}. Zuerst synchronisieren oder eine Datei importieren.",
+                    german(what).0
+                )
             }
             (ExportError::NotFound { what, name, .. }, Lang::En) if name.is_empty() => {
                 format!("The archive holds no data ({what}). Sync first or import a file.")
@@ -50,7 +63,8 @@ impl ExportError {
                 },
                 Lang::De,
             ) => format!(
-                "Im Archiv gibt es kein(e) {what} {name:?}. Vorhanden: {}.",
+                "Im Archiv gibt es {} {name:?}. Vorhanden: {}.",
+                german(what).0,
                 available.join(", ")
             ),
             (
@@ -65,7 +79,8 @@ impl ExportError {
                 available.join(", ")
             ),
             (ExportError::Ambiguous { what, choices }, Lang::De) => format!(
-                "Das Archiv enthält mehrere ({what}): {}. Bitte mit --{what} eine auswählen.",
+                "Das Archiv enthält {}: {}. Bitte mit --{what} auswählen.",
+                german(what).1,
                 choices.join(", ")
             ),
             (ExportError::Ambiguous { what, choices }, Lang::En) => format!(
