@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use archive_io::archive::{self, Archive, WriteOutcome};
 use archive_io::export::{self, CsvVariant, ExportSet};
 use archive_io::{ExportError, Selection};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 use clap::{Args, ValueEnum};
 use smgw_model::{Lang, NaiveAs, Unit};
 
@@ -181,7 +181,8 @@ pub async fn run_export(args: &ExportArgs, lang: Lang, json: bool) -> Result<(),
     let db = Archive::open_existing(&path)
         .await
         .map_err(|e| archive_failure(&path, &e, lang))?;
-    let set = archive_io::export_set(&db, &sel, Utc::now()).await;
+    // Whole seconds: the time appears in file names' neighbours (manifest, zip entries).
+    let set = archive_io::export_set(&db, &sel, Utc::now().trunc_subsecs(0)).await;
     db.close().await;
     let set = set.map_err(|e| {
         let code = match e {
@@ -193,7 +194,12 @@ pub async fn run_export(args: &ExportArgs, lang: Lang, json: bool) -> Result<(),
             message: e.message(lang),
         }
     })?;
-    let out = &args.out;
+    // An existing directory given for a one-file format gets the bundle's file name.
+    let out = &match args.format {
+        ExportFormat::Xml if args.out.is_dir() => args.out.join("ar2418-6.xml"),
+        ExportFormat::Json if args.out.is_dir() => args.out.join("export.json"),
+        _ => args.out.clone(),
+    };
     let files = match args.format {
         ExportFormat::Xml => {
             write_file(out, lang, |w| {

@@ -136,6 +136,19 @@ fn import_then_export_every_format_with_the_file_values() {
         json.as_os_str()
     ]));
     let doc = archive_io::export::read_json(fs::File::open(&json).unwrap()).unwrap();
+    // A directory as --out gets the bundle's file name.
+    ok(&run(os![
+        "export",
+        "json",
+        "--archive",
+        archive,
+        "--out",
+        dir.path().as_os_str()
+    ]));
+    let again =
+        archive_io::export::read_json(fs::File::open(dir.path().join("export.json")).unwrap())
+            .unwrap();
+    assert_eq!(again.contracts, doc.contracts);
     let counts: Vec<usize> = doc.contracts[0]
         .value_lists
         .iter()
