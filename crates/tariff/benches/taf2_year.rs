@@ -6,8 +6,8 @@ use std::time::{Duration, Instant};
 use chrono::{NaiveDate, TimeZone, Utc};
 use chrono_tz::Europe::Berlin;
 use tariff::{
-    evaluate, Checksums, DayProfile, MeterSeries, Obis, Reading, SpecialDay, SwitchPoint,
-    TariffProfile, TariffStage, UseCase,
+    evaluate, Checksums, DayProfile, MeterSeries, Obis, Reading, SpecialDay, TariffProfile,
+    TariffStage, UseCase,
 };
 
 fn profile() -> TariffProfile {
@@ -22,17 +22,7 @@ fn profile() -> TariffProfile {
     let day_profiles = kinds
         .iter()
         .enumerate()
-        .map(|(i, sw)| DayProfile {
-            day_id: (i + 1).to_string(),
-            switches: sw
-                .iter()
-                .map(|&(hour, minute, tariff)| SwitchPoint {
-                    hour,
-                    minute,
-                    tariff,
-                })
-                .collect(),
-        })
+        .map(|(i, sw)| DayProfile::from_triples((i + 1).to_string(), sw))
         .collect();
     let first = NaiveDate::from_ymd_opt(2017, 1, 1).expect("valid date");
     let special_days = first

@@ -10,6 +10,15 @@ use crate::error::TariffError;
 use crate::input::{MeterSeries, Reading, TariffProfile, TariffStage};
 use crate::result::{Range, Register, Section, Total};
 
+/// The original value lists among `series`; an error if there is none.
+pub(crate) fn original_lists(series: &[MeterSeries]) -> Result<Vec<&MeterSeries>, TariffError> {
+    let lists: Vec<&MeterSeries> = series.iter().filter(|s| s.is_original).collect();
+    if lists.is_empty() {
+        return Err(TariffError::NoOriginalValueList);
+    }
+    Ok(lists)
+}
+
 /// Rejects profiles whose stages reuse a tariff number or whose period is empty.
 pub(crate) fn check_profile(profile: &TariffProfile) -> Result<(), TariffError> {
     let mut seen = HashSet::new();

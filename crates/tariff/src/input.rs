@@ -57,6 +57,24 @@ pub struct DayProfile {
     pub switches: Vec<SwitchPoint>,
 }
 
+impl DayProfile {
+    /// A day profile from `(hour, minute, tariff)` switching points, for inputs built by
+    /// hand.
+    pub fn from_triples(day_id: impl Into<String>, switches: &[(u8, u8, u16)]) -> DayProfile {
+        DayProfile {
+            day_id: day_id.into(),
+            switches: switches
+                .iter()
+                .map(|&(hour, minute, tariff)| SwitchPoint {
+                    hour,
+                    minute,
+                    tariff,
+                })
+                .collect(),
+        }
+    }
+}
+
 /// A calendar entry: on `date` (local), the day profile `day_id` applies.
 ///
 /// A date may appear more than once, e.g. once with an import profile and once with an

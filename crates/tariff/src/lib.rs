@@ -14,7 +14,6 @@
 //! // 4 Nov 2017 (CET): tariff 1 until 06:00, tariff 2 until 21:00, then tariff 1 again.
 //! let start = Utc.with_ymd_and_hms(2017, 11, 3, 23, 0, 0).unwrap();
 //! let end = start + Duration::days(1);
-//! let sw = |hour, tariff| SwitchPoint { hour, minute: 0, tariff };
 //! let profile = TariffProfile {
 //!     use_case: UseCase::Taf2,
 //!     tariff_id: "HT/NT".into(),
@@ -25,7 +24,7 @@
 //!         TariffStage { tariff: 2, obis: "1-0:1.8.2*255".parse().unwrap(), description: None },
 //!     ],
 //!     default_tariff: 1,
-//!     day_profiles: vec![DayProfile { day_id: "1".into(), switches: vec![sw(0, 1), sw(6, 2), sw(21, 1)] }],
+//!     day_profiles: vec![DayProfile::from_triples("1", &[(0, 0, 1), (6, 0, 2), (21, 0, 1)])],
 //!     special_days: vec![SpecialDay {
 //!         date: chrono::NaiveDate::from_ymd_opt(2017, 11, 4).unwrap(),
 //!         day_id: "1".into(),

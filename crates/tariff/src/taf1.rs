@@ -6,7 +6,8 @@ use smgw_model::time::berlin_date;
 
 use crate::calendar::{is_first_of_month_midnight, local, whole_months};
 use crate::common::{
-    check_profile, check_some_list_booked, section, stage_registers, stages_for, totals, unbooked,
+    check_profile, check_some_list_booked, original_lists, section, stage_registers, stages_for,
+    totals, unbooked,
 };
 use crate::error::TariffError;
 use crate::input::{MeterSeries, TariffProfile, UseCase};
@@ -22,10 +23,7 @@ pub fn evaluate(
     profile: &TariffProfile,
     series: &[MeterSeries],
 ) -> Result<Evaluation, TariffError> {
-    let lists: Vec<&MeterSeries> = series.iter().filter(|s| s.is_original).collect();
-    if lists.is_empty() {
-        return Err(TariffError::NoOriginalValueList);
-    }
+    let lists = original_lists(series)?;
     if let Some(other) = series.iter().find(|s| !s.is_original) {
         return Err(TariffError::NotAnOriginalValueList {
             obis: other.obis,

@@ -11,8 +11,8 @@ use smgw_model::time::berlin_date;
 
 use crate::calendar::{local, Calendar, TariffRange};
 use crate::common::{
-    check_profile, check_some_list_booked, section, stage_registers, stages_for, totals, unbooked,
-    valid_readings,
+    check_profile, check_some_list_booked, original_lists, section, stage_registers, stages_for,
+    totals, unbooked, valid_readings,
 };
 use crate::error::TariffError;
 use crate::input::{MeterSeries, TariffProfile, UseCase};
@@ -24,10 +24,7 @@ pub fn evaluate(
     profile: &TariffProfile,
     series: &[MeterSeries],
 ) -> Result<Evaluation, TariffError> {
-    let lists: Vec<&MeterSeries> = series.iter().filter(|s| s.is_original).collect();
-    if lists.is_empty() {
-        return Err(TariffError::NoOriginalValueList);
-    }
+    let lists = original_lists(series)?;
     check_profile(profile)?;
     let calendar = Calendar::new(profile)?;
     for p in &profile.day_profiles {

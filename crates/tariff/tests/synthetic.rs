@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use chrono_tz::Europe::Berlin;
 use tariff::{
     evaluate, Checksums, DayProfile, Evaluation, MeterSeries, Obis, Reading, SpecialDay,
-    SwitchPoint, TariffError, TariffProfile, TariffStage, UseCase,
+    TariffError, TariffProfile, TariffStage, UseCase,
 };
 
 fn at(y: i32, m: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
@@ -34,17 +34,7 @@ fn stage(tariff: u16, obis: &str) -> TariffStage {
 }
 
 fn day(id: &str, sw: &[(u8, u8, u16)]) -> DayProfile {
-    DayProfile {
-        day_id: id.into(),
-        switches: sw
-            .iter()
-            .map(|&(hour, minute, tariff)| SwitchPoint {
-                hour,
-                minute,
-                tariff,
-            })
-            .collect(),
-    }
+    DayProfile::from_triples(id, sw)
 }
 
 /// The TRuDI test tariff: 00:00 T1, 06:00 T2, 21:00 T1.
