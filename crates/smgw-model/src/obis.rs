@@ -16,6 +16,9 @@
 //! (`0100010800ff.0551010038180402.sm`), parsed by [`ChannelName`]. Usage points use the same
 //! pattern (`01005e318021.taf1-1.sm`, `01005e318011.consumer1.sm`), so [`ChannelName`] parses
 //! those too; their middle part is then a TAF or consumer name instead of a meter id.
+//!
+//! With serde an [`Obis`] is the hex string (`"0100010800ff"`); a field marked
+//! `#[serde(with = "smgw_model::obis::serde_display")]` is written `"1-0:1.8.0*255"` instead.
 
 use std::fmt;
 use std::str::FromStr;
