@@ -405,25 +405,32 @@ fn word_for_ptb(ptb: u8) -> Option<GatewayStatus> {
     ))
 }
 
-fn plan_channel(mr: &MeterReading) -> Result<PlannedChannel, String> {
+/// The archive keys a channel by the gateway's channel name, which AR 2418-6 carries as
+/// `qualifiedLogicalName` (`<OBIS>.<meter or TAF id>.sm`); derived lists of one meter
+/// differ only there. Files where it is missing or malformed fall back to `obisCode` and
+/// `Meter/meterId`.
+fn channel_name(mr: &MeterReading) -> Result<ChannelName, String> {
     let rt = mr.reading_type.as_ref().ok_or("no ReadingType")?;
-    let qln_parts: Option<(&str, &str)> = rt.qualified_logical_name.as_deref().and_then(|q| {
-        let q = q.trim();
-        let (obis, rest) = q.split_once('.')?;
-        Some((obis, rest.rsplit_once('.').map_or(rest, |(m, _)| m)))
-    });
-    let obis: Obis = rt
-        .obis_id()
-        .or_else(|| qln_parts.and_then(|(o, _)| ar2418::parse_obis_hex(o)))
-        .ok_or("no usable obisCode")?;
+    if let Some(name) = rt
+        .qualified_logical_name
+        .as_deref()
+        .and_then(|q| q.parse::<ChannelName>().ok())
+    {
+        return Ok(name);
+    }
+    let obis: Obis = rt.obis_id().ok_or("no usable obisCode")?;
     let meter_id = mr
         .meter_id
         .as_deref()
         .map(str::trim)
         .filter(|m| !m.is_empty())
-        .or(qln_parts.map(|(_, m)| m))
-        .ok_or("no meterId")?
-        .to_string();
+        .ok_or("no meterId")?;
+    Ok(ChannelName::new(obis, meter_id))
+}
+
+fn plan_channel(mr: &MeterReading) -> Result<PlannedChannel, String> {
+    let rt = mr.reading_type.as_ref().ok_or("no ReadingType")?;
+    let name = channel_name(mr)?;
     let scaler =
         i8::try_from(mr.scaler()).map_err(|_| format!("scaler {} out of range", mr.scaler()))?;
     let uom = rt.uom.ok_or("no uom")?;
@@ -460,7 +467,7 @@ fn plan_channel(mr: &MeterReading) -> Result<PlannedChannel, String> {
     Ok(PlannedChannel {
         key: ChannelKey {
             database: database_of(mr).wire_name().to_string(),
-            name: ChannelName::new(obis, meter_id),
+            name,
         },
         spec: ChannelSpec {
             scaler: Some(scaler),
