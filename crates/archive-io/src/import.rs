@@ -184,7 +184,31 @@ pub async fn import_ar2418(
     }
 
     for (channel, readings) in channels {
+        let (min, max) = match (
+            readings.iter().map(|r| r.target_time).min(),
+            readings.iter().map(|r| r.target_time).max(),
+        ) {
+            (Some(a), Some(b)) => (a, b),
+            _ => continue,
+        };
+        let archived: BTreeMap<DateTime<Utc>, Reading> = db
+            .readings(
+                channel,
+                Some(min - Duration::seconds(1)),
+                Some(max),
+                u32::MAX,
+            )
+            .await?
+            .into_iter()
+            .map(|r| (r.reading.target_time, r.reading))
+            .collect();
         for batch in unique_batches(readings, |r| r.target_time.timestamp()) {
+            let (known, batch): (Vec<Reading>, Vec<Reading>) = batch.into_iter().partition(|r| {
+                archived
+                    .get(&r.target_time)
+                    .is_some_and(|a| a != r && same_reading_as_far_as_carried(a, r))
+            });
+            report.readings.unchanged += known.len() as u64;
             for chunk in batch.chunks(READINGS_PER_WRITE) {
                 let (outcome, _) = db
                     .store_window(
@@ -202,12 +226,86 @@ pub async fn import_ar2418(
         }
     }
     for (consumer, entries) in logs {
+        let Some(min) = entries.iter().map(|e| e.index).min() else {
+            continue;
+        };
+        let archived: BTreeMap<u64, LogEntry> = db
+            .log_entries(
+                consumer,
+                &archive::LogFilter {
+                    after_index: min.checked_sub(1),
+                    ..archive::LogFilter::default()
+                },
+            )
+            .await?
+            .into_iter()
+            .map(|e| (e.entry.index, e.entry))
+            .collect();
         for batch in unique_batches(entries, |e| e.index as i64) {
+            let (known, batch): (Vec<LogEntry>, Vec<LogEntry>) = batch.into_iter().partition(|e| {
+                archived
+                    .get(&e.index)
+                    .is_some_and(|a| a != e && same_log_as_far_as_carried(a, e))
+            });
+            report.log.unchanged += known.len() as u64;
+            if batch.is_empty() {
+                continue;
+            }
             let (outcome, _) = db.store_log_page(consumer, &batch, None, now).await?;
             add(&mut report.log, outcome);
         }
     }
     Ok(report)
+}
+
+/// Whether an imported reading says the same as the archived one as far as AR 2418-6 can
+/// say it. A file carries no separate gateway and meter words and no owner number, and a
+/// capture time only if the archive had one (else the target time), so an export of
+/// synced values read back must not count as a different version.
+fn same_reading_as_far_as_carried(archived: &Reading, imported: &Reading) -> bool {
+    let text_eq = |a: &Option<String>, b: &Option<String>| match (a, b) {
+        (Some(a), Some(b)) => a.trim().eq_ignore_ascii_case(b.trim()),
+        (None, None) => true,
+        _ => false,
+    };
+    let capture_ok = imported.capture_time == archived.capture_time
+        || (archived.capture_time.is_none() && imported.capture_time == Some(archived.target_time));
+    let fnn_ok = match &imported.cosem_status {
+        None => true,
+        Some(f) => {
+            let split = match (&archived.smgw_status, &archived.meter_status) {
+                (Some(g), Some(m)) => Some(format!("{}{}", g.trim(), m.trim())),
+                _ => None,
+            };
+            let fnn = Some(f.clone());
+            text_eq(&archived.cosem_status, &fnn)
+                || (archived.cosem_status.is_none() && text_eq(&split, &fnn))
+        }
+    };
+    let ptb = |r: &Reading| r.to_model().ok().map(|m| m.ptb());
+    archived.value.cmp_value(imported.value).is_eq()
+        && archived.unit == imported.unit
+        && capture_ok
+        && text_eq(&archived.signature, &imported.signature)
+        && fnn_ok
+        && ptb(archived) == ptb(imported)
+}
+
+/// The same for logbook entries: a file carries no event ids, version or unknown keys, and
+/// an outcome only as a number.
+fn same_log_as_far_as_carried(archived: &LogEntry, imported: &LogEntry) -> bool {
+    let outcome = archived
+        .outcome
+        .as_deref()
+        .and_then(|o| o.trim().parse::<u8>().ok())
+        .map(|o| o.to_string());
+    archived.time == imported.time
+        && archived.level == imported.level
+        && outcome == imported.outcome
+        && archived.vendor_id == imported.vendor_id
+        && archived.subject_identity == imported.subject_identity
+        && archived.user_identity == imported.user_identity
+        && archived.message.as_deref().unwrap_or("") == imported.message.as_deref().unwrap_or("")
 }
 
 fn add(total: &mut WriteOutcome, o: WriteOutcome) {

@@ -238,3 +238,66 @@ async fn selections_narrow_the_export_and_ambiguity_is_reported() {
     assert_eq!(set.customer_id.as_deref(), Some("01005e318011.consumer1"));
     assert_eq!(set.log.len(), 50);
 }
+
+#[tokio::test]
+async fn an_export_joins_the_synced_history_it_came_from() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Archive::open(dir.path().join("a.sqlite")).await.unwrap();
+    fill_demo(&db, t(START), 1, 20).await;
+    let set = export_set(&db, &Selection::default(), t(NOW))
+        .await
+        .unwrap();
+    let mut doc = archive_io::usage_points(&set).unwrap();
+    // Another program may write the gateway id in capitals; the customer id has no `.sm`.
+    for up in &mut doc.usage_points {
+        let smgw = up.smgw.as_mut().unwrap();
+        smgw.smgw_id = smgw.smgw_id.to_uppercase();
+    }
+    assert_eq!(
+        doc.usage_points[0].customer_id.as_deref(),
+        Some("01005e318011.consumer1")
+    );
+    assert_eq!(
+        doc.usage_points[0].usage_point_id.as_deref(),
+        Some(METERING_POINT)
+    );
+    let before = dump(&db).await;
+    let report = archive_io::import_ar2418(&db, &doc, t(NOW)).await.unwrap();
+    assert_eq!(report.contracts_added, 0);
+    assert_eq!((report.snapshots_added, report.details_added), (0, 0));
+    assert_eq!(report.readings.inserted, 0);
+    assert_eq!(report.readings.new_conflicts, 0);
+    assert_eq!(report.readings.unchanged, before.reading_count() as u64);
+    assert_eq!(report.log.unchanged, 20);
+    assert_eq!(db.gateways().await.unwrap().len(), 1);
+    assert_eq!(db.consumers(None).await.unwrap().len(), 1);
+    assert!(dump(&db).await == before);
+    // The synced contract keeps its gateway description.
+    let c = &db
+        .contracts(db.consumers(None).await.unwrap()[0].id)
+        .await
+        .unwrap()[0];
+    assert_eq!(c.info.usage_point_id, CONTRACT);
+    assert_eq!(c.info.taf_state.as_deref(), Some("running"));
+
+    // What the file does carry still counts: a changed value, signature or log text is a
+    // conflict, kept beside the archived version.
+    let mr = &mut doc.usage_points[0].meter_readings[1];
+    let r = &mut mr.interval_blocks[0].readings[3];
+    r.value = r.value.map(|v| v + 1);
+    let r = &mut mr.interval_blocks[0].readings[4];
+    r.signature = Some(vec![1, 2, 3]);
+    let e = &mut doc.usage_points[0].log_entries[2];
+    e.events[0].text = Some("anders".into());
+    let report = archive_io::import_ar2418(&db, &doc, t(NOW)).await.unwrap();
+    assert_eq!(report.readings.new_conflicts, 2);
+    assert_eq!(report.log.new_conflicts, 1);
+    assert!(dump(&db).await == before);
+    assert_eq!(
+        db.reading_conflicts(archive::Scope::All)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+}
