@@ -26,8 +26,8 @@ use crate::views::{
 /// How long the gateway refuses a new self-test after one started.
 pub const SELF_TEST_LOCK: Duration = Duration::from_secs(600);
 
-/// How the user logs in.
-#[derive(Debug, Clone, Deserialize)]
+/// How the user logs in. `Debug` hides the password and the key file.
+#[derive(Clone, Deserialize)]
 #[serde(tag = "mode", rename_all = "snake_case")]
 pub enum Login {
     /// User name and password (HTTP Digest).
@@ -44,6 +44,19 @@ pub enum Login {
         /// Its password.
         password: String,
     },
+}
+
+impl std::fmt::Debug for Login {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Login::Password { user, .. } => {
+                write!(f, "Password {{ user: {user:?}, password: <hidden> }}")
+            }
+            Login::Pkcs12 { data, .. } => {
+                write!(f, "Pkcs12 {{ {} bytes, password: <hidden> }}", data.len())
+            }
+        }
+    }
 }
 
 /// What the connect screen sends.
@@ -802,4 +815,47 @@ pub fn check_bill(supplier: &[u8], device: &[u8]) -> Result<BillView, UiError> {
     let series = device_series(&doc)?;
     let evaluation = tariff::evaluate(&profile, &series).map_err(AdapterError::from)?;
     Ok(BillView::new(&evaluation))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_hides_secrets() {
+        let req = ConnectRequest {
+            host: "192.168.1.100".into(),
+            port: 443,
+            login: Login::Password {
+                user: "anna".into(),
+                password: "geheim-123".into(),
+            },
+            confirm_fingerprint: None,
+        };
+        let text = format!("{req:?}");
+        assert!(
+            text.contains("anna") && !text.contains("geheim-123"),
+            "{text}"
+        );
+        let p12 = Login::Pkcs12 {
+            data: vec![0x30, 1, 2],
+            password: "geheim-456".into(),
+        };
+        let text = format!("{p12:?}");
+        assert!(
+            text.contains("3 bytes") && !text.contains("geheim-456"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn times_from_the_window() {
+        let day = parse_time("2025-03-01").expect("local date");
+        // Local midnight in winter is 23:00 UTC the day before.
+        assert_eq!(day.to_rfc3339(), "2025-02-28T23:00:00+00:00");
+        let utc = parse_time("2025-03-01T12:00:00Z").expect("RFC 3339");
+        assert_eq!(utc.to_rfc3339(), "2025-03-01T12:00:00+00:00");
+        let err = parse_time("gestern").expect_err("not a time");
+        assert!(err.de.contains("Beispiel") && err.en.contains("Example"));
+    }
 }

@@ -840,7 +840,7 @@ function logView(): HTMLElement {
       t("navLog"),
       [
         { title: "#", width: "5rem", align: "right", cell: (e) => String(e.index) },
-        { title: t("time"), width: "11rem", cell: (e) => e.time?.local ?? "–" },
+        { title: t("time"), width: "13rem", cell: (e) => e.time?.local ?? "–" },
         { title: t("level"), width: "9rem", cell: (e) => pick(e.level_text) },
         { title: t("message"), width: "minmax(20rem,1fr)", cell: (e) => e.message },
       ],
@@ -932,11 +932,22 @@ function exportView(): HTMLElement {
 // ---------------------------------------------------------------------------------------
 // Check bill
 
-function amountTable(id: string, caption: string, rows: { obis: string; tariff: number | null; amount: { de: string; en: string } }[]): HTMLElement {
+function amountTable(
+  id: string,
+  caption: string,
+  rows: { obis: string; tariff: number | null; amount: { de: string; en: string } }[],
+  stages = true,
+): HTMLElement {
+  const head = stages ? [t("register"), t("stage"), t("amount")] : [t("register"), t("amount")];
   return h("table", { id },
     h("caption", {}, caption),
-    h("thead", {}, h("tr", {}, [t("register"), t("stage"), t("amount")].map((x) => h("th", { scope: "col" }, x)))),
-    h("tbody", {}, rows.map((r) => h("tr", {}, h("td", { class: "mono" }, r.obis), h("td", {}, r.tariff === null ? t("errorRegister") : String(r.tariff)), h("td", { class: "num" }, pick(r.amount))))),
+    h("thead", {}, h("tr", {}, head.map((x) => h("th", { scope: "col" }, x)))),
+    h("tbody", {}, rows.map((r) =>
+      h("tr", {},
+        h("td", { class: "mono" }, r.obis),
+        stages ? h("td", {}, r.tariff === null ? t("errorRegister") : String(r.tariff)) : null,
+        h("td", { class: "num" }, pick(r.amount)),
+      ))),
   );
 }
 
@@ -969,7 +980,7 @@ function billView(): HTMLElement {
             ),
           ),
           amountTable("bill-stages", t("stages"), b.registers),
-          amountTable("bill-totals", t("totals"), b.totals),
+          amountTable("bill-totals", t("totals"), b.totals, false),
           b.unbilled.length ? amountTable("bill-unbilled", t("unbilled"), b.unbilled) : null,
           h("h2", {}, t("checksums")),
           h("dl", { class: "kv", id: "bill-checksums" }, Object.entries(b.checksums).flatMap(([k, v]) => [h("dt", {}, k.toUpperCase()), h("dd", { class: "mono small" }, v)])),
