@@ -9,10 +9,15 @@ out="${1:-artifacts/screenshots/window-demo.png}"
 mkdir -p "$(dirname "$out")"
 target="${CARGO_TARGET_DIR:-target}"
 
-# The same package selection as scripts/test.sh, so that after the tests this builds
-# nothing new (a different selection would unify features differently and rebuild Tauri).
-cargo test --workspace --locked --no-run
-app="$target/debug/durchblick-app"
+if [ -n "${DURCHBLICK_APP_BIN:-}" ]; then
+    # A binary built elsewhere (e.g. by `cargo test -p durchblick-app`).
+    app="$DURCHBLICK_APP_BIN"
+else
+    # The same package selection as scripts/test.sh, so that after the tests this builds
+    # nothing new (a different selection would unify features differently and rebuild Tauri).
+    cargo test --workspace --locked --no-run
+    app="$target/debug/durchblick-app"
+fi
 
 config="$(mktemp -d)"
 trap 'rm -rf "$config"' EXIT
