@@ -42,5 +42,9 @@ ui_dir="$(cd "$(dirname "$0")/../ui" && pwd)"
 if [ ! -f "$ui_dir/node_modules/.package-lock.json" ] \
     || [ "$ui_dir/package-lock.json" -nt "$ui_dir/node_modules/.package-lock.json" ]; then
     echo "setup: installing the UI's npm packages (npm ci)"
-    (cd "$ui_dir" && npm ci --no-audit --no-fund --loglevel=error)
+    # Some npm builds write only this platform's optional packages (rollup, esbuild, the
+    # Tauri CLI binaries) into the lock file and then refuse it in `npm ci`; `npm install`
+    # installs the same locked versions from it.
+    (cd "$ui_dir" && { npm ci --no-audit --no-fund --loglevel=silent 2>/dev/null \
+        || npm install --no-audit --no-fund --loglevel=error; })
 fi
