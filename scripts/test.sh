@@ -21,4 +21,4 @@ src-tauri/tests/window.sh
 
 # Last, so that node's summary closes the output.
 echo "== UI tests in Chromium (node --test)"
-(cd ui && node --test --test-reporter=spec tests/)
+(cd ui && node --test tests/)
