@@ -551,14 +551,14 @@ impl AppCore {
             }
         };
         let find = |name: &str| {
-            let hex = name.split('.').next().unwrap_or(name).to_ascii_lowercase();
-            detail
-                .databases
-                .iter()
-                .filter(|db| db.database.wire_name() == database)
-                .flat_map(|db| db.channels.iter())
-                .find(|ch| ch.obis.to_hex() == hex)
-                .copied()
+            channel_named(
+                detail
+                    .databases
+                    .iter()
+                    .filter(|db| db.database.wire_name() == database)
+                    .flat_map(|db| db.channels.iter()),
+                name,
+            )
         };
         let channels = wire.to_model(|name| find(name).map(|c| c.scaler))?;
         Ok(ValuesView {
@@ -696,6 +696,15 @@ impl AppCore {
     }
 }
 
+/// The channel a readings answer names `<obis hex>[.<meter>.sm]`, among `channels`.
+fn channel_named<'a>(
+    mut channels: impl Iterator<Item = &'a smgw_model::records::Channel>,
+    name: &str,
+) -> Option<smgw_model::records::Channel> {
+    let hex = name.split('.').next().unwrap_or(name).to_ascii_lowercase();
+    channels.find(|ch| ch.obis.to_hex() == hex).copied()
+}
+
 /// Everything the gateway holds for the consumer in `from..to`, as the export crate's
 /// input. Raw responses are not kept by a live pull (the archive will keep them).
 async fn gather(
@@ -736,13 +745,7 @@ async fn gather(
                         cancel,
                     )
                     .await?;
-                let find = |name: &str| {
-                    let hex = name.split('.').next().unwrap_or(name).to_ascii_lowercase();
-                    db.channels
-                        .iter()
-                        .find(|ch| ch.obis.to_hex() == hex)
-                        .copied()
-                };
+                let find = |name: &str| channel_named(db.channels.iter(), name);
                 for ch in wire.to_model(|name| find(name).map(|c| c.scaler))? {
                     // to_model succeeded, so every channel has a description.
                     let Some(channel) = find(&ch.channel) else {
