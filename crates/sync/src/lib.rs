@@ -38,8 +38,11 @@
 
 mod convert;
 mod error;
+mod pipeline;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
 use std::time::Instant;
 
 use archive::{
@@ -51,10 +54,9 @@ use han_client::{CancelFlag, ClientError, Session};
 use han_protocol::plan::{self, LogPager, Window};
 use han_protocol::response::{self, UsagePointInfo};
 use han_protocol::{Limits, ProtocolError, ReadingsQuery, ReadingsRange, Request};
-use smgw_model::ChannelName;
-use tokio::task::JoinHandle;
 
 pub use error::SyncError;
+use pipeline::{List, ListState, Pipeline};
 
 /// TAF numbers whose contracts have no stored values, only current ones.
 pub const CURRENT_VALUE_TAFS: [u32; 3] = [9, 10, 14];
@@ -261,20 +263,7 @@ async fn store_pending(archive: Archive, w: PendingWindow) -> Result<WriteOutcom
     Ok(outcome)
 }
 
-/// Waits for the previous window's write, so windows are committed in order and a
-/// failed write stops the run before anything after it is stored.
-async fn finish_write(
-    pending: &mut Option<JoinHandle<Result<WriteOutcome, SyncError>>>,
-    total: &mut WriteOutcome,
-) -> Result<(), SyncError> {
-    if let Some(task) = pending.take() {
-        let outcome = task.await.map_err(|e| SyncError::Task(e.to_string()))??;
-        add(total, outcome);
-    }
-    Ok(())
-}
-
-fn add(total: &mut WriteOutcome, o: WriteOutcome) {
+pub(crate) fn add(total: &mut WriteOutcome, o: WriteOutcome) {
     total.inserted += o.inserted;
     total.unchanged += o.unchanged;
     total.new_conflicts += o.new_conflicts;
@@ -486,32 +475,40 @@ pub async fn sync(
         elapsed: std::time::Duration::ZERO,
     };
 
-    // 4. Stored values, window by window. The write of one window runs while the next one
-    // is fetched; at most one write is outstanding, so windows commit in order.
-    let mut pending: Option<JoinHandle<Result<WriteOutcome, SyncError>>> = None;
-    let details_by_contract: HashMap<ContractId, &UsagePointInfo> =
-        details.iter().map(|d| (d.contract, &d.detail)).collect();
-    let mut channel_ids: HashMap<(ContractId, String, String), ChannelId> = HashMap::new();
+    // 4. Stored values, window by window. Windows are parsed and stored in the background
+    // while the next one is fetched, and commit in order (see `pipeline`).
+    let details_by_contract: HashMap<ContractId, Arc<UsagePointInfo>> = details
+        .into_iter()
+        .map(|d| (d.contract, Arc::new(d.detail)))
+        .collect();
+    let mut pipeline = Pipeline::new(archive.clone(), limits.clone());
     let result: Result<(), SyncError> = async {
-        for list in &lists {
+        for plan in &lists {
             t.phase = SyncPhase::Readings {
-                contract: list.usage_point_id.clone(),
-                database: list.database.clone(),
+                contract: plan.usage_point_id.clone(),
+                database: plan.database.clone(),
             };
-            let Some(detail) = details_by_contract.get(&list.contract).copied() else {
+            let Some(detail) = details_by_contract.get(&plan.contract) else {
                 continue;
             };
-            // Every channel of the list (archived earlier or seen in this run) advances
-            // with every window, also when it delivers nothing (a replaced or dead meter).
-            let mut known: Vec<ChannelId> = archive
-                .channels(Scope::Contract(list.contract))
+            let known: Vec<ChannelId> = archive
+                .channels(Scope::Contract(plan.contract))
                 .await?
                 .into_iter()
-                .filter(|c| c.key.database == list.database)
+                .filter(|c| c.key.database == plan.database)
                 .map(|c| c.id)
                 .collect();
-            let mut queue: std::collections::VecDeque<Window> =
-                list.windows.iter().copied().collect();
+            let list = Arc::new(List {
+                contract: plan.contract,
+                usage_point_id: plan.usage_point_id.clone(),
+                database: plan.database.clone(),
+                detail: Arc::clone(detail),
+                state: tokio::sync::Mutex::new(ListState {
+                    known,
+                    ..Default::default()
+                }),
+            });
+            let mut queue: VecDeque<Window> = plan.windows.iter().copied().collect();
             let mut window_len = opts.window;
             while let Some(w) = queue.pop_front() {
                 check(cancel)?;
@@ -524,9 +521,9 @@ pub async fn sync(
                     continue;
                 }
                 let req = Request::Readings(ReadingsQuery {
-                    usage_point_id: list.usage_point_id.clone(),
-                    database: list.database.clone(),
-                    channels: list.channels.clone(),
+                    usage_point_id: plan.usage_point_id.clone(),
+                    database: plan.database.clone(),
+                    channels: plan.channels.clone(),
                     range: ReadingsRange::Between {
                         from: Some(w.from),
                         to: Some(w.to),
@@ -545,89 +542,28 @@ pub async fn sync(
                     other => other?,
                 };
                 report.readings_calls += 1;
-                let parsed = response::parse_readings(&body, limits)?;
-                let mut channels: Vec<(ChannelId, Vec<Reading>)> = Vec::new();
-                let mut n = 0u64;
-                for ch in &parsed.channels {
-                    let (scaler, unit) =
-                        detail.channel(&list.database, &ch.obis).ok_or_else(|| {
-                            SyncError::UnknownChannel {
-                                contract: list.usage_point_id.clone(),
-                                database: list.database.clone(),
-                                channel: ch.obis.clone(),
-                            }
-                        })?;
-                    let unit = convert::unit_of(unit);
-                    let cache_key = (list.contract, list.database.clone(), ch.obis.clone());
-                    let id = match channel_ids.get(&cache_key) {
-                        Some(id) => *id,
-                        None => {
-                            let name = channel_name(ch, &list.usage_point_id).ok_or_else(|| {
-                                SyncError::UnknownChannel {
-                                    contract: list.usage_point_id.clone(),
-                                    database: list.database.clone(),
-                                    channel: ch.obis.clone(),
-                                }
-                            })?;
-                            let key = ChannelKey {
-                                database: list.database.clone(),
-                                name,
-                            };
-                            let spec = ChannelSpec {
-                                scaler: Some(scaler),
-                                unit: Some(unit),
-                                period: None,
-                            };
-                            let id = archive.channel(list.contract, &key, spec).await?;
-                            channel_ids.insert(cache_key, id);
-                            if !known.contains(&id) {
-                                known.push(id);
-                            }
-                            id
-                        }
-                    };
-                    let rs: Vec<Reading> = ch
-                        .readings
-                        .iter()
-                        .map(|r| convert::reading(r, scaler, unit))
-                        .collect();
-                    n += rs.len() as u64;
-                    match channels.iter_mut().find(|(c, _)| *c == id) {
-                        Some((_, v)) => v.extend(rs),
-                        None => channels.push((id, rs)),
-                    }
-                }
-                for id in &known {
-                    if !channels.iter().any(|(c, _)| c == id) {
-                        channels.push((*id, Vec::new()));
-                    }
-                }
-                let synced_until = Some(w.to.min(list.settle_point).max(w.from));
-                finish_write(&mut pending, &mut report.values).await?;
-                let pw = PendingWindow {
-                    channels,
-                    synced_until,
-                    raw: OwnedRaw {
-                        gateway,
-                        consumer,
-                        method: "readings",
-                        request: request_text(&req),
-                        received_at: at,
-                        body,
-                    },
+                let raw = OwnedRaw {
+                    gateway,
+                    consumer,
+                    method: "readings",
+                    request: request_text(&req),
+                    received_at: at,
+                    body,
                 };
-                pending = Some(tokio::spawn(store_pending(archive.clone(), pw)));
-                t.values += n;
+                let synced_until = Some(w.to.min(plan.settle_point).max(w.from));
+                pipeline.push(Arc::clone(&list), raw, synced_until).await?;
+                t.values = pipeline.stored.load(Ordering::Relaxed);
                 t.call_done();
             }
         }
         Ok(())
     }
     .await;
-    // Whatever happened, the window already received is stored before returning.
-    let flushed = finish_write(&mut pending, &mut report.values).await;
+    // Whatever happened, the windows already received are stored before returning.
+    let flushed = pipeline.finish().await;
     result?;
-    flushed?;
+    report.values = flushed?;
+    t.values = pipeline.stored.load(Ordering::Relaxed);
 
     // 5. The logbook.
     if opts.logbook {
@@ -686,7 +622,7 @@ pub async fn sync(
         let (body, at) = call(session, &req).await?;
         report.current_calls += 1;
         let parsed = response::parse_readings(&body, limits)?;
-        let Some(detail) = details_by_contract.get(contract).copied() else {
+        let Some(detail) = details_by_contract.get(contract) else {
             continue;
         };
         let mut channels: Vec<(ChannelId, Vec<Reading>)> = Vec::new();
@@ -698,7 +634,7 @@ pub async fn sync(
             };
             let (scaler, unit) = detail.channel(database, &ch.obis).ok_or_else(unknown)?;
             let unit = convert::unit_of(unit);
-            let name = channel_name(ch, usage_point_id).ok_or_else(unknown)?;
+            let name = pipeline::channel_name(&ch.obis, usage_point_id).ok_or_else(unknown)?;
             let key = ChannelKey {
                 database: database.clone(),
                 name,
@@ -768,15 +704,4 @@ async fn list_resume_point(
         }
     }
     Ok(min)
-}
-
-/// The archive's name of a response channel: `<obis>.<meter>.sm` as sent; a bare OBIS id
-/// (gateways that omit the suffix) is filed under the usage point's own id part.
-fn channel_name(ch: &response::ChannelReadings, usage_point_id: &str) -> Option<ChannelName> {
-    if let Ok(name) = ch.obis.parse::<ChannelName>() {
-        return Some(name);
-    }
-    let obis = convert::obis_of(&ch.obis).ok()?;
-    let owner = usage_point_id.split('.').nth(1).unwrap_or("unknown");
-    Some(ChannelName::new(obis, owner))
 }

@@ -1,0 +1,248 @@
+//! Parsing and storing `readings` windows while the next window is fetched.
+//!
+//! Parsing a window's JSON costs about as much as the gateway needs to serve it, so doing
+//! it in line would double a long sync. Each received window becomes a job: it parses on a
+//! blocking thread (in parallel with the next request), then waits for the previous job to
+//! finish and stores its window in one transaction. Jobs therefore commit strictly in
+//! order: whatever stops a run leaves a prefix of the windows stored, and a failed job makes
+//! every later job fail with the same error before storing anything.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use archive::{
+    Archive, ChannelId, ChannelKey, ChannelSpec, ChannelWindow, ContractId, Reading, WriteOutcome,
+};
+use chrono::{DateTime, Utc};
+use han_protocol::response::{self, UsagePointInfo};
+use han_protocol::Limits;
+use smgw_model::{ChannelName, Unit};
+use tokio::sync::{Mutex, OwnedSemaphorePermit, Semaphore};
+use tokio::task::JoinHandle;
+
+use crate::{convert, OwnedRaw, SyncError};
+
+/// Windows parsed or stored at the same time, at most (bounds memory to a few bodies).
+pub(crate) const DEPTH: usize = 3;
+
+/// What all jobs of one value list share: its channels in the archive.
+#[derive(Default)]
+pub(crate) struct ListState {
+    /// Every channel of the list, archived earlier or seen in this run. All advance with
+    /// every window, also when they deliver nothing (a replaced or dead meter).
+    pub known: Vec<ChannelId>,
+    pub ids: HashMap<String, ChannelId>,
+}
+
+/// One value list being synced.
+pub(crate) struct List {
+    pub contract: ContractId,
+    pub usage_point_id: String,
+    pub database: String,
+    pub detail: Arc<UsagePointInfo>,
+    pub state: Mutex<ListState>,
+}
+
+/// The chain of jobs of a run.
+pub(crate) struct Pipeline {
+    archive: Archive,
+    limits: Limits,
+    slots: Arc<Semaphore>,
+    last: Option<JoinHandle<Result<WriteOutcome, SyncError>>>,
+    /// Values stored so far, for progress reports.
+    pub stored: Arc<AtomicU64>,
+}
+
+type Parsed = Vec<(String, i8, Unit, Vec<Reading>)>;
+
+fn parse(body: &[u8], limits: &Limits, list: &List) -> Result<Parsed, SyncError> {
+    let readings = response::parse_readings(body, limits)?;
+    let mut out = Vec::with_capacity(readings.channels.len());
+    for ch in &readings.channels {
+        let (scaler, unit) = list
+            .detail
+            .channel(&list.database, &ch.obis)
+            .ok_or_else(|| unknown(list, &ch.obis))?;
+        let unit = convert::unit_of(unit);
+        let rs = ch
+            .readings
+            .iter()
+            .map(|r| convert::reading(r, scaler, unit))
+            .collect();
+        out.push((ch.obis.clone(), scaler, unit, rs));
+    }
+    Ok(out)
+}
+
+fn unknown(list: &List, channel: &str) -> SyncError {
+    SyncError::UnknownChannel {
+        contract: list.usage_point_id.clone(),
+        database: list.database.clone(),
+        channel: channel.to_owned(),
+    }
+}
+
+/// The archive's name of a response channel: `<obis>.<meter>.sm` as sent; a bare OBIS id
+/// (gateways that omit the suffix) is filed under the usage point's own id part.
+pub(crate) fn channel_name(obis: &str, usage_point_id: &str) -> Option<ChannelName> {
+    if let Ok(name) = obis.parse::<ChannelName>() {
+        return Some(name);
+    }
+    let obis = convert::obis_of(obis).ok()?;
+    let owner = usage_point_id.split('.').nth(1).unwrap_or("unknown");
+    Some(ChannelName::new(obis, owner))
+}
+
+/// Finds or creates the archive channel of a response channel.
+pub(crate) async fn channel_id(
+    archive: &Archive,
+    list: &List,
+    state: &mut ListState,
+    obis: &str,
+    scaler: i8,
+    unit: Unit,
+) -> Result<ChannelId, SyncError> {
+    if let Some(id) = state.ids.get(obis) {
+        return Ok(*id);
+    }
+    let name = channel_name(obis, &list.usage_point_id).ok_or_else(|| unknown(list, obis))?;
+    let key = ChannelKey {
+        database: list.database.clone(),
+        name,
+    };
+    let spec = ChannelSpec {
+        scaler: Some(scaler),
+        unit: Some(unit),
+        period: None,
+    };
+    let id = archive.channel(list.contract, &key, spec).await?;
+    state.ids.insert(obis.to_owned(), id);
+    if !state.known.contains(&id) {
+        state.known.push(id);
+    }
+    Ok(id)
+}
+
+impl Pipeline {
+    pub(crate) fn new(archive: Archive, limits: Limits) -> Pipeline {
+        Pipeline {
+            archive,
+            limits,
+            slots: Arc::new(Semaphore::new(DEPTH)),
+            last: None,
+            stored: Arc::new(AtomicU64::new(0)),
+        }
+    }
+
+    /// Queues a received window. Waits while [`DEPTH`] windows are in flight.
+    pub(crate) async fn push(
+        &mut self,
+        list: Arc<List>,
+        raw: OwnedRaw,
+        synced_until: Option<DateTime<Utc>>,
+    ) -> Result<(), SyncError> {
+        let permit = Arc::clone(&self.slots)
+            .acquire_owned()
+            .await
+            .map_err(|e| SyncError::Task(e.to_string()))?;
+        let previous = self.last.take();
+        let job = Job {
+            archive: self.archive.clone(),
+            limits: self.limits.clone(),
+            list,
+            raw,
+            synced_until,
+            previous,
+            stored: Arc::clone(&self.stored),
+            _permit: permit,
+        };
+        self.last = Some(tokio::spawn(job.run()));
+        Ok(())
+    }
+
+    /// Waits for every queued window; returns what storing them did, or the first error.
+    pub(crate) async fn finish(&mut self) -> Result<WriteOutcome, SyncError> {
+        match self.last.take() {
+            None => Ok(WriteOutcome::default()),
+            Some(task) => match task.await {
+                Ok(Ok(o)) => Ok(o),
+                Ok(Err(e)) => Err(e),
+                Err(e) => Err(SyncError::Task(e.to_string())),
+            },
+        }
+    }
+}
+
+struct Job {
+    archive: Archive,
+    limits: Limits,
+    list: Arc<List>,
+    raw: OwnedRaw,
+    synced_until: Option<DateTime<Utc>>,
+    previous: Option<JoinHandle<Result<WriteOutcome, SyncError>>>,
+    stored: Arc<AtomicU64>,
+    _permit: OwnedSemaphorePermit,
+}
+
+impl Job {
+    async fn run(self) -> Result<WriteOutcome, SyncError> {
+        let Job {
+            archive,
+            limits,
+            list,
+            raw,
+            synced_until,
+            previous,
+            stored,
+            _permit,
+        } = self;
+        let parse_list = Arc::clone(&list);
+        let parsed = tokio::task::spawn_blocking(move || {
+            let parsed = parse(&raw.body, &limits, &parse_list);
+            (parsed, raw)
+        })
+        .await;
+        // The previous job first: a failure there stops this one before it stores.
+        let mut total = match previous {
+            None => WriteOutcome::default(),
+            Some(p) => match p.await {
+                Ok(r) => r?,
+                Err(e) => return Err(SyncError::Task(e.to_string())),
+            },
+        };
+        let (parsed, raw) = parsed.map_err(|e| SyncError::Task(e.to_string()))?;
+        let parsed = parsed?;
+        let mut state = list.state.lock().await;
+        let mut channels: Vec<(ChannelId, Vec<Reading>)> = Vec::with_capacity(parsed.len());
+        let mut n = 0u64;
+        for (obis, scaler, unit, rs) in parsed {
+            let id = channel_id(&archive, &list, &mut state, &obis, scaler, unit).await?;
+            n += rs.len() as u64;
+            match channels.iter_mut().find(|(c, _)| *c == id) {
+                Some((_, v)) => v.extend(rs),
+                None => channels.push((id, rs)),
+            }
+        }
+        for id in &state.known {
+            if !channels.iter().any(|(c, _)| c == id) {
+                channels.push((*id, Vec::new()));
+            }
+        }
+        drop(state);
+        let windows: Vec<ChannelWindow<'_>> = channels
+            .iter()
+            .map(|(id, rs)| ChannelWindow {
+                channel: *id,
+                readings: rs,
+                synced_until,
+            })
+            .collect();
+        let (outcome, _) = archive
+            .store_window(&windows, Some(&raw.as_raw()), Utc::now())
+            .await?;
+        stored.fetch_add(n, Ordering::Relaxed);
+        crate::add(&mut total, outcome);
+        Ok(total)
+    }
+}
