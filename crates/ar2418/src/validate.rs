@@ -265,12 +265,17 @@ fn check_usage_point_header(out: &mut Out, u: usize, up: &UsagePoint, supplier: 
             &up.customer_id,
         );
     }
-    required(
-        out,
-        el(u, "invoicingPartyId"),
-        "InvoicingParty/invoicingPartyId",
-        &up.invoicing_party_id,
-    );
+    // The schema makes InvoicingParty optional, and a contract without a supplier (e.g.
+    // TAF 10 grid-state data) has none; only the bill check needs it (`validate_pair`).
+    if up.invoicing_party_id.is_none() {
+        out.push(
+            Severity::Warning,
+            "INVOICING_PARTY_MISSING",
+            el(u, "invoicingPartyId"),
+            "<InvoicingParty/invoicingPartyId> fehlt: mit dieser Datei lässt sich keine Rechnung prüfen",
+            "<InvoicingParty/invoicingPartyId> is missing: this file cannot be used to check a bill",
+        );
+    }
     required(out, el(u, "SMGW"), "SMGW", &up.smgw);
     required(out, el(u, "tariffName"), "tariffName", &up.tariff_name);
     check_len(
@@ -443,13 +448,16 @@ fn check_log(out: &mut Out, u: usize, up: &UsagePoint) {
         }
         for ev in &e.events {
             if let Some(l) = ev.level {
+                // A warning, not an error: the schema allows any UInt8, and gateways do
+                // write other levels (the interface's published example shows 6). Refusing
+                // such a file would lose a consumer's real logbook.
                 if !(1..=5).contains(&l) {
                     out.push(
-                        Severity::Error,
+                        Severity::Warning,
                         "LOG_LEVEL_RANGE",
                         loc(),
-                        format!("level {l} ist nicht 1–5"),
-                        format!("level {l} is not 1–5"),
+                        format!("Logbuch-Stufe {l} ist keine der Stufen 1–5 (INFO … EXTENSION)"),
+                        format!("log level {l} is none of the levels 1–5 (INFO … EXTENSION)"),
                     );
                 }
             }

@@ -658,19 +658,53 @@ async fn find_or_add_consumer(
 
 /// An existing contract is never updated from a file: its description comes from the
 /// gateway (`user-info`), which knows more than an AR 2418-6 file says.
+///
+/// A file names a contract by `usagePointId` — in TRuDI's files the 33-character metering
+/// point id, which several contracts of one consumer share (TAF 1, 2 and 7 of one meter) —
+/// and `tariffName`. So a contract is found by usage point id, or by metering point id,
+/// and where names are known on both sides they must agree; a metering point id alone
+/// picks a contract only if exactly one contract has it. A new contract whose
+/// `usagePointId` is already taken by another contract of the consumer gets the key
+/// `<usagePointId>#<tariffName>`, so contracts never merge.
 async fn find_or_add_contract(
     db: &Archive,
     consumer: ConsumerId,
     info: &ContractInfo,
     seen: DateTime<Utc>,
 ) -> Result<(ContractId, bool), ImportError> {
-    let id = &info.usage_point_id;
-    if let Some(row) = db.contracts(consumer).await?.into_iter().find(|r| {
-        &r.info.usage_point_id == id || r.info.metering_point_id.as_deref() == Some(id.as_str())
-    }) {
+    let id = info.usage_point_id.as_str();
+    let name = info.name.as_deref().filter(|n| !n.trim().is_empty());
+    let rows = db.contracts(consumer).await?;
+    let names_agree = |r: &archive::ContractRow| match (name, r.info.name.as_deref()) {
+        (Some(a), Some(b)) if !b.trim().is_empty() => a.trim() == b.trim(),
+        _ => true,
+    };
+    let by_id = rows
+        .iter()
+        .find(|r| r.info.usage_point_id == id && names_agree(r));
+    let on_point: Vec<&archive::ContractRow> = rows
+        .iter()
+        .filter(|r| r.info.metering_point_id.as_deref() == Some(id))
+        .collect();
+    let by_point = on_point
+        .iter()
+        .copied()
+        .find(|r| name.is_some() && names_agree(r) && r.info.name.is_some())
+        .or_else(|| match on_point.as_slice() {
+            [only] if names_agree(only) => Some(*only),
+            _ => None,
+        });
+    if let Some(row) = by_id.or(by_point) {
         return Ok((row.id, false));
     }
-    Ok((db.contract(consumer, info, seen).await?, true))
+    let mut info = info.clone();
+    if rows.iter().any(|r| r.info.usage_point_id == id) {
+        info.usage_point_id = format!("{id}#{}", name.unwrap_or("?"));
+    }
+    if info.metering_point_id.is_none() && smgw_model::MeteringPointId::parse(id).is_ok() {
+        info.metering_point_id = Some(id.to_string());
+    }
+    Ok((db.contract(consumer, &info, seen).await?, true))
 }
 
 /// Whether the file says something about the gateway the archive does not hold yet: a

@@ -1,9 +1,10 @@
-//! AR 2418-6 documents of export sets, with the value list named in `meterReadingId`.
+//! AR 2418-6 documents of export sets, and the value list a `MeterReading` belongs to.
 //!
 //! AR 2418-6 has no element for the gateway's value list (`origin`, `derived`, …). TRuDI
-//! writes `meterReadingId` as `<OBIS>.<meter id>.<suffix>`; we put the value list in the
-//! suffix, so that importing our own file puts every channel back into its list. Files of
-//! other programs fall back to the original-value-list rule of the AR.
+//! writes `meterReadingId` as `<OBIS>.<meter id>.<suffix>`; our exports put the value list
+//! in the suffix (`export::to_usage_points`), so that importing our own file puts every
+//! channel back into its list. Files of other programs fall back to the
+//! original-value-list rule of the AR.
 
 use std::io::Write;
 
@@ -19,20 +20,10 @@ const KNOWN: [Database; 4] = [
     Database::Daily,
 ];
 
-/// The AR 2418-6 document of a set (`export::to_usage_points`), with each `meterReadingId`
-/// set to `<qualifiedLogicalName without .sm>.<value list>`.
+/// The AR 2418-6 document of a set; `export::to_usage_points` names each channel's value
+/// list in its `meterReadingId` (`<qualifiedLogicalName without .sm>.<value list>`).
 pub fn usage_points(set: &ExportSet) -> Result<ar2418::UsagePoints, export::ar::ArError> {
-    let mut doc = export::to_usage_points(set)?;
-    for (up, c) in doc.usage_points.iter_mut().zip(&set.contracts) {
-        for (mr, vl) in up.meter_readings.iter_mut().zip(&c.value_lists) {
-            let base = vl
-                .channel_name
-                .strip_suffix(".sm")
-                .unwrap_or(&vl.channel_name);
-            mr.meter_reading_id = Some(format!("{base}.{}", vl.database.wire_name()));
-        }
-    }
-    Ok(doc)
+    export::to_usage_points(set)
 }
 
 /// Writes the AR 2418-6 document of a set (see [`usage_points`]).

@@ -214,7 +214,16 @@ fn meter_reading(
         .collect();
     Ok(ar2418::MeterReading {
         meter_id: Some(vl.meter_id().unwrap_or_else(|| vl.channel_name.clone())),
-        meter_reading_id: Some(vl.channel_name.clone()),
+        // AR 2418-6 has no element for the gateway's value list; like TRuDI's
+        // `<OBIS>.<meter>.<suffix>` ids we name it in the suffix, so that importing the
+        // file (archive-io) puts every channel back into its own list.
+        meter_reading_id: Some(format!(
+            "{}.{}",
+            vl.channel_name
+                .strip_suffix(".sm")
+                .unwrap_or(&vl.channel_name),
+            vl.database.wire_name()
+        )),
         reading_type: Some(ar2418::ReadingType {
             power_of_ten_multiplier: Some(0),
             uom: espi_uom(vl.channel.unit),
