@@ -159,6 +159,15 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         archive: Option<PathBuf>,
     },
+    /// Export what the archive holds: AR 2418-6 XML, CSV, JSON, SVG charts or the complete
+    /// decommissioning bundle (a directory or .zip with checksums).
+    Export(crate::export_cmd::ExportArgs),
+    /// Check a bundle against its checksums (exit code 6 if a file was changed, is missing
+    /// or was added).
+    Verify(crate::export_cmd::VerifyArgs),
+    /// Load an AR 2418-6 file (a TRuDI export or our own) into the archive; values already
+    /// there are skipped, different ones kept as conflicts.
+    Import(crate::export_cmd::ImportArgs),
     /// The local archive.
     Archive {
         #[command(subcommand)]

@@ -7,6 +7,7 @@ mod args;
 mod bill;
 mod connect;
 mod demo;
+mod export_cmd;
 mod failure;
 mod output;
 mod pins;
@@ -97,6 +98,9 @@ async fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
             command: ArchiveCommand::Status { archive },
         } => sync_cmd::status(archive, lang, json).await,
         Command::Bill { device, supplier } => bill::run(&device, &supplier, lang, json),
+        Command::Export(args) => export_cmd::run_export(&args, lang, json).await,
+        Command::Verify(args) => export_cmd::run_verify(&args, lang, json).await,
+        Command::Import(args) => export_cmd::run_import(&args, lang, json).await,
         Command::Info(connect) => {
             let mut session = connect::open(&connect, lang).await?;
             show_info(&mut session, lang, json).await
