@@ -76,6 +76,26 @@ fn file_size(path: &Path) -> u64 {
         .sum()
 }
 
+/// Values and logbook entries in the archive (0 if it does not exist yet).
+async fn stored(path: &Path) -> u64 {
+    let Ok(db) = Archive::open_existing(path).await else {
+        return 0;
+    };
+    let values: u64 = db
+        .status(archive::Scope::All)
+        .await
+        .unwrap()
+        .iter()
+        .map(|s| s.count)
+        .sum();
+    let mut log = 0;
+    for c in db.consumers(None).await.unwrap() {
+        log += db.log_status(c.id).await.unwrap().count;
+    }
+    db.close().await;
+    values + log
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sync_fills_the_archive_and_status_describes_it() {
     let mock = start_builtin("demo").await;
@@ -176,7 +196,7 @@ async fn a_sync_killed_at_several_points_resumes_to_exactly_the_full_data_set() 
         );
         child.kill().expect("SIGKILL");
         child.wait().unwrap();
-        sizes.push(file_size(&path));
+        sizes.push(stored(&path).await);
     }
     for grow_by in [200_000u64, 600_000] {
         let start = file_size(&path);
@@ -188,10 +208,11 @@ async fn a_sync_killed_at_several_points_resumes_to_exactly_the_full_data_set() 
         assert!(child.try_wait().unwrap().is_none(), "still running");
         child.kill().expect("SIGKILL");
         child.wait().unwrap();
-        sizes.push(file_size(&path));
+        sizes.push(stored(&path).await);
     }
+    // Values and log entries stored after each kill: never fewer, and more in the end.
     assert!(sizes.windows(2).all(|w| w[1] >= w[0]), "{sizes:?}");
-    assert!(sizes.last().copied().unwrap_or(0) > 0);
+    assert!(sizes.last().copied().unwrap_or(0) > sizes[0], "{sizes:?}");
 
     // Partial state is consistent before the final run.
     let db = Archive::open_existing(&path).await.unwrap();

@@ -54,6 +54,7 @@ use han_client::{CancelFlag, ClientError, Session};
 use han_protocol::plan::{self, LogPager, Window};
 use han_protocol::response::{self, UsagePointInfo};
 use han_protocol::{Limits, ProtocolError, ReadingsQuery, ReadingsRange, Request};
+use tokio::task::JoinHandle;
 
 pub use error::SyncError;
 use pipeline::{List, ListState, Pipeline};
@@ -261,6 +262,12 @@ async fn store_pending(archive: Archive, w: PendingWindow) -> Result<WriteOutcom
         .store_window(&windows, Some(&w.raw.as_raw()), Utc::now())
         .await?;
     Ok(outcome)
+}
+
+async fn join(
+    task: JoinHandle<Result<WriteOutcome, SyncError>>,
+) -> Result<WriteOutcome, SyncError> {
+    task.await.map_err(|e| SyncError::Task(e.to_string()))?
 }
 
 pub(crate) fn add(total: &mut WriteOutcome, o: WriteOutcome) {
@@ -565,7 +572,8 @@ pub async fn sync(
     report.values = flushed?;
     t.values = pipeline.stored.load(Ordering::Relaxed);
 
-    // 5. The logbook.
+    // 5. The logbook. A page is stored while the next one is fetched; at most one write is
+    // outstanding, so pages commit in order.
     if opts.logbook {
         t.phase = SyncPhase::Logbook;
         let start = archive
@@ -573,40 +581,52 @@ pub async fn sync(
             .await?
             .map_or(0, |i| i.saturating_add(1));
         let mut pager = LogPager::starting_at(start);
-        while let Some(q) = pager.next_query() {
-            check(cancel)?;
-            let req = Request::Log(q);
-            let (body, at) = call(session, &req).await?;
-            report.log_calls += 1;
-            let page = response::parse_log(&body, limits)?;
-            let got = pager.accept(page.entries);
-            let entries: Vec<archive::LogEntry> =
-                got.new_entries.iter().map(convert::log_entry).collect();
-            let raw_text = request_text(&req);
-            let (outcome, _) = archive
-                .store_log_page(
+        let mut pending: Option<JoinHandle<Result<WriteOutcome, SyncError>>> = None;
+        let result: Result<(), SyncError> = async {
+            while let Some(q) = pager.next_query() {
+                check(cancel)?;
+                let req = Request::Log(q);
+                let (body, at) = call(session, &req).await?;
+                report.log_calls += 1;
+                let page = response::parse_log(&body, limits)?;
+                let got = pager.accept(page.entries);
+                let entries: Vec<archive::LogEntry> =
+                    got.new_entries.iter().map(convert::log_entry).collect();
+                t.log_entries += entries.len() as u64;
+                let raw = OwnedRaw {
+                    gateway,
                     consumer,
-                    &entries,
-                    Some(&RawResponse {
-                        gateway: Some(gateway),
-                        consumer: Some(consumer),
-                        method: "log",
-                        request: Some(&raw_text),
-                        http_status: Some(200),
-                        received_at: at,
-                        body: &body,
-                    }),
-                    Utc::now(),
-                )
-                .await?;
-            add(&mut report.log, outcome);
-            t.log_entries += entries.len() as u64;
-            if !pager.is_done() {
-                // One more page or the end-of-logbook confirmation follows.
-                t.calls_planned = t.calls_planned.max(t.calls_done + 2);
+                    method: "log",
+                    request: request_text(&req),
+                    received_at: at,
+                    body,
+                };
+                if let Some(p) = pending.take() {
+                    add(&mut report.log, join(p).await?);
+                }
+                let db = archive.clone();
+                pending = Some(tokio::spawn(async move {
+                    let (outcome, _) = db
+                        .store_log_page(consumer, &entries, Some(&raw.as_raw()), Utc::now())
+                        .await?;
+                    Ok(outcome)
+                }));
+                if !pager.is_done() {
+                    // One more page or the end-of-logbook confirmation follows.
+                    t.calls_planned = t.calls_planned.max(t.calls_done + 2);
+                }
+                t.call_done();
             }
-            t.call_done();
+            Ok(())
         }
+        .await;
+        // The page already received is stored before returning, also after an error.
+        let flushed = match pending.take() {
+            Some(p) => join(p).await.map(|o| add(&mut report.log, o)),
+            None => Ok(()),
+        };
+        result?;
+        flushed?;
     }
 
     // 6. Current values of TAF 9/10/14.
