@@ -227,22 +227,31 @@ pub fn load_curve_svg(
         .iter()
         .map(|(t, p)| (t.timestamp() as f64, *p))
         .collect();
-    let mut shown = lttb(&data, opts.max_points.clamp(3, MAX_DRAWN_POINTS));
+    let budget = opts.max_points.clamp(3, MAX_DRAWN_POINTS);
+    let mut runs: Vec<Vec<(f64, f64)>> = split_at_gaps(&data)
+        .into_iter()
+        .map(|run| {
+            // Each line gets its share of the point budget, at least its two ends.
+            let share = (budget * run.len()).div_ceil(data.len()).max(2);
+            lttb(run, share)
+        })
+        .collect();
     let (scale, unit_label) = display_scale(
         unit.takes_prefix(),
         &rate_unit(unit),
-        shown.iter().map(|p| p.1),
+        runs.iter().flatten().map(|p| p.1),
     );
-    for p in &mut shown {
+    for p in runs.iter_mut().flatten() {
         p.1 /= scale;
     }
-    // `curve` is not empty, and LTTB keeps the first and last point.
-    let x0 = shown[0].0 as i64;
-    let mut x1 = shown[shown.len() - 1].0 as i64;
+    let mut xs = runs.iter().flatten().map(|p| p.0 as i64);
+    // `curve` is not empty, so there is at least one run with at least one point.
+    let x0 = xs.next().unwrap_or(0);
+    let mut x1 = xs.next_back().unwrap_or(x0);
     if x1 <= x0 {
         x1 = x0 + 3600;
     }
-    let (y0, y1) = y_range(shown.iter().map(|p| p.1));
+    let (y0, y1) = y_range(runs.iter().flatten().map(|p| p.1));
     let lang = opts.lang;
     let (ticks, kind) = time_ticks(x0, x1);
     let y_desc = format!("{} ({unit_label})", lang.pick("Leistung", "Power"));
@@ -264,15 +273,48 @@ pub fn load_curve_svg(
             .y_desc(y_desc)
             .draw()
             .map_err(draw)?;
-        chart
-            .draw_series(LineSeries::new(
-                shown.iter().map(|&(x, y)| (x as i64, y)),
-                &BLUE,
-            ))
-            .map_err(draw)?;
+        for run in &runs {
+            chart
+                .draw_series(LineSeries::new(
+                    run.iter().map(|&(x, y)| (x as i64, y)),
+                    &BLUE,
+                ))
+                .map_err(draw)?;
+        }
         root.present().map_err(draw)?;
     }
     Ok(svg)
+}
+
+/// Splits a load curve where values are missing, so that no line is drawn across a gap
+/// (it would show an average over hours as if it had been measured). A gap is a step more
+/// than 1.5 times the most common step; the point after a gap (the average over the gap)
+/// starts the next line.
+fn split_at_gaps(data: &[(f64, f64)]) -> Vec<&[(f64, f64)]> {
+    let mut steps: Vec<i64> = data.windows(2).map(|w| (w[1].0 - w[0].0) as i64).collect();
+    steps.sort_unstable();
+    let mut typical = 0;
+    let mut best = 0;
+    for run in steps.chunk_by(|a, b| a == b) {
+        if run.len() > best {
+            best = run.len();
+            typical = run[0];
+        }
+    }
+    if typical <= 0 {
+        return vec![data];
+    }
+    let limit = typical as f64 * 1.5;
+    let mut out = Vec::new();
+    let mut start = 0;
+    for i in 1..data.len() {
+        if data[i].0 - data[i - 1].0 > limit {
+            out.push(&data[start..i]);
+            start = i;
+        }
+    }
+    out.push(&data[start..]);
+    out
 }
 
 /// Consumption per German local day as bars.

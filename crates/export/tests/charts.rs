@@ -152,6 +152,16 @@ fn load_curve_of_a_year_is_downsampled_and_labelled() {
         vec![export::chart::MAX_DRAWN_POINTS]
     );
 
+    // A gap is not bridged by a line: two lines, the second starting after the gap.
+    let mut gappy = series[..200].to_vec();
+    gappy.drain(80..100);
+    let parsed = parse_svg(&load_curve_svg(&gappy, Unit::WattHour, &opts).unwrap());
+    assert_eq!(
+        parsed.polyline_points,
+        vec![79, 100],
+        "79 intervals before the gap; the averaged gap interval starts the second line"
+    );
+
     // Few values are drawn as they are.
     let short = &series[..50];
     let parsed = parse_svg(&load_curve_svg(short, Unit::WattHour, &opts).unwrap());
