@@ -9,12 +9,19 @@ use serde_json::{Map, Value};
 use crate::response::Limits;
 use crate::ProtocolError;
 
-/// Keys compare equal when they match ignoring case, `-` and `_`.
-fn norm(key: &str) -> String {
-    key.chars()
+/// Keys compare equal when they match ignoring case, `-` and `_`. Compared without
+/// allocating: this runs for every field of every value of a readings response.
+fn same_key(a: &str, b: &str) -> bool {
+    if a == b {
+        return true;
+    }
+    folded(a).eq(folded(b))
+}
+
+fn folded(s: &str) -> impl Iterator<Item = char> + '_ {
+    s.chars()
         .filter(|c| *c != '-' && *c != '_')
         .flat_map(char::to_lowercase)
-        .collect()
 }
 
 /// A short, bounded rendering of a value for error messages.
@@ -38,8 +45,6 @@ pub(crate) fn field_err(path: &str, message: impl Into<String>) -> ProtocolError
 /// A JSON object being read, with its path and the keys consumed so far.
 pub(crate) struct Obj<'a> {
     map: &'a Map<String, Value>,
-    /// Normalised keys, computed once: lookups compare against these.
-    norms: Vec<String>,
     path: String,
     used: Vec<bool>,
     limits: &'a Limits,
@@ -50,7 +55,6 @@ impl<'a> Obj<'a> {
         match v {
             Value::Object(map) => Ok(Obj {
                 map,
-                norms: map.keys().map(|k| norm(k)).collect(),
                 path: path.to_owned(),
                 used: vec![false; map.len()],
                 limits,
@@ -71,18 +75,24 @@ impl<'a> Obj<'a> {
     }
 
     /// Finds a key by its canonical spelling and marks it consumed. `null` counts as absent.
-    pub(crate) fn get(&mut self, key: &str) -> Option<(&'a Value, String)> {
-        let want = norm(key);
+    /// Returns the value and the key as the gateway spelled it (for error paths, which are
+    /// only built when an error is reported).
+    fn find(&mut self, key: &str) -> Option<(&'a Value, &'a str)> {
         let mut found = None;
-        for (i, ((k, v), n)) in self.map.iter().zip(&self.norms).enumerate() {
-            if *n == want {
+        for (i, (k, v)) in self.map.iter().enumerate() {
+            if same_key(k, key) {
                 self.used[i] = true;
                 if found.is_none() && !v.is_null() {
-                    found = Some((v, self.child_path(k)));
+                    found = Some((v, k.as_str()));
                 }
             }
         }
         found
+    }
+
+    /// Like [`Obj::find`], with the value's path.
+    pub(crate) fn get(&mut self, key: &str) -> Option<(&'a Value, String)> {
+        self.find(key).map(|(v, k)| (v, self.child_path(k)))
     }
 
     pub(crate) fn require(&mut self, key: &str) -> Result<(&'a Value, String), ProtocolError> {
@@ -90,35 +100,53 @@ impl<'a> Obj<'a> {
             .ok_or_else(|| field_err(&self.child_path(key), "missing"))
     }
 
+    /// The value of `key` with a lazily built path for error messages.
+    fn field(&mut self, key: &str) -> Option<(&'a Value, impl Fn() -> String + use<'_, 'a>)> {
+        let (v, k) = self.find(key)?;
+        Some((v, move || self.child_path(k)))
+    }
+
+    fn required_field(
+        &mut self,
+        key: &str,
+    ) -> Result<(&'a Value, impl Fn() -> String + use<'_, 'a>), ProtocolError> {
+        match self.find(key) {
+            Some((v, k)) => Ok((v, move || self.child_path(k))),
+            None => Err(field_err(&self.child_path(key), "missing")),
+        }
+    }
+
     pub(crate) fn opt_str(&mut self, key: &str) -> Result<Option<String>, ProtocolError> {
-        match self.get(key) {
+        let limits = self.limits;
+        match self.field(key) {
             None => Ok(None),
-            Some((v, p)) => as_string(v, &p, self.limits).map(Some),
+            Some((v, p)) => as_string(v, &p, limits).map(Some),
         }
     }
 
     pub(crate) fn str(&mut self, key: &str) -> Result<String, ProtocolError> {
-        let (v, p) = self.require(key)?;
-        as_string(v, &p, self.limits)
+        let limits = self.limits;
+        let (v, p) = self.required_field(key)?;
+        as_string(v, &p, limits)
     }
 
     pub(crate) fn opt_num<T: TryFrom<i64>>(
         &mut self,
         key: &str,
     ) -> Result<Option<T>, ProtocolError> {
-        match self.get(key) {
+        match self.field(key) {
             None => Ok(None),
             Some((v, p)) => narrow(as_i64(v, &p)?, &p).map(Some),
         }
     }
 
     pub(crate) fn num<T: TryFrom<i64>>(&mut self, key: &str) -> Result<T, ProtocolError> {
-        let (v, p) = self.require(key)?;
+        let (v, p) = self.required_field(key)?;
         narrow(as_i64(v, &p)?, &p)
     }
 
     pub(crate) fn opt_bool(&mut self, key: &str) -> Result<Option<bool>, ProtocolError> {
-        match self.get(key) {
+        match self.field(key) {
             None => Ok(None),
             Some((v, p)) => as_bool(v, &p).map(Some),
         }
@@ -150,15 +178,16 @@ impl<'a> Obj<'a> {
         &mut self,
         key: &str,
     ) -> Result<Option<chrono::DateTime<chrono::Utc>>, ProtocolError> {
-        match self.get(key) {
+        let limits = self.limits;
+        match self.field(key) {
             None => Ok(None),
             Some((v, p)) => {
-                let s = as_string(v, &p, self.limits)?;
+                let s = as_string(v, &p, limits)?;
                 if s.trim().is_empty() {
                     return Ok(None);
                 }
                 crate::time::parse_wire_time(&s).map(Some).ok_or_else(|| {
-                    field_err(&p, format!("expected a date and time, got {}", show(v)))
+                    field_err(&p(), format!("expected a date and time, got {}", show(v)))
                 })
             }
         }
@@ -168,23 +197,25 @@ impl<'a> Obj<'a> {
         &mut self,
         key: &str,
     ) -> Result<chrono::DateTime<chrono::Utc>, ProtocolError> {
-        let path = self.child_path(key);
-        self.opt_time(key)?
-            .ok_or_else(|| field_err(&path, "missing"))
+        match self.opt_time(key)? {
+            Some(t) => Ok(t),
+            None => Err(field_err(&self.child_path(key), "missing")),
+        }
     }
 
     /// Hex text decoded to bytes; empty string counts as absent.
     pub(crate) fn opt_hex(&mut self, key: &str) -> Result<Option<Vec<u8>>, ProtocolError> {
-        match self.get(key) {
+        let limits = self.limits;
+        match self.field(key) {
             None => Ok(None),
             Some((v, p)) => {
-                let s = as_string(v, &p, self.limits)?;
+                let s = as_string(v, &p, limits)?;
                 let s = s.trim();
                 if s.is_empty() {
                     return Ok(None);
                 }
                 hex::decode(s).map(Some).map_err(|_| {
-                    field_err(&p, format!("expected hexadecimal text, got {}", show(v)))
+                    field_err(&p(), format!("expected hexadecimal text, got {}", show(v)))
                 })
             }
         }
@@ -201,21 +232,25 @@ impl<'a> Obj<'a> {
     }
 }
 
-pub(crate) fn as_string(v: &Value, path: &str, limits: &Limits) -> Result<String, ProtocolError> {
+pub(crate) fn as_string(
+    v: &Value,
+    path: &dyn Fn() -> String,
+    limits: &Limits,
+) -> Result<String, ProtocolError> {
     let s = match v {
         Value::String(s) => s.clone(),
         Value::Number(n) => n.to_string(),
         Value::Bool(b) => b.to_string(),
         other => {
             return Err(field_err(
-                path,
+                &path(),
                 format!("expected text, got {}", show(other)),
             ))
         }
     };
     if s.len() > limits.max_string_bytes {
         return Err(ProtocolError::TooLarge {
-            what: format!("{path}: text length"),
+            what: format!("{}: text length", path()),
             limit: limits.max_string_bytes as u64,
             actual: s.len() as u64,
         });
@@ -223,7 +258,7 @@ pub(crate) fn as_string(v: &Value, path: &str, limits: &Limits) -> Result<String
     Ok(s)
 }
 
-pub(crate) fn as_i64(v: &Value, path: &str) -> Result<i64, ProtocolError> {
+pub(crate) fn as_i64(v: &Value, path: &dyn Fn() -> String) -> Result<i64, ProtocolError> {
     let parsed = match v {
         Value::Number(n) => n.as_i64().or_else(|| {
             // Accept integral floats such as 12.0, which some JSON writers produce.
@@ -237,10 +272,10 @@ pub(crate) fn as_i64(v: &Value, path: &str) -> Result<i64, ProtocolError> {
         }
         _ => None,
     };
-    parsed.ok_or_else(|| field_err(path, format!("expected a number, got {}", show(v))))
+    parsed.ok_or_else(|| field_err(&path(), format!("expected a number, got {}", show(v))))
 }
 
-pub(crate) fn as_bool(v: &Value, path: &str) -> Result<bool, ProtocolError> {
+pub(crate) fn as_bool(v: &Value, path: &dyn Fn() -> String) -> Result<bool, ProtocolError> {
     let parsed = match v {
         Value::Bool(b) => Some(*b),
         Value::Number(n) => match n.as_u64() {
@@ -255,10 +290,13 @@ pub(crate) fn as_bool(v: &Value, path: &str) -> Result<bool, ProtocolError> {
         },
         _ => None,
     };
-    parsed.ok_or_else(|| field_err(path, format!("expected true or false, got {}", show(v))))
+    parsed.ok_or_else(|| field_err(&path(), format!("expected true or false, got {}", show(v))))
 }
 
 /// Narrows an integer to a smaller type, naming the path when it does not fit.
-pub(crate) fn narrow<T: TryFrom<i64>>(n: i64, path: &str) -> Result<T, ProtocolError> {
-    T::try_from(n).map_err(|_| field_err(path, format!("number {n} is out of range")))
+pub(crate) fn narrow<T: TryFrom<i64>>(
+    n: i64,
+    path: &dyn Fn() -> String,
+) -> Result<T, ProtocolError> {
+    T::try_from(n).map_err(|_| field_err(&path(), format!("number {n} is out of range")))
 }
