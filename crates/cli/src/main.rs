@@ -200,13 +200,36 @@ pub(crate) async fn show_info(
     lang: Lang,
     json: bool,
 ) -> Result<(), Failure> {
-    let info = session.gateway_info().await.map_err(client(lang))?;
-    let info = info.to_model().map_err(data(lang))?;
+    let wire = session.gateway_info().await.map_err(client(lang))?;
+    // Does the certificate the gateway reports for its HAN interface equal the one it
+    // showed in the TLS handshake? (None: it reports none, or none we can read.)
+    let han_matches = session.han_certificate_matches(&wire);
+    let info = wire.to_model().map_err(data(lang))?;
     if json {
-        output::print_json(&serde_json::json!({ "gateway": info }))
-            .map_err(|e| Failure::local(lang, &e))
+        output::print_json(&serde_json::json!({
+            "gateway": info,
+            "han_certificate_matches_connection": han_matches,
+        }))
+        .map_err(|e| Failure::local(lang, &e))
     } else {
         print!("{}", output::gateway(&info, Utc::now(), lang));
+        match han_matches {
+            Some(true) => {}
+            Some(false) => eprintln!(
+                "{}",
+                lang.pick(
+                    "Warnung: Das HAN-Zertifikat, das das Gateway in seinen Daten meldet, ist nicht das Zertifikat dieser Verbindung. Fragen Sie Ihren Messstellenbetreiber, bevor Sie der Verbindung vertrauen.",
+                    "Warning: the HAN certificate the gateway reports in its data is not the certificate of this connection. Ask your meter operator before you trust this connection."
+                )
+            ),
+            None => eprintln!(
+                "{}",
+                lang.pick(
+                    "Hinweis: Das Gateway meldet kein lesbares HAN-Zertifikat; der Abgleich mit der Verbindung war nicht möglich.",
+                    "Note: the gateway reports no readable HAN certificate; it could not be compared with the connection."
+                )
+            ),
+        }
         Ok(())
     }
 }

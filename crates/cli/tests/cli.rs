@@ -104,6 +104,15 @@ async fn first_contact_asks_then_pins_then_refuses_a_changed_certificate() {
     let out = run.run(&["info"], DIGEST, PASSWORD);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert!(String::from_utf8_lossy(&out.stdout).contains("EPPC0210486901"));
+    // The demo gateway reports the HAN certificate it uses: no warning.
+    assert!(
+        !String::from_utf8_lossy(&out.stderr).contains("Warning"),
+        "{}",
+        text(&out)
+    );
+    let out = run.run(&["--json", "info"], DIGEST, PASSWORD);
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(doc["han_certificate_matches_connection"], Value::Bool(true));
     let key = format!("127.0.0.1:{}", run.port);
     assert_eq!(run.pins()["pins"][&key], Value::String(fp.clone()));
 
