@@ -220,6 +220,9 @@ pub struct Faults {
     pub stale_nonce_next: bool,
     /// Switch the HAN off (close the listener and all connections) after N JSON calls.
     pub han_off_after_calls: Option<u64>,
+    /// Answer the discovery (`/smgw/m2m`) with this `Location` instead of the consumer's
+    /// own address, e.g. another host, to test that clients refuse to follow it.
+    pub redirect_location: Option<String>,
     /// Seed of the probabilistic faults.
     pub seed: u64,
 }

@@ -692,7 +692,13 @@ async fn handle(shared: &Arc<Shared>, ctx: &ConnCtx, req: Request<Incoming>) -> 
         }
         inc(&shared.counters.status_307);
         let mut r = empty(StatusCode::TEMPORARY_REDIRECT);
-        if let Ok(v) = HeaderValue::from_str(&format!("/smgw/m2m/{}/json", me.userid)) {
+        let forced = shared
+            .faults
+            .lock()
+            .ok()
+            .and_then(|f| f.faults.redirect_location.clone());
+        let location = forced.unwrap_or_else(|| format!("/smgw/m2m/{}/json", me.userid));
+        if let Ok(v) = HeaderValue::from_str(&location) {
             r.headers_mut().insert(LOCATION, v);
         }
         return r;
