@@ -26,6 +26,9 @@ pub enum ExportError {
         /// The candidates.
         choices: Vec<String>,
     },
+    /// The archived values cannot be written as AR 2418-6 exactly.
+    #[error("AR 2418-6: {0}")]
+    Ar(#[from] export::ar::ArError),
 }
 
 /// German "no …" and "several …" for `gateway`, `consumer`, `contract`.
@@ -46,6 +49,12 @@ impl ExportError {
                 format!("Das Archiv kann nicht gelesen werden: {e}")
             }
             (ExportError::Archive(e), Lang::En) => format!("The archive cannot be read: {e}"),
+            (ExportError::Ar(e), Lang::De) => format!(
+                "Die archivierten Werte lassen sich nicht exakt als AR 2418-6 darstellen: {e}"
+            ),
+            (ExportError::Ar(e), Lang::En) => {
+                format!("The archived values cannot be written exactly as AR 2418-6: {e}")
+            }
             (ExportError::NotFound { what, name, .. }, Lang::De) if name.is_empty() => {
                 format!(
                     "Das Archiv enthält {}. Zuerst synchronisieren oder eine Datei importieren.",

@@ -142,8 +142,12 @@ pub enum Command {
     /// meter's own original value lists in an AR 2418-6 device file (e.g. a TRuDI export).
     Bill {
         /// Device file with the original value lists (AR 2418-6 XML).
-        #[arg(long, value_name = "FILE.xml")]
-        device: PathBuf,
+        #[arg(long, value_name = "FILE.xml", required_unless_present = "archive")]
+        device: Option<PathBuf>,
+        /// Take the original value list from the archive instead: the contract of the tariff
+        /// file's metering point (and tariff name).
+        #[arg(long, value_name = "FILE", conflicts_with = "device")]
+        archive: Option<PathBuf>,
         /// The supplier's tariff file (AR 2418-6 XML with an AnalysisProfile).
         #[arg(long, value_name = "FILE.xml")]
         supplier: PathBuf,

@@ -8,15 +8,51 @@ use tariff::Evaluation;
 use crate::failure::{code, Failure};
 use crate::table::Table;
 
-/// Recomputes the bill and prints it (or its JSON document).
-pub fn run(device: &Path, supplier: &Path, lang: Lang, json: bool) -> Result<(), Failure> {
-    let result = tariff::from_ar2418::check_bill(device, supplier).map_err(|e| Failure {
+fn tariff_failure(e: tariff::from_ar2418::AdapterError, lang: Lang) -> Failure {
+    Failure {
         code: code::DATA,
         message: match lang {
             Lang::De => e.message_de(),
             Lang::En => e.message_en(),
         },
-    })?;
+    }
+}
+
+/// Recomputes the bill and prints it (or its JSON document). The meter's values come from
+/// a device file, or from the archive (`archive`).
+pub async fn run(
+    device: Option<&Path>,
+    archive: Option<&Path>,
+    supplier: &Path,
+    lang: Lang,
+    json: bool,
+) -> Result<(), Failure> {
+    let result = match (device, archive) {
+        (Some(device), _) => tariff::from_ar2418::check_bill(device, supplier)
+            .map_err(|e| tariff_failure(e, lang))?,
+        (None, archive) => {
+            let profile = tariff::from_ar2418::supplier_file(supplier)
+                .map_err(|e| tariff_failure(e, lang))?;
+            let supplier_doc = archive_io::ar2418::read_file(supplier).map_err(|e| {
+                Failure::new(
+                    code::DATA,
+                    lang,
+                    format!("Die Tarifdatei ist nicht lesbar: {e}"),
+                    format!("The tariff file cannot be read: {e}"),
+                )
+            })?;
+            let doc = crate::export_cmd::device_from_archive(archive, &supplier_doc, lang).await?;
+            let series =
+                tariff::from_ar2418::device_series(&doc).map_err(|e| tariff_failure(e, lang))?;
+            tariff::evaluate(&profile, &series).map_err(|e| Failure {
+                code: code::DATA,
+                message: match lang {
+                    Lang::De => e.message_de(),
+                    Lang::En => e.message_en(),
+                },
+            })?
+        }
+    };
     if json {
         println!("{}", result.to_json());
     } else {

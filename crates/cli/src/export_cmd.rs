@@ -553,3 +553,24 @@ pub async fn run_import(args: &ImportArgs, lang: Lang, json: bool) -> Result<(),
     }
     Ok(())
 }
+
+/// The archived original value list a supplier's tariff file bills (`durchblick bill
+/// --archive`), as an AR 2418-6 device document.
+pub async fn device_from_archive(
+    archive: Option<&Path>,
+    supplier: &archive_io::ar2418::UsagePoints,
+    lang: Lang,
+) -> Result<archive_io::ar2418::UsagePoints, Failure> {
+    let path = archive_path(&archive.map(Path::to_path_buf), lang)?;
+    let db = Archive::open_existing(&path)
+        .await
+        .map_err(|e| archive_failure(&path, &e, lang))?;
+    let doc =
+        archive_io::device_for_supplier(&db, supplier, None, None, Utc::now().trunc_subsecs(0))
+            .await;
+    db.close().await;
+    doc.map_err(|e| Failure {
+        code: code::DATA,
+        message: e.message(lang),
+    })
+}

@@ -97,7 +97,11 @@ async fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
         Command::Archive {
             command: ArchiveCommand::Status { archive },
         } => sync_cmd::status(archive, lang, json).await,
-        Command::Bill { device, supplier } => bill::run(&device, &supplier, lang, json),
+        Command::Bill {
+            device,
+            archive,
+            supplier,
+        } => bill::run(device.as_deref(), archive.as_deref(), &supplier, lang, json).await,
         Command::Export(args) => export_cmd::run_export(&args, lang, json).await,
         Command::Verify(args) => export_cmd::run_verify(&args, lang, json).await,
         Command::Import(args) => export_cmd::run_import(&args, lang, json).await,

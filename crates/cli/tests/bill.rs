@@ -86,3 +86,155 @@ fn a_missing_start_value_is_a_data_error_with_exit_code_6() {
     assert_eq!(out.status.code(), Some(6));
     assert!(!String::from_utf8_lossy(&out.stderr).trim().is_empty());
 }
+
+/// A one-day TAF-2 tariff file for the demo gateway's metering point: low tariff (1) at
+/// night, high tariff (2) from 06:00 to 22:00, local time.
+fn supplier_xml(date: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    let profile: String = [(0, 1), (6, 2), (22, 1)]
+        .iter()
+        .map(|(h, t)| {
+            format!(
+                "<DayTimeProfile><startTime><hour>{h}</hour><minute>0</minute></startTime>\
+                 <tariffNumber>{t}</tariffNumber></DayTimeProfile>"
+            )
+        })
+        .collect();
+    format!(
+        r#"<?xml version="1.0" encoding="utf-8"?>
+<UsagePoints xmlns="http://vde.de/AR_2418-6.xsd" xmlns:espi="http://naesb.org/espi">
+ <UsagePoint>
+  <espi:ServiceCategory><espi:kind>0</espi:kind></espi:ServiceCategory>
+  <usagePointId>DE0001234567890AB0000000000000001</usagePointId>
+  <InvoicingParty><invoicingPartyId>9900000000003</invoicingPartyId></InvoicingParty>
+  <SMGW><smgwId>EPPC0210486901</smgwId></SMGW>
+  <tariffName>Zweitarif HT/NT (TAF 2)</tariffName>
+  <AnalysisProfile>
+   <tariffUseCase>2</tariffUseCase>
+   <tariffId>HTNT</tariffId>
+   <billingPeriod><duration>86400</duration><start>{date}T00:00:00+01:00</start></billingPeriod>
+   <TariffStage><tariffNumber>1</tariffNumber><description>NT</description><obisCode>0100010801ff</obisCode></TariffStage>
+   <TariffStage><tariffNumber>2</tariffNumber><description>HT</description><obisCode>0100010802ff</obisCode></TariffStage>
+   <defaultTariffNumber>1</defaultTariffNumber>
+   <TariffChangeTrigger><TimeTrigger>
+    <DayProfile><dayId>1</dayId>{profile}</DayProfile>
+    <SpecialDayProfile><specialDayDate><year>{}</year><month>{}</month><day_of_month>{}</day_of_month></specialDayDate><dayId>1</dayId></SpecialDayProfile>
+   </TimeTrigger></TariffChangeTrigger>
+  </AnalysisProfile>
+ </UsagePoint>
+</UsagePoints>
+"#,
+        date.year(),
+        date.month(),
+        date.day()
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bill_from_the_archive_uses_the_synced_original_values() {
+    use chrono::{Duration, NaiveDate, TimeZone, Timelike};
+    use chrono_tz::Europe::Berlin;
+
+    let mock = mock_smgw::start(
+        mock_smgw::Scenario::builtin("demo").expect("demo"),
+        "127.0.0.1:0".parse().expect("address"),
+        mock_smgw::Options::default(),
+    )
+    .await
+    .expect("mock");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let archive = dir.path().join("archive.sqlite");
+    let out = Command::new(BIN)
+        .args([
+            "sync",
+            "--host",
+            "127.0.0.1",
+            "--user",
+            "demo",
+            "--trust-on-first-use",
+        ])
+        .args(["--port", &mock.addr().port().to_string()])
+        .arg("--archive")
+        .arg(&archive)
+        .env("DURCHBLICK_PASSWORD", "demo")
+        .env("DURCHBLICK_CONFIG_DIR", dir.path())
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("sync runs");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // A winter day whose quarter hours all carry valid values, so the expectation is a
+    // plain sum of register differences per tariff (no gaps, no error register).
+    let scenario = mock.scenario();
+    let (date, values) = (0..60)
+        .map(|i| NaiveDate::from_ymd_opt(2025, 1, 6).expect("date") + Duration::days(i))
+        .find_map(|date| {
+            let start = Berlin
+                .from_local_datetime(&date.and_hms_opt(0, 0, 0)?)
+                .single()?
+                .with_timezone(&chrono::Utc);
+            let values = scenario
+                .expected_readings_between(
+                    "demo",
+                    "01005e318022.taf2-1.sm",
+                    "origin",
+                    "0100010800ff",
+                    start.timestamp() - 1,
+                    start.timestamp() + 86_400,
+                )
+                .ok()?;
+            let clean = values.len() == 97
+                && values.iter().all(|r| {
+                    smgw_model::CombinedStatus::from_hex(&r.cosem_status)
+                        .is_ok_and(|s| s.ptb().is_valid())
+                });
+            clean.then_some((date, values))
+        })
+        .expect("a clean day in the demo data");
+    let (mut low, mut high) = (0i64, 0i64);
+    for pair in values.windows(2) {
+        let start = Berlin
+            .timestamp_opt(pair[0].target_time, 0)
+            .single()
+            .expect("time");
+        let delta = pair[1].value - pair[0].value;
+        if (6..22).contains(&start.hour()) {
+            high += delta;
+        } else {
+            low += delta;
+        }
+    }
+
+    let supplier = dir.path().join("supplier.xml");
+    std::fs::write(&supplier, supplier_xml(date)).expect("supplier file");
+    let out = Command::new(BIN)
+        .args(["--json", "bill", "--archive"])
+        .arg(&archive)
+        .arg("--supplier")
+        .arg(&supplier)
+        .output()
+        .expect("bill runs");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let amount = |obis: &str| {
+        doc["registers"]
+            .as_array()
+            .expect("registers")
+            .iter()
+            .find(|r| r["obis"] == obis)
+            .and_then(|r| r["amount"].as_i64())
+    };
+    assert_eq!(amount("1-0:1.8.1*255"), Some(low), "{doc}");
+    assert_eq!(amount("1-0:1.8.2*255"), Some(high), "{doc}");
+    assert_eq!(amount("1-0:1.8.63*255").unwrap_or(0), 0, "{doc}");
+}
