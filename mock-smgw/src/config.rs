@@ -125,6 +125,10 @@ pub enum WrongCredentials {
     Reject,
     /// Never answer; hold the connection open.
     SilentTimeout,
+    /// Answer `200` with an empty body (another field-reported firmware reaction to a
+    /// Digest response it cannot check).
+    #[serde(rename = "empty-200")]
+    Empty200,
 }
 
 /// Authentication settings.

@@ -645,13 +645,11 @@ fn authenticate(shared: &Shared, ctx: &ConnCtx, req: &Request<Incoming>) -> Auth
             StatusCode::BAD_REQUEST,
             "malformed Authorization header",
         )),
-        Verdict::Denied => {
-            if shared.scenario.m.auth.wrong_credentials == WrongCredentials::SilentTimeout {
-                Auth::Hold
-            } else {
-                challenge(false)
-            }
-        }
+        Verdict::Denied => match shared.scenario.m.auth.wrong_credentials {
+            WrongCredentials::SilentTimeout => Auth::Hold,
+            WrongCredentials::Empty200 => Auth::Respond(empty(StatusCode::OK)),
+            WrongCredentials::Reject => challenge(false),
+        },
     }
 }
 

@@ -691,9 +691,27 @@ impl Session {
 
     async fn discover(&mut self) -> Result<String, ClientError> {
         let path = "/smgw/m2m";
-        let ans = self
+        let mut ans = self
             .roundtrip(Method::GET, path, b"", self.timeouts.login, true)
             .await?;
+        // Some firmware answers a SHA-256 Digest response it cannot check (it checks MD5
+        // only) with an empty 200 instead of the 307: retry once with MD5.
+        let sent_sha256 = !self.force_md5
+            && self
+                .digest
+                .as_ref()
+                .is_some_and(|d| !d.challenge.algorithm.is_md5());
+        if ans.status == 200 && ans.body.is_empty() && sent_sha256 {
+            self.use_md5();
+            ans = self
+                .roundtrip(Method::GET, path, b"", self.timeouts.login, true)
+                .await?;
+            if ans.status == 200 && ans.body.is_empty() {
+                // Neither answer was accepted: the credentials are wrong.
+                self.force_md5 = false;
+                return Err(ClientError::LoginRefused);
+            }
+        }
         match ans.status {
             301 | 302 | 303 | 307 | 308 => {
                 let loc = ans.location.ok_or_else(|| {
