@@ -11,7 +11,7 @@ use archive_io::export::{self, CsvVariant, ExportSet};
 use archive_io::{ExportError, Selection};
 use chrono::{DateTime, SubsecRound, Utc};
 use clap::{Args, ValueEnum};
-use smgw_model::{Lang, NaiveAs, Unit};
+use smgw_model::{Lang, Unit};
 
 use crate::failure::{code, Failure};
 
@@ -93,17 +93,6 @@ pub struct ImportArgs {
     pub archive: Option<PathBuf>,
 }
 
-fn archive_path(arg: &Option<PathBuf>, lang: Lang) -> Result<PathBuf, Failure> {
-    arg.clone().or_else(archive::default_path).ok_or_else(|| {
-        Failure::new(
-            code::USAGE,
-            lang,
-            "Kein Standardort für das Archiv bekannt; bitte --archive DATEI angeben.",
-            "No standard archive location is known; please give --archive FILE.",
-        )
-    })
-}
-
 fn archive_failure(path: &Path, e: &archive::ArchiveError, lang: Lang) -> Failure {
     Failure::new(
         code::DATA,
@@ -124,16 +113,7 @@ fn io_failure(path: &Path, e: &dyn std::fmt::Display, lang: Lang) -> Failure {
 
 fn time_arg(text: &Option<String>, lang: Lang) -> Result<Option<DateTime<Utc>>, Failure> {
     text.as_deref()
-        .map(|t| {
-            smgw_model::time::parse_datetime(t, NaiveAs::Berlin).map_err(|e| {
-                Failure::new(
-                    code::USAGE,
-                    lang,
-                    format!("Zeitangabe {t:?} nicht verstanden ({e}). Beispiel: 2025-03-01T00:00 oder 2025-03-01."),
-                    format!("Cannot read the time {t:?} ({e}). Example: 2025-03-01T00:00 or 2025-03-01."),
-                )
-            })
-        })
+        .map(|t| crate::user_time(t, lang))
         .transpose()
 }
 
@@ -177,7 +157,7 @@ pub async fn run_export(args: &ExportArgs, lang: Lang, json: bool) -> Result<(),
         from: time_arg(&args.from, lang)?,
         to: time_arg(&args.to, lang)?,
     };
-    let path = archive_path(&args.archive, lang)?;
+    let path = crate::archive_path(args.archive.as_deref(), lang)?;
     let db = Archive::open_existing(&path)
         .await
         .map_err(|e| archive_failure(&path, &e, lang))?;
@@ -480,7 +460,7 @@ pub async fn run_import(args: &ImportArgs, lang: Lang, json: bool) -> Result<(),
         message: e.message(lang),
     };
     let doc = archive_io::read_for_import(&args.file).map_err(import_failure)?;
-    let path = archive_path(&args.archive, lang)?;
+    let path = crate::archive_path(args.archive.as_deref(), lang)?;
     let db = Archive::open(&path)
         .await
         .map_err(|e| archive_failure(&path, &e, lang))?;
@@ -561,7 +541,7 @@ pub async fn device_from_archive(
     supplier: &archive_io::ar2418::UsagePoints,
     lang: Lang,
 ) -> Result<archive_io::ar2418::UsagePoints, Failure> {
-    let path = archive_path(&archive.map(Path::to_path_buf), lang)?;
+    let path = crate::archive_path(archive, lang)?;
     let db = Archive::open_existing(&path)
         .await
         .map_err(|e| archive_failure(&path, &e, lang))?;

@@ -69,7 +69,7 @@ fn resolve_lang(arg: Option<LangArg>) -> Lang {
 }
 
 /// A time given by the user: local (Europe/Berlin) unless it names a zone.
-fn user_time(text: &str, lang: Lang) -> Result<DateTime<Utc>, Failure> {
+pub(crate) fn user_time(text: &str, lang: Lang) -> Result<DateTime<Utc>, Failure> {
     smgw_model::time::parse_datetime(text, NaiveAs::Berlin).map_err(|e| {
         Failure::new(
             code::USAGE,
@@ -78,6 +78,24 @@ fn user_time(text: &str, lang: Lang) -> Result<DateTime<Utc>, Failure> {
             format!("Cannot read the time {text:?} ({e}). Example: 2025-03-01T00:00 or 2025-03-01."),
         )
     })
+}
+
+/// The archive file: the one given, else the standard one in the user's data directory.
+pub(crate) fn archive_path(
+    given: Option<&std::path::Path>,
+    lang: Lang,
+) -> Result<std::path::PathBuf, Failure> {
+    given
+        .map(std::path::Path::to_path_buf)
+        .or_else(archive::default_path)
+        .ok_or_else(|| {
+            Failure::new(
+                code::USAGE,
+                lang,
+                "Kein Datenverzeichnis bekannt: bitte das Archiv mit --archive DATEI angeben.",
+                "No data directory known: please name the archive with --archive FILE.",
+            )
+        })
 }
 
 fn database_name(db: DatabaseArg) -> &'static str {

@@ -18,17 +18,6 @@ use crate::failure::{code, Failure};
 /// How often a progress line is written when stderr is not a terminal.
 const LOG_INTERVAL: Duration = Duration::from_secs(5);
 
-fn archive_path(given: Option<PathBuf>, lang: Lang) -> Result<PathBuf, Failure> {
-    given.or_else(archive::default_path).ok_or_else(|| {
-        Failure::new(
-            code::USAGE,
-            lang,
-            "Kein Datenverzeichnis bekannt: bitte das Archiv mit --archive DATEI angeben.",
-            "No data directory known: please name the archive with --archive FILE.",
-        )
-    })
-}
-
 fn archive_failure(lang: Lang, e: &archive::ArchiveError) -> Failure {
     Failure::new(
         code::DATA,
@@ -115,7 +104,7 @@ pub async fn sync(
     // Installed before anything else, so Ctrl-C never kills the process mid-write.
     let cancel = CancelFlag::new();
     let on_signal = on_interrupt(cancel.clone(), lang);
-    let path = archive_path(archive, lang)?;
+    let path = crate::archive_path(archive.as_deref(), lang)?;
     let db = Archive::open(&path)
         .await
         .map_err(|e| archive_failure(lang, &e))?;
@@ -341,7 +330,7 @@ fn channel_text(s: &ChannelStatus, lang: Lang) -> String {
 
 /// `durchblick archive status`.
 pub async fn status(archive: Option<PathBuf>, lang: Lang, json: bool) -> Result<(), Failure> {
-    let path = archive_path(archive, lang)?;
+    let path = crate::archive_path(archive.as_deref(), lang)?;
     let db = Archive::open_existing(&path)
         .await
         .map_err(|e| archive_failure(lang, &e))?;
