@@ -9,6 +9,7 @@
 mod convert;
 pub mod digest;
 mod error;
+mod fast;
 mod json;
 pub mod messages;
 pub mod plan;

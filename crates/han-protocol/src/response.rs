@@ -586,6 +586,15 @@ pub fn parse_usage_point_info(
 
 /// Parses a `readings` response body.
 pub fn parse_readings(body: &[u8], limits: &Limits) -> Result<Readings, ProtocolError> {
+    if let Some(fast) = crate::fast::readings(body, limits) {
+        return Ok(fast);
+    }
+    parse_readings_lenient(body, limits)
+}
+
+/// The lenient path of [`parse_readings`]: every spelling and type the gateway may use,
+/// and the precise error for what does not fit.
+pub(crate) fn parse_readings_lenient(body: &[u8], limits: &Limits) -> Result<Readings, ProtocolError> {
     let root = parse_json(body, limits)?;
     let (header, mut p) = envelope(&root, "readings", limits)?;
     let records = p.opt_num("records")?;

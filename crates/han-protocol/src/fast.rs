@@ -1,0 +1,219 @@
+//! A fast path for the largest response, `readings`: serde straight into structs, without
+//! building a `serde_json::Value` tree and its per-field lookups.
+//!
+//! It accepts only the plain, well-formed shape (canonical key spellings, no unknown keys,
+//! texts as strings, every limit kept). Anything else returns `None` and the caller parses
+//! with the lenient path, which produces exactly the same result or the precise error, so
+//! behaviour does not depend on which path ran (a test compares both).
+
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+use crate::response::{ChannelReadings, Header, Limits, Reading, Readings};
+use crate::time::parse_wire_time;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Envelope {
+    method: Option<String>,
+    version: Option<String>,
+    #[serde(rename = "elapsed-time")]
+    elapsed_time: Option<String>,
+    readings: Payload,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Payload {
+    records: Option<Value>,
+    #[serde(default)]
+    channels: Vec<Channel>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Channel {
+    obis: String,
+    #[serde(default)]
+    readings: Vec<Raw>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Raw {
+    #[serde(rename = "capture-time")]
+    capture_time: String,
+    #[serde(rename = "target-time")]
+    target_time: Option<String>,
+    value: Value,
+    #[serde(rename = "cosem-status")]
+    cosem_status: Option<String>,
+    #[serde(rename = "smgw-status")]
+    smgw_status: Option<String>,
+    #[serde(rename = "meter-status")]
+    meter_status: Option<String>,
+    #[serde(rename = "owner-number")]
+    owner_number: Option<String>,
+    signature: Option<String>,
+}
+
+/// The same leniency as the slow path for numbers: native integers, integral floats, or
+/// decimal text with an optional `+`.
+fn number(v: &Value) -> Option<i64> {
+    crate::json::as_i64(v, &String::new).ok()
+}
+
+fn text_ok(s: &Option<String>, limits: &Limits) -> bool {
+    s.as_ref()
+        .is_none_or(|s| s.len() <= limits.max_string_bytes)
+}
+
+fn time(s: &str) -> Option<Option<chrono::DateTime<chrono::Utc>>> {
+    if s.trim().is_empty() {
+        return Some(None);
+    }
+    parse_wire_time(s).map(Some)
+}
+
+/// The `readings` response, or `None` when the body needs the lenient path.
+pub(crate) fn readings(body: &[u8], limits: &Limits) -> Option<Readings> {
+    if body.len() > limits.max_body_bytes {
+        return None;
+    }
+    let env: Envelope = serde_json::from_slice(body).ok()?;
+    if env
+        .method
+        .as_deref()
+        .is_some_and(|m| !m.trim().eq_ignore_ascii_case("readings"))
+    {
+        return None;
+    }
+    if ![&env.method, &env.version, &env.elapsed_time]
+        .iter()
+        .all(|s| text_ok(s, limits))
+    {
+        return None;
+    }
+    let records = match &env.readings.records {
+        None | Some(Value::Null) => None,
+        Some(v) => Some(u64::try_from(number(v)?).ok()?),
+    };
+    if env.readings.channels.len() > limits.max_items {
+        return None;
+    }
+    let mut total = 0usize;
+    let mut channels = Vec::with_capacity(env.readings.channels.len());
+    for ch in env.readings.channels {
+        total += ch.readings.len();
+        if ch.readings.len() > limits.max_items
+            || total > limits.max_items
+            || ch.obis.len() > limits.max_string_bytes
+        {
+            return None;
+        }
+        let mut readings = Vec::with_capacity(ch.readings.len());
+        for r in ch.readings {
+            let texts = [
+                &r.target_time,
+                &r.cosem_status,
+                &r.smgw_status,
+                &r.meter_status,
+                &r.owner_number,
+                &r.signature,
+            ];
+            if r.capture_time.len() > limits.max_string_bytes
+                || !texts.iter().all(|s| text_ok(s, limits))
+            {
+                return None;
+            }
+            let target_time = match r.target_time.as_deref() {
+                None => None,
+                Some(s) => time(s)?,
+            };
+            readings.push(Reading {
+                capture_time: time(&r.capture_time)??,
+                target_time,
+                value: number(&r.value)?,
+                cosem_status: r.cosem_status,
+                smgw_status: r.smgw_status,
+                meter_status: r.meter_status,
+                owner_number: r.owner_number,
+                signature: r.signature.filter(|s| !s.is_empty()),
+                extra: Map::new(),
+            });
+        }
+        channels.push(ChannelReadings {
+            obis: ch.obis,
+            readings,
+            extra: Map::new(),
+        });
+    }
+    Some(Readings {
+        header: Header {
+            method: env.method,
+            version: env.version,
+            elapsed_time: env.elapsed_time,
+            extra: Map::new(),
+        },
+        records,
+        channels,
+        extra: Map::new(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lenient(body: &str) -> Result<Readings, crate::ProtocolError> {
+        crate::response::parse_readings_lenient(body.as_bytes(), &Limits::default())
+    }
+
+    const PLAIN: &str = r#"{"method":"readings","version":"1.2.0","elapsed-time":"5 miliseconds",
+      "readings":{"records":"2","channels":[{"obis":"0100010800ff.1ELS0012345678.sm","readings":[
+        {"capture-time":"2025-01-01T00:14:59Z","target-time":"2025-01-01T00:15:00Z","value":"171165808",
+         "cosem-status":"a0000000208c3800","smgw-status":"a0000000","meter-status":"208c3800",
+         "owner-number":"1ELS0012345678","signature":""},
+        {"capture-time":"2025-01-01T01:29:59+01:00","target-time":"","value":171165900,
+         "cosem-status":null,"signature":"ab12"}]}]}}"#;
+
+    #[test]
+    fn the_fast_path_gives_exactly_what_the_lenient_path_gives() {
+        let fast = readings(PLAIN.as_bytes(), &Limits::default()).expect("plain shape");
+        assert_eq!(fast, lenient(PLAIN).expect("lenient"));
+        assert_eq!(fast.channels[0].readings.len(), 2);
+        assert_eq!(fast.channels[0].readings[0].signature, None);
+        assert_eq!(fast.channels[0].readings[1].target_time, None);
+        assert_eq!(fast.records, Some(2));
+    }
+
+    #[test]
+    fn anything_unusual_takes_the_lenient_path() {
+        for body in [
+            // Unknown key (kept in `extra` by the lenient path).
+            PLAIN.replace(r#""signature":"ab12""#, r#""signature":"ab12","x":"1""#),
+            // Odd spelling of a key.
+            PLAIN.replace("capture-time", "Capture-Time"),
+            // A status word as a number.
+            PLAIN.replace(r#""smgw-status":"a0000000""#, r#""smgw-status":5"#),
+            // Another method.
+            PLAIN.replace(r#""method":"readings""#, r#""method":"log""#),
+            // Broken time and value.
+            PLAIN.replace("2025-01-01T00:14:59Z", "yesterday"),
+            PLAIN.replace(r#""value":"171165808""#, r#""value":"12x""#),
+        ] {
+            assert!(
+                readings(body.as_bytes(), &Limits::default()).is_none(),
+                "{body}"
+            );
+            // And the lenient path still decides (a value or a precise error).
+            let _ = lenient(&body);
+        }
+        let tight = Limits {
+            max_items: 1,
+            ..Limits::default()
+        };
+        assert!(readings(PLAIN.as_bytes(), &tight).is_none());
+        assert!(crate::response::parse_readings(PLAIN.as_bytes(), &tight).is_err());
+    }
+}
