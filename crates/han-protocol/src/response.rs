@@ -594,7 +594,10 @@ pub fn parse_readings(body: &[u8], limits: &Limits) -> Result<Readings, Protocol
 
 /// The lenient path of [`parse_readings`]: every spelling and type the gateway may use,
 /// and the precise error for what does not fit.
-pub(crate) fn parse_readings_lenient(body: &[u8], limits: &Limits) -> Result<Readings, ProtocolError> {
+pub(crate) fn parse_readings_lenient(
+    body: &[u8],
+    limits: &Limits,
+) -> Result<Readings, ProtocolError> {
     let root = parse_json(body, limits)?;
     let (header, mut p) = envelope(&root, "readings", limits)?;
     let records = p.opt_num("records")?;
