@@ -16,6 +16,9 @@ use serde::{Deserialize, Serialize};
 use smgw_model::NaiveAs;
 use tokio::sync::Mutex;
 
+mod archive;
+pub use archive::*;
+
 use crate::error::{ErrorKind, UiError};
 use crate::pins::PinStore;
 use crate::views::{
@@ -165,10 +168,9 @@ pub struct Features {
     pub charts: bool,
 }
 
-/// This build's features: charts and exports come from the export crate; the archive
-/// has no sync yet, so that screen says so.
+/// This build's features: everything.
 pub const FEATURES: Features = Features {
-    sync: false,
+    sync: true,
     export: true,
     charts: true,
 };
@@ -193,9 +195,29 @@ pub enum ExportFormat {
     Bundle,
 }
 
+/// Where the data of an export comes from.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ExportSource {
+    /// Read live from the connected gateway.
+    #[default]
+    Gateway,
+    /// The archive: what was synced or imported for one consumer of one gateway (works
+    /// without a connection, e.g. after the gateway was removed).
+    Archive {
+        /// The gateway's `smgw-id`.
+        smgw_id: String,
+        /// The consumer's user id.
+        user_id: String,
+    },
+}
+
 /// An export request from the window.
 #[derive(Debug, Clone, Deserialize)]
 pub struct ExportRequest {
+    /// Where the data comes from.
+    #[serde(default)]
+    pub source: ExportSource,
     /// The format.
     pub format: ExportFormat,
     /// Start of the value period (exclusive); same forms as [`ValuesRequest::from`].
@@ -288,6 +310,7 @@ pub struct AppCore {
     pin_path: Option<PathBuf>,
     cancel: StdMutex<CancelFlag>,
     self_test_started: StdMutex<Option<StdInstant>>,
+    archives: StdMutex<ArchivePaths>,
 }
 
 fn parse_fingerprint(text: &str) -> Result<Fingerprint, UiError> {
@@ -320,7 +343,8 @@ fn lock_poisoned() -> UiError {
 }
 
 impl AppCore {
-    /// A core that keeps pins in `pin_path` (`None`: remember nothing).
+    /// A core that keeps pins in `pin_path` (`None`: remember nothing) and has no
+    /// archive until one is chosen or set with [`AppCore::with_archives`].
     pub fn new(pin_path: Option<PathBuf>) -> Self {
         AppCore {
             session: Mutex::new(None),
@@ -328,6 +352,15 @@ impl AppCore {
             pin_path,
             cancel: StdMutex::new(CancelFlag::new()),
             self_test_started: StdMutex::new(None),
+            archives: StdMutex::new(ArchivePaths::default()),
+        }
+    }
+
+    /// The same core with these archive files.
+    pub fn with_archives(self, archives: ArchivePaths) -> Self {
+        AppCore {
+            archives: StdMutex::new(archives),
+            ..self
         }
     }
 
@@ -647,8 +680,9 @@ impl AppCore {
             .collect()
     }
 
-    /// Reads what the gateway holds for the period (gateway, contracts, every value list
-    /// of every contract that keeps values, logbook) and writes it with the export crate.
+    /// Writes the values of the period (gateway, contracts, every value list of every
+    /// contract that keeps values, logbook) with the export crate: read live from the
+    /// gateway, or taken from the archive.
     pub async fn export(
         &self,
         req: ExportRequest,
@@ -656,11 +690,23 @@ impl AppCore {
     ) -> Result<ExportDone, UiError> {
         let from = parse_time(&req.from)?;
         let to = parse_time(&req.to)?;
-        let cancel = self.fresh_cancel()?;
-        let set = {
-            let mut guard = self.session.lock().await;
-            let c = guard.as_mut().ok_or_else(UiError::not_connected)?;
-            gather(&mut c.session, from, to, progress, &cancel).await?
+        let set = match &req.source {
+            ExportSource::Gateway => {
+                let cancel = self.fresh_cancel()?;
+                let mut guard = self.session.lock().await;
+                let c = guard.as_mut().ok_or_else(UiError::not_connected)?;
+                gather(&mut c.session, from, to, progress, &cancel).await?
+            }
+            ExportSource::Archive { smgw_id, user_id } => {
+                let selection = archive_io::Selection {
+                    gateway: Some(smgw_id.clone()),
+                    consumer: Some(user_id.clone()),
+                    contract: None,
+                    from: Some(from),
+                    to: Some(to),
+                };
+                self.archived_set(&selection).await?
+            }
         };
         let values = set
             .contracts
@@ -705,8 +751,9 @@ fn channel_named<'a>(
     channels.find(|ch| ch.obis.to_hex() == hex).copied()
 }
 
-/// Everything the gateway holds for the consumer in `from..to`, as the export crate's
-/// input. Raw responses are not kept by a live pull (the archive will keep them).
+/// Everything the gateway holds for the consumer in `from..to` (values after `from` up
+/// to `to`, log entries from `from` to before `to`), as the export crate's input.
+/// Raw responses are not kept by a live pull (the archive keeps them).
 async fn gather(
     session: &mut Session,
     from: DateTime<Utc>,
@@ -775,12 +822,14 @@ async fn gather(
             items: items + p.items,
         })
     };
-    let log = session
-        .logbook(0, &mut forward, cancel)
-        .await?
-        .iter()
-        .map(|e| e.to_model())
-        .collect::<Result<Vec<_>, _>>()?;
+    // The logbook of the period, as an export from the archive has it.
+    let mut log = Vec::new();
+    for entry in session.logbook(0, &mut forward, cancel).await? {
+        let entry = entry.to_model()?;
+        if entry.time.is_some_and(|t| from <= t && t < to) {
+            log.push(entry);
+        }
+    }
     Ok(export::ExportSet {
         gateway,
         customer_id: Some(

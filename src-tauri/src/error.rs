@@ -88,7 +88,14 @@ impl UiError {
 
 impl From<ClientError> for UiError {
     fn from(e: ClientError) -> Self {
-        let kind = match &e {
+        UiError::from_client(&e)
+    }
+}
+
+impl UiError {
+    /// The window's form of a client error (kind, messages, fingerprints).
+    pub fn from_client(e: &ClientError) -> Self {
+        let kind = match e {
             ClientError::CertificateChanged { .. } => ErrorKind::CertificateChanged,
             ClientError::SelfTestLocked => ErrorKind::SelfTestLocked,
             _ => match e.category() {
@@ -102,7 +109,7 @@ impl From<ClientError> for UiError {
         let mut ui = UiError::new(kind, e.message(Lang::De), e.message(Lang::En));
         if let ClientError::CertificateChanged {
             pinned, presented, ..
-        } = &e
+        } = e
         {
             ui.pinned = Some(pinned.to_hex());
             ui.presented = Some(presented.to_hex());

@@ -7,7 +7,7 @@
 //! [`views`] with German and English words.
 //!
 //! Long calls are async (the window never freezes) and report progress as `progress`
-//! events; `cancel` stops them before their next request.
+//! events (`sync_progress` for the sync); `cancel` stops them before their next request.
 
 pub mod commands;
 pub mod error;
@@ -19,8 +19,8 @@ use serde::Serialize;
 use tauri::{Emitter, State};
 
 use commands::{
-    AppCore, ConnectOutcome, ConnectRequest, ExportDone, ExportRequest, Features, GatewayScreen,
-    ProgressView, SelfTestView, SessionView, ValuesRequest,
+    AppCore, ArchivePaths, ArchiveView, ConnectOutcome, ConnectRequest, ExportDone, ExportRequest,
+    Features, GatewayScreen, ProgressView, SelfTestView, SessionView, SyncDone, ValuesRequest,
 };
 use error::UiError;
 use views::{BillView, CertView, ContractView, LogView, ValuesView};
@@ -150,6 +150,25 @@ fn save_chart(path: String, svg: String) -> Result<(), UiError> {
 }
 
 #[tauri::command]
+async fn archive_status(core: State<'_, AppCore>) -> Result<ArchiveView, UiError> {
+    core.archive_status().await
+}
+
+#[tauri::command]
+async fn choose_archive(core: State<'_, AppCore>, path: String) -> Result<ArchiveView, UiError> {
+    core.choose_archive(&path).await
+}
+
+#[tauri::command]
+async fn sync(app: tauri::AppHandle, core: State<'_, AppCore>) -> Result<SyncDone, UiError> {
+    core.sync(&mut move |p| {
+        // A window that closed meanwhile cannot show progress; nothing else to do.
+        let _ = app.emit("sync_progress", p);
+    })
+    .await
+}
+
+#[tauri::command]
 fn cancel(core: State<'_, AppCore>) -> Result<(), UiError> {
     core.cancel()
 }
@@ -167,7 +186,7 @@ async fn check_bill(supplier: Vec<u8>, device: Vec<u8>) -> Result<BillView, UiEr
 pub fn run() -> Result<(), tauri::Error> {
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
-        .manage(AppCore::new(pins::default_path()))
+        .manage(AppCore::new(pins::default_path()).with_archives(ArchivePaths::os_defaults()))
         .invoke_handler(tauri::generate_handler![
             startup,
             network_help,
@@ -185,6 +204,9 @@ pub fn run() -> Result<(), tauri::Error> {
             check_bill,
             export,
             save_chart,
+            archive_status,
+            choose_archive,
+            sync,
         ])
         .run(tauri::generate_context!())
 }

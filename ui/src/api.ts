@@ -149,6 +149,65 @@ export type ExportFormat =
   | "json"
   | "bundle";
 export type ExportDone = { path: string; values: number; log_entries: number; files: number };
+export type ExportSource = { kind: "gateway" } | { kind: "archive"; smgw_id: string; user_id: string };
+
+export type ArchivedSeries = {
+  database: string;
+  database_name: Text;
+  obis: string;
+  name: Text;
+  meter_id: string;
+  count: number;
+  first: Instant | null;
+  last: Instant | null;
+  gaps: number;
+  missing: number;
+  conflicts: number;
+  synced_until: Instant | null;
+  last_sync: Instant | null;
+};
+export type ArchivedContract = {
+  usage_point_id: string;
+  name: string | null;
+  taf: number | null;
+  state: string | null;
+  series: ArchivedSeries[];
+};
+export type ArchivedConsumer = {
+  user_id: string;
+  last_seen: Instant;
+  contracts: ArchivedContract[];
+  log: { count: number; last_index: number | null; conflicts: number; last_sync: Instant | null };
+};
+export type ArchiveView = {
+  path: string;
+  exists: boolean;
+  demo: boolean;
+  gateways: { smgw_id: string; first_seen: Instant; last_seen: Instant; consumers: ArchivedConsumer[] }[];
+};
+export type SyncProgress = {
+  calls_done: number;
+  calls_planned: number;
+  values: number;
+  log_entries: number;
+  seconds_left: number | null;
+  phase: Text;
+};
+export type SyncDone = {
+  path: string;
+  smgw_id: string;
+  userid: string;
+  gateway_time: Instant;
+  calls: number;
+  readings_calls: number;
+  values_new: number;
+  values_unchanged: number;
+  conflicts_new: number;
+  log_new: number;
+  current_new: number;
+  millis: number;
+  summary: Text;
+};
 
 export type Progress = { op: string; step: number; steps: number | null; items: number };
 
@@ -168,8 +227,11 @@ export const api = {
   logbook: () => invoke<LogView[]>("logbook"),
   selfTest: () => invoke<{ lock_seconds: number }>("self_test"),
   cancel: () => invoke<void>("cancel"),
-  export: (request: { format: ExportFormat; from: string; to: string; path: string }) =>
+  export: (request: { source: ExportSource; format: ExportFormat; from: string; to: string; path: string }) =>
     invoke<ExportDone>("export", { request }),
+  archiveStatus: () => invoke<ArchiveView>("archive_status"),
+  chooseArchive: (path: string) => invoke<ArchiveView>("choose_archive", { path }),
+  sync: () => invoke<SyncDone>("sync"),
   saveChart: (path: string, svg: string) => invoke<void>("save_chart", { path, svg }),
   checkBill: (supplier: number[], device: number[]) =>
     invoke<BillView>("check_bill", { supplier, device }),
@@ -177,6 +239,10 @@ export const api = {
 
 export function onProgress(handler: (p: Progress) => void): Promise<UnlistenFn> {
   return listen<Progress>("progress", (e) => handler(e.payload));
+}
+
+export function onSyncProgress(handler: (p: SyncProgress) => void): Promise<UnlistenFn> {
+  return listen<SyncProgress>("sync_progress", (e) => handler(e.payload));
 }
 
 /** Whatever a command rejected with, as a UiError (a string from Tauri itself included). */

@@ -5,6 +5,9 @@ import {
   api,
   asUiError,
   onProgress,
+  onSyncProgress,
+  type ArchiveView,
+  type ArchivedConsumer,
   type BillView,
   type ExportDone,
   type ExportFormat,
@@ -16,6 +19,8 @@ import {
   type Progress,
   type SessionView,
   type Startup,
+  type SyncDone,
+  type SyncProgress,
   type UiError,
   type ValueRow,
   type ValuesView,
@@ -72,6 +77,11 @@ const state = {
   logFilter: { from: "", to: "", level: "", text: "" },
   bill: null as BillView | null,
   exportRange: { from: "", to: "" },
+  exportSource: "gateway",
+  archive: null as ArchiveView | null,
+  syncing: false,
+  syncProgress: null as SyncProgress | null,
+  synced: null as SyncDone | null,
   exported: null as ExportDone | null,
   billFiles: { supplier: null as number[] | null, device: null as number[] | null },
 };
@@ -159,6 +169,8 @@ function go(screen: Screen): void {
   state.screen = screen;
   state.error = null;
   render();
+  // The archive works without a gateway: read what it holds every time, it is quick.
+  if ((screen === "sync" || screen === "export") && !state.syncing) void loadArchive();
   const needs: Partial<Record<Screen, () => Promise<void>>> = {
     gateway: loadGateway,
     contracts: loadContracts,
@@ -188,9 +200,9 @@ function screenView(): HTMLElement {
     case "log":
       return needsSession(logView);
     case "sync":
-      return notYet("syncTitle", "syncNotYet");
+      return state.startup?.features.sync === false ? notYet("syncTitle", "notYet") : syncView();
     case "export":
-      return state.startup?.features.export === false ? notYet("exportTitle", "notYet") : needsSession(exportView);
+      return state.startup?.features.export === false ? notYet("exportTitle", "notYet") : exportView();
     case "bill":
       return billView();
   }
@@ -208,8 +220,13 @@ function notYet(title: Key, text: Key): HTMLElement {
     "section",
     {},
     h("h1", {}, t(title)),
-    h("div", { class: "panel unavailable", role: "note" }, h("h2", {}, t("notYet")), h("p", {}, t(text))),
+    h("div", { class: "panel unavailable", role: "note" }, h("p", {}, t(text))),
   );
+}
+
+/** A count with the language's thousands separator. */
+function count(n: number): string {
+  return n.toLocaleString(lang() === "de" ? "de-DE" : "en-GB");
 }
 
 function errorBox(): HTMLElement | null {
@@ -868,6 +885,34 @@ function defaultExportRange(): { from: string; to: string } {
   return { from: start.toISOString().slice(0, 10), to: end.toISOString().slice(0, 10) };
 }
 
+/** The export sources on offer: the connected gateway, and every consumer in the archive. */
+function exportSources(): [string, string, ArchivedConsumer | null, string][] {
+  const out: [string, string, ArchivedConsumer | null, string][] = [];
+  if (state.session) out.push(["gateway", `${t("sourceGateway")} ${state.session.host}`, null, ""]);
+  for (const g of state.archive?.gateways ?? []) {
+    for (const c of g.consumers) {
+      out.push([`${g.smgw_id}|${c.user_id}`, `${t("sourceArchive")}: ${g.smgw_id} · ${c.user_id}`, c, g.smgw_id]);
+    }
+  }
+  return out;
+}
+
+function chosenSource(): [string, string, ArchivedConsumer | null, string] | undefined {
+  const sources = exportSources();
+  return sources.find(([key]) => key === state.exportSource) ?? sources[0];
+}
+
+/** A period of whole local days that holds every value of the consumer in the archive. */
+function wholeArchiveRange(c: ArchivedConsumer): { from: string; to: string } | null {
+  const times = c.contracts.flatMap((k) => k.series).flatMap((s) => [s.first, s.last]).filter((x) => x !== null);
+  if (!times.length) return null;
+  const ms = times.map((x) => Date.parse(x.utc));
+  const day = (t: number) => new Date(t).toISOString().slice(0, 10);
+  // Local midnight of a value's UTC date lies before it (Berlin is ahead of UTC), so the
+  // exclusive start keeps the first value; the inclusive end needs two days of margin.
+  return { from: day(Math.min(...ms)), to: day(Math.max(...ms) + 2 * 86400000) };
+}
+
 async function doExport(format: ExportFormat, fileName: string, ext: string): Promise<void> {
   const path =
     format === "bundle"
@@ -875,8 +920,14 @@ async function doExport(format: ExportFormat, fileName: string, ext: string): Pr
       : await saveDialog({ defaultPath: fileName, filters: [{ name: ext.toUpperCase(), extensions: [ext] }] });
   if (typeof path !== "string") return;
   const { from, to } = state.exportRange;
+  const chosen = chosenSource();
+  if (!chosen) return;
+  const [, , consumer, smgwId] = chosen;
+  const source = consumer
+    ? { kind: "archive" as const, smgw_id: smgwId, user_id: consumer.user_id }
+    : { kind: "gateway" as const };
   state.exported = null;
-  const done = await run(() => api.export({ format, from, to, path }));
+  const done = await run(() => api.export({ source, format, from, to, path }));
   if (done) {
     state.exported = done;
     render();
@@ -903,6 +954,12 @@ function exportView(): HTMLElement {
   const r = state.exportRange;
   const done = state.exported;
   const chart = state.values?.channels[0]?.chart;
+  const sources = exportSources();
+  const chosen = chosenSource();
+  if (!chosen) {
+    return h("section", { class: "export" }, h("h1", {}, t("exportTitle")), errorBox(), h("p", { class: "note" }, t("exportNothing")));
+  }
+  const whole = chosen[2] ? wholeArchiveRange(chosen[2]) : null;
   return h(
     "section",
     { class: "export" },
@@ -911,8 +968,12 @@ function exportView(): HTMLElement {
     errorBox(),
     busyBox(),
     h("div", { class: "panel controls" },
+      select("export-source", t("source"), sources.map(([key, label]) => [key, label]), chosen[0], (v) => { state.exportSource = v; render(); }),
       field(t("from"), input("export-from", r.from, (v) => (r.from = v), { type: "date" })),
       field(t("to"), input("export-to", r.to, (v) => (r.to = v), { type: "date" })),
+      whole
+        ? h("button", { type: "button", id: "export-whole", onclick: () => { state.exportRange = whole; render(); } }, t("wholeArchive"))
+        : null,
     ),
     h("div", { class: "panel export-buttons" },
       EXPORTS.map(([format, key, file, ext]) =>
@@ -926,6 +987,155 @@ function exportView(): HTMLElement {
       ? h("p", { class: "ok", role: "status", id: "export-done" },
           `${t("saved")}: ${done.path} (${done.values} ${t("valuesCount")}, ${done.log_entries} ${t("logEntries")}, ${done.files} ${t("files")})`)
       : null,
+  );
+}
+
+// ---------------------------------------------------------------------------------------
+// Sync and archive
+
+async function loadArchive(): Promise<void> {
+  try {
+    state.archive = await api.archiveStatus();
+  } catch (e) {
+    state.error = asUiError(e);
+  }
+  render();
+}
+
+async function chooseArchive(): Promise<void> {
+  const path = await openDialog({ multiple: false, directory: false, title: t("chooseArchive"), filters: [{ name: "SQLite", extensions: ["sqlite", "db"] }] });
+  if (typeof path !== "string") return;
+  const view = await run(() => api.chooseArchive(path));
+  if (view) {
+    state.archive = view;
+    render();
+  }
+}
+
+async function startSync(): Promise<void> {
+  state.syncing = true;
+  state.syncProgress = null;
+  state.synced = null;
+  state.error = null;
+  render();
+  try {
+    state.synced = await api.sync();
+  } catch (e) {
+    state.error = asUiError(e);
+  } finally {
+    state.syncing = false;
+    state.syncProgress = null;
+  }
+  await loadArchive();
+}
+
+function syncFigures(p: SyncProgress | null): string {
+  if (!p) return t("loading");
+  const left = p.seconds_left;
+  return [
+    `${p.calls_done} / ${p.calls_planned} ${t("calls")}`,
+    `${count(p.values)} ${t("valuesCount")}`,
+    `${count(p.log_entries)} ${t("logEntries")}`,
+    // Under a second is no estimate worth showing.
+    left ? `${t("timeLeft")} ${left < 90 ? `${left} s` : `${Math.round(left / 60)} min`}` : null,
+  ]
+    .filter((x) => x !== null)
+    .join(" · ");
+}
+
+function syncProgressBox(): HTMLElement | null {
+  if (!state.syncing) return null;
+  const p = state.syncProgress;
+  return h(
+    "div",
+    { class: "panel sync-progress", id: "sync-progress", role: "status", "aria-live": "polite" },
+    h("progress", { max: p?.calls_planned || 1, value: p ? p.calls_done : undefined, "aria-label": t("progress") }),
+    h("p", { id: "sync-figures" }, syncFigures(p)),
+    h("p", { class: "muted", id: "sync-phase" }, p ? pick(p.phase) : ""),
+    h("button", { id: "sync-cancel", onclick: () => void api.cancel() }, t("cancel")),
+  );
+}
+
+/** Updates the progress panel in place: the cancel button must stay put to be clicked. */
+function showSyncProgress(p: SyncProgress): void {
+  const bar = document.querySelector("#sync-progress progress") as HTMLProgressElement | null;
+  const figures = document.getElementById("sync-figures");
+  const phase = document.getElementById("sync-phase");
+  if (!bar || !figures || !phase) {
+    if (state.screen === "sync") render();
+    return;
+  }
+  bar.max = p.calls_planned || 1;
+  bar.value = p.calls_done;
+  figures.textContent = syncFigures(p);
+  phase.textContent = pick(p.phase);
+}
+
+function seriesRows(c: ArchivedConsumer): HTMLElement[] {
+  return c.contracts.flatMap((k) =>
+    k.series.map((s) =>
+      h("tr", { class: s.conflicts ? "has-conflicts" : "" },
+        h("td", {}, k.name ?? k.usage_point_id, h("div", { class: "muted mono small" }, k.usage_point_id)),
+        h("td", {}, pick(s.database_name)),
+        h("td", {}, h("span", { class: "mono" }, s.obis), " ", pick(s.name)),
+        h("td", { class: "num" }, count(s.count)),
+        h("td", {}, `${s.first?.local ?? "–"} – ${s.last?.local ?? "–"}`),
+        h("td", { class: s.gaps ? "num warn" : "num" }, s.gaps ? `${count(s.gaps)} (${count(s.missing)} ${t(s.missing === 1 ? "missingValue" : "missingValues")})` : "0"),
+        h("td", { class: s.conflicts ? "num bad" : "num" }, count(s.conflicts)),
+        h("td", {}, s.synced_until?.local ?? "–"),
+      ),
+    ),
+  );
+}
+
+function archiveTables(a: ArchiveView): HTMLElement[] {
+  return a.gateways.flatMap((g) =>
+    g.consumers.map((c) =>
+      h("article", { class: "panel archived" },
+        h("h2", {}, `${t("gatewayId")} `, h("span", { class: "mono" }, g.smgw_id), ` · ${t("consumer")} `, h("span", { class: "mono" }, c.user_id)),
+        h("p", { class: "muted" }, `${t("lastSync")}: ${c.last_seen.local}`),
+        h("div", { class: "table-scroll" },
+          h("table", { class: "archive-table" },
+            h("caption", {}, t("archivedSeries")),
+            h("thead", {}, h("tr", {}, [t("contract"), t("valueList"), t("channel"), t("valuesHeld"), t("period"), t("gapsHeader"), t("conflicts"), t("syncedUntil")].map((x) => h("th", { scope: "col" }, x)))),
+            h("tbody", {}, seriesRows(c)),
+          ),
+        ),
+        h("p", { class: "archived-log" },
+          `${t("navLog")}: ${count(c.log.count)} ${t("entries")}`,
+          c.log.last_index !== null ? `, ${t("lastIndex")} ${c.log.last_index}` : "",
+          c.log.conflicts ? h("span", { class: "bad" }, `, ${count(c.log.conflicts)} ${t("conflicts")}`) : "",
+        ),
+      ),
+    ),
+  );
+}
+
+function syncView(): HTMLElement {
+  const a = state.archive;
+  const done = state.synced;
+  return h(
+    "section",
+    { class: "sync" },
+    h("h1", {}, t("syncTitle")),
+    h("p", {}, t("syncIntro")),
+    errorBox(),
+    busyBox(),
+    h("div", { class: "panel" },
+      h("dl", { class: "kv" },
+        h("dt", {}, t("archiveFile")),
+        h("dd", {}, h("span", { class: "mono", id: "archive-path" }, a?.path ?? "–"), a?.demo ? h("span", { class: "badge" }, t("demoArchive")) : null),
+      ),
+      a && !a.exists ? h("p", { class: "hint", id: "archive-new" }, t("archiveNew")) : null,
+      h("div", { class: "row" },
+        h("button", { class: "primary", id: "sync-start", onclick: () => void startSync(), disabled: state.syncing || state.busy || !state.session }, t("syncStart")),
+        h("button", { id: "archive-choose", onclick: () => void chooseArchive(), disabled: state.syncing || state.busy }, t("chooseArchive")),
+      ),
+      state.session ? null : h("p", { class: "hint" }, t("syncNeedsSession")),
+    ),
+    syncProgressBox(),
+    done ? h("p", { class: done.conflicts_new ? "warn" : "ok", role: "status", id: "sync-done" }, pick(done.summary)) : null,
+    a && a.gateways.length ? archiveTables(a) : a?.exists ? h("p", {}, t("archiveEmpty")) : null,
   );
 }
 
@@ -1032,6 +1242,10 @@ async function start(): Promise<void> {
     const bar = document.querySelector(".busy progress") as HTMLProgressElement | null;
     if (bar && p.steps) bar.value = Math.round((100 * p.step) / p.steps);
     else if (state.busy) render();
+  });
+  void onSyncProgress((p) => {
+    state.syncProgress = p;
+    showSyncProgress(p);
   });
   render();
   void loadNet();

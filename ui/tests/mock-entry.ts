@@ -2,6 +2,7 @@
 // the commands' RECORDED answers (fixtures/, written by src-tauri/tests/fixtures.rs).
 // Only the choice of which recorded answer fits a call is made here.
 import { mockIPC } from "@tauri-apps/api/mocks";
+import { emit } from "@tauri-apps/api/event";
 
 type Fixture = unknown;
 type Win = typeof window & {
@@ -30,6 +31,21 @@ async function fail(name: string): Promise<never> {
 
 let selfTests = 0;
 let pinned = false;
+let synced = false;
+let cancelled = false;
+
+/** Replays the recorded progress of a real sync; a cancel stops it like the real one. */
+async function sync(): Promise<unknown> {
+  cancelled = false;
+  const events = (await fixture("sync_progress")) as unknown[];
+  for (const event of events) {
+    await new Promise((ok) => setTimeout(ok, 8));
+    if (cancelled) return fail("error_sync_cancelled");
+    await emit("sync_progress", event);
+  }
+  synced = true;
+  return fixture("sync_done");
+}
 
 type Args = Record<string, any>;
 
@@ -79,7 +95,14 @@ async function answer(cmd: string, args: Args): Promise<unknown> {
       return text.includes("AnalysisProfile") ? fixture("check_bill") : fail("error_check_bill");
     }
     case "export":
-      return fixture("export_done");
+      return fixture(args.request.source?.kind === "archive" ? "export_archive_done" : "export_done");
+    case "archive_status":
+      return fixture(synced ? "archive_status" : "archive_empty");
+    case "choose_archive":
+      synced = true;
+      return { ...((await fixture("archive_status")) as object), path: args.path, demo: false };
+    case "sync":
+      return sync();
     case "save_chart":
       return null;
     case "plugin:dialog|save":
@@ -88,6 +111,8 @@ async function answer(cmd: string, args: Args): Promise<unknown> {
     case "plugin:dialog|open":
       return "/home/user/exports";
     case "cancel":
+      cancelled = true;
+      return null;
     case "disconnect":
       return null;
     default:

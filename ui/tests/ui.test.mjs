@@ -367,14 +367,61 @@ describe("screens against the recorded demo gateway", () => {
     assert.equal(await page.textContent("#error"), JSON.parse(fixtureBody("error_check_bill")).de);
   });
 
-  test("export: every format through the save dialog; archive not available yet", async () => {
-    const page = await open({ lang: "en-US" });
-    const done = JSON.parse(fixtureBody("export_done"));
+  test("sync: progress, cancel keeps everything, a full sync fills the archive table", async () => {
+    const page = await open();
+    const empty = JSON.parse(fixtureBody("archive_empty"));
+    const status = JSON.parse(fixtureBody("archive_status"));
+    const done = JSON.parse(fixtureBody("sync_done"));
+    const cancelled = JSON.parse(fixtureBody("error_sync_cancelled"));
+    // Without a connection the archive can be looked at, but not synced.
+    await page.click("#nav-sync");
+    await page.waitForSelector("#archive-path");
+    assert.equal(await page.isDisabled("#sync-start"), true);
+    await page.click("#nav-connect");
     await demo(page);
     await page.click("#nav-sync");
-    assert.ok((await page.textContent("main")).includes("Not yet available"));
+    await page.waitForSelector("#archive-new");
+    assert.equal(await page.textContent("#archive-path"), empty.path);
+    assert.ok((await page.textContent("main")).includes("Demo-Archiv"));
+
+    await page.click("#sync-start");
+    await page.waitForFunction(() => document.querySelector("#sync-phase")?.textContent);
+    // Wait until values arrive, so that the screenshot shows a sync in full swing.
+    await page.waitForFunction(() => /^\d+ \/ \d+ Abrufe · [1-9][\d.]* Werte/.test(document.querySelector("#sync-figures")?.textContent ?? ""));
+    const bar = await page.$eval("#sync-progress progress", (p) => [p.value, p.max]);
+    assert.ok(bar[0] >= 1 && bar[1] >= bar[0], `progress ${bar}`);
+    await shot(page, "13-sync-progress");
+    await page.click("#sync-cancel");
+    await page.waitForSelector("#error");
+    assert.equal(await page.textContent("#error"), cancelled.de);
+    assert.equal(await page.$("#sync-progress"), null, "the progress panel goes away");
+
+    await page.click("#sync-start");
+    await page.waitForSelector("#sync-done", { timeout: 20000 });
+    assert.equal(await page.textContent("#sync-done"), done.summary.de);
+    await page.waitForSelector(".archive-table tbody tr");
+    const series = status.gateways.flatMap((g) => g.consumers).flatMap((c) => c.contracts).flatMap((k) => k.series);
+    assert.equal(await page.$$eval(".archive-table tbody tr", (rows) => rows.length), series.length);
+    const text = await page.textContent(".archive-table");
+    const withGaps = series.find((s) => s.missing > 100);
+    assert.ok(withGaps, "the demo archive has gaps");
+    assert.ok(text.includes(`${withGaps.gaps} (${withGaps.missing.toLocaleString("de-DE")} fehlende Werte)`), text.slice(0, 400));
+    assert.ok(text.includes("1 (1 fehlender Wert)"), "singular for one missing value");
+    assert.ok((await page.textContent(".archived-log")).includes("3.000 Einträge"));
+    await noHorizontalScroll(page);
     await shot(page, "13-archive");
+    await page.click("#lang-switch");
+    assert.ok((await page.textContent("#sync-done")).startsWith("Sync complete"));
+    assert.deepEqual(page.errors, []);
+  });
+
+  test("export: every format through the save dialog, live and from the archive", async () => {
+    const page = await open({ lang: "en-US" });
+    const done = JSON.parse(fixtureBody("export_done"));
+    const fromArchive = JSON.parse(fixtureBody("export_archive_done"));
+    await demo(page);
     await page.click("#nav-export");
+    await page.waitForSelector("#export-source");
     assert.equal(await page.isDisabled("#export-chart"), true, "no chart shown yet");
     const formats = ["xml", "csv_german", "csv_international", "log_csv_german", "log_csv_international", "json", "bundle"];
     for (const [i, format] of formats.entries()) {
@@ -383,6 +430,7 @@ describe("screens against the recorded demo gateway", () => {
       await page.waitForSelector("#export-done");
       const sent = (await calls(page, "export")).at(-1).args.request;
       assert.equal(sent.format, format);
+      assert.deepEqual(sent.source, { kind: "gateway" });
       assert.ok(sent.path.startsWith("/home/user/"), sent.path);
       assert.match(sent.from, /^\d{4}-\d{2}-\d{2}$/);
     }
@@ -398,6 +446,29 @@ describe("screens against the recorded demo gateway", () => {
     await page.waitForSelector("#export-done");
     const chart = (await calls(page, "save_chart")).at(-1).args;
     assert.ok(chart.svg.includes("<svg") && chart.path.endsWith(".svg"));
+
+    // After disconnecting, an archive opened from disk is the only source: the whole
+    // period of the archive goes into a decommissioning bundle.
+    await page.click("#disconnect");
+    await page.click("#nav-export");
+    assert.ok((await page.textContent("main")).includes("Nothing to export"));
+    await page.click("#nav-sync");
+    await page.click("#archive-choose");
+    await page.waitForSelector(".archive-table");
+    assert.equal(await page.textContent("#archive-path"), "/home/user/exports");
+    await page.click("#nav-export");
+    await page.waitForSelector("#export-whole");
+    const options = await page.$$eval("#export-source option", (o) => o.map((x) => x.textContent));
+    assert.deepEqual(options, ["Archive: EPPC0210486901 · 01005e318011.consumer1.sm"]);
+    await page.click("#export-whole");
+    assert.equal(await page.inputValue("#export-from"), "2024-10-31");
+    await page.click("#export-bundle");
+    await page.waitForSelector("#export-done");
+    const sent = (await calls(page, "export")).at(-1).args.request;
+    assert.deepEqual(sent.source, { kind: "archive", smgw_id: "EPPC0210486901", user_id: "01005e318011.consumer1.sm" });
+    assert.equal(sent.format, "bundle");
+    assert.ok((await page.textContent("#export-done")).includes(`${fromArchive.values} values`));
+    assert.deepEqual(page.errors, []);
   });
 
   test("keyboard only: tab to the demo button and start it", async () => {

@@ -1,0 +1,194 @@
+//! The archive screen's commands against the demo gateway over real TLS, with real SQLite
+//! files in a temporary directory: sync with progress, a second sync, cancel, the status
+//! view against the gateway's own answers, export from the archive without a connection,
+//! and a foreign file refused unchanged.
+
+mod common;
+
+use std::path::Path;
+
+use common::*;
+use durchblick_app::commands::{
+    AppCore, ArchivePaths, ArchiveView, ExportFormat, ExportRequest, ExportSource, ValuesRequest,
+};
+use durchblick_app::error::ErrorKind;
+
+fn core(dir: &Path) -> AppCore {
+    AppCore::new(None).with_archives(ArchivePaths {
+        user: Some(dir.join("user.sqlite")),
+        demo: Some(dir.join("demo.sqlite")),
+        chosen: None,
+    })
+}
+
+fn total(view: &ArchiveView) -> u64 {
+    view.gateways
+        .iter()
+        .flat_map(|g| &g.consumers)
+        .flat_map(|c| &c.contracts)
+        .flat_map(|k| &k.series)
+        .map(|s| s.count)
+        .sum()
+}
+
+#[tokio::test]
+async fn sync_from_the_window_then_export_from_the_archive_offline() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let core = core(dir.path());
+
+    // Not connected: the user's archive, not created by looking at it or by a refused sync.
+    let before = core.archive_status().await.expect("status");
+    assert!(!before.exists && !before.demo && before.gateways.is_empty());
+    assert!(before.path.ends_with("user.sqlite"));
+    let err = core.sync(&mut |_| {}).await.expect_err("no session");
+    assert_eq!(err.kind, ErrorKind::NotConnected);
+    assert!(!dir.path().join("user.sqlite").exists());
+
+    // The demo gateway's data goes into the demo archive.
+    core.start_demo().await.expect("demo");
+    let mut events = Vec::new();
+    let first = core.sync(&mut |p| events.push(p)).await.expect("sync");
+    assert!(first.path.ends_with("demo.sqlite"), "{}", first.path);
+    assert!(!dir.path().join("user.sqlite").exists());
+    assert_eq!(first.smgw_id, "EPPC0210486901");
+    assert_eq!(first.log_new, 3000);
+    assert!(first.values_new > 50_000, "{first:?}");
+    assert_eq!((first.values_unchanged, first.conflicts_new), (0, 0));
+    // Progress after every call (and at phase changes), counting up to the report's
+    // number of calls.
+    assert!(events.len() as u32 >= first.calls);
+    assert!(events
+        .windows(2)
+        .all(|w| w[0].calls_done <= w[1].calls_done && w[0].values <= w[1].values));
+    let last = events.last().expect("events");
+    assert_eq!(last.calls_done, first.calls);
+    assert!(last.calls_planned >= last.calls_done);
+    assert!(events.iter().any(|e| e.phase.en.starts_with("Values")));
+    assert!(first.summary.de.contains("Abgleich abgeschlossen"));
+
+    // The status view adds up to what the sync stored, and a value list holds exactly
+    // what the gateway answers for the synced span.
+    let status = core.archive_status().await.expect("status");
+    assert!(status.exists && status.demo);
+    assert_eq!(total(&status), first.values_new + first.current_new);
+    let consumer = &status.gateways[0].consumers[0];
+    assert_eq!(consumer.log.count, 3000);
+    let taf7 = consumer
+        .contracts
+        .iter()
+        .find(|k| k.usage_point_id == TAF7)
+        .expect("TAF 7 archived");
+    let series = taf7
+        .series
+        .iter()
+        .find(|s| s.database == "origin" && s.obis == "1-0:1.8.0*255")
+        .expect("origin 1.8.0");
+    let (first_t, last_t) = (
+        series.first.as_ref().expect("first").utc.clone(),
+        series.last.as_ref().expect("last").utc.clone(),
+    );
+    let live = core
+        .values(
+            ValuesRequest {
+                usage_point_id: TAF7.into(),
+                database: "origin".into(),
+                channels: vec![IMPORT.into()],
+                // The readings range excludes its start: one second before the first.
+                from: (chrono::DateTime::parse_from_rfc3339(&first_t).expect("utc")
+                    - chrono::Duration::seconds(1))
+                .to_rfc3339(),
+                to: last_t,
+            },
+            &mut |_| {},
+        )
+        .await
+        .expect("live values");
+    assert_eq!(series.count, live.channels[0].values as u64);
+    assert_eq!(series.gaps, live.channels[0].gaps as u64);
+    assert!(series.gaps >= 2, "the demo has two gaps: {series:?}");
+
+    // A second sync stores nothing new and reads only the newest window of each list.
+    let second = core.sync(&mut |_| {}).await.expect("second sync");
+    assert_eq!((second.values_new, second.log_new), (0, 0));
+    assert!(second.values_unchanged > 0);
+    assert!(
+        second.readings_calls < first.readings_calls / 4,
+        "{} then {}",
+        first.readings_calls,
+        second.readings_calls
+    );
+
+    // Cancelled after the third call: an error that says nothing is lost.
+    let mut seen = 0;
+    let err = core
+        .sync(&mut |_| {
+            seen += 1;
+            if seen == 3 {
+                core.cancel().expect("cancel");
+            }
+        })
+        .await
+        .expect_err("cancelled");
+    assert_eq!(err.kind, ErrorKind::Cancelled);
+    assert!(
+        err.de.contains("gespeichert") && err.en.contains("stored"),
+        "{err:?}"
+    );
+    assert_eq!(seen, 3);
+
+    // Live and archived exports of the same span hold the same values.
+    let out = tempfile::tempdir().expect("temp dir");
+    let request = |source, name: &str| ExportRequest {
+        source,
+        format: ExportFormat::Xml,
+        from: "2026-10-01".into(),
+        to: "2026-11-01".into(),
+        path: out.path().join(name).display().to_string(),
+    };
+    let from_gateway = core
+        .export(request(ExportSource::Gateway, "live.xml"), &mut |_| {})
+        .await
+        .expect("live export");
+    core.disconnect().await;
+    let archived = ExportSource::Archive {
+        smgw_id: status.gateways[0].smgw_id.clone(),
+        user_id: consumer.user_id.clone(),
+    };
+    // Disconnected: the user's archive (still empty) is the current one again.
+    let err = core
+        .export(request(archived.clone(), "archived.xml"), &mut |_| {})
+        .await
+        .expect_err("the user's archive does not exist");
+    assert!(err.en.contains("no archive"), "{err:?}");
+    core.choose_archive(&dir.path().join("demo.sqlite").display().to_string())
+        .await
+        .expect("choose the demo archive");
+    let from_archive = core
+        .export(request(archived, "archived.xml"), &mut |_| {})
+        .await
+        .expect("export from the archive without a connection");
+    assert_eq!(from_archive.values, from_gateway.values);
+    assert_eq!(from_archive.log_entries, from_gateway.log_entries);
+    let doc = ar2418::read(&std::fs::read(&from_archive.path).expect("xml")[..])
+        .expect("archived export reads back");
+    assert!(!doc.usage_points.is_empty());
+}
+
+#[tokio::test]
+async fn a_foreign_file_is_refused_and_left_unchanged() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let core = core(dir.path());
+    let foreign = dir.path().join("notes.sqlite");
+    let content = b"Einkaufsliste: Milch, Brot".to_vec();
+    std::fs::write(&foreign, &content).expect("write");
+    let err = core
+        .choose_archive(&foreign.display().to_string())
+        .await
+        .expect_err("not an archive");
+    assert_eq!(err.kind, ErrorKind::Data);
+    assert!(err.de.contains("andere Archivdatei"), "{}", err.de);
+    assert_eq!(std::fs::read(&foreign).expect("read"), content);
+    // The choice did not stick.
+    let status = core.archive_status().await.expect("status");
+    assert!(status.path.ends_with("user.sqlite"));
+}
