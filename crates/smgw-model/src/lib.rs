@@ -37,8 +37,8 @@ pub use records::{
     MeteringPointId, Reading, Taf, TafState,
 };
 pub use status::{
-    CombinedStatus, FnnStatus, GatewayStatus, MeterStatus, OperatingState, PtbStatus, SmgwState,
-    StatusError,
+    CombinedStatus, EnergyDirection, FnnStatus, GatewayStatus, MeterFlags, MeterStatus,
+    OperatingState, PtbStatus, SmgwState, StatusError,
 };
 pub use time::{NaiveAs, TimeError};
 pub use unit::Unit;

@@ -40,11 +40,25 @@
 //! (e.g. an invalid system time makes values "temporary error"), so the PTB status does
 //! not depend on the unnamed bits.
 //!
-//! Meter word: only the identification bit 2 (`2…`, set in every meter word seen) is known.
-//! The FNN meter status (meter fatal error, manipulation, magnetic influence, energy
-//! direction, phase failures …) is kept raw ([`MeterStatus::logical`], [`MeterStatus::bit`]):
-//! guessing positions would show wrong alarms to consumers. The PTB status is taken from
-//! the gateway word only, since the gateway already evaluates the meter's status into it.
+//! Meter word (the FNN basic meter's status word, the same as its OBIS 1-0:96.5.0 value):
+//!
+//! | bit | hex (byte 0/1) | name | source |
+//! |-----|----------------|------|--------|
+//! | 2   | `2…` in byte 0 | identification of the FNN layout, set in every gateway meter word seen | observed |
+//! | 8   | `x80` in byte 1 | load: power above the meter's start-up threshold | DZG DVS74 manual as cited by PyPI `pysml` 0.1.9; real captures |
+//! | 11  | `x10` in byte 1 | energy direction: 1 = export (feeding into the grid) | same manual via `pysml`; real captures |
+//!
+//! The real captures are the SML files of the `libsml-testing` collection (shipped with the
+//! `sml-rs` 0.4.0 crate), where meters send this word as a plain integer whose bit n is
+//! bit n here: all DZG, Holley, ISKRA MT631/MT691, Itron and EMH mME40 words have bit 2; bit
+//! 11 is set exactly in the two captures with negative total power (−105.5 W, −310.6 W);
+//! bit 8 is set at 216 W and clear at 6.2 W and 6.8 W. Older eHZ/EDL21 meters use another
+//! layout without bit 2 (export is bit 5 there), so the named flags are only read from
+//! words with the identification bit ([`MeterStatus::flags`]). The rest of the meter status
+//! (fatal error, manipulation, magnetic influence, phase voltages …) has no source here and
+//! is kept raw ([`MeterStatus::logical`], [`MeterStatus::bit`]): guessing positions would
+//! show wrong alarms to consumers. The PTB status is taken from the gateway word only,
+//! since the gateway already evaluates the meter's status into it.
 
 use std::fmt;
 use std::str::FromStr;
@@ -285,16 +299,33 @@ impl GatewayStatus {
     }
 }
 
-/// The meter's 4-byte status word. Only the identification bit is interpreted (see the
-/// module docs); everything else is available raw.
+/// The meter's 4-byte status word. The identification, load and energy-direction bits are
+/// interpreted (see the module docs); everything else is available raw.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct MeterStatus {
     logical: u32,
 }
 
 impl MeterStatus {
-    /// Bit 2: identification, set in every meter word seen.
+    /// Bit 2: identification of the FNN layout, set in every meter word a gateway sent.
     pub const IDENTIFICATION_BIT: u32 = 2;
+    /// Bit 8: load above the start-up threshold.
+    pub const LOAD_BIT: u32 = 8;
+    /// Bit 11: energy direction, set while exporting.
+    pub const EXPORT_BIT: u32 = 11;
+
+    /// The named flags, for words in the FNN layout (identification bit set); `None` for
+    /// other layouts, whose bits mean other things.
+    pub fn flags(self) -> Option<MeterFlags> {
+        self.bit(Self::IDENTIFICATION_BIT).then(|| MeterFlags {
+            load: self.bit(Self::LOAD_BIT),
+            direction: if self.bit(Self::EXPORT_BIT) {
+                EnergyDirection::Export
+            } else {
+                EnergyDirection::Import
+            },
+        })
+    }
 
     /// Parses 8 hex digits (any case, optional `0x`).
     pub fn from_hex(s: &str) -> Result<MeterStatus, StatusError> {
@@ -326,6 +357,46 @@ impl MeterStatus {
         (0..32)
             .filter(|&n| n != Self::IDENTIFICATION_BIT && self.bit(n))
             .collect()
+    }
+}
+
+/// Which way energy flows at the meter when it wrote its status word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EnergyDirection {
+    /// From the grid into the building (Bezug).
+    Import,
+    /// From the building into the grid (Einspeisung).
+    Export,
+}
+
+impl EnergyDirection {
+    /// In words.
+    pub fn text(self, lang: Lang) -> &'static str {
+        match self {
+            EnergyDirection::Import => lang.pick("Bezug aus dem Netz", "import from the grid"),
+            EnergyDirection::Export => lang.pick("Einspeisung ins Netz", "export to the grid"),
+        }
+    }
+}
+
+/// The named flags of a meter status word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct MeterFlags {
+    /// The meter measured a load above its start-up threshold.
+    pub load: bool,
+    /// The energy direction.
+    pub direction: EnergyDirection,
+}
+
+impl MeterFlags {
+    /// In words, e.g. "Last, Einspeisung ins Netz".
+    pub fn text(self, lang: Lang) -> String {
+        let load = if self.load {
+            lang.pick("Last", "load")
+        } else {
+            lang.pick("keine Last", "no load")
+        };
+        format!("{load}, {}", self.direction.text(lang))
     }
 }
 
@@ -556,6 +627,46 @@ mod tests {
         let old = CombinedStatus::from_hex("0000010500100504").unwrap();
         assert_eq!(old.ptb(), PtbStatus::NoError);
         assert_ne!(old.gateway.identification(), GATEWAY_IDENTIFICATION);
+    }
+
+    #[test]
+    fn meter_flags_of_real_meter_words() {
+        // Integers as real basic meters sent them in SML (libsml-testing captures): bit n of
+        // the integer is bit n here.
+        let word = |n: u32| MeterStatus::from_logical(n).flags();
+        let import_load = MeterFlags {
+            load: true,
+            direction: EnergyDirection::Import,
+        };
+        // DZG DVS74 at 216 W; Holley, Itron, EMH mME40 likewise.
+        assert_eq!(word(0x001C_0104), Some(import_load));
+        // DZG DVS74 at 6.2 W: below the start-up threshold.
+        assert_eq!(
+            word(0x001C_0004),
+            Some(MeterFlags {
+                load: false,
+                ..import_load
+            })
+        );
+        // DZG DVS74 at −105.5 W and DZG DWSB20 at −310.6 W: exporting.
+        for n in [0x001C_6904, 0x001C_7904] {
+            assert_eq!(word(n).map(|f| f.direction), Some(EnergyDirection::Export));
+        }
+        // An EMH ED300L (older layout, no identification bit) while exporting: its bits mean
+        // something else, so nothing is claimed.
+        assert_eq!(word(0x0000_01B0), None);
+        // The gateway's example word: load, import.
+        let c = CombinedStatus::from_hex("a0000000208c3800").unwrap();
+        assert_eq!(c.meter.flags(), Some(import_load));
+        assert_eq!(import_load.text(Lang::De), "Last, Bezug aus dem Netz");
+        assert_eq!(
+            MeterFlags {
+                load: false,
+                direction: EnergyDirection::Export
+            }
+            .text(Lang::En),
+            "no load, export to the grid"
+        );
     }
 
     #[test]
