@@ -309,6 +309,8 @@ pub struct AppCore {
     demo: Mutex<Option<mock_smgw::RunningMock>>,
     pin_path: Option<PathBuf>,
     cancel: StdMutex<CancelFlag>,
+    /// The sync has its own flag: cancelling a values call must not stop it.
+    sync_cancel: StdMutex<CancelFlag>,
     self_test_started: StdMutex<Option<StdInstant>>,
     archives: StdMutex<ArchivePaths>,
 }
@@ -351,6 +353,7 @@ impl AppCore {
             demo: Mutex::new(None),
             pin_path,
             cancel: StdMutex::new(CancelFlag::new()),
+            sync_cancel: StdMutex::new(CancelFlag::new()),
             self_test_started: StdMutex::new(None),
             archives: StdMutex::new(ArchivePaths::default()),
         }
@@ -498,8 +501,14 @@ impl AppCore {
         }
     }
 
-    /// Closes the session (and stops the demo gateway).
+    /// Closes the session (and stops the demo gateway). Running calls and a running sync
+    /// are cancelled first: they hold the session until their current request is done.
     pub async fn disconnect(&self) {
+        for flag in [&self.cancel, &self.sync_cancel] {
+            if let Ok(flag) = flag.lock() {
+                flag.cancel();
+            }
+        }
         if let Some(mut c) = self.session.lock().await.take() {
             c.session.disconnect();
         }

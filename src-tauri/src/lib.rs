@@ -169,6 +169,11 @@ async fn sync(app: tauri::AppHandle, core: State<'_, AppCore>) -> Result<SyncDon
 }
 
 #[tauri::command]
+fn cancel_sync(core: State<'_, AppCore>) -> Result<(), UiError> {
+    core.cancel_sync()
+}
+
+#[tauri::command]
 fn cancel(core: State<'_, AppCore>) -> Result<(), UiError> {
     core.cancel()
 }
@@ -207,6 +212,7 @@ pub fn run() -> Result<(), tauri::Error> {
             archive_status,
             choose_archive,
             sync,
+            cancel_sync,
         ])
         .run(tauri::generate_context!())
 }

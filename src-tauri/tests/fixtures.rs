@@ -234,7 +234,7 @@ async fn record() -> BTreeMap<&'static str, Value> {
         .sync(&mut |_| {
             seen += 1;
             if seen == 3 {
-                demo.cancel().expect("cancel");
+                demo.cancel_sync().expect("cancel");
             }
         })
         .await;

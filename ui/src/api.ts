@@ -232,6 +232,7 @@ export const api = {
   archiveStatus: () => invoke<ArchiveView>("archive_status"),
   chooseArchive: (path: string) => invoke<ArchiveView>("choose_archive", { path }),
   sync: () => invoke<SyncDone>("sync"),
+  cancelSync: () => invoke<void>("cancel_sync"),
   saveChart: (path: string, svg: string) => invoke<void>("save_chart", { path, svg }),
   checkBill: (supplier: number[], device: number[]) =>
     invoke<BillView>("check_bill", { supplier, device }),

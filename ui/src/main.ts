@@ -1052,7 +1052,7 @@ function syncProgressBox(): HTMLElement | null {
     h("progress", { max: p?.calls_planned || 1, value: p ? p.calls_done : undefined, "aria-label": t("progress") }),
     h("p", { id: "sync-figures" }, syncFigures(p)),
     h("p", { class: "muted", id: "sync-phase" }, p ? pick(p.phase) : ""),
-    h("button", { id: "sync-cancel", onclick: () => void api.cancel() }, t("cancel")),
+    h("button", { id: "sync-cancel", onclick: () => void api.cancelSync() }, t("cancel")),
   );
 }
 

@@ -110,9 +110,10 @@ async function answer(cmd: string, args: Args): Promise<unknown> {
       return `/home/user/${args.options?.defaultPath ?? "export"}`;
     case "plugin:dialog|open":
       return "/home/user/exports";
-    case "cancel":
+    case "cancel_sync":
       cancelled = true;
       return null;
+    case "cancel":
     case "disconnect":
       return null;
     default:

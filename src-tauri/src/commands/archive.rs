@@ -8,6 +8,7 @@ use chrono::SubsecRound;
 
 use archive::{Archive, ArchiveError, ChannelStatus, LogStatus, Scope};
 use durchblick_sync::{SyncError, SyncOptions, SyncPhase, SyncProgress, SyncReport};
+use han_client::CancelFlag;
 use serde::Serialize;
 use smgw_model::{Database, Lang};
 
@@ -443,15 +444,25 @@ impl AppCore {
         set.map_err(|e| UiError::new(ErrorKind::Data, e.message(Lang::De), e.message(Lang::En)))
     }
 
+    /// Cancels a running sync; what it read so far stays stored.
+    pub fn cancel_sync(&self) -> Result<(), UiError> {
+        self.sync_cancel
+            .lock()
+            .map_err(|_| lock_poisoned())?
+            .cancel();
+        Ok(())
+    }
+
     /// Syncs everything the open session's consumer has on the gateway into the archive:
-    /// progress after every call, cancellable with [`AppCore::cancel`] (what was read
+    /// progress after every call, cancellable with [`AppCore::cancel_sync`] (what was read
     /// before stays stored; the next sync continues there).
     pub async fn sync(
         &self,
         progress: &mut (dyn FnMut(SyncProgressView) + Send),
     ) -> Result<SyncDone, UiError> {
         let (path, _) = self.archive_path().await?;
-        let cancel = self.fresh_cancel()?;
+        let cancel = CancelFlag::new();
+        *self.sync_cancel.lock().map_err(|_| lock_poisoned())? = cancel.clone();
         let mut guard = self.session.lock().await;
         // Checked before the archive is opened, so that no empty file is left behind.
         let c = guard.as_mut().ok_or_else(UiError::not_connected)?;
