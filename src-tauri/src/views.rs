@@ -334,6 +334,61 @@ pub struct ChannelValues {
     /// The chart as SVG, drawn by the export library, per language; `None` when the
     /// values do not make a chart (fewer than two, or no unit known).
     pub chart: Option<Text>,
+    /// Consumption per day, week, month and year, for register channels (energy, volume)
+    /// with at least two values.
+    pub consumption: Option<ConsumptionView>,
+}
+
+/// The consumption in one period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PeriodAmount {
+    /// The period (`03.06.2025`, `KW 23/2025`, `06.2025`, `2025`; ISO forms in English).
+    pub period: Text,
+    /// What was consumed (the exact sum of the register's differences).
+    pub amount: Text,
+}
+
+/// Historic consumption of a register channel, computed by the export library.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ConsumptionView {
+    /// Per German local day.
+    pub day: Vec<PeriodAmount>,
+    /// Per ISO week.
+    pub week: Vec<PeriodAmount>,
+    /// Per month.
+    pub month: Vec<PeriodAmount>,
+    /// Per year.
+    pub year: Vec<PeriodAmount>,
+}
+
+impl ConsumptionView {
+    /// `None` when the channel is no register or the values cannot be subtracted.
+    fn new(readings: &[&Reading], channel: &Channel) -> Option<ConsumptionView> {
+        if !channel.unit.is_cumulative() || readings.len() < 2 {
+            return None;
+        }
+        let series: Vec<(DateTime<Utc>, ScaledValue)> =
+            readings.iter().map(|r| (r.target_time, r.value)).collect();
+        let per = |period: export::BarPeriod| -> Option<Vec<PeriodAmount>> {
+            let sums = export::chart::consumption_by(&series, period).ok()?;
+            Some(
+                sums.into_iter()
+                    .map(|(key, amount)| PeriodAmount {
+                        period: Text::of(|lang| period.label(key, lang)),
+                        amount: Text::of(|lang| {
+                            Quantity::new(amount, channel.unit).format_auto(lang)
+                        }),
+                    })
+                    .collect(),
+            )
+        };
+        Some(ConsumptionView {
+            day: per(export::BarPeriod::Day)?,
+            week: per(export::BarPeriod::Week)?,
+            month: per(export::BarPeriod::Month)?,
+            year: per(export::BarPeriod::Year)?,
+        })
+    }
 }
 
 /// Which chart suits a span of values: the load curve up to a week, daily bars up to a
@@ -471,6 +526,9 @@ impl ChannelValues {
                 }
                 _ => None,
             },
+            consumption: info
+                .filter(|_| series)
+                .and_then(|ch| ConsumptionView::new(&sorted, ch)),
             rows,
         }
     }

@@ -290,6 +290,22 @@ async fn a_year_of_values_with_progress_and_cancel() {
         year.channels[0].chart.is_some(),
         "a year makes monthly bars"
     );
+    // Historic consumption of the register: a row per local day, ISO week, month, year.
+    let use_ = year.channels[0]
+        .consumption
+        .as_ref()
+        .expect("1.8.0 is a register");
+    assert_eq!(use_.day.len(), 365);
+    assert_eq!(use_.month.len(), 12);
+    assert_eq!(use_.year.len(), 2);
+    assert!((52..=54).contains(&use_.week.len()), "{}", use_.week.len());
+    assert_eq!(use_.day[0].period.de, "01.11.2025");
+    assert_eq!(use_.month[0].period.en, "2025-11");
+    assert!(
+        use_.year[0].amount.de.ends_with("kWh"),
+        "{:?}",
+        use_.year[0]
+    );
     assert!(progress.len() >= 12, "{progress:?}");
     assert!(progress.windows(2).all(|w| w[0].items <= w[1].items));
 

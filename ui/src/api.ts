@@ -102,7 +102,10 @@ export type ChannelValues = {
   gaps: number;
   period_seconds: number | null;
   chart: Text | null;
+  consumption: Consumption | null;
 };
+export type PeriodAmount = { period: Text; amount: Text };
+export type Consumption = { day: PeriodAmount[]; week: PeriodAmount[]; month: PeriodAmount[]; year: PeriodAmount[] };
 export type ValuesView = {
   usage_point_id: string;
   database: string;

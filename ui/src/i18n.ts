@@ -149,6 +149,12 @@ const words = {
   time: ["Zeitpunkt", "Time"],
   syncTitle: ["Synchronisieren und Archiv", "Sync and archive"],
   notYet: ["Noch nicht verfügbar", "Not yet available"],
+  consumption: ["Verbrauch", "Consumption"],
+  perPeriod: ["je", "per"],
+  per_day: ["Tag", "day"],
+  per_week: ["Woche", "week"],
+  per_month: ["Monat", "month"],
+  per_year: ["Jahr", "year"],
   syncIntro: [
     "Das Archiv auf diesem Rechner bewahrt alles auf, was das Gateway über Sie weiß, auch nachdem das Gateway ausgebaut wurde. Ein Abgleich holt nur, was seit dem letzten Mal neu ist; Abbrechen verliert nichts.",
     "The archive on this computer keeps everything the gateway knows about you, also after the gateway has been removed. A sync fetches only what is new since the last one; cancelling loses nothing.",

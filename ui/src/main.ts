@@ -22,6 +22,7 @@ import {
   type SyncDone,
   type SyncProgress,
   type UiError,
+  type Consumption,
   type ValueRow,
   type ValuesView,
 } from "./api";
@@ -30,6 +31,7 @@ import { field, fileBytes, groupedFingerprint, h } from "./dom";
 import { lang, osLang, pick, setLang, t, type Key, type Lang } from "./i18n";
 import { virtualTable } from "./vtable";
 
+type ConsumptionPeriod = "day" | "week" | "month" | "year";
 type Screen = "connect" | "gateway" | "contracts" | "values" | "log" | "sync" | "export" | "bill";
 
 type ConnectForm = {
@@ -71,6 +73,7 @@ const state = {
   contracts: null as ContractView[] | null,
   sel: { contract: "", database: "", channel: "", range: "day", from: "", to: "" },
   values: null as ValuesView | null,
+  usePeriod: null as ConsumptionPeriod | null,
   current: new Map<string, ValuesView>(),
   progress: null as Progress | null,
   log: null as LogView[] | null,
@@ -697,6 +700,33 @@ function select(id: string, label: string, options: [string, string][], value: s
   return field(label, el);
 }
 
+/** Historic consumption of a register: one table, the period chosen with radio buttons. */
+function consumptionPanel(c: Consumption): HTMLElement {
+  // Days for up to two months of values, months beyond, unless the user chose.
+  const period: ConsumptionPeriod = state.usePeriod ?? (c.day.length > 62 ? "month" : "day");
+  const choices = (["day", "week", "month", "year"] as const).map((p) =>
+    h("label", { class: "radio" },
+      (() => {
+        const el = h("input", { type: "radio", name: "use-period", id: `use-${p}`, value: p }) as HTMLInputElement;
+        el.checked = period === p;
+        el.addEventListener("change", () => { state.usePeriod = p; render(); });
+        return el;
+      })(),
+      t(`per_${p}`),
+    ),
+  );
+  return h("div", { class: "panel consumption" },
+    h("h3", {}, t("consumption")),
+    h("fieldset", {}, h("legend", {}, t("perPeriod")), choices),
+    h("div", { class: "table-scroll consumption-scroll" },
+      h("table", { id: "consumption-table" },
+        h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t("period")), h("th", { scope: "col" }, t("consumption")))),
+        h("tbody", {}, c[period].map((r) => h("tr", {}, h("td", {}, pick(r.period)), h("td", { class: "num" }, pick(r.amount))))),
+      ),
+    ),
+  );
+}
+
 function valueTable(v: ValuesView): HTMLElement[] {
   const words = new Map(v.statuses.map((s) => [s.code, s.text]));
   return v.channels.map((ch) => {
@@ -715,6 +745,7 @@ function valueTable(v: ValuesView): HTMLElement[] {
             src: `data:image/svg+xml;charset=utf-8,${encodeURIComponent(pick(ch.chart))}`,
           })
         : null,
+      ch.consumption ? consumptionPanel(ch.consumption) : null,
       ch.rows.length
         ? virtualTable<ValueRow>(
             unitLabel,

@@ -277,6 +277,16 @@ describe("screens against the recorded demo gateway", () => {
     const inDom = await page.locator(".vt-body .vt-row").count();
     assert.ok(inDom > 10 && inDom < 200, `only visible rows exist: ${inDom} of ${rows.length}`);
     await shot(page, "08-values-year");
+    // Historic consumption: months for a year, then days, weeks, years on choice.
+    const use = year.channels[0].consumption;
+    const consumptionRows = () => page.$$eval("#consumption-table tbody tr", (r) => r.map((x) => x.firstChild.textContent));
+    assert.deepEqual(await consumptionRows(), use.month.map((m) => m.period.de));
+    for (const period of ["day", "week", "year"]) {
+      await page.check(`#use-${period}`);
+      assert.deepEqual(await consumptionRows(), use[period].map((m) => m.period.de), period);
+    }
+    assert.equal(await page.textContent("#consumption-table tbody tr td.num"), use.year[0].amount.de);
+    await page.check("#use-month");
     // Scroll through the whole year in steps and time the frames.
     const scroll = await page.evaluate(async () => {
       const el = document.querySelector(".vt-scroll");

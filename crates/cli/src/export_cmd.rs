@@ -264,19 +264,6 @@ fn write_csv(
     Ok(vec![values, log])
 }
 
-/// Whether values of this unit are a cumulative register, so consumption bars make sense.
-fn is_register(unit: Unit) -> bool {
-    matches!(
-        unit,
-        Unit::WattHour
-            | Unit::VarHour
-            | Unit::VoltAmpereHour
-            | Unit::CubicMetre
-            | Unit::CubicMetreCorrected
-            | Unit::Joule
-    )
-}
-
 fn file_safe(name: &str) -> String {
     name.chars()
         .map(|c| {
@@ -307,7 +294,7 @@ fn write_charts(set: &ExportSet, dir: &Path, lang: Lang) -> Result<Vec<PathBuf>,
             let series = vl.series();
             let unit = vl.channel.unit;
             let mut kinds: Vec<(&str, ChartFn)> = vec![("load-curve", export::load_curve_svg)];
-            if is_register(unit) {
+            if unit.is_cumulative() {
                 kinds.push(("daily", export::daily_bars_svg));
                 kinds.push(("monthly", export::monthly_bars_svg));
             }

@@ -26,7 +26,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use smgw_model::{Lang, Unit};
+use smgw_model::Lang;
 
 use crate::ar::{to_usage_points, ArError};
 use crate::chart::{self, BarPeriod, ChartError, ChartOptions};
@@ -266,19 +266,6 @@ pub(crate) struct BundleChart {
     pub svg_en: String,
 }
 
-/// Whether values of this unit are a cumulative register (consumption = difference).
-fn is_register(unit: Unit) -> bool {
-    matches!(
-        unit,
-        Unit::WattHour
-            | Unit::VarHour
-            | Unit::VoltAmpereHour
-            | Unit::CubicMetre
-            | Unit::CubicMetreCorrected
-            | Unit::Joule
-    )
-}
-
 fn list_title(vl: &ValueList, lang: Lang) -> String {
     let name = vl
         .channel
@@ -316,7 +303,7 @@ pub(crate) fn bundle_charts(set: &ExportSet) -> Result<Vec<BundleChart>, ChartEr
     let mut out = Vec::new();
     for (ci, c) in set.contracts.iter().enumerate() {
         for (li, vl) in c.value_lists.iter().enumerate() {
-            if !is_register(vl.channel.unit) {
+            if !vl.channel.unit.is_cumulative() {
                 continue;
             }
             let series = vl.series();

@@ -77,13 +77,46 @@ impl Default for ChartOptions {
 /// Upper bound of [`ChartOptions::max_points`]: a line never has more points than this.
 pub const MAX_DRAWN_POINTS: usize = 5000;
 
-/// Periods of consumption bars.
+/// Periods of consumption bars and sums.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum BarPeriod {
     /// German local calendar days.
     Day,
-    /// German local calendar months.
+    /// ISO weeks (Monday to Sunday) of German local days, keyed by their Monday.
+    Week,
+    /// German local calendar months, keyed by their first day.
     Month,
+    /// German local calendar years, keyed by 1 January.
+    Year,
+}
+
+impl BarPeriod {
+    /// The period that contains `day`, as its key (first day).
+    pub fn key(self, day: NaiveDate) -> NaiveDate {
+        match self {
+            BarPeriod::Day => day,
+            BarPeriod::Week => {
+                day - Duration::days(i64::from(day.weekday().num_days_from_monday()))
+            }
+            BarPeriod::Month => day.with_day(1).unwrap_or(day),
+            BarPeriod::Year => day.with_ordinal(1).unwrap_or(day),
+        }
+    }
+
+    /// A period's name from its key: `03.06.2025`, `KW 23/2025`, `06.2025`, `2025` in
+    /// German; ISO forms in English.
+    pub fn label(self, key: NaiveDate, lang: Lang) -> String {
+        let pattern = match (self, lang) {
+            (BarPeriod::Day, Lang::De) => "%d.%m.%Y",
+            (BarPeriod::Day, _) => "%Y-%m-%d",
+            (BarPeriod::Week, Lang::De) => "KW %V/%G",
+            (BarPeriod::Week, _) => "%G-W%V",
+            (BarPeriod::Month, Lang::De) => "%m.%Y",
+            (BarPeriod::Month, _) => "%Y-%m",
+            (BarPeriod::Year, _) => "%Y",
+        };
+        key.format(pattern).to_string()
+    }
 }
 
 /// Largest-Triangle-Three-Buckets downsampling (Steinarsson 2013): keeps the first and last
@@ -175,9 +208,10 @@ pub fn load_curve(
     Ok(out)
 }
 
-/// Consumption per German local day or month: the exact sum of the register differences
-/// of all intervals ending in it. An interval ending at midnight belongs to the day before
-/// (its readings stand for the period that ends then). Months are keyed by their first day.
+/// Consumption per German local day, week, month or year: the exact sum of the register
+/// differences of all intervals ending in it. An interval ending at midnight belongs to
+/// the day before (its readings stand for the period that ends then). Periods are keyed
+/// by their first day ([`BarPeriod::key`]).
 pub fn consumption_by(
     series: &[(DateTime<Utc>, ScaledValue)],
     period: BarPeriod,
@@ -197,11 +231,7 @@ pub fn consumption_by(
             continue;
         }
         let delta = v1.checked_sub(v0)?;
-        let day = berlin_date(t1 - Duration::seconds(1));
-        let key = match period {
-            BarPeriod::Day => day,
-            BarPeriod::Month => day.with_day(1).unwrap_or(day),
-        };
+        let key = period.key(berlin_date(t1 - Duration::seconds(1)));
         let sum = match sums.get(&key) {
             Some(s) => s.checked_add(delta)?,
             None => delta,
@@ -388,7 +418,7 @@ fn bars_svg(
         sets.iter()
             .flat_map(|(_, b)| b.iter().map(|(_, v)| v.to_f64())),
     );
-    let labels: Vec<String> = keys.iter().map(|d| format_date(*d, period, lang)).collect();
+    let labels: Vec<String> = keys.iter().map(|d| period.label(*d, lang)).collect();
     let ticks = bar_ticks(&keys, period);
     let (y0, mut y1) = y_range(
         sets.iter()
@@ -401,7 +431,9 @@ fn bars_svg(
     let y_desc = format!("{} ({unit_label})", lang.pick("Verbrauch", "Consumption"));
     let x_desc = match period {
         BarPeriod::Day => lang.pick("Tag", "Day"),
+        BarPeriod::Week => lang.pick("Woche", "Week"),
         BarPeriod::Month => lang.pick("Monat", "Month"),
+        BarPeriod::Year => lang.pick("Jahr", "Year"),
     };
     let mut svg = String::new();
     {
@@ -639,16 +671,6 @@ fn format_tick(x: i64, kind: TickKind, lang: Lang) -> String {
         (TickKind::Months, _) => "%Y-%m",
     };
     local.format(pattern).to_string()
-}
-
-fn format_date(d: NaiveDate, period: BarPeriod, lang: Lang) -> String {
-    let pattern = match (period, lang) {
-        (BarPeriod::Day, Lang::De) => "%d.%m.%Y",
-        (BarPeriod::Day, _) => "%Y-%m-%d",
-        (BarPeriod::Month, Lang::De) => "%m.%Y",
-        (BarPeriod::Month, _) => "%Y-%m",
-    };
-    d.format(pattern).to_string()
 }
 
 /// Bar indices that get a label: every bar when there are few, else first days of months

@@ -2,6 +2,7 @@
 
 mod common;
 
+use chrono::Datelike;
 use common::{synthetic_set, t};
 use export::chart::{consumption_by, load_curve};
 use export::{
@@ -196,6 +197,53 @@ fn load_curve_values_are_average_power() {
         assert_eq!(*time, series[i + 1].0);
         assert!((p - d as f64 * 0.1 * 4.0).abs() < 1e-9, "{p} vs {d}");
     }
+}
+
+#[test]
+fn consumption_per_week_and_year_adds_up_and_is_labelled() {
+    let set = year();
+    let series = set.contracts[0].value_lists[0].series();
+    let expected = series[series.len() - 1].1.checked_sub(series[0].1).unwrap();
+    for period in [BarPeriod::Week, BarPeriod::Year] {
+        let sums = consumption_by(&series, period).unwrap();
+        let total = sums
+            .iter()
+            .fold(smgw_model::ScaledValue::new(0, -1), |a, (_, v)| {
+                a.checked_add(*v).unwrap()
+            });
+        assert_eq!(total, expected, "{period:?}");
+    }
+    let weeks = consumption_by(&series, BarPeriod::Week).unwrap();
+    // 365 days touch 53 or 54 ISO weeks; every key is a Monday.
+    assert!((53..=54).contains(&weeks.len()), "{}", weeks.len());
+    assert!(weeks
+        .iter()
+        .all(|(d, _)| d.weekday() == chrono::Weekday::Mon));
+    let monday = chrono::NaiveDate::from_ymd_opt(2025, 6, 2).unwrap();
+    assert_eq!(
+        BarPeriod::Week.key(monday + chrono::Duration::days(6)),
+        monday
+    );
+    assert_eq!(
+        BarPeriod::Week.label(monday, smgw_model::Lang::De),
+        "KW 23/2025"
+    );
+    assert_eq!(
+        BarPeriod::Week.label(monday, smgw_model::Lang::En),
+        "2025-W23"
+    );
+    assert_eq!(
+        BarPeriod::Year.key(monday),
+        chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap()
+    );
+    // ISO week 1 of 2026 starts on Monday 29 December 2025.
+    let new_year = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+    let key = BarPeriod::Week.key(new_year);
+    assert_eq!(key, chrono::NaiveDate::from_ymd_opt(2025, 12, 29).unwrap());
+    assert_eq!(
+        BarPeriod::Week.label(key, smgw_model::Lang::De),
+        "KW 01/2026"
+    );
 }
 
 #[test]

@@ -197,6 +197,20 @@ impl Unit {
         }
     }
 
+    /// True for units of cumulative registers (energy, volume): consumption over a
+    /// period is the difference of two readings.
+    pub fn is_cumulative(self) -> bool {
+        matches!(
+            self,
+            Unit::WattHour
+                | Unit::VarHour
+                | Unit::VoltAmpereHour
+                | Unit::CubicMetre
+                | Unit::CubicMetreCorrected
+                | Unit::Joule
+        )
+    }
+
     /// True for the electrical units that are usually shown with k/M prefixes
     /// (W, VA, var, Wh, VAh, varh, J).
     pub fn takes_prefix(self) -> bool {
