@@ -6,9 +6,10 @@ set -euo pipefail
 # Debian packages: xmllint validates exported XML against the AR 2418-6 schema; openssl and
 # curl let the mock gateway's tests show its TLS policy with independent clients.
 # The desktop window: WebKitGTK headers to build Tauri; Xvfb, xauth and ImageMagick to run
-# the real window headless and screenshot it; Chromium for the UI tests (playwright-core).
+# the real window headless and screenshot it; WebKitWebDriver to drive it; Chromium for the
+# UI tests (playwright-core).
 APT_PACKAGES=(libxml2-utils openssl curl ca-certificates pkg-config
-    libwebkit2gtk-4.1-dev xvfb xauth imagemagick chromium)
+    libwebkit2gtk-4.1-dev webkit2gtk-driver xvfb xauth imagemagick chromium)
 # Node.js builds the window's front end; any recent one will do, so only add Debian's when
 # there is none.
 command -v node >/dev/null 2>&1 || APT_PACKAGES+=(nodejs)
@@ -34,6 +35,14 @@ fi
 # explicitly so that an offline failure shows up here and not in the middle of the tests.
 if command -v rustup >/dev/null 2>&1; then
     rustup component add rustfmt clippy >/dev/null 2>&1 || true
+fi
+
+# tauri-driver bridges WebDriver to the Tauri window (src-tauri/tests/webdriver.sh); it is
+# only on crates.io. A pinned version, built once (about a minute).
+TAURI_DRIVER_VERSION=2.1.0
+if ! tauri-driver --help 2>/dev/null | grep -q "tauri-driver"; then
+    echo "setup: installing tauri-driver $TAURI_DRIVER_VERSION (cargo install)"
+    cargo install tauri-driver --version "$TAURI_DRIVER_VERSION" --locked --quiet
 fi
 
 # The window's front end: exactly the locked npm packages (Vite, TypeScript, the Tauri API

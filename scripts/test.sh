@@ -18,6 +18,8 @@ cargo test --workspace --locked
 
 echo "== the real window under Xvfb (demo mode)"
 src-tauri/tests/window.sh
+echo "== the real window driven through WebDriver (demo: connect, sync, archive, language)"
+src-tauri/tests/webdriver.sh
 
 # Last, so that node's summary closes the output.
 echo "== UI tests in Chromium (node --test)"

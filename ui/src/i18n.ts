@@ -177,6 +177,10 @@ const words = {
   missingValues: ["fehlende Werte", "missing values"],
   conflicts: ["Konflikte", "Conflicts"],
   syncedUntil: ["Vollständig bis", "Complete up to"],
+  syncedUntilHint: [
+    "„Vollständig bis“: Bis dahin ist alles gespeichert, was das Gateway je melden wird. Die letzten zwei Tage liest der nächste Abgleich noch einmal, weil Gateways Tages- und Monatswerte nachliefern.",
+    "“Complete up to”: everything the gateway will ever report up to then is stored. The next sync reads the last two days again, because gateways deliver daily and monthly values late.",
+  ],
   lastIndex: ["letzter Index", "last index"],
   source: ["Quelle", "Source"],
   sourceGateway: ["Gateway (live)", "Gateway (live)"],

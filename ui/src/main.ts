@@ -1132,6 +1132,7 @@ function archiveTables(a: ArchiveView): HTMLElement[] {
             h("tbody", {}, seriesRows(c)),
           ),
         ),
+        h("p", { class: "hint" }, t("syncedUntilHint")),
         h("p", { class: "archived-log" },
           `${t("navLog")}: ${count(c.log.count)} ${t("entries")}`,
           c.log.last_index !== null ? `, ${t("lastIndex")} ${c.log.last_index}` : "",
