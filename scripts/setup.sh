@@ -40,7 +40,8 @@ fi
 # tauri-driver bridges WebDriver to the Tauri window (src-tauri/tests/webdriver.sh); it is
 # only on crates.io. A pinned version, built once (about a minute).
 TAURI_DRIVER_VERSION=2.1.0
-if ! tauri-driver --help 2>/dev/null | grep -q "tauri-driver"; then
+export PATH="$PATH:${CARGO_HOME:-$HOME/.cargo}/bin"
+if ! cargo install --list 2>/dev/null | grep "^tauri-driver v$TAURI_DRIVER_VERSION:" >/dev/null; then
     echo "setup: installing tauri-driver $TAURI_DRIVER_VERSION (cargo install)"
     cargo install tauri-driver --version "$TAURI_DRIVER_VERSION" --locked --quiet
 fi

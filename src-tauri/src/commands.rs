@@ -5,6 +5,7 @@
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex as StdMutex;
 use std::time::{Duration, Instant as StdInstant};
 
@@ -135,7 +136,8 @@ pub struct ValuesRequest {
     /// Channel OBIS ids in hex; empty for all.
     #[serde(default)]
     pub channels: Vec<String>,
-    /// Start (exclusive): RFC 3339, or local `YYYY-MM-DD[THH:MM]`.
+    /// Start (inclusive, so that the consumption of the first interval is known): RFC
+    /// 3339, or local `YYYY-MM-DD[THH:MM]`.
     pub from: String,
     /// End (inclusive), same forms.
     pub to: String,
@@ -311,6 +313,11 @@ pub struct AppCore {
     cancel: StdMutex<CancelFlag>,
     /// The sync has its own flag: cancelling a values call must not stop it.
     sync_cancel: StdMutex<CancelFlag>,
+    /// Whether a sync holds the session (gateway calls are refused meanwhile).
+    syncing: AtomicBool,
+    /// Whether the session is the demo gateway's; kept outside the session lock so that
+    /// the archive screen can answer while a sync holds it.
+    demo_session: AtomicBool,
     self_test_started: StdMutex<Option<StdInstant>>,
     archives: StdMutex<ArchivePaths>,
 }
@@ -354,6 +361,8 @@ impl AppCore {
             pin_path,
             cancel: StdMutex::new(CancelFlag::new()),
             sync_cancel: StdMutex::new(CancelFlag::new()),
+            syncing: AtomicBool::new(false),
+            demo_session: AtomicBool::new(false),
             self_test_started: StdMutex::new(None),
             archives: StdMutex::new(ArchivePaths::default()),
         }
@@ -389,6 +398,7 @@ impl AppCore {
     /// confirmed. On first contact returns [`ConnectOutcome::ConfirmCertificate`]; a
     /// changed certificate is an error of kind `certificate_changed`.
     pub async fn connect(&self, req: ConnectRequest) -> Result<ConnectOutcome, UiError> {
+        self.cancel_all();
         let host = req.host.trim().to_owned();
         if host.is_empty() {
             return Err(UiError::new(
@@ -440,8 +450,15 @@ impl AppCore {
             fingerprint,
             demo: false,
         };
+        // The old session (and the demo gateway behind it) ends only after its running
+        // calls, cancelled above, have finished their current request.
+        let mut guard = self.session.lock().await;
+        if let Some(mut old) = guard.take() {
+            old.session.disconnect();
+        }
         self.stop_demo().await;
-        *self.session.lock().await = Some(Connected {
+        self.demo_session.store(false, Ordering::SeqCst);
+        *guard = Some(Connected {
             session,
             view: view.clone(),
         });
@@ -492,6 +509,7 @@ impl AppCore {
             session,
             view: view.clone(),
         });
+        self.demo_session.store(true, Ordering::SeqCst);
         Ok(view)
     }
 
@@ -504,15 +522,21 @@ impl AppCore {
     /// Closes the session (and stops the demo gateway). Running calls and a running sync
     /// are cancelled first: they hold the session until their current request is done.
     pub async fn disconnect(&self) {
+        self.cancel_all();
+        if let Some(mut c) = self.session.lock().await.take() {
+            c.session.disconnect();
+        }
+        self.demo_session.store(false, Ordering::SeqCst);
+        self.stop_demo().await;
+    }
+
+    /// Cancels every running call and the sync; each stops before its next request.
+    fn cancel_all(&self) {
         for flag in [&self.cancel, &self.sync_cancel] {
             if let Ok(flag) = flag.lock() {
                 flag.cancel();
             }
         }
-        if let Some(mut c) = self.session.lock().await.take() {
-            c.session.disconnect();
-        }
-        self.stop_demo().await;
     }
 
     /// The open session, if any.
@@ -530,6 +554,7 @@ impl AppCore {
 
     /// The gateway screen: info, clock, firmware, certificates, self-test lock.
     pub async fn gateway(&self) -> Result<GatewayScreen, UiError> {
+        self.gateway_free()?;
         let mut guard = self.session.lock().await;
         let c = guard.as_mut().ok_or_else(UiError::not_connected)?;
         let wire = c.session.gateway_info().await?;
@@ -543,6 +568,7 @@ impl AppCore {
 
     /// Every contract with its details.
     pub async fn contracts(&self) -> Result<Vec<ContractView>, UiError> {
+        self.gateway_free()?;
         let mut guard = self.session.lock().await;
         let c = guard.as_mut().ok_or_else(UiError::not_connected)?;
         let contracts = c.session.contracts().await?.to_model()?;
@@ -628,6 +654,7 @@ impl AppCore {
         req: ValuesRequest,
         progress: &mut (dyn FnMut(ProgressView) + Send),
     ) -> Result<ValuesView, UiError> {
+        self.gateway_free()?;
         let from = parse_time(&req.from)?;
         let to = parse_time(&req.to)?;
         if to <= from {
@@ -645,7 +672,9 @@ impl AppCore {
             &req.usage_point_id,
             &req.database,
             &req.channels,
-            Some((from, to)),
+            // The gateway's range excludes its start; one second earlier includes the
+            // value at `from`, the register reading the first interval starts from.
+            Some((from - chrono::Duration::seconds(1), to)),
             progress,
             &cancel,
         )
@@ -654,6 +683,7 @@ impl AppCore {
 
     /// The newest value of each channel (TAF 9, 10 and 14 keep no lists).
     pub async fn current_values(&self, usage_point_id: &str) -> Result<ValuesView, UiError> {
+        self.gateway_free()?;
         let cancel = self.fresh_cancel()?;
         let mut guard = self.session.lock().await;
         let c = guard.as_mut().ok_or_else(UiError::not_connected)?;
@@ -674,6 +704,7 @@ impl AppCore {
         &self,
         progress: &mut (dyn FnMut(ProgressView) + Send),
     ) -> Result<Vec<LogView>, UiError> {
+        self.gateway_free()?;
         let cancel = self.fresh_cancel()?;
         let mut guard = self.session.lock().await;
         let c = guard.as_mut().ok_or_else(UiError::not_connected)?;
@@ -701,6 +732,7 @@ impl AppCore {
         let to = parse_time(&req.to)?;
         let set = match &req.source {
             ExportSource::Gateway => {
+                self.gateway_free()?;
                 let cancel = self.fresh_cancel()?;
                 let mut guard = self.session.lock().await;
                 let c = guard.as_mut().ok_or_else(UiError::not_connected)?;
@@ -741,6 +773,7 @@ impl AppCore {
 
     /// Starts the gateway's self-test; the gateway then refuses another for 10 minutes.
     pub async fn self_test(&self) -> Result<SelfTestView, UiError> {
+        self.gateway_free()?;
         let mut guard = self.session.lock().await;
         let c = guard.as_mut().ok_or_else(UiError::not_connected)?;
         c.session.self_test().await?;

@@ -25,6 +25,8 @@ pub enum ErrorKind {
     Cancelled,
     /// A command needs a session and there is none.
     NotConnected,
+    /// The connection is in use by a sync; try again after it.
+    Busy,
     /// Something on this computer failed (files, settings).
     Local,
 }

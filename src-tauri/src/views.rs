@@ -346,6 +346,9 @@ pub struct PeriodAmount {
     pub period: Text,
     /// What was consumed (the exact sum of the register's differences).
     pub amount: Text,
+    /// Values are missing at the start, the end or inside the period: `amount` covers
+    /// only the part with values.
+    pub partial: bool,
 }
 
 /// Historic consumption of a register channel, computed by the export library.
@@ -370,14 +373,15 @@ impl ConsumptionView {
         let series: Vec<(DateTime<Utc>, ScaledValue)> =
             readings.iter().map(|r| (r.target_time, r.value)).collect();
         let per = |period: export::BarPeriod| -> Option<Vec<PeriodAmount>> {
-            let sums = export::chart::consumption_by(&series, period).ok()?;
+            let sums = export::consumption_periods(&series, period).ok()?;
             Some(
                 sums.into_iter()
-                    .map(|(key, amount)| PeriodAmount {
-                        period: Text::of(|lang| period.label(key, lang)),
+                    .map(|sum| PeriodAmount {
+                        period: Text::of(|lang| period.label(sum.key, lang)),
                         amount: Text::of(|lang| {
-                            Quantity::new(amount, channel.unit).format_auto(lang)
+                            Quantity::new(sum.amount, channel.unit).format_auto(lang)
                         }),
+                        partial: !sum.complete,
                     })
                     .collect(),
             )

@@ -118,16 +118,34 @@ async fn sync_from_the_window_then_export_from_the_archive_offline() {
         second.readings_calls
     );
 
-    // Cancelling a values call (the busy box's button) does not stop a sync.
-    let mut seen = 0;
-    core.sync(&mut |_| {
-        seen += 1;
-        if seen == 3 {
-            core.cancel().expect("cancel");
+    // While a sync holds the connection, gateway calls are refused at once (not queued
+    // for minutes), the archive screen still answers, and cancelling a values call (the
+    // busy box's button) does not stop the sync.
+    let started = std::sync::atomic::AtomicBool::new(false);
+    let mut on_progress = |_| {
+        started.store(true, std::sync::atomic::Ordering::SeqCst);
+        core.cancel().expect("cancel");
+    };
+    let (synced, during) = tokio::join!(core.sync(&mut on_progress), async {
+        while !started.load(std::sync::atomic::Ordering::SeqCst) {
+            tokio::time::sleep(std::time::Duration::from_millis(1)).await;
         }
-    })
-    .await
-    .expect("the sync goes on");
+        (core.contracts().await, core.archive_status().await)
+    });
+    synced.expect("the sync goes on");
+    let busy = during.0.expect_err("the connection is busy");
+    assert_eq!(busy.kind, ErrorKind::Busy);
+    assert!(
+        busy.de.contains("abbrechen") && busy.en.contains("cancel"),
+        "{busy:?}"
+    );
+    assert!(during.1.expect("status during a sync").exists);
+
+    // A demo session keeps the demo archive: choosing another file is refused.
+    let user_file = dir.path().join("user.sqlite").display().to_string();
+    let refused = core.choose_archive(&user_file).await.expect_err("demo");
+    assert!(refused.de.contains("Demo-Archiv"), "{refused:?}");
+    assert!(!dir.path().join("user.sqlite").exists());
 
     // Cancelled after the third call: an error that says nothing is lost.
     let mut seen = 0;
@@ -197,7 +215,7 @@ async fn a_foreign_file_is_refused_and_left_unchanged() {
         .await
         .expect_err("not an archive");
     assert_eq!(err.kind, ErrorKind::Data);
-    assert!(err.de.contains("andere Archivdatei"), "{}", err.de);
+    assert!(err.de.contains("richtige Archivdatei"), "{}", err.de);
     assert_eq!(std::fs::read(&foreign).expect("read"), content);
     // The choice did not stick.
     let status = core.archive_status().await.expect("status");

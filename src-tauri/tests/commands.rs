@@ -200,8 +200,10 @@ async fn demo_gateway_screens() {
         .filter(|r| r.gap)
         .map(|r| r.t.as_str())
         .collect();
-    assert_eq!(ch.rows.len(), 96, "one row per quarter hour, gaps included");
-    assert_eq!(ch.values + gap_rows.len(), 96);
+    // One row per quarter hour, gaps included, and the value at the start of the day.
+    assert_eq!(ch.rows.len(), 97);
+    assert_eq!(ch.values + gap_rows.len(), 97);
+    assert_eq!(ch.rows[0].t, "03.06.2025 00:00");
     assert_eq!(ch.gaps, 1);
     assert!(gap_rows.contains(&"03.06.2025 13:00"), "{gap_rows:?}");
     assert_eq!(ch.period_seconds, Some(900));
@@ -284,8 +286,9 @@ async fn a_year_of_values_with_progress_and_cancel() {
         .await
         .expect("a year");
     let rows = year.channels[0].rows.len();
-    // 365 days of quarter hours, one DST day shorter and one longer: exactly 35040.
-    assert_eq!(rows, 35_040);
+    // 365 days of quarter hours, one DST day shorter and one longer: exactly 35040, and
+    // the value at the start, which the first interval's consumption starts from.
+    assert_eq!(rows, 35_041);
     assert!(
         year.channels[0].chart.is_some(),
         "a year makes monthly bars"
@@ -301,6 +304,17 @@ async fn a_year_of_values_with_progress_and_cancel() {
     assert!((52..=54).contains(&use_.week.len()), "{}", use_.week.len());
     assert_eq!(use_.day[0].period.de, "01.11.2025");
     assert_eq!(use_.month[0].period.en, "2025-11");
+    // November 2025 has values from its first to its last moment; the year 2025 only
+    // from November on, and February 2026 has a day-long gap.
+    assert!(!use_.month[0].partial && !use_.day[0].partial);
+    assert!(use_.year[0].partial);
+    let feb = use_
+        .month
+        .iter()
+        .find(|m| m.period.en == "2026-02")
+        .expect("Feb");
+    assert!(feb.partial);
+    assert_eq!(use_.month.iter().filter(|m| m.partial).count(), 1);
     assert!(
         use_.year[0].amount.de.ends_with("kWh"),
         "{:?}",
@@ -324,7 +338,8 @@ async fn a_year_of_values_with_progress_and_cancel() {
         )
         .await
         .expect("a month of daily values");
-    assert_eq!(again.channels[0].values, 30);
+    // 1 November to 1 December, both ends included.
+    assert_eq!(again.channels[0].values, 31);
 }
 
 #[test]

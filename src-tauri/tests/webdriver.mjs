@@ -13,9 +13,9 @@
 //   DURCHBLICK_APP_BIN  app binary (default: target/debug/durchblick-app, relative to the cwd)
 //   WEBDRIVER_URL       tauri-driver's address (default: http://127.0.0.1:4444)
 //   SCREENSHOT          where to write the PNG (default: artifacts/screenshots/webdriver-sync.png)
-// The caller starts tauri-driver (inside an X server) and gives the app a fresh TMPDIR:
-// the demo archive lives at $TMPDIR/durchblick-demo-archive.sqlite, and the checks
-// below expect the first sync into an empty archive.
+// The caller starts tauri-driver (inside an X server) and gives the app a fresh
+// XDG_CACHE_HOME: the demo archive lives in <cache dir>/durchblick/demo-archive.sqlite,
+// and the checks below expect the first sync into an empty archive.
 
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
@@ -134,9 +134,11 @@ async function main() {
 
   // 2. Archive screen: a fresh TMPDIR means a new, empty demo archive.
   await click("#nav-sync");
-  await waitFor("#sync-start", () => find("#sync-start"));
+  // "#archive-new" appears once the archive status has arrived and says the file does
+  // not exist yet.
+  await waitFor("#archive-new", () => find("#archive-new"), 10_000);
   const rowsBefore = (await findAll(".archive-table tbody tr")).length;
-  check(rowsBefore === 0, `archive is empty before the sync (${rowsBefore} rows)`);
+  check(rowsBefore === 0, `the demo archive is new and empty before the sync (${rowsBefore} rows)`);
 
   await click("#sync-start");
   log("sync started");
@@ -150,7 +152,11 @@ async function main() {
   log(`progress panel seen: ${sawProgress}`);
 
   // 3. Summary and archive table.
-  const done = await waitFor("#sync-done", async () => (await text("#sync-done")).trim(), 120_000, 250);
+  const done = await waitFor("#sync-done", async () => {
+    // An error ends the wait at once, with its message.
+    if ((await findAll("#error")).length) throw new Error(`the sync failed: ${await text("#error")}`);
+    return (await text("#sync-done")).trim();
+  }, 120_000, 250);
   log(`summary: ${done}`);
   check(done.startsWith("Abgleich abgeschlossen:"), "#sync-done has the German summary");
   check((await findAll("#sync-progress")).length === 0, "progress panel is gone");

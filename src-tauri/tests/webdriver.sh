@@ -10,7 +10,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 repo="$(pwd)"
 
-out="$repo/${1:-artifacts/screenshots/webdriver-sync.png}"
+out="${1:-artifacts/screenshots/webdriver-sync.png}"
+case "$out" in /*) ;; *) out="$repo/$out" ;; esac
 target="${CARGO_TARGET_DIR:-target}"
 if [ -n "${DURCHBLICK_APP_BIN:-}" ]; then
     app="$DURCHBLICK_APP_BIN"
@@ -19,16 +20,20 @@ else
     cargo test --workspace --locked --no-run
     app="$target/debug/durchblick-app"
 fi
+[ -x "$app" ] || { echo "webdriver: app binary $app missing" >&2; exit 1; }
 app="$(cd "$(dirname "$app")" && pwd)/$(basename "$app")"
+# cargo install puts tauri-driver here, which need not be on PATH.
+export PATH="$PATH:${CARGO_HOME:-$HOME/.cargo}/bin"
 driver="${TAURI_DRIVER:-$(command -v tauri-driver || true)}"
-port="${WEBDRIVER_PORT:-4444}"
 command -v WebKitWebDriver >/dev/null || { echo "webdriver: WebKitWebDriver missing (apt install webkit2gtk-driver)" >&2; exit 1; }
 [ -n "$driver" ] && [ -x "$driver" ] || { echo "webdriver: tauri-driver missing (cargo install tauri-driver --locked)" >&2; exit 1; }
-[ -x "$app" ] || { echo "webdriver: app binary $app missing" >&2; exit 1; }
+# A port for tauri-driver (and the next one for WebKitWebDriver) that differs between
+# runs, unless given; a port already taken is caught below.
+port="${WEBDRIVER_PORT:-$((20000 + ($$ % 10000) * 2))}"
 
-# Everything the app writes goes into one fresh directory: the demo archive
-# ($TMPDIR/durchblick-demo-archive.sqlite), pins, and WebKit's data (localStorage holds
-# the chosen language) under HOME and the XDG dirs.
+# Everything the app writes goes into one fresh directory: the demo archive (in the XDG
+# cache dir), pins, and WebKit's data (localStorage holds the chosen language) under HOME
+# and the XDG dirs.
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/tmp" "$work/home" "$work/config"
@@ -50,6 +55,10 @@ xvfb-run -a -s "-screen 0 1280x800x24" bash -c '
         (exec 3<>"/dev/tcp/127.0.0.1/$TPORT") 2>/dev/null && break
         sleep 0.1
     done
+    # Our driver must be the one listening (a port taken by another program fails here).
+    if ! kill -0 "$dpid" 2>/dev/null; then
+        echo "webdriver: tauri-driver did not start:" >&2; cat "$TWORK/driver.log" >&2; exit 1
+    fi
     rc=0
     node "$TFLOW" || rc=$?
     kill "$dpid" 2>/dev/null || true   # SIGTERM: tauri-driver also stops WebKitWebDriver

@@ -16,6 +16,7 @@ export type UiError = {
     | "data"
     | "cancelled"
     | "not_connected"
+    | "busy"
     | "local";
   de: string;
   en: string;
@@ -104,7 +105,7 @@ export type ChannelValues = {
   chart: Text | null;
   consumption: Consumption | null;
 };
-export type PeriodAmount = { period: Text; amount: Text };
+export type PeriodAmount = { period: Text; amount: Text; partial: boolean };
 export type Consumption = { day: PeriodAmount[]; week: PeriodAmount[]; month: PeriodAmount[]; year: PeriodAmount[] };
 export type ValuesView = {
   usage_point_id: string;

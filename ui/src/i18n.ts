@@ -155,6 +155,11 @@ const words = {
   per_week: ["Woche", "week"],
   per_month: ["Monat", "month"],
   per_year: ["Jahr", "year"],
+  partialPeriod: ["unvollständig", "partial"],
+  partialHint: [
+    "„Unvollständig“: Für diesen Zeitraum fehlen Werte am Anfang, am Ende oder mittendrin (Lücke); der Verbrauch deckt nur die vorhandenen Werte ab.",
+    "“Partial”: values are missing at the start, the end or in the middle (a gap) of this period; the consumption covers only the values there are.",
+  ],
   syncIntro: [
     "Das Archiv auf diesem Rechner bewahrt alles auf, was das Gateway über Sie weiß, auch nachdem das Gateway ausgebaut wurde. Ein Abgleich holt nur, was seit dem letzten Mal neu ist; Abbrechen verliert nichts.",
     "The archive on this computer keeps everything the gateway knows about you, also after the gateway has been removed. A sync fetches only what is new since the last one; cancelling loses nothing.",

@@ -492,13 +492,22 @@ async function startDemo(): Promise<void> {
   if (s) connected(s);
 }
 
-function connected(s: SessionView): void {
-  state.session = s;
+/** Forgets what belongs to the previous session (the archive view follows the session:
+ * the demo has its own archive). */
+function forgetSession(): void {
   state.gateway = null;
   state.contracts = null;
   state.values = null;
   state.current.clear();
   state.log = null;
+  state.archive = null;
+  state.synced = null;
+  state.exportSource = "gateway";
+}
+
+function connected(s: SessionView): void {
+  state.session = s;
+  forgetSession();
   state.confirm = null;
   go("gateway");
 }
@@ -506,6 +515,7 @@ function connected(s: SessionView): void {
 async function disconnect(): Promise<void> {
   await run(() => api.disconnect());
   state.session = null;
+  forgetSession();
   go("connect");
 }
 
@@ -700,36 +710,45 @@ function select(id: string, label: string, options: [string, string][], value: s
   return field(label, el);
 }
 
-/** Historic consumption of a register: one table, the period chosen with radio buttons. */
-function consumptionPanel(c: Consumption): HTMLElement {
-  // Days for up to two months of values, months beyond, unless the user chose.
-  const period: ConsumptionPeriod = state.usePeriod ?? (c.day.length > 62 ? "month" : "day");
-  const choices = (["day", "week", "month", "year"] as const).map((p) =>
-    h("label", { class: "radio" },
-      (() => {
-        const el = h("input", { type: "radio", name: "use-period", id: `use-${p}`, value: p }) as HTMLInputElement;
-        el.checked = period === p;
-        el.addEventListener("change", () => { state.usePeriod = p; render(); });
-        return el;
-      })(),
-      t(`per_${p}`),
-    ),
+/** Radio buttons in a fieldset; `choices` are [value, label]. */
+function radioGroup<T extends string>(name: string, legend: string, choices: [T, string][], value: T, onChange: (v: T) => void): HTMLElement {
+  return h("fieldset", {}, h("legend", {}, legend),
+    choices.map(([v, label]) => {
+      const el = h("input", { type: "radio", name, id: `${name}-${v}`, value: v }) as HTMLInputElement;
+      el.checked = value === v;
+      el.addEventListener("change", () => onChange(v));
+      return h("label", { class: "radio" }, el, label);
+    }),
   );
+}
+
+/** Historic consumption of a register: one table, the period chosen with radio buttons. */
+function consumptionPanel(c: Consumption, n: number): HTMLElement {
+  // Days for up to two months of values, months beyond, unless the user chose. The first
+  // channel's ids carry no number, so that tests and labels stay simple.
+  const period: ConsumptionPeriod = state.usePeriod ?? (c.day.length > 62 ? "month" : "day");
+  const suffix = n === 0 ? "" : `-${n}`;
+  const periods: ConsumptionPeriod[] = ["day", "week", "month", "year"];
   return h("div", { class: "panel consumption" },
     h("h3", {}, t("consumption")),
-    h("fieldset", {}, h("legend", {}, t("perPeriod")), choices),
+    radioGroup(`use${suffix}`, t("perPeriod"), periods.map((p) => [p, t(`per_${p}`)]), period, (p) => { state.usePeriod = p; render(); }),
     h("div", { class: "table-scroll consumption-scroll" },
-      h("table", { id: "consumption-table" },
+      h("table", { id: `consumption-table${suffix}` },
         h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t("period")), h("th", { scope: "col" }, t("consumption")))),
-        h("tbody", {}, c[period].map((r) => h("tr", {}, h("td", {}, pick(r.period)), h("td", { class: "num" }, pick(r.amount))))),
+        h("tbody", {}, c[period].map((r) =>
+          h("tr", { class: r.partial ? "partial" : "" },
+            h("td", {}, pick(r.period), r.partial ? h("span", { class: "muted" }, ` (${t("partialPeriod")})`) : null),
+            h("td", { class: "num" }, pick(r.amount)),
+          ))),
       ),
     ),
+    c.day.some((r) => r.partial) ? h("p", { class: "hint" }, t("partialHint")) : null,
   );
 }
 
 function valueTable(v: ValuesView): HTMLElement[] {
   const words = new Map(v.statuses.map((s) => [s.code, s.text]));
-  return v.channels.map((ch) => {
+  return v.channels.map((ch, n) => {
     const unitLabel = ch.info ? `${ch.info.obis} ${pick(ch.info.name)} [${ch.info.unit}]` : ch.channel;
     return h(
       "div",
@@ -745,7 +764,7 @@ function valueTable(v: ValuesView): HTMLElement[] {
             src: `data:image/svg+xml;charset=utf-8,${encodeURIComponent(pick(ch.chart))}`,
           })
         : null,
-      ch.consumption ? consumptionPanel(ch.consumption) : null,
+      ch.consumption ? consumptionPanel(ch.consumption, n) : null,
       ch.rows.length
         ? virtualTable<ValueRow>(
             unitLabel,
@@ -769,17 +788,7 @@ function valuesView(): HTMLElement {
   const currentOnly = list.filter((c) => !c.stores_values);
   const c = list.find((x) => x.usage_point_id === state.sel.contract);
   const db = c?.databases.find((d) => d.database === state.sel.database);
-  const rangeButtons = (["day", "week", "month", "year", "custom"] as const).map((r) =>
-    h("label", { class: "radio" },
-      (() => {
-        const el = h("input", { type: "radio", name: "range", id: `range-${r}`, value: r }) as HTMLInputElement;
-        el.checked = state.sel.range === r;
-        el.addEventListener("change", () => { state.sel.range = r; render(); });
-        return el;
-      })(),
-      t(r),
-    ),
-  );
+  const ranges = (["day", "week", "month", "year", "custom"] as const).map((r) => [r, t(r)] as [string, string]);
   return h(
     "section",
     { class: "values" },
@@ -794,7 +803,7 @@ function valuesView(): HTMLElement {
         render();
       }),
       select("sel-channel", t("channel"), (db?.channels ?? []).map((ch) => [ch.hex, `${ch.obis} ${pick(ch.name)}`]), state.sel.channel, (v) => { state.sel.channel = v; }),
-      h("fieldset", {}, h("legend", {}, t("range")), rangeButtons),
+      radioGroup("range", t("range"), ranges, state.sel.range, (r) => { state.sel.range = r; render(); }),
       state.sel.range === "custom"
         ? h("div", { class: "row" },
             field(t("from"), input("range-from", state.sel.from, (v) => (state.sel.from = v), { type: "date" })),
@@ -916,21 +925,27 @@ function defaultExportRange(): { from: string; to: string } {
   return { from: start.toISOString().slice(0, 10), to: end.toISOString().slice(0, 10) };
 }
 
+type Source = { key: string; label: string; archived: { consumer: ArchivedConsumer; smgwId: string } | null };
+
 /** The export sources on offer: the connected gateway, and every consumer in the archive. */
-function exportSources(): [string, string, ArchivedConsumer | null, string][] {
-  const out: [string, string, ArchivedConsumer | null, string][] = [];
-  if (state.session) out.push(["gateway", `${t("sourceGateway")} ${state.session.host}`, null, ""]);
+function exportSources(): Source[] {
+  const out: Source[] = [];
+  if (state.session) out.push({ key: "gateway", label: `${t("sourceGateway")} ${state.session.host}`, archived: null });
   for (const g of state.archive?.gateways ?? []) {
     for (const c of g.consumers) {
-      out.push([`${g.smgw_id}|${c.user_id}`, `${t("sourceArchive")}: ${g.smgw_id} · ${c.user_id}`, c, g.smgw_id]);
+      out.push({
+        key: `${g.smgw_id}|${c.user_id}`,
+        label: `${t("sourceArchive")}: ${g.smgw_id} · ${c.user_id}`,
+        archived: { consumer: c, smgwId: g.smgw_id },
+      });
     }
   }
   return out;
 }
 
-function chosenSource(): [string, string, ArchivedConsumer | null, string] | undefined {
+function chosenSource(): Source | undefined {
   const sources = exportSources();
-  return sources.find(([key]) => key === state.exportSource) ?? sources[0];
+  return sources.find((s) => s.key === state.exportSource) ?? sources[0];
 }
 
 /** A period of whole local days that holds every value of the consumer in the archive. */
@@ -951,11 +966,10 @@ async function doExport(format: ExportFormat, fileName: string, ext: string): Pr
       : await saveDialog({ defaultPath: fileName, filters: [{ name: ext.toUpperCase(), extensions: [ext] }] });
   if (typeof path !== "string") return;
   const { from, to } = state.exportRange;
-  const chosen = chosenSource();
-  if (!chosen) return;
-  const [, , consumer, smgwId] = chosen;
-  const source = consumer
-    ? { kind: "archive" as const, smgw_id: smgwId, user_id: consumer.user_id }
+  const archived = chosenSource()?.archived;
+  if (archived === undefined) return;
+  const source = archived
+    ? { kind: "archive" as const, smgw_id: archived.smgwId, user_id: archived.consumer.user_id }
     : { kind: "gateway" as const };
   state.exported = null;
   const done = await run(() => api.export({ source, format, from, to, path }));
@@ -990,7 +1004,7 @@ function exportView(): HTMLElement {
   if (!chosen) {
     return h("section", { class: "export" }, h("h1", {}, t("exportTitle")), errorBox(), h("p", { class: "note" }, t("exportNothing")));
   }
-  const whole = chosen[2] ? wholeArchiveRange(chosen[2]) : null;
+  const whole = chosen.archived ? wholeArchiveRange(chosen.archived.consumer) : null;
   return h(
     "section",
     { class: "export" },
@@ -999,7 +1013,7 @@ function exportView(): HTMLElement {
     errorBox(),
     busyBox(),
     h("div", { class: "panel controls" },
-      select("export-source", t("source"), sources.map(([key, label]) => [key, label]), chosen[0], (v) => { state.exportSource = v; render(); }),
+      select("export-source", t("source"), sources.map((s) => [s.key, s.label]), chosen.key, (v) => { state.exportSource = v; render(); }),
       field(t("from"), input("export-from", r.from, (v) => (r.from = v), { type: "date" })),
       field(t("to"), input("export-to", r.to, (v) => (r.to = v), { type: "date" })),
       whole
@@ -1044,20 +1058,30 @@ async function chooseArchive(): Promise<void> {
 }
 
 async function startSync(): Promise<void> {
+  const session = state.session;
   state.syncing = true;
   state.syncProgress = null;
   state.synced = null;
   state.error = null;
   render();
+  // The start button is disabled now: keyboard focus goes to the one that can stop it.
+  document.getElementById("sync-cancel")?.focus();
+  let done: SyncDone | null = null;
+  let error: UiError | null = null;
   try {
-    state.synced = await api.sync();
+    done = await api.sync();
   } catch (e) {
-    state.error = asUiError(e);
+    error = asUiError(e);
   } finally {
     state.syncing = false;
     state.syncProgress = null;
   }
+  // A sync cut short by a disconnect has nothing to say to the next session.
+  if (state.session !== session) return;
+  state.synced = done;
+  state.error = error;
   await loadArchive();
+  document.getElementById(done ? "sync-done" : "sync-start")?.focus();
 }
 
 function syncFigures(p: SyncProgress | null): string {
@@ -1077,12 +1101,13 @@ function syncFigures(p: SyncProgress | null): string {
 function syncProgressBox(): HTMLElement | null {
   if (!state.syncing) return null;
   const p = state.syncProgress;
+  // Screen readers hear the phase when it changes, not every figure of every call.
   return h(
     "div",
-    { class: "panel sync-progress", id: "sync-progress", role: "status", "aria-live": "polite" },
+    { class: "panel sync-progress", id: "sync-progress" },
     h("progress", { max: p?.calls_planned || 1, value: p ? p.calls_done : undefined, "aria-label": t("progress") }),
     h("p", { id: "sync-figures" }, syncFigures(p)),
-    h("p", { class: "muted", id: "sync-phase" }, p ? pick(p.phase) : ""),
+    h("p", { class: "muted", id: "sync-phase", role: "status", "aria-live": "polite" }, p ? pick(p.phase) : ""),
     h("button", { id: "sync-cancel", onclick: () => void api.cancelSync() }, t("cancel")),
   );
 }
@@ -1099,7 +1124,8 @@ function showSyncProgress(p: SyncProgress): void {
   bar.max = p.calls_planned || 1;
   bar.value = p.calls_done;
   figures.textContent = syncFigures(p);
-  phase.textContent = pick(p.phase);
+  const words = pick(p.phase);
+  if (phase.textContent !== words) phase.textContent = words;
 }
 
 function seriesRows(c: ArchivedConsumer): HTMLElement[] {
@@ -1161,12 +1187,13 @@ function syncView(): HTMLElement {
       a && !a.exists ? h("p", { class: "hint", id: "archive-new" }, t("archiveNew")) : null,
       h("div", { class: "row" },
         h("button", { class: "primary", id: "sync-start", onclick: () => void startSync(), disabled: state.syncing || state.busy || !state.session }, t("syncStart")),
-        h("button", { id: "archive-choose", onclick: () => void chooseArchive(), disabled: state.syncing || state.busy }, t("chooseArchive")),
+        // The demo always uses its own archive.
+        h("button", { id: "archive-choose", onclick: () => void chooseArchive(), disabled: state.syncing || state.busy || !!state.session?.demo }, t("chooseArchive")),
       ),
       state.session ? null : h("p", { class: "hint" }, t("syncNeedsSession")),
     ),
     syncProgressBox(),
-    done ? h("p", { class: done.conflicts_new ? "warn" : "ok", role: "status", id: "sync-done" }, pick(done.summary)) : null,
+    done ? h("p", { class: done.conflicts_new ? "warn" : "ok", role: "status", id: "sync-done", tabindex: -1 }, pick(done.summary)) : null,
     a && a.gateways.length ? archiveTables(a) : a?.exists ? h("p", {}, t("archiveEmpty")) : null,
   );
 }

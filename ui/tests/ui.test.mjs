@@ -280,10 +280,12 @@ describe("screens against the recorded demo gateway", () => {
     // Historic consumption: months for a year, then days, weeks, years on choice.
     const use = year.channels[0].consumption;
     const consumptionRows = () => page.$$eval("#consumption-table tbody tr", (r) => r.map((x) => x.firstChild.textContent));
-    assert.deepEqual(await consumptionRows(), use.month.map((m) => m.period.de));
+    const label = (m) => m.period.de + (m.partial ? " (unvollständig)" : "");
+    assert.deepEqual(await consumptionRows(), use.month.map(label));
+    assert.ok(use.month.some((m) => m.partial) && use.month.some((m) => !m.partial));
     for (const period of ["day", "week", "year"]) {
       await page.check(`#use-${period}`);
-      assert.deepEqual(await consumptionRows(), use[period].map((m) => m.period.de), period);
+      assert.deepEqual(await consumptionRows(), use[period].map(label), period);
     }
     assert.equal(await page.textContent("#consumption-table tbody tr td.num"), use.year[0].amount.de);
     await page.check("#use-month");

@@ -45,10 +45,7 @@ impl ExportError {
     /// What happened and what to do, for people.
     pub fn message(&self, lang: Lang) -> String {
         match (self, lang) {
-            (ExportError::Archive(e), Lang::De) => {
-                format!("Das Archiv kann nicht gelesen werden: {e}")
-            }
-            (ExportError::Archive(e), Lang::En) => format!("The archive cannot be read: {e}"),
+            (ExportError::Archive(e), _) => e.message(lang),
             (ExportError::Ar(e), Lang::De) => format!(
                 "Die archivierten Werte lassen sich nicht exakt als AR 2418-6 darstellen: {e}"
             ),

@@ -6,7 +6,7 @@ use std::fs;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use archive_io::archive::{self, Archive, WriteOutcome};
+use archive_io::archive::{Archive, WriteOutcome};
 use archive_io::export::{self, CsvVariant, ExportSet};
 use archive_io::{ExportError, Selection};
 use chrono::{DateTime, SubsecRound, Utc};
@@ -93,15 +93,6 @@ pub struct ImportArgs {
     pub archive: Option<PathBuf>,
 }
 
-fn archive_failure(path: &Path, e: &archive::ArchiveError, lang: Lang) -> Failure {
-    Failure::new(
-        code::DATA,
-        lang,
-        format!("Archiv {}: {e}", path.display()),
-        format!("Archive {}: {e}", path.display()),
-    )
-}
-
 fn io_failure(path: &Path, e: &dyn std::fmt::Display, lang: Lang) -> Failure {
     Failure::new(
         code::DATA,
@@ -160,7 +151,7 @@ pub async fn run_export(args: &ExportArgs, lang: Lang, json: bool) -> Result<(),
     let path = crate::archive_path(args.archive.as_deref(), lang)?;
     let db = Archive::open_existing(&path)
         .await
-        .map_err(|e| archive_failure(&path, &e, lang))?;
+        .map_err(|e| Failure::archive(&e, lang))?;
     // Whole seconds: the time appears in file names' neighbours (manifest, zip entries).
     let set = archive_io::export_set(&db, &sel, Utc::now().trunc_subsecs(0)).await;
     db.close().await;
@@ -450,7 +441,7 @@ pub async fn run_import(args: &ImportArgs, lang: Lang, json: bool) -> Result<(),
     let path = crate::archive_path(args.archive.as_deref(), lang)?;
     let db = Archive::open(&path)
         .await
-        .map_err(|e| archive_failure(&path, &e, lang))?;
+        .map_err(|e| Failure::archive(&e, lang))?;
     let report = archive_io::import_ar2418(&db, &doc, Utc::now()).await;
     db.close().await;
     let report = report.map_err(import_failure)?;
@@ -531,7 +522,7 @@ pub async fn device_from_archive(
     let path = crate::archive_path(archive, lang)?;
     let db = Archive::open_existing(&path)
         .await
-        .map_err(|e| archive_failure(&path, &e, lang))?;
+        .map_err(|e| Failure::archive(&e, lang))?;
     let doc =
         archive_io::device_for_supplier(&db, supplier, None, None, Utc::now().trunc_subsecs(0))
             .await;

@@ -39,6 +39,16 @@ impl Failure {
         Failure { code, message }
     }
 
+    /// An archive that cannot be opened, read or written: the archive's own message.
+    pub fn archive(err: &archive::ArchiveError, lang: Lang) -> Self {
+        Failure::new(
+            code::DATA,
+            lang,
+            err.message(Lang::De),
+            err.message(Lang::En),
+        )
+    }
+
     /// A client error, with the client's own message.
     pub fn client(err: &ClientError, lang: Lang) -> Self {
         let code = match err.category() {

@@ -18,15 +18,6 @@ use crate::failure::{code, Failure};
 /// How often a progress line is written when stderr is not a terminal.
 const LOG_INTERVAL: Duration = Duration::from_secs(5);
 
-fn archive_failure(lang: Lang, e: &archive::ArchiveError) -> Failure {
-    Failure::new(
-        code::DATA,
-        lang,
-        format!("Archiv: {e}"),
-        format!("Archive: {e}"),
-    )
-}
-
 fn sync_failure(e: &SyncError, lang: Lang) -> Failure {
     let code = match e {
         _ if e.is_cancelled() => code::CANCELLED,
@@ -107,7 +98,7 @@ pub async fn sync(
     let path = crate::archive_path(archive.as_deref(), lang)?;
     let db = Archive::open(&path)
         .await
-        .map_err(|e| archive_failure(lang, &e))?;
+        .map_err(|e| Failure::archive(&e, lang))?;
     let mut session = connect::open(connect_args, lang).await?;
 
     let terminal = std::io::stderr().is_terminal();
@@ -333,8 +324,8 @@ pub async fn status(archive: Option<PathBuf>, lang: Lang, json: bool) -> Result<
     let path = crate::archive_path(archive.as_deref(), lang)?;
     let db = Archive::open_existing(&path)
         .await
-        .map_err(|e| archive_failure(lang, &e))?;
-    let fail = |e: archive::ArchiveError| archive_failure(lang, &e);
+        .map_err(|e| Failure::archive(&e, lang))?;
+    let fail = |e: archive::ArchiveError| Failure::archive(&e, lang);
     let mut text = String::new();
     let mut gateways = Vec::new();
     for g in db.gateways().await.map_err(fail)? {

@@ -11,11 +11,13 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Datelike, Duration, Months, NaiveDate, NaiveDateTime, NaiveTime, Utc};
+use chrono::{
+    DateTime, Datelike, Days, Duration, Months, NaiveDate, NaiveDateTime, NaiveTime, Utc,
+};
 use plotters::coord::combinators::{BindKeyPoints, WithKeyPoints};
 use plotters::coord::types::RangedCoordi64;
 use plotters::prelude::*;
-use smgw_model::time::{berlin_date, berlin_to_utc_lenient, to_berlin};
+use smgw_model::time::{berlin_date, berlin_day_bounds, berlin_to_utc_lenient, to_berlin};
 use smgw_model::{Lang, ScaledValue, Unit, ValueError};
 
 /// Why a chart could not be drawn.
@@ -95,12 +97,25 @@ impl BarPeriod {
     pub fn key(self, day: NaiveDate) -> NaiveDate {
         match self {
             BarPeriod::Day => day,
-            BarPeriod::Week => {
-                day - Duration::days(i64::from(day.weekday().num_days_from_monday()))
-            }
+            BarPeriod::Week => day
+                .checked_sub_days(Days::new(u64::from(day.weekday().num_days_from_monday())))
+                .unwrap_or(day),
             BarPeriod::Month => day.with_day(1).unwrap_or(day),
             BarPeriod::Year => day.with_ordinal(1).unwrap_or(day),
         }
+    }
+
+    /// Start (inclusive) and end (exclusive) in UTC of the period keyed `key`: German
+    /// local midnights, so a day is 23 or 25 hours long on clock-change days.
+    pub fn bounds(self, key: NaiveDate) -> (DateTime<Utc>, DateTime<Utc>) {
+        let next = match self {
+            BarPeriod::Day => key.checked_add_days(Days::new(1)),
+            BarPeriod::Week => key.checked_add_days(Days::new(7)),
+            BarPeriod::Month => key.checked_add_months(Months::new(1)),
+            BarPeriod::Year => key.checked_add_months(Months::new(12)),
+        };
+        let last_day = next.and_then(|n| n.pred_opt()).unwrap_or(key);
+        (berlin_day_bounds(key).0, berlin_day_bounds(last_day).1)
     }
 
     /// A period's name from its key: `03.06.2025`, `KW 23/2025`, `06.2025`, `2025` in
@@ -239,6 +254,58 @@ pub fn consumption_by(
         sums.insert(key, sum);
     }
     Ok(sums.into_iter().collect())
+}
+
+/// The consumption of one period ([`consumption_periods`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PeriodSum {
+    /// The period's first day ([`BarPeriod::key`]).
+    pub key: NaiveDate,
+    /// The exact sum of the register differences of the intervals ending in it.
+    pub amount: ScaledValue,
+    /// Whether the values cover the whole period: a value at (or before) its start, one
+    /// at (or after) its end, and no gap in between. Otherwise `amount` is only the
+    /// consumption of the part with values.
+    pub complete: bool,
+}
+
+/// [`consumption_by`] with each period marked complete or not. Gaps are steps between
+/// values longer than the raster ([`smgw_model::detect_period`]).
+pub fn consumption_periods(
+    series: &[(DateTime<Utc>, ScaledValue)],
+    period: BarPeriod,
+) -> Result<Vec<PeriodSum>, ChartError> {
+    let sums = consumption_by(series, period)?;
+    let mut times: Vec<DateTime<Utc>> = series.iter().map(|(t, _)| *t).collect();
+    times.sort();
+    let (first, last) = match (times.first(), times.last()) {
+        (Some(a), Some(b)) => (*a, *b),
+        _ => return Ok(Vec::new()),
+    };
+    // Steps longer than the raster (plus its tolerance), as in smgw_model::find_gaps.
+    let gaps: Vec<(DateTime<Utc>, DateTime<Utc>)> = match smgw_model::detect_period(&times) {
+        Some(raster) => {
+            let longest = raster + smgw_model::time::raster_tolerance(raster);
+            times
+                .windows(2)
+                .filter(|w| w[1] - w[0] > longest)
+                .map(|w| (w[0], w[1]))
+                .collect()
+        }
+        None => Vec::new(),
+    };
+    Ok(sums
+        .into_iter()
+        .map(|(key, amount)| {
+            let (start, end) = period.bounds(key);
+            let gap_inside = gaps.iter().any(|(a, b)| *a < end && *b > start);
+            PeriodSum {
+                key,
+                amount,
+                complete: first <= start && end <= last && !gap_inside,
+            }
+        })
+        .collect())
 }
 
 /// A load curve: average power per interval from cumulative register values of `unit`,
@@ -695,6 +762,63 @@ mod tests {
 
     fn t(s: &str) -> DateTime<Utc> {
         s.parse().unwrap()
+    }
+
+    /// Quarter-hour register values (1 Wh each) from `from` to `to` inclusive, without
+    /// the times in `skip`.
+    fn quarter_hours(
+        from: &str,
+        to: &str,
+        skip: &[(&str, &str)],
+    ) -> Vec<(DateTime<Utc>, ScaledValue)> {
+        let (mut at, end) = (t(from), t(to));
+        let mut out = Vec::new();
+        let mut raw = 0;
+        while at <= end {
+            raw += 1;
+            if !skip.iter().any(|(a, b)| t(a) < at && at < t(b)) {
+                out.push((at, ScaledValue::new(raw, 0)));
+            }
+            at += Duration::minutes(15);
+        }
+        out
+    }
+
+    #[test]
+    fn periods_are_complete_only_with_values_at_both_ends_and_no_gap() {
+        // 1 March 2025 00:00 local = 28 Feb 23:00 UTC; three local days.
+        let full = quarter_hours("2025-02-28T23:00:00Z", "2025-03-03T23:00:00Z", &[]);
+        let days = consumption_periods(&full, BarPeriod::Day).unwrap();
+        assert_eq!(days.len(), 3);
+        assert!(days.iter().all(|d| d.complete), "{days:?}");
+        assert_eq!(days[0].amount, ScaledValue::new(96, 0));
+
+        // Starting at 00:15: the first day misses its first interval.
+        let late = &full[1..];
+        let days = consumption_periods(late, BarPeriod::Day).unwrap();
+        assert!(!days[0].complete && days[1].complete && days[2].complete);
+        assert_eq!(days[0].amount, ScaledValue::new(95, 0));
+
+        // A gap on 2 March: that day is partial, the others are not; the month is too.
+        let gap = quarter_hours(
+            "2025-02-28T23:00:00Z",
+            "2025-03-03T23:00:00Z",
+            &[("2025-03-02T09:00:00Z", "2025-03-02T11:00:00Z")],
+        );
+        let days = consumption_periods(&gap, BarPeriod::Day).unwrap();
+        let complete: Vec<bool> = days.iter().map(|d| d.complete).collect();
+        assert_eq!(complete, [true, false, true]);
+        // The sum is still exact: the interval over the gap counts on the day it ends.
+        assert_eq!(days[1].amount, ScaledValue::new(96, 0));
+        let months = consumption_periods(&gap, BarPeriod::Month).unwrap();
+        assert!(!months[0].complete, "three days are not all of March");
+
+        // Clock change (30 March 2025): the local day has 92 quarter hours.
+        let spring = quarter_hours("2025-03-29T23:00:00Z", "2025-03-30T22:00:00Z", &[]);
+        let days = consumption_periods(&spring, BarPeriod::Day).unwrap();
+        assert_eq!(days.len(), 1);
+        assert!(days[0].complete);
+        assert_eq!(days[0].amount, ScaledValue::new(92, 0));
     }
 
     #[test]

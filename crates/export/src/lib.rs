@@ -27,8 +27,8 @@ pub mod zip;
 pub use ar::to_usage_points;
 pub use bundle::{verify_bundle, write_bundle, BundleError, Manifest, ManifestFile, VerifyReport};
 pub use chart::{
-    daily_bars_svg, import_export_svg, load_curve_svg, lttb, monthly_bars_svg, BarPeriod,
-    ChartError, ChartOptions,
+    consumption_periods, daily_bars_svg, import_export_svg, load_curve_svg, lttb, monthly_bars_svg,
+    BarPeriod, ChartError, ChartOptions, PeriodSum,
 };
 pub use csv::{write_log_csv, write_values_csv, CsvVariant};
 pub use json::{read_json, write_json, JsonDocument, FORMAT_VERSION};

@@ -317,13 +317,19 @@ impl MeterStatus {
     /// The named flags, for words in the FNN layout (identification bit set); `None` for
     /// other layouts, whose bits mean other things.
     pub fn flags(self) -> Option<MeterFlags> {
-        self.bit(Self::IDENTIFICATION_BIT).then(|| MeterFlags {
-            load: self.bit(Self::LOAD_BIT),
-            direction: if self.bit(Self::EXPORT_BIT) {
-                EnergyDirection::Export
-            } else {
-                EnergyDirection::Import
-            },
+        self.bit(Self::IDENTIFICATION_BIT).then(|| {
+            let load = self.bit(Self::LOAD_BIT);
+            MeterFlags {
+                load,
+                // Without load no energy flows: the direction bit says nothing then.
+                direction: load.then(|| {
+                    if self.bit(Self::EXPORT_BIT) {
+                        EnergyDirection::Export
+                    } else {
+                        EnergyDirection::Import
+                    }
+                }),
+            }
         })
     }
 
@@ -384,19 +390,17 @@ impl EnergyDirection {
 pub struct MeterFlags {
     /// The meter measured a load above its start-up threshold.
     pub load: bool,
-    /// The energy direction.
-    pub direction: EnergyDirection,
+    /// The energy direction, while there is a load.
+    pub direction: Option<EnergyDirection>,
 }
 
 impl MeterFlags {
-    /// In words, e.g. "Last, Einspeisung ins Netz".
+    /// In words, e.g. "Last, Einspeisung ins Netz" or "keine Last".
     pub fn text(self, lang: Lang) -> String {
-        let load = if self.load {
-            lang.pick("Last", "load")
-        } else {
-            lang.pick("keine Last", "no load")
-        };
-        format!("{load}, {}", self.direction.text(lang))
+        match self.direction {
+            Some(d) => format!("{}, {}", lang.pick("Last", "load"), d.text(lang)),
+            None => lang.pick("keine Last", "no load").to_owned(),
+        }
     }
 }
 
@@ -636,21 +640,22 @@ mod tests {
         let word = |n: u32| MeterStatus::from_logical(n).flags();
         let import_load = MeterFlags {
             load: true,
-            direction: EnergyDirection::Import,
+            direction: Some(EnergyDirection::Import),
         };
         // DZG DVS74 at 216 W; Holley, Itron, EMH mME40 likewise.
         assert_eq!(word(0x001C_0104), Some(import_load));
-        // DZG DVS74 at 6.2 W: below the start-up threshold.
-        assert_eq!(
-            word(0x001C_0004),
-            Some(MeterFlags {
-                load: false,
-                ..import_load
-            })
-        );
+        // DZG DVS74 at 6.2 W: below the start-up threshold, no direction.
+        let idle = MeterFlags {
+            load: false,
+            direction: None,
+        };
+        assert_eq!(word(0x001C_0004), Some(idle));
         // DZG DVS74 at −105.5 W and DZG DWSB20 at −310.6 W: exporting.
         for n in [0x001C_6904, 0x001C_7904] {
-            assert_eq!(word(n).map(|f| f.direction), Some(EnergyDirection::Export));
+            assert_eq!(
+                word(n).and_then(|f| f.direction),
+                Some(EnergyDirection::Export)
+            );
         }
         // An EMH ED300L (older layout, no identification bit) while exporting: its bits mean
         // something else, so nothing is claimed.
@@ -659,14 +664,7 @@ mod tests {
         let c = CombinedStatus::from_hex("a0000000208c3800").unwrap();
         assert_eq!(c.meter.flags(), Some(import_load));
         assert_eq!(import_load.text(Lang::De), "Last, Bezug aus dem Netz");
-        assert_eq!(
-            MeterFlags {
-                load: false,
-                direction: EnergyDirection::Export
-            }
-            .text(Lang::En),
-            "no load, export to the grid"
-        );
+        assert_eq!(idle.text(Lang::En), "no load");
     }
 
     #[test]

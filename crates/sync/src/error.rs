@@ -50,10 +50,7 @@ impl SyncError {
         match self {
             SyncError::Client(e) => format!("{} {resume}", e.message(lang)),
             SyncError::Protocol(e) => format!("{} {resume}", e.message(lang)),
-            SyncError::Archive(e) => match lang {
-                Lang::De => format!("Das Archiv lässt sich nicht schreiben oder lesen: {e}"),
-                Lang::En => format!("The archive cannot be written or read: {e}"),
-            },
+            SyncError::Archive(e) => e.message(lang),
             SyncError::NoGatewayTime => lang
                 .pick(
                     "Das Gateway hat seine Uhrzeit (smgw-time) nicht gemeldet; ohne sie ist unklar, bis wann Werte vorliegen. Bitte später erneut versuchen.",

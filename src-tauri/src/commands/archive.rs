@@ -3,6 +3,7 @@
 //! forwards progress and cancellation, and turns the results into views.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::SubsecRound;
 
@@ -21,32 +22,30 @@ use crate::views::{Instant, Text};
 pub struct ArchivePaths {
     /// The user's archive (default: the OS data dir, see [`archive::default_path`]).
     pub user: Option<PathBuf>,
-    /// Where the demo gateway's data goes, so that a demo never mixes invented values
+    /// Where the demo gateway's data goes, always: a demo never mixes invented values
     /// into the user's archive.
     pub demo: Option<PathBuf>,
-    /// A file the user picked in this window; used for real and demo sessions alike.
+    /// A file the user picked in this window; replaces `user` (never `demo`).
     pub chosen: Option<PathBuf>,
 }
 
 impl ArchivePaths {
     /// The OS defaults: the user's archive in the data dir, the demo archive in the
-    /// temporary dir.
+    /// user's cache dir (per user, and a cache: it can be thrown away).
     pub fn os_defaults() -> ArchivePaths {
         ArchivePaths {
             user: archive::default_path(),
-            demo: Some(std::env::temp_dir().join("durchblick-demo-archive.sqlite")),
+            demo: dirs::cache_dir().map(|d| d.join("durchblick").join("demo-archive.sqlite")),
             chosen: None,
         }
     }
 
-    fn effective(&self, demo: bool) -> Option<(PathBuf, bool)> {
-        if let Some(p) = &self.chosen {
-            return Some((p.clone(), false));
-        }
+    /// The archive of a demo or a real session (or of no session).
+    fn effective(&self, demo: bool) -> Option<PathBuf> {
         if demo {
-            self.demo.clone().map(|p| (p, true))
+            self.demo.clone()
         } else {
-            self.user.clone().map(|p| (p, false))
+            self.chosen.clone().or_else(|| self.user.clone())
         }
     }
 }
@@ -245,8 +244,8 @@ impl SyncDone {
             summary: Text::of(|lang| {
                 let conflicts = match (conflicts_new, lang) {
                     (0, _) => String::new(),
-                    (n, Lang::De) => format!(" Achtung: {} Werte kamen anders zurück als archiviert; beide Fassungen sind gespeichert.", grouped(n, lang)),
-                    (n, Lang::En) => format!(" Note: {} values came back different from the archived ones; both versions are kept.", grouped(n, lang)),
+                    (n, Lang::De) => format!(" Achtung: {} Werte oder Logbucheinträge kamen anders zurück als archiviert; beide Fassungen sind gespeichert.", grouped(n, lang)),
+                    (n, Lang::En) => format!(" Note: {} values or logbook entries came back different from the archived ones; both versions are kept.", grouped(n, lang)),
                 };
                 let n = |v: u64| grouped(v, lang);
                 match lang {
@@ -322,11 +321,7 @@ fn archive_error(e: &ArchiveError) -> UiError {
         ArchiveError::Io { .. } => ErrorKind::Local,
         _ => ErrorKind::Data,
     };
-    UiError::new(
-        kind,
-        format!("Das Archiv lässt sich nicht öffnen: {e}. Bitte eine andere Archivdatei wählen."),
-        format!("The archive cannot be opened: {e}. Please choose another archive file."),
-    )
+    UiError::new(kind, e.message(Lang::De), e.message(Lang::En))
 }
 
 /// The sync's own messages (they add that nothing read so far is lost), with the kind
@@ -396,32 +391,68 @@ async fn read_view(db: &Archive, view: &mut ArchiveView) -> Result<(), ArchiveEr
     Ok(())
 }
 
+/// Marks a sync as running for as long as it lives.
+struct SyncRunning<'a>(&'a AtomicBool);
+
+impl Drop for SyncRunning<'_> {
+    fn drop(&mut self) {
+        self.0.store(false, Ordering::SeqCst);
+    }
+}
+
 impl AppCore {
-    /// The archive file the next archive command uses, and whether it is the demo's.
-    pub(crate) async fn archive_path(&self) -> Result<(PathBuf, bool), UiError> {
-        let demo = self.session().await.is_some_and(|s| s.demo);
-        self.archives
+    /// The archive file of the session kind (demo or not), and whether it is the demo's.
+    fn archive_for(&self, demo: bool) -> Result<(PathBuf, bool), UiError> {
+        let path = self
+            .archives
             .lock()
             .map_err(|_| lock_poisoned())?
-            .effective(demo)
-            .ok_or_else(|| {
-                UiError::new(
-                    ErrorKind::Local,
-                    "Dieses System nennt keinen Ordner für Programmdaten. Bitte eine Archivdatei wählen.",
-                    "This system names no folder for program data. Please choose an archive file.",
-                )
-            })
+            .effective(demo);
+        path.map(|p| (p, demo)).ok_or_else(|| {
+            UiError::new(
+                ErrorKind::Local,
+                "Dieses System nennt keinen Ordner für Programmdaten. Bitte eine Archivdatei wählen.",
+                "This system names no folder for program data. Please choose an archive file.",
+            )
+        })
+    }
+
+    /// The archive file the archive screen shows now. Does not wait for the session, so
+    /// it answers while a sync runs.
+    fn current_archive(&self) -> Result<(PathBuf, bool), UiError> {
+        self.archive_for(self.demo_session.load(Ordering::SeqCst))
+    }
+
+    /// Refuses calls to the gateway while a sync uses the connection, instead of letting
+    /// them wait for minutes.
+    pub(crate) fn gateway_free(&self) -> Result<(), UiError> {
+        if self.syncing.load(Ordering::SeqCst) {
+            return Err(UiError::new(
+                ErrorKind::Busy,
+                "Gerade läuft ein Abgleich mit dem Gateway. Bitte warten, bis er fertig ist, oder ihn unter „Archiv“ abbrechen.",
+                "A sync with the gateway is running. Please wait until it is done, or cancel it under “Archive”.",
+            ));
+        }
+        Ok(())
     }
 
     /// What the current archive holds.
     pub async fn archive_status(&self) -> Result<ArchiveView, UiError> {
-        let (path, demo) = self.archive_path().await?;
+        let (path, demo) = self.current_archive()?;
         archive_view(&path, demo).await
     }
 
     /// Uses `path` as the archive from now on (a new file is created by the next sync);
-    /// refuses a file that is not a Durchblick archive, leaving it unchanged.
+    /// refuses a file that is not a Durchblick archive, leaving it unchanged. A demo
+    /// session always keeps the demo archive.
     pub async fn choose_archive(&self, path: &str) -> Result<ArchiveView, UiError> {
+        if self.demo_session.load(Ordering::SeqCst) {
+            return Err(UiError::new(
+                ErrorKind::Local,
+                "Mit dem Demo-Gateway wird immer das Demo-Archiv benutzt, damit erfundene Werte nie in Ihr Archiv gelangen. Bitte zuerst trennen.",
+                "The demo gateway always uses the demo archive, so that invented values never get into your archive. Please disconnect first.",
+            ));
+        }
         let path = PathBuf::from(path);
         // Look before switching: a foreign or damaged file is refused here, not later.
         let view = archive_view(&path, false).await?;
@@ -434,14 +465,20 @@ impl AppCore {
         &self,
         selection: &archive_io::Selection,
     ) -> Result<export::ExportSet, UiError> {
-        let (path, _) = self.archive_path().await?;
+        let (path, _) = self.current_archive()?;
         let db = Archive::open_existing(&path)
             .await
             .map_err(|e| archive_error(&e))?;
         let created = chrono::Utc::now().trunc_subsecs(0);
         let set = archive_io::export_set(&db, selection, created).await;
         db.close().await;
-        set.map_err(|e| UiError::new(ErrorKind::Data, e.message(Lang::De), e.message(Lang::En)))
+        set.map_err(|e| {
+            let kind = match &e {
+                archive_io::ExportError::Archive(ArchiveError::Io { .. }) => ErrorKind::Local,
+                _ => ErrorKind::Data,
+            };
+            UiError::new(kind, e.message(Lang::De), e.message(Lang::En))
+        })
     }
 
     /// Cancels a running sync; what it read so far stays stored.
@@ -453,19 +490,30 @@ impl AppCore {
         Ok(())
     }
 
-    /// Syncs everything the open session's consumer has on the gateway into the archive:
-    /// progress after every call, cancellable with [`AppCore::cancel_sync`] (what was read
-    /// before stays stored; the next sync continues there).
+    /// Syncs everything the open session's consumer has on the gateway into the archive
+    /// (the demo's into the demo archive): progress after every call, cancellable with
+    /// [`AppCore::cancel_sync`] (what was read before stays stored; the next sync
+    /// continues there). Calls to the gateway are refused meanwhile.
     pub async fn sync(
         &self,
         progress: &mut (dyn FnMut(SyncProgressView) + Send),
     ) -> Result<SyncDone, UiError> {
-        let (path, _) = self.archive_path().await?;
+        self.gateway_free()?;
         let cancel = CancelFlag::new();
         *self.sync_cancel.lock().map_err(|_| lock_poisoned())? = cancel.clone();
         let mut guard = self.session.lock().await;
         // Checked before the archive is opened, so that no empty file is left behind.
         let c = guard.as_mut().ok_or_else(UiError::not_connected)?;
+        // The archive follows the session held here, not a flag read before the lock.
+        let (path, _) = self.archive_for(c.view.demo)?;
+        if self.syncing.swap(true, Ordering::SeqCst) {
+            return Err(UiError::new(
+                ErrorKind::Busy,
+                "Ein Abgleich läuft bereits.",
+                "A sync is already running.",
+            ));
+        }
+        let _running = SyncRunning(&self.syncing);
         let db = Archive::open(&path).await.map_err(|e| archive_error(&e))?;
         let result = durchblick_sync::sync(
             &mut c.session,
