@@ -864,11 +864,12 @@ async fn gather(
             items: items + p.items,
         })
     };
-    // The logbook of the period, as an export from the archive has it.
+    // The logbook of the period, as an export from the archive has it: entries without
+    // a time cannot be placed and are always kept.
     let mut log = Vec::new();
     for entry in session.logbook(0, &mut forward, cancel).await? {
         let entry = entry.to_model()?;
-        if entry.time.is_some_and(|t| from <= t && t < to) {
+        if entry.time.is_none_or(|t| from <= t && t < to) {
             log.push(entry);
         }
     }

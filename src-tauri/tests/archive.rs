@@ -189,9 +189,15 @@ async fn sync_from_the_window_then_export_from_the_archive_offline() {
         .await
         .expect_err("the user's archive does not exist");
     assert!(err.en.contains("no archive"), "{err:?}");
-    core.choose_archive(&dir.path().join("demo.sqlite").display().to_string())
+    let chosen = core
+        .choose_archive(&dir.path().join("demo.sqlite").display().to_string())
         .await
         .expect("choose the demo archive");
+    // The way back to the default archive is offered.
+    assert!(chosen
+        .default_path
+        .as_deref()
+        .is_some_and(|p| p.ends_with("user.sqlite")));
     let from_archive = core
         .export(request(archived, "archived.xml"), &mut |_| {})
         .await

@@ -187,6 +187,7 @@ export type ArchiveView = {
   path: string;
   exists: boolean;
   demo: boolean;
+  default_path: string | null;
   gateways: { smgw_id: string; first_seen: Instant; last_seen: Instant; consumers: ArchivedConsumer[] }[];
 };
 export type SyncProgress = {

@@ -169,6 +169,7 @@ const words = {
   archiveNew: ["Die Datei wird beim ersten Abgleich angelegt.", "The file is created by the first sync."],
   archiveEmpty: ["Das Archiv ist noch leer.", "The archive is still empty."],
   syncStart: ["Jetzt abgleichen", "Sync now"],
+  defaultArchive: ["Zurück zum Standardarchiv", "Back to the default archive"],
   chooseArchive: ["Andere Archivdatei öffnen …", "Open another archive file …"],
   syncNeedsSession: ["Zum Abgleichen zuerst mit dem Gateway verbinden. Das Archiv lässt sich auch ohne Verbindung ansehen und exportieren.", "Connect to the gateway to sync. The archive can be viewed and exported without a connection."],
   calls: ["Abrufe", "calls"],

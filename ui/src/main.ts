@@ -1047,8 +1047,8 @@ async function loadArchive(): Promise<void> {
   render();
 }
 
-async function chooseArchive(): Promise<void> {
-  const path = await openDialog({ multiple: false, directory: false, title: t("chooseArchive"), filters: [{ name: "SQLite", extensions: ["sqlite", "db"] }] });
+async function chooseArchive(given?: string): Promise<void> {
+  const path = given ?? (await openDialog({ multiple: false, directory: false, title: t("chooseArchive"), filters: [{ name: "SQLite", extensions: ["sqlite", "db"] }] }));
   if (typeof path !== "string") return;
   const view = await run(() => api.chooseArchive(path));
   if (view) {
@@ -1189,6 +1189,9 @@ function syncView(): HTMLElement {
         h("button", { class: "primary", id: "sync-start", onclick: () => void startSync(), disabled: state.syncing || state.busy || !state.session }, t("syncStart")),
         // The demo always uses its own archive.
         h("button", { id: "archive-choose", onclick: () => void chooseArchive(), disabled: state.syncing || state.busy || !!state.session?.demo }, t("chooseArchive")),
+        a?.default_path
+          ? h("button", { id: "archive-default", onclick: () => void chooseArchive(a.default_path ?? undefined), disabled: state.syncing || state.busy }, t("defaultArchive"))
+          : null,
       ),
       state.session ? null : h("p", { class: "hint" }, t("syncNeedsSession")),
     ),

@@ -100,7 +100,12 @@ async function answer(cmd: string, args: Args): Promise<unknown> {
       return fixture(synced ? "archive_status" : "archive_empty");
     case "choose_archive":
       synced = true;
-      return { ...((await fixture("archive_status")) as object), path: args.path, demo: false };
+      return {
+        ...((await fixture("archive_status")) as object),
+        path: args.path,
+        demo: false,
+        default_path: "/home/user/.local/share/durchblick/archive.sqlite",
+      };
     case "sync":
       return sync();
     case "save_chart":

@@ -468,6 +468,7 @@ describe("screens against the recorded demo gateway", () => {
     await page.click("#archive-choose");
     await page.waitForSelector(".archive-table");
     assert.equal(await page.textContent("#archive-path"), "/home/user/exports");
+    assert.ok(await page.isVisible("#archive-default"), "the way back to the default archive");
     await page.click("#nav-export");
     await page.waitForSelector("#export-whole");
     const options = await page.$$eval("#export-source option", (o) => o.map((x) => x.textContent));

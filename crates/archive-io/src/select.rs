@@ -29,7 +29,8 @@ pub struct Selection {
     /// Only this contract: its usage point id or metering point id.
     pub contract: Option<String>,
     /// Only readings with a target time after this (exclusive, the gateway's `fromtime`
-    /// convention) and logbook entries at or after it.
+    /// convention) and logbook entries at or after it (entries without a time are always
+    /// exported).
     pub from: Option<DateTime<Utc>>,
     /// Only readings with a target time up to this (inclusive) and logbook entries before it.
     pub to: Option<DateTime<Utc>>,

@@ -403,7 +403,7 @@ impl Archive {
             "SELECT idx, time, level, event_id, event_sub_id, outcome, vendor_id, \
              subject_identity, user_identity, message, version, extra, stored_at \
              FROM log_entry WHERE consumer_id = ?1 AND idx > ?2 \
-             AND (?3 IS NULL OR time >= ?3) AND (?4 IS NULL OR time < ?4) \
+             AND (time IS NULL OR ((?3 IS NULL OR time >= ?3) AND (?4 IS NULL OR time < ?4))) \
              AND (?5 IS NULL OR level >= ?5) ORDER BY idx LIMIT ?6",
         )
         .bind(consumer.0)

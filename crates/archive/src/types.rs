@@ -462,7 +462,8 @@ pub enum Scope {
 /// Filter for logbook queries. Defaults select everything, oldest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct LogFilter {
-    /// Only entries at or after this time.
+    /// Only entries at or after this time. Entries without a time pass both time
+    /// bounds: they cannot be placed, and an export must not lose them.
     pub from: Option<DateTime<Utc>>,
     /// Only entries before this time.
     pub to: Option<DateTime<Utc>>,

@@ -284,6 +284,35 @@ fn log(index: u64, msg: &str) -> LogEntry {
 }
 
 #[tokio::test]
+async fn log_entries_without_a_time_pass_every_time_range() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Archive::open(dir.path().join("a.sqlite")).await.unwrap();
+    let f = fixture(&db, "ethe0300004261", "c1").await;
+    let timeless = LogEntry {
+        time: None,
+        ..log(2, "ohne Zeit")
+    };
+    db.store_log_page(f.consumer, &[log(1, "mit Zeit"), timeless], None, now())
+        .await
+        .unwrap();
+    let later = db
+        .log_entries(
+            f.consumer,
+            &LogFilter {
+                from: Some(t(T0 + 3600)),
+                to: Some(t(T0 + 7200)),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        later.iter().map(|e| e.entry.index).collect::<Vec<_>>(),
+        vec![2]
+    );
+}
+
+#[tokio::test]
 async fn log_entries_are_unique_per_index_and_kept() {
     let dir = tempfile::tempdir().unwrap();
     let db = Archive::open(dir.path().join("a.sqlite")).await.unwrap();

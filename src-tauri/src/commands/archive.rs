@@ -59,6 +59,8 @@ pub struct ArchiveView {
     pub exists: bool,
     /// Whether this is the demo gateway's archive.
     pub demo: bool,
+    /// The user's default archive, when another file was chosen (to switch back).
+    pub default_path: Option<String>,
     /// Gateways in the archive.
     pub gateways: Vec<ArchivedGateway>,
 }
@@ -345,6 +347,7 @@ pub async fn archive_view(path: &Path, demo: bool) -> Result<ArchiveView, UiErro
         path: path.display().to_string(),
         exists: path.exists(),
         demo,
+        default_path: None,
         gateways: Vec::new(),
     };
     if !view.exists {
@@ -439,7 +442,24 @@ impl AppCore {
     /// What the current archive holds.
     pub async fn archive_status(&self) -> Result<ArchiveView, UiError> {
         let (path, demo) = self.current_archive()?;
-        archive_view(&path, demo).await
+        let view = archive_view(&path, demo).await?;
+        self.with_default(view)
+    }
+
+    /// Names the user's default archive in `view` when another file is in use.
+    fn with_default(&self, mut view: ArchiveView) -> Result<ArchiveView, UiError> {
+        let user = self
+            .archives
+            .lock()
+            .map_err(|_| lock_poisoned())?
+            .user
+            .clone();
+        if !view.demo {
+            view.default_path = user
+                .filter(|u| u.as_path() != Path::new(&view.path))
+                .map(|u| u.display().to_string());
+        }
+        Ok(view)
     }
 
     /// Uses `path` as the archive from now on (a new file is created by the next sync);
@@ -457,7 +477,7 @@ impl AppCore {
         // Look before switching: a foreign or damaged file is refused here, not later.
         let view = archive_view(&path, false).await?;
         self.archives.lock().map_err(|_| lock_poisoned())?.chosen = Some(path);
-        Ok(view)
+        self.with_default(view)
     }
 
     /// Everything the current archive holds for `selection`, as the export crate's input.
