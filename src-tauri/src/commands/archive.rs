@@ -394,6 +394,14 @@ async fn read_view(db: &Archive, view: &mut ArchiveView) -> Result<(), ArchiveEr
     Ok(())
 }
 
+fn sync_running() -> UiError {
+    UiError::new(
+        ErrorKind::Busy,
+        "Gerade läuft ein Abgleich mit dem Gateway. Bitte warten, bis er fertig ist, oder ihn unter „Archiv“ abbrechen.",
+        "A sync with the gateway is running. Please wait until it is done, or cancel it under “Archive”.",
+    )
+}
+
 /// Marks a sync as running for as long as it lives.
 struct SyncRunning<'a>(&'a AtomicBool);
 
@@ -430,11 +438,7 @@ impl AppCore {
     /// them wait for minutes.
     pub(crate) fn gateway_free(&self) -> Result<(), UiError> {
         if self.syncing.load(Ordering::SeqCst) {
-            return Err(UiError::new(
-                ErrorKind::Busy,
-                "Gerade läuft ein Abgleich mit dem Gateway. Bitte warten, bis er fertig ist, oder ihn unter „Archiv“ abbrechen.",
-                "A sync with the gateway is running. Please wait until it is done, or cancel it under “Archive”.",
-            ));
+            return Err(sync_running());
         }
         Ok(())
     }
@@ -518,7 +522,12 @@ impl AppCore {
         &self,
         progress: &mut (dyn FnMut(SyncProgressView) + Send),
     ) -> Result<SyncDone, UiError> {
-        self.gateway_free()?;
+        // Marked as running before anything else, so that a second sync (a double click)
+        // cannot replace this one's cancel flag.
+        if self.syncing.swap(true, Ordering::SeqCst) {
+            return Err(sync_running());
+        }
+        let _running = SyncRunning(&self.syncing);
         let cancel = CancelFlag::new();
         *self.sync_cancel.lock().map_err(|_| lock_poisoned())? = cancel.clone();
         let mut guard = self.session.lock().await;
@@ -526,14 +535,6 @@ impl AppCore {
         let c = guard.as_mut().ok_or_else(UiError::not_connected)?;
         // The archive follows the session held here, not a flag read before the lock.
         let (path, _) = self.archive_for(c.view.demo)?;
-        if self.syncing.swap(true, Ordering::SeqCst) {
-            return Err(UiError::new(
-                ErrorKind::Busy,
-                "Ein Abgleich läuft bereits.",
-                "A sync is already running.",
-            ));
-        }
-        let _running = SyncRunning(&self.syncing);
         let db = Archive::open(&path).await.map_err(|e| archive_error(&e))?;
         let result = durchblick_sync::sync(
             &mut c.session,
