@@ -18,6 +18,7 @@ fn core(dir: &Path) -> AppCore {
         user: Some(dir.join("user.sqlite")),
         demo: Some(dir.join("demo.sqlite")),
         chosen: None,
+        remember_in: None,
     })
 }
 

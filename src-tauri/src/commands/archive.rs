@@ -25,18 +25,65 @@ pub struct ArchivePaths {
     /// Where the demo gateway's data goes, always: a demo never mixes invented values
     /// into the user's archive.
     pub demo: Option<PathBuf>,
-    /// A file the user picked in this window; replaces `user` (never `demo`).
+    /// A file the user picked; replaces `user` (never `demo`).
     pub chosen: Option<PathBuf>,
+    /// Where the pick is remembered for the next start (`None`: not remembered).
+    pub remember_in: Option<PathBuf>,
+}
+
+/// What `window.json` in the config directory remembers.
+#[derive(Debug, Default, serde::Deserialize, Serialize)]
+struct Remembered {
+    archive: Option<PathBuf>,
 }
 
 impl ArchivePaths {
     /// The OS defaults: the user's archive in the data dir, the demo archive in the
-    /// user's cache dir (per user, and a cache: it can be thrown away).
+    /// user's cache dir (per user, and a cache: it can be thrown away), and the file
+    /// picked last time, remembered in `window.json` beside the pins.
     pub fn os_defaults() -> ArchivePaths {
         ArchivePaths {
             user: archive::default_path(),
             demo: dirs::cache_dir().map(|d| d.join("durchblick").join("demo-archive.sqlite")),
             chosen: None,
+            remember_in: crate::pins::default_path().map(|p| p.with_file_name("window.json")),
+        }
+        .with_remembered()
+    }
+
+    /// Takes the remembered pick, if that file still exists: an archive on a removed
+    /// USB stick must not make the next sync start a new archive elsewhere.
+    pub fn with_remembered(mut self) -> ArchivePaths {
+        let remembered = self
+            .remember_in
+            .as_deref()
+            .and_then(|p| std::fs::read(p).ok())
+            .and_then(|bytes| serde_json::from_slice::<Remembered>(&bytes).ok())
+            .and_then(|r| r.archive)
+            .filter(|p| p.is_file());
+        if remembered.is_some() {
+            self.chosen = remembered;
+        }
+        self
+    }
+
+    /// Remembers `chosen` for the next start. Best effort: not remembering a pick costs
+    /// the user one click next time, so a failure here does not fail the choice.
+    fn remember(&self) {
+        let Some(file) = &self.remember_in else {
+            return;
+        };
+        let remembered = Remembered {
+            archive: self
+                .chosen
+                .clone()
+                .filter(|c| Some(c) != self.user.as_ref()),
+        };
+        if let Ok(text) = serde_json::to_vec_pretty(&remembered) {
+            if let Some(dir) = file.parent() {
+                let _ = std::fs::create_dir_all(dir);
+            }
+            let _ = std::fs::write(file, text);
         }
     }
 
@@ -480,7 +527,11 @@ impl AppCore {
         let path = PathBuf::from(path);
         // Look before switching: a foreign or damaged file is refused here, not later.
         let view = archive_view(&path, false).await?;
-        self.archives.lock().map_err(|_| lock_poisoned())?.chosen = Some(path);
+        {
+            let mut archives = self.archives.lock().map_err(|_| lock_poisoned())?;
+            archives.chosen = Some(path);
+            archives.remember();
+        }
         self.with_default(view)
     }
 
@@ -553,6 +604,28 @@ impl AppCore {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_picked_archive_is_remembered_while_it_exists() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let paths = |chosen: Option<PathBuf>| ArchivePaths {
+            user: Some(dir.path().join("default.sqlite")),
+            demo: None,
+            chosen,
+            remember_in: Some(dir.path().join("config").join("window.json")),
+        };
+        let stick = dir.path().join("stick.sqlite");
+        std::fs::write(&stick, b"").expect("write");
+        paths(Some(stick.clone())).remember();
+        assert_eq!(paths(None).with_remembered().chosen, Some(stick.clone()));
+        // Gone (the stick was removed): the default archive again, nothing created.
+        std::fs::remove_file(&stick).expect("remove");
+        assert_eq!(paths(None).with_remembered().chosen, None);
+        // Back to the default: nothing is remembered.
+        std::fs::write(&stick, b"").expect("write");
+        paths(Some(dir.path().join("default.sqlite"))).remember();
+        assert_eq!(paths(None).with_remembered().chosen, None);
+    }
 
     #[test]
     fn counts_are_grouped_by_thousands() {
