@@ -50,6 +50,7 @@ const state = {
   startup: null as Startup | null,
   session: null as SessionView | null,
   busy: false,
+  cancellable: true,
   error: null as UiError | null,
   form: {
     host: "192.168.1.100",
@@ -253,13 +254,16 @@ function busyBox(): HTMLElement | null {
         )
       : null,
     p ? h("span", {}, `${p.items} ${t("valuesCount")}`) : null,
-    h("button", { onclick: () => void api.cancel(), id: "cancel" }, t("cancel")),
+    state.cancellable ? h("button", { onclick: () => void api.cancel(), id: "cancel" }, t("cancel")) : null,
   );
 }
 
-/** Runs a command, showing progress and turning a rejection into the error box. */
-async function run<T>(f: () => Promise<T>): Promise<T | null> {
+/** Runs a command, showing progress and turning a rejection into the error box. Only
+ * the commands that read lists from the gateway (values, logbook, live export) stop on
+ * `cancel`; the others get no cancel button. */
+async function run<T>(f: () => Promise<T>, cancellable = false): Promise<T | null> {
   state.busy = true;
+  state.cancellable = cancellable;
   state.error = null;
   state.progress = null;
   render();
@@ -686,8 +690,9 @@ function rangeFor(kind: string): { from: string; to: string } {
 async function loadValues(): Promise<void> {
   const s = state.sel;
   const { from, to } = rangeFor(s.range);
-  const v = await run(() =>
-    api.values({ usage_point_id: s.contract, database: s.database, channels: s.channel ? [s.channel] : [], from, to }),
+  const v = await run(
+    () => api.values({ usage_point_id: s.contract, database: s.database, channels: s.channel ? [s.channel] : [], from, to }),
+    true,
   );
   if (v) {
     state.values = v;
@@ -846,7 +851,7 @@ function valuesView(): HTMLElement {
 // Logbook
 
 async function loadLog(): Promise<void> {
-  const l = await run(() => api.logbook());
+  const l = await run(() => api.logbook(), true);
   if (l) {
     state.log = l;
     render();
@@ -972,7 +977,8 @@ async function doExport(format: ExportFormat, fileName: string, ext: string): Pr
     ? { kind: "archive" as const, smgw_id: archived.smgwId, user_id: archived.consumer.user_id }
     : { kind: "gateway" as const };
   state.exported = null;
-  const done = await run(() => api.export({ source, format, from, to, path }));
+  // Reading the archive takes seconds and cannot be cancelled; reading the gateway can.
+  const done = await run(() => api.export({ source, format, from, to, path }), source.kind === "gateway");
   if (done) {
     state.exported = done;
     render();
