@@ -21,7 +21,7 @@ mod archive;
 pub use archive::*;
 
 use crate::error::{ErrorKind, UiError};
-use crate::pins::PinStore;
+use crate::pins;
 use crate::views::{
     status_legend, BillView, CertView, ChannelValues, ContractView, GatewayView, LogView,
     ValuesView,
@@ -408,8 +408,8 @@ impl AppCore {
             ));
         }
         let mut store = match &self.pin_path {
-            Some(path) => PinStore::load(path)?,
-            None => PinStore::default(),
+            Some(path) => pins::load(path)?,
+            None => han_client::PinStore::default(),
         };
         let policy = match &req.confirm_fingerprint {
             Some(text) => PinPolicy::Pinned(parse_fingerprint(text)?),
@@ -441,7 +441,7 @@ impl AppCore {
         if store.get(&host, req.port) != Some(fingerprint.as_str()) {
             if let Some(path) = &self.pin_path {
                 store.set(&host, req.port, &fingerprint);
-                store.save(path)?;
+                pins::save(&store, path)?;
             }
         }
         let view = SessionView {

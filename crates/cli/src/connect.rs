@@ -3,12 +3,13 @@
 
 use std::io::{BufRead, IsTerminal, Write};
 
-use han_client::{Auth, ClientError, ConnectOptions, Connection, Fingerprint, PinPolicy, Session};
+use han_client::{
+    Auth, ClientError, ConnectOptions, Connection, Fingerprint, PinPolicy, PinStore, Session,
+};
 use smgw_model::Lang;
 
 use crate::args::ConnectArgs;
 use crate::failure::{code, Failure};
-use crate::pins::{self, PinStore};
 
 /// Reads a secret from `var`, else asks on the terminal without echo.
 fn secret(var: &str, prompt: &str, lang: Lang) -> Result<String, Failure> {
@@ -115,9 +116,9 @@ fn bad_pin(lang: Lang, text: &str) -> Failure {
 /// prompt).
 pub async fn open(args: &ConnectArgs, lang: Lang) -> Result<Session, Failure> {
     let auth = auth(args, lang)?;
-    let store_path = pins::default_path();
+    let store_path = han_client::default_pin_path();
     let mut store = match &store_path {
-        Some(path) => PinStore::load(path).map_err(|e| Failure::local(lang, &e))?,
+        Some(path) => PinStore::load(path).map_err(|e| Failure::local(lang, &e.into()))?,
         None => PinStore::default(),
     };
     let given = match &args.pin {
@@ -183,7 +184,7 @@ pub async fn open(args: &ConnectArgs, lang: Lang) -> Result<Session, Failure> {
         if let Some(path) = &store_path {
             store.set(&args.host, args.port, &fingerprint);
             if let Err(e) = store.save(path) {
-                eprintln!("{}", Failure::local(lang, &e).message);
+                eprintln!("{}", Failure::local(lang, &e.into()).message);
             }
         }
     }

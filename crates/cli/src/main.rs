@@ -10,7 +10,6 @@ mod demo;
 mod export_cmd;
 mod failure;
 mod output;
-mod pins;
 mod sync_cmd;
 mod table;
 

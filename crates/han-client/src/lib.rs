@@ -30,6 +30,7 @@
 mod error;
 mod identity;
 mod pin;
+mod pin_file;
 mod session;
 mod tls;
 
@@ -37,6 +38,7 @@ pub use error::{ClientError, ErrorCategory, Phase};
 pub use han_protocol::{self, Lang};
 pub use identity::{cert_info, CertInfo, ClientIdentity, KeyCurve};
 pub use pin::{BadFingerprint, Fingerprint, PinPolicy};
+pub use pin_file::{default_pin_path, PinFileError, PinStore};
 pub use session::{
     Auth, CancelFlag, ConnectOptions, Connection, Progress, Session, Stats, Timeouts,
 };
