@@ -275,20 +275,32 @@ fn list_title(vl: &ValueList, lang: Lang) -> String {
     format!("{name} – {} – {}", vl.database.text(lang), vl.channel_name)
 }
 
-fn both<F>(f: F) -> Result<Option<(String, String)>, ChartError>
+/// One chart drawn in both languages with its title, as the files `<stem>-de.svg` and
+/// `<stem>-en.svg`; `None` when the values are too few for it.
+fn chart_pair<F>(
+    stem: String,
+    title: (String, String),
+    draw: F,
+) -> Result<Option<BundleChart>, ChartError>
 where
     F: Fn(&ChartOptions) -> Result<String, ChartError>,
 {
-    let de = ChartOptions {
-        lang: Lang::De,
+    let opts = |lang, title: &str| ChartOptions {
+        lang,
+        title: Some(title.to_owned()),
         ..ChartOptions::default()
     };
-    let en = ChartOptions {
-        lang: Lang::En,
-        ..ChartOptions::default()
-    };
-    match (f(&de), f(&en)) {
-        (Ok(a), Ok(b)) => Ok(Some((a, b))),
+    match (
+        draw(&opts(Lang::De, &title.0)),
+        draw(&opts(Lang::En, &title.1)),
+    ) {
+        (Ok(svg_de), Ok(svg_en)) => Ok(Some(BundleChart {
+            path_de: format!("{stem}-de.svg"),
+            path_en: format!("{stem}-en.svg"),
+            title,
+            svg_de,
+            svg_en,
+        })),
         (Err(ChartError::TooFewValues { .. }), _) | (_, Err(ChartError::TooFewValues { .. })) => {
             Ok(None)
         }
@@ -318,31 +330,12 @@ pub(crate) fn bundle_charts(set: &ExportSet) -> Result<Vec<BundleChart>, ChartEr
                     format!("{de}: {}", list_title(vl, Lang::De)),
                     format!("{en}: {}", list_title(vl, Lang::En)),
                 );
-                let svgs = both(|o| {
-                    let o = ChartOptions {
-                        title: Some(if o.lang == Lang::De {
-                            title.0.clone()
-                        } else {
-                            title.1.clone()
-                        }),
-                        ..o.clone()
-                    };
-                    match kind {
-                        "load-curve" => chart::load_curve_svg(&series, unit, &o),
-                        "daily" => chart::daily_bars_svg(&series, unit, &o),
-                        _ => chart::monthly_bars_svg(&series, unit, &o),
-                    }
-                })?;
-                if let Some((svg_de, svg_en)) = svgs {
-                    let stem = format!("charts/{:02}-{:02}-{kind}", ci + 1, li + 1);
-                    out.push(BundleChart {
-                        path_de: format!("{stem}-de.svg"),
-                        path_en: format!("{stem}-en.svg"),
-                        title,
-                        svg_de,
-                        svg_en,
-                    });
-                }
+                let stem = format!("charts/{:02}-{:02}-{kind}", ci + 1, li + 1);
+                out.extend(chart_pair(stem, title, |o| match kind {
+                    "load-curve" => chart::load_curve_svg(&series, unit, o),
+                    "daily" => chart::daily_bars_svg(&series, unit, o),
+                    _ => chart::monthly_bars_svg(&series, unit, o),
+                })?);
             }
         }
         // Import vs. export: total registers (tariff 0) of the same value list and meter.
@@ -367,27 +360,10 @@ pub(crate) fn bundle_charts(set: &ExportSet) -> Result<Vec<BundleChart>, ChartEr
                 format!("Bezug und Einspeisung je Monat – {}", imp.channel_name),
                 format!("Import and export per month – {}", imp.channel_name),
             );
-            let svgs = both(|o| {
-                let o = ChartOptions {
-                    title: Some(if o.lang == Lang::De {
-                        title.0.clone()
-                    } else {
-                        title.1.clone()
-                    }),
-                    ..o.clone()
-                };
-                chart::import_export_svg(&is, &es, imp.channel.unit, BarPeriod::Month, &o)
-            })?;
-            if let Some((svg_de, svg_en)) = svgs {
-                let stem = format!("charts/{:02}-{:02}-import-export", ci + 1, li + 1);
-                out.push(BundleChart {
-                    path_de: format!("{stem}-de.svg"),
-                    path_en: format!("{stem}-en.svg"),
-                    title,
-                    svg_de,
-                    svg_en,
-                });
-            }
+            let stem = format!("charts/{:02}-{:02}-import-export", ci + 1, li + 1);
+            out.extend(chart_pair(stem, title, |o| {
+                chart::import_export_svg(&is, &es, imp.channel.unit, BarPeriod::Month, o)
+            })?);
         }
     }
     Ok(out)
