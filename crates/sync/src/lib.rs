@@ -235,6 +235,24 @@ struct OwnedRaw {
 }
 
 impl OwnedRaw {
+    /// The answer `body` to `req`, received at `at`.
+    fn new(
+        gateway: GatewayId,
+        consumer: ConsumerId,
+        req: &Request,
+        received_at: DateTime<Utc>,
+        body: Vec<u8>,
+    ) -> OwnedRaw {
+        OwnedRaw {
+            gateway,
+            consumer,
+            method: req.method(),
+            request: request_text(req),
+            received_at,
+            body,
+        }
+    }
+
     fn as_raw(&self) -> RawResponse<'_> {
         RawResponse {
             gateway: Some(self.gateway),
@@ -331,17 +349,8 @@ pub async fn sync(
     let gateway_time = info.smgw_time.ok_or(SyncError::NoGatewayTime)?;
     let gateway = archive.gateway(&info.smgw_id, at).await?;
     let consumer = archive.consumer(gateway, session.userid(), at).await?;
-    let raw_text = request_text(&req);
-    let raw = RawResponse {
-        gateway: Some(gateway),
-        consumer: Some(consumer),
-        method: "smgw-info",
-        request: Some(&raw_text),
-        http_status: Some(200),
-        received_at: at,
-        body: &body,
-    };
-    let raw_id = archive.store_raw_response(&raw).await?;
+    let raw = OwnedRaw::new(gateway, consumer, &req, at, body);
+    let raw_id = archive.store_raw_response(&raw.as_raw()).await?;
     let snapshot =
         GatewaySnapshot::from_model(&info.to_model()?, info.smgw_state.clone(), at, Some(raw_id));
     archive.store_gateway_snapshot(gateway, &snapshot).await?;
@@ -353,17 +362,8 @@ pub async fn sync(
     let (body, at) = call(session, &req).await?;
     t.call_done();
     let user_info = response::parse_user_info(&body, limits)?;
-    let raw_text = request_text(&req);
     archive
-        .store_raw_response(&RawResponse {
-            gateway: Some(gateway),
-            consumer: Some(consumer),
-            method: "user-info",
-            request: Some(&raw_text),
-            http_status: Some(200),
-            received_at: at,
-            body: &body,
-        })
+        .store_raw_response(&OwnedRaw::new(gateway, consumer, &req, at, body).as_raw())
         .await?;
     let contracts = user_info.to_model()?;
     t.calls_planned += u32::try_from(contracts.len()).unwrap_or(u32::MAX);
@@ -381,17 +381,8 @@ pub async fn sync(
         let (body, at) = call(session, &req).await?;
         t.call_done();
         let detail = response::parse_usage_point_info(&body, limits)?;
-        let raw_text = request_text(&req);
         let raw_id = archive
-            .store_raw_response(&RawResponse {
-                gateway: Some(gateway),
-                consumer: Some(consumer),
-                method: "usage-point-info",
-                request: Some(&raw_text),
-                http_status: Some(200),
-                received_at: at,
-                body: &body,
-            })
+            .store_raw_response(&OwnedRaw::new(gateway, consumer, &req, at, body).as_raw())
             .await?;
         archive
             .store_contract_detail(
@@ -549,14 +540,7 @@ pub async fn sync(
                     other => other?,
                 };
                 report.readings_calls += 1;
-                let raw = OwnedRaw {
-                    gateway,
-                    consumer,
-                    method: "readings",
-                    request: request_text(&req),
-                    received_at: at,
-                    body,
-                };
+                let raw = OwnedRaw::new(gateway, consumer, &req, at, body);
                 let synced_until = Some(w.to.min(plan.settle_point).max(w.from));
                 pipeline.push(Arc::clone(&list), raw, synced_until).await?;
                 t.values = pipeline.stored.load(Ordering::Relaxed);
@@ -593,14 +577,7 @@ pub async fn sync(
                 let entries: Vec<archive::LogEntry> =
                     got.new_entries.iter().map(convert::log_entry).collect();
                 t.log_entries += entries.len() as u64;
-                let raw = OwnedRaw {
-                    gateway,
-                    consumer,
-                    method: "log",
-                    request: request_text(&req),
-                    received_at: at,
-                    body,
-                };
+                let raw = OwnedRaw::new(gateway, consumer, &req, at, body);
                 if let Some(p) = pending.take() {
                     add(&mut report.log, join(p).await?);
                 }
@@ -682,14 +659,7 @@ pub async fn sync(
             channels,
             // Current values prove nothing about history: no resume point.
             synced_until: None,
-            raw: OwnedRaw {
-                gateway,
-                consumer,
-                method: "readings",
-                request: request_text(&req),
-                received_at: at,
-                body,
-            },
+            raw: OwnedRaw::new(gateway, consumer, &req, at, body),
         };
         let n: u64 = pw.channels.iter().map(|(_, r)| r.len() as u64).sum();
         let outcome = store_pending(archive.clone(), pw).await?;
