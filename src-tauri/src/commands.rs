@@ -15,7 +15,7 @@ use han_client::{
 };
 use serde::{Deserialize, Serialize};
 use smgw_model::NaiveAs;
-use tokio::sync::Mutex;
+use tokio::sync::{MappedMutexGuard, Mutex, MutexGuard};
 
 mod archive;
 pub use archive::*;
@@ -539,6 +539,16 @@ impl AppCore {
         }
     }
 
+    /// The session for a call to the gateway: refused at once while a sync uses the
+    /// connection (instead of waiting minutes for it), an error when there is none.
+    async fn gateway_session(&self) -> Result<MappedMutexGuard<'_, Connected>, UiError> {
+        if self.syncing.load(Ordering::SeqCst) {
+            return Err(sync_running());
+        }
+        MutexGuard::try_map(self.session.lock().await, Option::as_mut)
+            .map_err(|_| UiError::not_connected())
+    }
+
     /// The open session, if any.
     pub async fn session(&self) -> Option<SessionView> {
         self.session.lock().await.as_ref().map(|c| c.view.clone())
@@ -554,9 +564,7 @@ impl AppCore {
 
     /// The gateway screen: info, clock, firmware, certificates, self-test lock.
     pub async fn gateway(&self) -> Result<GatewayScreen, UiError> {
-        self.gateway_free()?;
-        let mut guard = self.session.lock().await;
-        let c = guard.as_mut().ok_or_else(UiError::not_connected)?;
+        let mut c = self.gateway_session().await?;
         let wire = c.session.gateway_info().await?;
         let matches = c.session.han_certificate_matches(&wire);
         let info = wire.to_model()?;
@@ -568,9 +576,7 @@ impl AppCore {
 
     /// Every contract with its details.
     pub async fn contracts(&self) -> Result<Vec<ContractView>, UiError> {
-        self.gateway_free()?;
-        let mut guard = self.session.lock().await;
-        let c = guard.as_mut().ok_or_else(UiError::not_connected)?;
+        let mut c = self.gateway_session().await?;
         let contracts = c.session.contracts().await?.to_model()?;
         let mut out = Vec::with_capacity(contracts.len());
         for contract in &contracts {
@@ -654,7 +660,6 @@ impl AppCore {
         req: ValuesRequest,
         progress: &mut (dyn FnMut(ProgressView) + Send),
     ) -> Result<ValuesView, UiError> {
-        self.gateway_free()?;
         let from = parse_time(&req.from)?;
         let to = parse_time(&req.to)?;
         if to <= from {
@@ -665,8 +670,7 @@ impl AppCore {
             ));
         }
         let cancel = self.fresh_cancel()?;
-        let mut guard = self.session.lock().await;
-        let c = guard.as_mut().ok_or_else(UiError::not_connected)?;
+        let mut c = self.gateway_session().await?;
         Self::read_values(
             &mut c.session,
             &req.usage_point_id,
@@ -683,10 +687,8 @@ impl AppCore {
 
     /// The newest value of each channel (TAF 9, 10 and 14 keep no lists).
     pub async fn current_values(&self, usage_point_id: &str) -> Result<ValuesView, UiError> {
-        self.gateway_free()?;
         let cancel = self.fresh_cancel()?;
-        let mut guard = self.session.lock().await;
-        let c = guard.as_mut().ok_or_else(UiError::not_connected)?;
+        let mut c = self.gateway_session().await?;
         Self::read_values(
             &mut c.session,
             usage_point_id,
@@ -704,10 +706,8 @@ impl AppCore {
         &self,
         progress: &mut (dyn FnMut(ProgressView) + Send),
     ) -> Result<Vec<LogView>, UiError> {
-        self.gateway_free()?;
         let cancel = self.fresh_cancel()?;
-        let mut guard = self.session.lock().await;
-        let c = guard.as_mut().ok_or_else(UiError::not_connected)?;
+        let mut c = self.gateway_session().await?;
         let mut forward = |p: han_client::Progress| progress(p.into());
         let entries = c.session.logbook(0, &mut forward, &cancel).await?;
         entries
@@ -732,10 +732,8 @@ impl AppCore {
         let to = parse_time(&req.to)?;
         let set = match &req.source {
             ExportSource::Gateway => {
-                self.gateway_free()?;
                 let cancel = self.fresh_cancel()?;
-                let mut guard = self.session.lock().await;
-                let c = guard.as_mut().ok_or_else(UiError::not_connected)?;
+                let mut c = self.gateway_session().await?;
                 gather(&mut c.session, from, to, progress, &cancel).await?
             }
             ExportSource::Archive { smgw_id, user_id } => {
@@ -773,9 +771,7 @@ impl AppCore {
 
     /// Starts the gateway's self-test; the gateway then refuses another for 10 minutes.
     pub async fn self_test(&self) -> Result<SelfTestView, UiError> {
-        self.gateway_free()?;
-        let mut guard = self.session.lock().await;
-        let c = guard.as_mut().ok_or_else(UiError::not_connected)?;
+        let mut c = self.gateway_session().await?;
         c.session.self_test().await?;
         *self.self_test_started.lock().map_err(|_| lock_poisoned())? = Some(StdInstant::now());
         Ok(SelfTestView {

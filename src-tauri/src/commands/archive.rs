@@ -441,7 +441,8 @@ async fn read_view(db: &Archive, view: &mut ArchiveView) -> Result<(), ArchiveEr
     Ok(())
 }
 
-fn sync_running() -> UiError {
+/// The refusal of gateway calls while a sync uses the connection.
+pub(super) fn sync_running() -> UiError {
     UiError::new(
         ErrorKind::Busy,
         "Gerade läuft ein Abgleich mit dem Gateway. Bitte warten, bis er fertig ist, oder ihn unter „Archiv“ abbrechen.",
@@ -479,15 +480,6 @@ impl AppCore {
     /// it answers while a sync runs.
     fn current_archive(&self) -> Result<(PathBuf, bool), UiError> {
         self.archive_for(self.demo_session.load(Ordering::SeqCst))
-    }
-
-    /// Refuses calls to the gateway while a sync uses the connection, instead of letting
-    /// them wait for minutes.
-    pub(crate) fn gateway_free(&self) -> Result<(), UiError> {
-        if self.syncing.load(Ordering::SeqCst) {
-            return Err(sync_running());
-        }
-        Ok(())
     }
 
     /// What the current archive holds.
