@@ -173,8 +173,10 @@ function go(screen: Screen): void {
   state.screen = screen;
   state.error = null;
   render();
-  // The archive works without a gateway: read what it holds every time, it is quick.
-  if ((screen === "sync" || screen === "export") && !state.syncing) void loadArchive();
+  // The archive works without a gateway. Its screen reads the status afresh (another
+  // program may have synced); the export screen only needs the list of consumers, which
+  // changes only by a sync, a file choice or a new session, and those reload it.
+  if (!state.syncing && (screen === "sync" || (screen === "export" && !state.archive))) void loadArchive();
   const needs: Partial<Record<Screen, () => Promise<void>>> = {
     gateway: loadGateway,
     contracts: loadContracts,
