@@ -10,10 +10,12 @@ use std::sync::Mutex as StdMutex;
 use std::time::{Duration, Instant as StdInstant};
 
 use chrono::{DateTime, Utc};
+use gateway::{CancelFlag, Gateway, Period};
 use han_client::{
-    Auth, CancelFlag, ClientError, ConnectOptions, Connection, Fingerprint, PinPolicy, Session,
+    Auth, ClientError, ConexaGateway, ConnectOptions, Connection, Fingerprint, PinPolicy,
 };
 use serde::{Deserialize, Serialize};
+use smgw_model::records::Database;
 use smgw_model::NaiveAs;
 use tokio::sync::{MappedMutexGuard, Mutex, MutexGuard};
 
@@ -116,8 +118,8 @@ pub struct ProgressView {
     pub items: u64,
 }
 
-impl From<han_client::Progress> for ProgressView {
-    fn from(p: han_client::Progress) -> Self {
+impl From<gateway::Progress> for ProgressView {
+    fn from(p: gateway::Progress) -> Self {
         ProgressView {
             step: p.step,
             steps: p.steps,
@@ -300,7 +302,7 @@ fn write_export(
 }
 
 struct Connected {
-    session: Session,
+    gateway: Box<dyn Gateway>,
     view: SessionView,
 }
 
@@ -454,12 +456,12 @@ impl AppCore {
         // calls, cancelled above, have finished their current request.
         let mut guard = self.session.lock().await;
         if let Some(mut old) = guard.take() {
-            old.session.disconnect();
+            old.gateway.disconnect();
         }
         self.stop_demo().await;
         self.demo_session.store(false, Ordering::SeqCst);
         *guard = Some(Connected {
-            session,
+            gateway: Box::new(ConexaGateway::new(session)),
             view: view.clone(),
         });
         Ok(ConnectOutcome::Connected(view))
@@ -506,7 +508,7 @@ impl AppCore {
         };
         *self.demo.lock().await = Some(mock);
         *self.session.lock().await = Some(Connected {
-            session,
+            gateway: Box::new(ConexaGateway::new(session)),
             view: view.clone(),
         });
         self.demo_session.store(true, Ordering::SeqCst);
@@ -524,7 +526,7 @@ impl AppCore {
     pub async fn disconnect(&self) {
         self.cancel_all();
         if let Some(mut c) = self.session.lock().await.take() {
-            c.session.disconnect();
+            c.gateway.disconnect();
         }
         self.demo_session.store(false, Ordering::SeqCst);
         self.stop_demo().await;
@@ -565,11 +567,9 @@ impl AppCore {
     /// The gateway screen: info, clock, firmware, certificates, self-test lock.
     pub async fn gateway(&self) -> Result<GatewayScreen, UiError> {
         let mut c = self.gateway_session().await?;
-        let wire = c.session.gateway_info().await?;
-        let matches = c.session.han_certificate_matches(&wire);
-        let info = wire.to_model()?;
+        let facts = c.gateway.gateway_info().await?.into_value()?;
         Ok(GatewayScreen {
-            gateway: GatewayView::new(&info, matches, Utc::now()),
+            gateway: GatewayView::new(&facts.info, facts.han_certificate_matches, Utc::now()),
             self_test_lock_seconds: self.self_test_lock_seconds(),
         })
     }
@@ -577,21 +577,21 @@ impl AppCore {
     /// Every contract with its details.
     pub async fn contracts(&self) -> Result<Vec<ContractView>, UiError> {
         let mut c = self.gateway_session().await?;
-        let contracts = c.session.contracts().await?.to_model()?;
+        let contracts = c.gateway.contracts().await?.into_value()?;
         let mut out = Vec::with_capacity(contracts.len());
         for contract in &contracts {
             let detail = c
-                .session
-                .contract_detail(&contract.usage_point_id, None)
+                .gateway
+                .contract_detail(&contract.usage_point_id)
                 .await?
-                .to_model()?;
+                .into_value()?;
             out.push(ContractView::new(contract, &detail));
         }
         Ok(out)
     }
 
     async fn read_values(
-        session: &mut Session,
+        gateway: &mut dyn Gateway,
         usage_point_id: &str,
         database: &str,
         channels: &[String],
@@ -599,51 +599,47 @@ impl AppCore {
         progress: &mut (dyn FnMut(ProgressView) + Send),
         cancel: &CancelFlag,
     ) -> Result<ValuesView, UiError> {
-        let detail = session
-            .contract_detail(usage_point_id, None)
+        let detail = gateway
+            .contract_detail(usage_point_id)
             .await?
-            .to_model()?;
-        let wire = match range {
-            None => {
-                session
-                    .last_reading(usage_point_id, database, channels)
-                    .await?
-            }
+            .into_value()?;
+        let db = Database::from_wire(database);
+        let mut got = match range {
+            None => gateway.current_values(&detail, &db).await?.into_value()?,
             Some((from, to)) => {
-                let mut forward = |p: han_client::Progress| progress(p.into());
-                session
-                    .readings(
-                        usage_point_id,
-                        database,
-                        channels,
-                        from,
-                        to,
-                        &mut forward,
-                        cancel,
-                    )
-                    .await?
+                let mut forward = |p: gateway::Progress| progress(p.into());
+                gateway::read_values(
+                    gateway,
+                    &detail,
+                    &db,
+                    Period { from, to },
+                    &mut forward,
+                    cancel,
+                )
+                .await?
             }
         };
-        let find = |name: &str| {
-            channel_named(
-                detail
-                    .databases
-                    .iter()
-                    .filter(|db| db.database.wire_name() == database)
-                    .flat_map(|db| db.channels.iter()),
-                name,
-            )
-        };
-        let channels = wire.to_model(|name| find(name).map(|c| c.scaler))?;
+        // Only the channels asked for (all when none are named).
+        got.retain(|ch| {
+            channels.is_empty() || {
+                let hex = ch.channel.split('.').next().unwrap_or(&ch.channel);
+                channels.iter().any(|want| {
+                    want.split('.')
+                        .next()
+                        .unwrap_or(want)
+                        .eq_ignore_ascii_case(hex)
+                })
+            }
+        });
         Ok(ValuesView {
             usage_point_id: usage_point_id.to_owned(),
             database: database.to_owned(),
-            channels: channels
+            channels: got
                 .iter()
                 .map(|ch| {
                     ChannelValues::new(
                         &ch.channel,
-                        find(&ch.channel).as_ref(),
+                        gateway::channel_of(&detail, &db, &ch.channel).as_ref(),
                         &ch.readings,
                         range.is_some(),
                     )
@@ -672,7 +668,7 @@ impl AppCore {
         let cancel = self.fresh_cancel()?;
         let mut c = self.gateway_session().await?;
         Self::read_values(
-            &mut c.session,
+            c.gateway.as_mut(),
             &req.usage_point_id,
             &req.database,
             &req.channels,
@@ -690,7 +686,7 @@ impl AppCore {
         let cancel = self.fresh_cancel()?;
         let mut c = self.gateway_session().await?;
         Self::read_values(
-            &mut c.session,
+            c.gateway.as_mut(),
             usage_point_id,
             "origin",
             &[],
@@ -701,23 +697,26 @@ impl AppCore {
         .await
     }
 
-    /// The whole consumer logbook, oldest first; progress per 1500-entry page.
+    /// The whole consumer logbook, oldest first; progress per page.
     pub async fn logbook(
         &self,
         progress: &mut (dyn FnMut(ProgressView) + Send),
     ) -> Result<Vec<LogView>, UiError> {
         let cancel = self.fresh_cancel()?;
         let mut c = self.gateway_session().await?;
-        let mut forward = |p: han_client::Progress| progress(p.into());
-        let entries = c.session.logbook(0, &mut forward, &cancel).await?;
-        entries
-            .iter()
-            .map(|e| {
-                e.to_model()
-                    .map(|m| LogView::from(&m))
-                    .map_err(UiError::from)
-            })
-            .collect()
+        let mut step = 0u32;
+        let mut items = 0u64;
+        let entries = gateway::read_logbook(c.gateway.as_mut(), 0, &cancel, |page| {
+            step += 1;
+            items += page.len() as u64;
+            progress(ProgressView {
+                step,
+                steps: None,
+                items,
+            });
+        })
+        .await?;
+        Ok(entries.iter().map(LogView::from).collect())
     }
 
     /// Writes the values of the period (gateway, contracts, every value list of every
@@ -734,7 +733,7 @@ impl AppCore {
             ExportSource::Gateway => {
                 let cancel = self.fresh_cancel()?;
                 let mut c = self.gateway_session().await?;
-                gather(&mut c.session, from, to, progress, &cancel).await?
+                gather(c.gateway.as_mut(), from, to, progress, &cancel).await?
             }
             ExportSource::Archive { smgw_id, user_id } => {
                 let selection = archive_io::Selection {
@@ -772,7 +771,7 @@ impl AppCore {
     /// Starts the gateway's self-test; the gateway then refuses another for 10 minutes.
     pub async fn self_test(&self) -> Result<SelfTestView, UiError> {
         let mut c = self.gateway_session().await?;
-        c.session.self_test().await?;
+        c.gateway.self_test().await?;
         *self.self_test_started.lock().map_err(|_| lock_poisoned())? = Some(StdInstant::now());
         Ok(SelfTestView {
             lock_seconds: SELF_TEST_LOCK.as_secs(),
@@ -780,60 +779,49 @@ impl AppCore {
     }
 }
 
-/// The channel a readings answer names `<obis hex>[.<meter>.sm]`, among `channels`.
-fn channel_named<'a>(
-    mut channels: impl Iterator<Item = &'a smgw_model::records::Channel>,
-    name: &str,
-) -> Option<smgw_model::records::Channel> {
-    let hex = name.split('.').next().unwrap_or(name).to_ascii_lowercase();
-    channels.find(|ch| ch.obis.to_hex() == hex).copied()
-}
-
 /// Everything the gateway holds for the consumer in `from..to` (values after `from` up
 /// to `to`, log entries from `from` to before `to`), as the export crate's input.
 /// Raw responses are not kept by a live pull (the archive keeps them).
 async fn gather(
-    session: &mut Session,
+    gateway: &mut dyn Gateway,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
     progress: &mut (dyn FnMut(ProgressView) + Send),
     cancel: &CancelFlag,
 ) -> Result<export::ExportSet, UiError> {
-    let gateway = session.gateway_info().await?.to_model()?;
-    let contracts = session.contracts().await?.to_model()?;
+    let facts = gateway.gateway_info().await?.into_value()?;
+    let contracts = gateway.contracts().await?.into_value()?;
     let mut out = Vec::with_capacity(contracts.len());
     let mut items = 0u64;
     let mut step = 0u32;
     for contract in contracts {
-        let detail = session
-            .contract_detail(&contract.usage_point_id, None)
+        let detail = gateway
+            .contract_detail(&contract.usage_point_id)
             .await?
-            .to_model()?;
+            .into_value()?;
         let mut value_lists = Vec::new();
-        if contract.taf.stores_values() {
+        if contract.taf.stores_values() && gateway.capabilities().history {
             for db in &detail.databases {
-                let mut forward = |p: han_client::Progress| {
+                let mut forward = |p: gateway::Progress| {
                     progress(ProgressView {
                         step: step + p.step,
                         steps: None,
                         items: items + p.items,
                     })
                 };
-                let wire = session
-                    .readings(
-                        &contract.usage_point_id,
-                        db.database.wire_name(),
-                        &[],
-                        from,
-                        to,
-                        &mut forward,
-                        cancel,
-                    )
-                    .await?;
-                let find = |name: &str| channel_named(db.channels.iter(), name);
-                for ch in wire.to_model(|name| find(name).map(|c| c.scaler))? {
-                    // to_model succeeded, so every channel has a description.
-                    let Some(channel) = find(&ch.channel) else {
+                let got = gateway::read_values(
+                    gateway,
+                    &detail,
+                    &db.database,
+                    Period { from, to },
+                    &mut forward,
+                    cancel,
+                )
+                .await?;
+                for ch in got {
+                    // Every channel read has a description: its values were scaled by it.
+                    let Some(channel) = gateway::channel_of(&detail, &db.database, &ch.channel)
+                    else {
                         continue;
                     };
                     items += ch.readings.len() as u64;
@@ -853,31 +841,31 @@ async fn gather(
             value_lists,
         });
     }
-    let mut forward = |p: han_client::Progress| {
-        progress(ProgressView {
-            step: step + p.step,
-            steps: None,
-            items: items + p.items,
-        })
-    };
     // The logbook of the period, as an export from the archive has it: entries without
     // a time cannot be placed and are always kept.
     let mut log = Vec::new();
-    for entry in session.logbook(0, &mut forward, cancel).await? {
-        let entry = entry.to_model()?;
-        if entry.time.is_none_or(|t| from <= t && t < to) {
-            log.push(entry);
-        }
+    if gateway.capabilities().logbook {
+        let mut read = 0u64;
+        let entries = gateway::read_logbook(gateway, 0, cancel, |page| {
+            step += 1;
+            read += page.len() as u64;
+            progress(ProgressView {
+                step,
+                steps: None,
+                items: items + read,
+            });
+        })
+        .await?;
+        log.extend(
+            entries
+                .into_iter()
+                .filter(|e| e.time.is_none_or(|t| from <= t && t < to)),
+        );
     }
+    let userid = gateway.user_id();
     Ok(export::ExportSet {
-        gateway,
-        customer_id: Some(
-            session
-                .userid()
-                .strip_suffix(".sm")
-                .unwrap_or(session.userid())
-                .to_owned(),
-        ),
+        gateway: facts.info,
+        customer_id: Some(userid.strip_suffix(".sm").unwrap_or(userid).to_owned()),
         contracts: out,
         log,
         raw_responses: Vec::new(),

@@ -1,6 +1,7 @@
 //! The one error type every command returns: what happened and what to do, in German and
 //! English, so that the window can switch language without asking again.
 
+use gateway::GatewayError;
 use han_client::{ClientError, ErrorCategory};
 use serde::Serialize;
 use smgw_model::Lang;
@@ -120,9 +121,27 @@ impl UiError {
     }
 }
 
-impl From<han_protocol::ProtocolError> for UiError {
-    fn from(e: han_protocol::ProtocolError) -> Self {
-        ClientError::from(e).into()
+impl From<GatewayError> for UiError {
+    fn from(e: GatewayError) -> Self {
+        UiError::from_gateway(&e)
+    }
+}
+
+impl UiError {
+    /// The window's form of an error of the gateway interface: the maker's own error
+    /// where there is one (it knows about certificates and the self-test lock).
+    pub fn from_gateway(e: &GatewayError) -> Self {
+        if let Some(client) = e.maker_error::<ClientError>() {
+            return UiError::from_client(client);
+        }
+        let kind = match e.category() {
+            ErrorCategory::Connection => ErrorKind::Connection,
+            ErrorCategory::Authentication => ErrorKind::Authentication,
+            ErrorCategory::GatewayRefused => ErrorKind::GatewayRefused,
+            ErrorCategory::Data => ErrorKind::Data,
+            ErrorCategory::Cancelled => ErrorKind::Cancelled,
+        };
+        UiError::new(kind, e.message(Lang::De), e.message(Lang::En))
     }
 }
 

@@ -82,7 +82,8 @@ async fn sync_archive_bundle_verify_and_reimport_keep_every_value() {
         PinPolicy::Pinned(mock.fingerprint_sha256().parse().expect("fingerprint")),
     );
     opts.port = mock.addr().port();
-    let mut session = Connection::connect(opts).await.expect("connect");
+    let mut session =
+        han_client::ConexaGateway::new(Connection::connect(opts).await.expect("connect"));
     durchblick_sync::sync(
         &mut session,
         &archive,

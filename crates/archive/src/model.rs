@@ -125,7 +125,7 @@ impl LogEntry {
             user_identity: e.user_identity.clone(),
             message: Some(e.message.clone()),
             version: e.version.clone(),
-            extra: None,
+            extra: e.extra.clone(),
         }
     }
 
@@ -147,6 +147,7 @@ impl LogEntry {
             time: self.time,
             message: self.message.clone().unwrap_or_default(),
             version: self.version.clone(),
+            extra: self.extra.clone(),
         })
     }
 }

@@ -4,7 +4,7 @@
 use std::io::{BufRead, IsTerminal, Write};
 
 use han_client::{
-    Auth, ClientError, ConnectOptions, Connection, Fingerprint, PinPolicy, PinStore, Session,
+    Auth, ClientError, ConexaGateway, ConnectOptions, Connection, Fingerprint, PinPolicy, PinStore,
 };
 use smgw_model::Lang;
 
@@ -114,7 +114,7 @@ fn bad_pin(lang: Lang, text: &str) -> Failure {
 /// Connects with the remembered or given pin; on first contact shows the fingerprint and
 /// remembers it only after the user confirmed (`--trust-on-first-use`, or "yes" at the
 /// prompt).
-pub async fn open(args: &ConnectArgs, lang: Lang) -> Result<Session, Failure> {
+pub async fn open(args: &ConnectArgs, lang: Lang) -> Result<ConexaGateway, Failure> {
     let auth = auth(args, lang)?;
     let store_path = han_client::default_pin_path();
     let mut store = match &store_path {
@@ -188,5 +188,5 @@ pub async fn open(args: &ConnectArgs, lang: Lang) -> Result<Session, Failure> {
             }
         }
     }
-    Ok(session)
+    Ok(ConexaGateway::new(session))
 }

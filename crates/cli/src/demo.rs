@@ -5,7 +5,7 @@
 use std::net::{Ipv4Addr, SocketAddr};
 
 use chrono::Duration;
-use han_client::{Auth, ConnectOptions, Connection, Fingerprint, PinPolicy};
+use han_client::{Auth, ConexaGateway, ConnectOptions, Connection, Fingerprint, PinPolicy};
 use smgw_model::Lang;
 
 use crate::failure::{code, Failure};
@@ -58,23 +58,20 @@ pub async fn run(lang: Lang, json: bool) -> Result<(), Failure> {
         PinPolicy::Pinned(fingerprint),
     );
     opts.port = addr.port();
-    let mut session = Connection::connect(opts)
-        .await
-        .map_err(|e| Failure::client(&e, lang))?;
+    let mut session = ConexaGateway::new(
+        Connection::connect(opts)
+            .await
+            .map_err(|e| Failure::client(&e, lang))?,
+    );
 
     heading(lang, "Gateway", "Gateway");
-    show_info(&mut session, lang, json).await?;
+    let facts = show_info(&mut session, lang, json).await?;
 
     heading(lang, "Verträge", "Contracts");
     let contracts = show_contracts(&mut session, lang, json).await?;
 
     // The gateway's clock, not ours: the demo data ends at the scenario's "now".
-    let gateway_now = session
-        .gateway_info()
-        .await
-        .map_err(|e| Failure::client(&e, lang))?
-        .smgw_time
-        .unwrap_or_else(chrono::Utc::now);
+    let gateway_now = facts.info.time.unwrap_or_else(chrono::Utc::now);
 
     for contract in &contracts {
         let id = contract.usage_point_id.as_str();
@@ -118,7 +115,7 @@ pub async fn run(lang: Lang, json: bool) -> Result<(), Failure> {
     );
     show_log(&mut session, None, None, Some(10), lang, json).await?;
 
-    let stats = session.stats();
+    let stats = session.session().stats();
     if !json {
         println!(
             "\n{}",

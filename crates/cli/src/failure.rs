@@ -1,7 +1,8 @@
 //! What the CLI tells the user when something goes wrong, and the exit code that goes
 //! with it (documented in the README).
 
-use han_client::{ClientError, ErrorCategory};
+use gateway::{ErrorCategory, GatewayError};
+use han_client::ClientError;
 use smgw_model::Lang;
 
 /// Exit codes.
@@ -18,6 +19,18 @@ pub mod code {
     pub const DATA: u8 = 6;
     /// Cancelled by the user (Ctrl-C).
     pub const CANCELLED: u8 = 130;
+
+    /// The exit code of an error category.
+    pub fn of_category(category: super::ErrorCategory) -> u8 {
+        use super::ErrorCategory::*;
+        match category {
+            Connection => CONNECTION,
+            Authentication => AUTHENTICATION,
+            GatewayRefused => REFUSED,
+            Data => DATA,
+            Cancelled => CANCELLED,
+        }
+    }
 }
 
 /// A message for the user and an exit code.
@@ -51,15 +64,16 @@ impl Failure {
 
     /// A client error, with the client's own message.
     pub fn client(err: &ClientError, lang: Lang) -> Self {
-        let code = match err.category() {
-            ErrorCategory::Connection => code::CONNECTION,
-            ErrorCategory::Authentication => code::AUTHENTICATION,
-            ErrorCategory::GatewayRefused => code::REFUSED,
-            ErrorCategory::Data => code::DATA,
-            ErrorCategory::Cancelled => code::CANCELLED,
-        };
         Failure {
-            code,
+            code: code::of_category(err.category()),
+            message: err.message(lang),
+        }
+    }
+
+    /// An error of the gateway interface, with its own message.
+    pub fn gateway(err: &GatewayError, lang: Lang) -> Self {
+        Failure {
+            code: code::of_category(err.category()),
             message: err.message(lang),
         }
     }

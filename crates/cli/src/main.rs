@@ -18,7 +18,8 @@ use std::str::FromStr;
 
 use chrono::{DateTime, Duration, Utc};
 use clap::Parser;
-use han_client::{CancelFlag, Session};
+use gateway::{CancelFlag, Gateway, GatewayError, GatewayFacts, Period};
+use smgw_model::records::Database;
 use smgw_model::{Lang, NaiveAs, Obis};
 
 use args::{ArchiveCommand, Cli, Command, DatabaseArg, LangArg};
@@ -123,16 +124,16 @@ async fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
         Command::Verify(args) => export_cmd::run_verify(&args, lang, json).await,
         Command::Import(args) => export_cmd::run_import(&args, lang, json).await,
         Command::Info(connect) => {
-            let mut session = connect::open(&connect, lang).await?;
-            show_info(&mut session, lang, json).await
+            let mut gateway = connect::open(&connect, lang).await?;
+            show_info(&mut gateway, lang, json).await.map(drop)
         }
         Command::Contracts(connect) => {
-            let mut session = connect::open(&connect, lang).await?;
-            show_contracts(&mut session, lang, json).await.map(drop)
+            let mut gateway = connect::open(&connect, lang).await?;
+            show_contracts(&mut gateway, lang, json).await.map(drop)
         }
         Command::Channels { connect, contract } => {
-            let mut session = connect::open(&connect, lang).await?;
-            show_channels(&mut session, &contract, lang, json).await
+            let mut gateway = connect::open(&connect, lang).await?;
+            show_channels(&mut gateway, &contract, lang, json).await
         }
         Command::Readings {
             connect,
@@ -169,27 +170,24 @@ async fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
                     .to_hex()],
                 None => Vec::new(),
             };
-            let mut session = connect::open(&connect, lang).await?;
+            let mut gateway = connect::open(&connect, lang).await?;
             let query = ReadingsQuery {
                 contract: &contract,
                 database: database_name(database),
                 channels: &channels,
                 range,
             };
-            show_readings(&mut session, &query, lang, json).await
+            show_readings(&mut gateway, &query, lang, json).await
         }
         Command::Log { connect, from, to } => {
             let from = from.map(|t| user_time(&t, lang)).transpose()?;
             let to = to.map(|t| user_time(&t, lang)).transpose()?;
-            let mut session = connect::open(&connect, lang).await?;
-            show_log(&mut session, from, to, None, lang, json).await
+            let mut gateway = connect::open(&connect, lang).await?;
+            show_log(&mut gateway, from, to, None, lang, json).await
         }
         Command::SelfTest(connect) => {
-            let mut session = connect::open(&connect, lang).await?;
-            session
-                .self_test()
-                .await
-                .map_err(|e| Failure::client(&e, lang))?;
+            let mut gateway = connect::open(&connect, lang).await?;
+            gateway.self_test().await.map_err(failed(lang))?;
             if json {
                 output::print_json(&serde_json::json!({ "self_test": "started" }))
                     .map_err(|e| Failure::local(lang, &e))?;
@@ -207,33 +205,31 @@ async fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
     }
 }
 
-fn client(lang: Lang) -> impl Fn(han_client::ClientError) -> Failure {
-    move |e| Failure::client(&e, lang)
-}
-
-/// An answer that parsed but does not make sense as domain data.
-fn data(lang: Lang) -> impl Fn(han_protocol::ProtocolError) -> Failure {
-    move |e| Failure::client(&e.into(), lang)
+fn failed(lang: Lang) -> impl Fn(GatewayError) -> Failure {
+    move |e| Failure::gateway(&e, lang)
 }
 
 pub(crate) async fn show_info(
-    session: &mut Session,
+    gateway: &mut dyn Gateway,
     lang: Lang,
     json: bool,
-) -> Result<(), Failure> {
-    let wire = session.gateway_info().await.map_err(client(lang))?;
+) -> Result<GatewayFacts, Failure> {
+    let facts = gateway
+        .gateway_info()
+        .await
+        .and_then(|f| f.into_value())
+        .map_err(failed(lang))?;
     // Does the certificate the gateway reports for its HAN interface equal the one it
     // showed in the TLS handshake? (None: it reports none, or none we can read.)
-    let han_matches = session.han_certificate_matches(&wire);
-    let info = wire.to_model().map_err(data(lang))?;
+    let han_matches = facts.han_certificate_matches;
     if json {
         output::print_json(&serde_json::json!({
-            "gateway": info,
+            "gateway": facts.info,
             "han_certificate_matches_connection": han_matches,
         }))
-        .map_err(|e| Failure::local(lang, &e))
+        .map_err(|e| Failure::local(lang, &e))?;
     } else {
-        print!("{}", output::gateway(&info, Utc::now(), lang));
+        print!("{}", output::gateway(&facts.info, Utc::now(), lang));
         match han_matches {
             Some(true) => {}
             Some(false) => eprintln!(
@@ -251,17 +247,20 @@ pub(crate) async fn show_info(
                 )
             ),
         }
-        Ok(())
     }
+    Ok(facts)
 }
 
 pub(crate) async fn show_contracts(
-    session: &mut Session,
+    gateway: &mut dyn Gateway,
     lang: Lang,
     json: bool,
 ) -> Result<Vec<smgw_model::records::Contract>, Failure> {
-    let info = session.contracts().await.map_err(client(lang))?;
-    let contracts = info.to_model().map_err(data(lang))?;
+    let contracts = gateway
+        .contracts()
+        .await
+        .and_then(|f| f.into_value())
+        .map_err(failed(lang))?;
     if json {
         output::print_json(&serde_json::json!({ "contracts": contracts }))
             .map_err(|e| Failure::local(lang, &e))?;
@@ -272,24 +271,24 @@ pub(crate) async fn show_contracts(
 }
 
 pub(crate) async fn contract_detail(
-    session: &mut Session,
+    gateway: &mut dyn Gateway,
     contract: &str,
     lang: Lang,
 ) -> Result<smgw_model::records::ContractDetail, Failure> {
-    let detail = session
-        .contract_detail(contract, None)
+    gateway
+        .contract_detail(contract)
         .await
-        .map_err(client(lang))?;
-    detail.to_model().map_err(data(lang))
+        .and_then(|f| f.into_value())
+        .map_err(failed(lang))
 }
 
 pub(crate) async fn show_channels(
-    session: &mut Session,
+    gateway: &mut dyn Gateway,
     contract: &str,
     lang: Lang,
     json: bool,
 ) -> Result<(), Failure> {
-    let detail = contract_detail(session, contract, lang).await?;
+    let detail = contract_detail(gateway, contract, lang).await?;
     if json {
         output::print_json(&detail).map_err(|e| Failure::local(lang, &e))
     } else {
@@ -307,41 +306,39 @@ pub(crate) struct ReadingsQuery<'a> {
 }
 
 pub(crate) async fn show_readings(
-    session: &mut Session,
+    gateway: &mut dyn Gateway,
     query: &ReadingsQuery<'_>,
     lang: Lang,
     json: bool,
 ) -> Result<(), Failure> {
-    let detail = contract_detail(session, query.contract, lang).await?;
-    let got = match query.range {
-        None => session
-            .last_reading(query.contract, query.database, query.channels)
+    let detail = contract_detail(gateway, query.contract, lang).await?;
+    let database = Database::from_wire(query.database);
+    let mut channels = match query.range {
+        None => gateway
+            .current_values(&detail, &database)
             .await
-            .map_err(client(lang))?,
-        Some((from, to)) => {
-            let cancel = CancelFlag::new();
-            let mut progress = |_p: han_client::Progress| {};
-            session
-                .readings(
-                    query.contract,
-                    query.database,
-                    query.channels,
-                    from,
-                    to,
-                    &mut progress,
-                    &cancel,
-                )
-                .await
-                .map_err(client(lang))?
-        }
+            .and_then(|f| f.into_value())
+            .map_err(failed(lang))?,
+        Some((from, to)) => gateway::read_values(
+            gateway,
+            &detail,
+            &database,
+            Period { from, to },
+            &mut |_| {},
+            &CancelFlag::new(),
+        )
+        .await
+        .map_err(failed(lang))?,
     };
-    let scaler_of =
-        |name: &str| output::find_channel(&detail, query.database, name).map(|c| c.scaler);
-    let channels = got.to_model(scaler_of).map_err(data(lang))?;
+    // Only the channels asked for (all when none are named).
+    channels.retain(|ch| {
+        let hex = ch.channel.split('.').next().unwrap_or(&ch.channel);
+        query.channels.is_empty() || query.channels.iter().any(|c| c.eq_ignore_ascii_case(hex))
+    });
     let mut out_channels = Vec::new();
     let mut text = String::new();
     for ch in &channels {
-        // to_model succeeded, so every channel was found above.
+        // Every channel read was scaled by its description, so it is found.
         let Some(channel) = output::find_channel(&detail, query.database, &ch.channel) else {
             continue;
         };
@@ -381,25 +378,24 @@ pub(crate) async fn show_readings(
 /// The logbook, read completely in pages and filtered here (`from` inclusive, `to`
 /// exclusive, like the gateway's own filter); `tail` keeps only the newest entries.
 pub(crate) async fn show_log(
-    session: &mut Session,
+    gateway: &mut dyn Gateway,
     from: Option<DateTime<Utc>>,
     to: Option<DateTime<Utc>>,
     tail: Option<usize>,
     lang: Lang,
     json: bool,
 ) -> Result<(), Failure> {
-    let cancel = CancelFlag::new();
-    let mut progress = |_p: han_client::Progress| {};
-    let all = session
-        .logbook(0, &mut progress, &cancel)
+    let all = gateway::read_logbook(gateway, 0, &CancelFlag::new(), |_| {})
         .await
-        .map_err(client(lang))?;
-    let mut entries = all
-        .iter()
-        .filter(|e| from.is_none_or(|f| e.time >= f) && to.is_none_or(|t| e.time < t))
-        .map(|e| e.to_model())
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(data(lang))?;
+        .map_err(failed(lang))?;
+    let mut entries: Vec<_> = all
+        .into_iter()
+        // An entry without a time cannot be placed and is always kept.
+        .filter(|e| {
+            e.time
+                .is_none_or(|t| from.is_none_or(|f| t >= f) && to.is_none_or(|end| t < end))
+        })
+        .collect();
     if let Some(n) = tail {
         entries.drain(..entries.len().saturating_sub(n));
     }

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use archive::{Archive, ChannelStatus, LogStatus, Scope};
 use chrono::{DateTime, Utc};
 use durchblick_sync::{SyncError, SyncOptions, SyncPhase, SyncProgress, SyncReport};
-use han_client::{CancelFlag, ErrorCategory};
+use gateway::CancelFlag;
 use serde_json::{json, Value};
 use smgw_model::Lang;
 
@@ -21,13 +21,7 @@ const LOG_INTERVAL: Duration = Duration::from_secs(5);
 fn sync_failure(e: &SyncError, lang: Lang) -> Failure {
     let code = match e {
         _ if e.is_cancelled() => code::CANCELLED,
-        SyncError::Client(c) => match c.category() {
-            ErrorCategory::Connection => code::CONNECTION,
-            ErrorCategory::Authentication => code::AUTHENTICATION,
-            ErrorCategory::GatewayRefused => code::REFUSED,
-            ErrorCategory::Data => code::DATA,
-            ErrorCategory::Cancelled => code::CANCELLED,
-        },
+        SyncError::Gateway(g) => code::of_category(g.category()),
         _ => code::DATA,
     };
     Failure {

@@ -6,20 +6,7 @@ use han_protocol::{Call, Lang, ProtocolError};
 
 use crate::pin::Fingerprint;
 
-/// A coarse class of error, e.g. for a command-line exit code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ErrorCategory {
-    /// The gateway could not be reached, or TLS failed (including certificate pinning).
-    Connection,
-    /// Login failed: wrong password, unknown certificate, unreadable key file.
-    Authentication,
-    /// The gateway understood but refused (403, 404, 400, self-test locked, ...).
-    GatewayRefused,
-    /// The gateway's answer could not be used.
-    Data,
-    /// The user cancelled.
-    Cancelled,
-}
+pub use gateway::ErrorCategory;
 
 /// The phase in which a timeout struck.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

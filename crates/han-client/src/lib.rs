@@ -28,6 +28,7 @@
 //! ```
 
 mod error;
+mod gateway;
 mod identity;
 mod pin;
 mod pin_file;
@@ -35,6 +36,7 @@ mod session;
 mod tls;
 
 pub use error::{ClientError, ErrorCategory, Phase};
+pub use gateway::ConexaGateway;
 pub use han_protocol::{self, Lang};
 pub use identity::{cert_info, CertInfo, ClientIdentity, KeyCurve};
 pub use pin::{BadFingerprint, Fingerprint, PinPolicy};

@@ -3,7 +3,6 @@
 
 use std::collections::{HashSet, VecDeque};
 use std::fmt;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -138,37 +137,9 @@ impl ConnectOptions {
     }
 }
 
-/// A flag to cancel long operations from another task or thread.
-#[derive(Debug, Clone, Default)]
-pub struct CancelFlag(Arc<AtomicBool>);
+pub use gateway::CancelFlag;
 
-impl CancelFlag {
-    /// A flag that is not set.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Requests cancellation; the running operation stops before its next request.
-    pub fn cancel(&self) {
-        self.0.store(true, Ordering::SeqCst);
-    }
-
-    /// Whether cancellation was requested.
-    pub fn is_cancelled(&self) -> bool {
-        self.0.load(Ordering::SeqCst)
-    }
-}
-
-/// Progress of a long operation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Progress {
-    /// Requests completed.
-    pub step: u32,
-    /// Requests planned, when known in advance (readings windows), else `None`.
-    pub steps: Option<u32>,
-    /// Values or entries received so far.
-    pub items: u64,
-}
+pub use gateway::Progress;
 
 /// Entry point matching the front ends' vocabulary.
 pub struct Connection;
@@ -320,6 +291,11 @@ impl Session {
         };
         session.userid = session.discover().await?;
         Ok(session)
+    }
+
+    /// The size limits answers are parsed with.
+    pub fn limits(&self) -> &Limits {
+        &self.limits
     }
 
     /// The consumer's userid from the 307 redirect.

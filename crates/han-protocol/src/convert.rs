@@ -209,14 +209,15 @@ impl UsagePointInfo {
     }
 }
 
+/// A status word; `path` is only built for an error (it costs an allocation per value).
 fn status<T>(
     s: &Option<String>,
-    path: String,
+    path: impl FnOnce() -> String,
     parse: impl Fn(&str) -> Result<T, model::StatusError>,
 ) -> Result<Option<T>, ProtocolError> {
     match s.as_deref().map(str::trim) {
         None | Some("") => Ok(None),
-        Some(t) => parse(t).map(Some).map_err(|e| field(path, e.to_string())),
+        Some(t) => parse(t).map(Some).map_err(|e| field(path(), e.to_string())),
     }
 }
 
@@ -240,11 +241,11 @@ impl Readings {
             })?;
             let mut readings = Vec::with_capacity(ch.readings.len());
             for (j, r) in ch.readings.iter().enumerate() {
-                let p = format!("{cpath}.readings[{j}]");
+                let p = || format!("{cpath}.readings[{j}]");
                 let signature = match r.signature.as_deref().map(str::trim) {
                     None | Some("") => None,
                     Some(h) => Some(hex::decode(h).map_err(|_| {
-                        field(format!("{p}.signature"), "expected hexadecimal text")
+                        field(format!("{}.signature", p()), "expected hexadecimal text")
                     })?),
                 };
                 readings.push(model::Reading {
@@ -253,17 +254,17 @@ impl Readings {
                     value: model::ScaledValue::new(i128::from(r.value), scaler),
                     cosem_status: status(
                         &r.cosem_status,
-                        format!("{p}.cosem-status"),
+                        || format!("{}.cosem-status", p()),
                         model::CombinedStatus::from_hex,
                     )?,
                     smgw_status: status(
                         &r.smgw_status,
-                        format!("{p}.smgw-status"),
+                        || format!("{}.smgw-status", p()),
                         model::GatewayStatus::from_hex,
                     )?,
                     meter_status: status(
                         &r.meter_status,
-                        format!("{p}.meter-status"),
+                        || format!("{}.meter-status", p()),
                         model::MeterStatus::from_hex,
                     )?,
                     owner: r.owner_number.clone(),
@@ -303,6 +304,9 @@ impl LogEntry {
             time: Some(self.time),
             message: self.message.clone().unwrap_or_default(),
             version: self.version.clone(),
+            extra: (!self.extra.is_empty())
+                .then(|| serde_json::to_string(&self.extra).ok())
+                .flatten(),
         })
     }
 }

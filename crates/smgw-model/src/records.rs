@@ -770,6 +770,10 @@ pub struct LogEntry {
     pub message: String,
     /// `version`.
     pub version: Option<String>,
+    /// Keys the gateway sent that this program does not know, as a JSON object text:
+    /// kept, never dropped (tolerant reader).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extra: Option<String>,
 }
 
 #[cfg(test)]
@@ -1036,6 +1040,7 @@ mod tests {
             time: Some(t("2019-04-18T14:25:39Z")),
             message: "Selbsttest erfolgreich".into(),
             version: None,
+            extra: None,
         };
         let json = serde_json::to_string(&log).unwrap();
         assert!(json.contains("\"level\":6"));

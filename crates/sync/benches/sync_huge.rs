@@ -230,7 +230,7 @@ fn main() {
         let path = dir.path().join(format!("huge-{round}.sqlite"));
         let (took, cpu, report) = client_rt.block_on(async {
             let db = archive::Archive::open(&path).await.expect("archive");
-            let mut s = login(addr, fp).await;
+            let mut s = han_client::ConexaGateway::new(login(addr, fp).await);
             let cpu0 = thread_cpu_seconds();
             let t = Instant::now();
             let report = sync(

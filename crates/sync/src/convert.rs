@@ -1,80 +1,37 @@
-//! Wire records into archive records, keeping every text exactly as the gateway sent it.
+//! Domain records into archive records.
 
-use archive::{ContractDetail, DetailChannel, LogEntry, Reading};
+use archive::{ContractDetail, DetailChannel};
 use chrono::{DateTime, Utc};
-use han_protocol::response::{self, UsagePointInfo};
-use smgw_model::{Obis, ScaledValue, Unit};
+use smgw_model::records;
+use smgw_model::Obis;
 
-use crate::SyncError;
-
-/// A meter value from a `readings` response; `scaler` and `unit` come from the contract
-/// description. A value without `target-time` belongs to its capture time (as in
-/// `han_protocol`'s model conversion).
-pub(crate) fn reading(r: &response::Reading, scaler: i8, unit: Unit) -> Reading {
-    Reading {
-        target_time: r.target_time.unwrap_or(r.capture_time),
-        capture_time: Some(r.capture_time),
-        value: ScaledValue::new(i128::from(r.value), scaler),
-        unit,
-        cosem_status: r.cosem_status.clone(),
-        smgw_status: r.smgw_status.clone(),
-        meter_status: r.meter_status.clone(),
-        owner: r.owner_number.clone(),
-        signature: r.signature.clone(),
-    }
-}
-
-/// A logbook entry from a `log` response; unknown keys are kept as a JSON object text.
-pub(crate) fn log_entry(e: &response::LogEntry) -> LogEntry {
-    LogEntry {
-        index: e.index,
-        time: Some(e.time),
-        level: e.level,
-        event_id: e.event_id.clone(),
-        event_sub_id: e.event_sub_id.clone(),
-        outcome: e.outcome.clone(),
-        vendor_id: e.vendor_id.clone(),
-        subject_identity: e.subject_identity.clone(),
-        user_identity: e.user_identity.clone(),
-        message: e.message.clone(),
-        version: e.version.clone(),
-        extra: if e.extra.is_empty() {
-            None
-        } else {
-            serde_json::to_string(&e.extra).ok()
-        },
-    }
-}
-
-/// The archive's contract detail from a `usage-point-info` response. Channels whose OBIS
-/// id cannot be read are left out of the snapshot (the raw response keeps them).
+/// The archive's contract detail from the gateway's description of a contract.
 pub(crate) fn contract_detail(
-    info: &UsagePointInfo,
+    detail: &records::ContractDetail,
     read_at: DateTime<Utc>,
     raw: Option<archive::RawResponseId>,
-) -> Result<ContractDetail, SyncError> {
-    let model = info.to_model()?;
-    let mut channels = Vec::new();
-    for d in &info.databases {
-        for c in &d.channels {
-            let Ok(obis) = obis_of(&c.obis) else { continue };
-            channels.push(DetailChannel {
-                database: d.database.clone(),
-                obis,
+) -> ContractDetail {
+    let channels = detail
+        .databases
+        .iter()
+        .flat_map(|db| {
+            db.channels.iter().map(|c| DetailChannel {
+                database: db.database.wire_name().to_owned(),
+                obis: c.obis,
                 scaler: c.scaler,
-                unit: unit_of(c.unit),
-            });
-        }
-    }
-    Ok(ContractDetail {
+                unit: c.unit,
+            })
+        })
+        .collect();
+    ContractDetail {
         read_at,
-        name: info.usage_point_name.clone(),
-        transparency_bit: info.transparency_bit,
-        emts: model.emts,
-        taf_profile: info.taf_profile.clone(),
+        name: Some(detail.name.clone()).filter(|n| !n.is_empty()),
+        transparency_bit: Some(detail.transparency_bit),
+        emts: detail.emts.clone(),
+        taf_profile: detail.taf_profile.clone(),
         channels,
         raw_response: raw,
-    })
+    }
 }
 
 /// The OBIS part of a channel name (`0100010800ff` or `0100010800ff.<meter>.sm`).
@@ -82,48 +39,11 @@ pub(crate) fn obis_of(name: &str) -> Result<Obis, smgw_model::ObisError> {
     name.split('.').next().unwrap_or(name).parse()
 }
 
-/// A DLMS unit code as sent (a `u16` on the wire; codes above 255 are not DLMS units).
-pub(crate) fn unit_of(code: u16) -> Unit {
-    Unit::from_code(u8::try_from(code).unwrap_or(255))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::TimeZone;
-
-    #[test]
-    fn a_reading_keeps_the_texts_as_sent_and_falls_back_to_the_capture_time() {
-        let t = Utc.with_ymd_and_hms(2025, 1, 1, 0, 0, 0).single().unwrap();
-        let wire = response::Reading {
-            capture_time: t,
-            target_time: None,
-            value: 1234,
-            cosem_status: Some("A0000000000C3800".into()),
-            signature: Some("ABcd".into()),
-            ..Default::default()
-        };
-        let r = reading(&wire, -1, Unit::WattHour);
-        assert_eq!(r.target_time, t);
-        assert_eq!(r.value, ScaledValue::new(1234, -1));
-        assert_eq!(r.cosem_status.as_deref(), Some("A0000000000C3800"));
-        assert_eq!(r.signature.as_deref(), Some("ABcd"));
-    }
-
-    #[test]
-    fn unknown_log_keys_survive_as_json() {
-        let mut e = response::LogEntry {
-            index: 9,
-            ..Default::default()
-        };
-        assert_eq!(log_entry(&e).extra, None);
-        e.extra
-            .insert("x-vendor".into(), serde_json::Value::from("abc"));
-        assert_eq!(
-            log_entry(&e).extra.as_deref(),
-            Some(r#"{"x-vendor":"abc"}"#)
-        );
-    }
+    use smgw_model::records::{Channel, Database, DatabaseChannels};
+    use smgw_model::Unit;
 
     #[test]
     fn obis_is_read_with_and_without_suffix() {
@@ -131,5 +51,46 @@ mod tests {
         let b = obis_of("0100010800ff.1ELS0012345678.sm").unwrap();
         assert_eq!(a, b);
         assert!(obis_of("nonsense").is_err());
+    }
+
+    #[test]
+    fn the_detail_keeps_every_channel_with_its_value_list() {
+        let obis = obis_of("0100010800ff").unwrap();
+        let detail = records::ContractDetail {
+            usage_point_id: "01005e318023.taf7-1.sm".into(),
+            name: String::new(),
+            emts: vec!["9900000000001".into()],
+            transparency_bit: true,
+            taf_profile: Some(vec![0x30, 0x82]),
+            databases: vec![
+                DatabaseChannels {
+                    database: Database::Origin,
+                    channels: vec![Channel {
+                        obis,
+                        unit: Unit::WattHour,
+                        scaler: -1,
+                    }],
+                },
+                DatabaseChannels {
+                    database: Database::Other("weekly".into()),
+                    channels: vec![Channel {
+                        obis,
+                        unit: Unit::WattHour,
+                        scaler: 0,
+                    }],
+                },
+            ],
+        };
+        let t = DateTime::<Utc>::UNIX_EPOCH;
+        let c = contract_detail(&detail, t, None);
+        assert_eq!(c.name, None);
+        assert_eq!(c.transparency_bit, Some(true));
+        assert_eq!(c.taf_profile.as_deref(), Some(&[0x30, 0x82][..]));
+        let lists: Vec<(&str, i8)> = c
+            .channels
+            .iter()
+            .map(|ch| (ch.database.as_str(), ch.scaler))
+            .collect();
+        assert_eq!(lists, vec![("origin", -1), ("weekly", 0)]);
     }
 }

@@ -1,19 +1,16 @@
 //! Errors of a sync run, with messages in German and English.
 
-use han_client::ClientError;
-use han_protocol::ProtocolError;
+use gateway::GatewayError;
 use smgw_model::Lang;
 
 /// Why a sync run stopped. Everything stored before the error stays in the archive; the
 /// next run resumes where this one stopped.
 #[derive(Debug, thiserror::Error)]
 pub enum SyncError {
-    /// Talking to the gateway failed (connection, TLS, login, HTTP status).
+    /// Talking to the gateway failed (connection, TLS, login, refusal, an unreadable
+    /// answer).
     #[error("{}", .0.message(Lang::En))]
-    Client(#[from] ClientError),
-    /// The gateway sent something that cannot be read.
-    #[error("{}", .0.message(Lang::En))]
-    Protocol(#[from] ProtocolError),
+    Gateway(#[from] GatewayError),
     /// The archive could not be written or read.
     #[error("archive: {0}")]
     Archive(#[from] archive::ArchiveError),
@@ -21,8 +18,8 @@ pub enum SyncError {
     /// know up to when values exist.
     #[error("the gateway did not report its time (smgw-time)")]
     NoGatewayTime,
-    /// A `readings` response named a channel that `usage-point-info` did not describe, so
-    /// its values cannot be scaled.
+    /// A values answer named a channel that the contract's description did not describe,
+    /// so its values cannot be scaled.
     #[error("contract {contract}, value list {database}: channel {channel:?} is not described by usage-point-info, so its values cannot be scaled")]
     UnknownChannel {
         /// The usage point id.
@@ -48,8 +45,7 @@ impl SyncError {
             "Everything read so far is stored; the next sync continues from there.",
         );
         match self {
-            SyncError::Client(e) => format!("{} {resume}", e.message(lang)),
-            SyncError::Protocol(e) => format!("{} {resume}", e.message(lang)),
+            SyncError::Gateway(e) => format!("{} {resume}", e.message(lang)),
             SyncError::Archive(e) => e.message(lang),
             SyncError::NoGatewayTime => lang
                 .pick(
@@ -84,7 +80,7 @@ impl SyncError {
     pub fn is_cancelled(&self) -> bool {
         matches!(
             self,
-            SyncError::Cancelled | SyncError::Client(ClientError::Cancelled)
+            SyncError::Cancelled | SyncError::Gateway(GatewayError::Cancelled)
         )
     }
 }

@@ -1,15 +1,19 @@
 //! Incremental sync: everything a Smart Meter Gateway holds about the logged-in consumer,
-//! into the local [`archive`], resuming where the previous run stopped.
+//! into the local [`archive`], resuming where the previous run stopped. It speaks only the
+//! maker-neutral [`gateway::Gateway`] interface and asks only what the gateway's
+//! [`Capabilities`](gateway::Capabilities) offer.
 //!
 //! One run ([`sync`]) reads, in this order:
-//! 1. `smgw-info` (stored as a snapshot with certificates and firmware),
-//! 2. `user-info` (the contracts) and `usage-point-info` of every contract (channels with
-//!    unit and scaler, the TAF profile),
+//! 1. the gateway's facts (stored as a snapshot with certificates and firmware),
+//! 2. the contracts and each contract's description (channels with unit and scaler, the
+//!    TAF profile),
 //! 3. for every contract that stores values (all but TAF 9, 10 and 14) and each of its value
-//!    lists: `readings` in windows of at most 31 days from the resume point up to the
-//!    gateway's own clock (`smgw-time`), one call per window for all channels of the list,
-//! 4. the logbook from the entry after the last stored one, in pages of 1500,
-//! 5. the current values (`last-reading`) of TAF 9/10/14 contracts.
+//!    lists: values in windows of at most [`Capabilities::max_window`](gateway::Capabilities)
+//!    from the resume point up to the gateway's own clock, one call per window for all
+//!    channels of the list (skipped for gateways without stored value lists),
+//! 4. the logbook from the entry after the last stored one, page by page (if offered),
+//! 5. the current values of TAF 9/10/14 contracts, and of every contract of a gateway
+//!    without stored value lists (each read is kept, so the archive grows with every sync).
 //!
 //! Every response is stored raw next to what was parsed from it, and every window (its
 //! values, its raw response and the new resume point) or logbook page is one transaction.
@@ -40,20 +44,19 @@ mod convert;
 mod error;
 mod pipeline;
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Instant;
 
 use archive::{
-    Archive, ChannelId, ChannelKey, ChannelSpec, ChannelWindow, ConsumerId, ContractId,
-    ContractInfo, GatewayId, GatewaySnapshot, RawResponse, Reading, Scope, WriteOutcome,
+    Archive, ChannelId, ChannelWindow, ConsumerId, ContractId, ContractInfo, GatewayId,
+    GatewaySnapshot, RawResponse, Scope, WriteOutcome,
 };
 use chrono::{DateTime, Duration, Utc};
-use han_client::{CancelFlag, ClientError, Session};
-use han_protocol::plan::{self, LogPager, Window};
-use han_protocol::response::{self, UsagePointInfo};
-use han_protocol::{Limits, ProtocolError, ReadingsQuery, ReadingsRange, Request};
+use gateway::{CancelFlag, Gateway, GatewayError, Period, RawAnswer};
+use han_protocol::plan::{self, Window};
+use smgw_model::records::{ContractDetail, Database};
 use tokio::task::JoinHandle;
 
 pub use error::SyncError;
@@ -71,10 +74,8 @@ pub struct SyncOptions {
     /// How far back the first sync of a contract without a start time reaches. Default:
     /// 3 years.
     pub history: Duration,
-    /// The longest `readings` window. Default: 31 days, the contract's limit.
+    /// The longest values window; the gateway's own limit applies too. Default: 31 days.
     pub window: Duration,
-    /// Size limits for parsing responses.
-    pub limits: Limits,
     /// Also read the logbook. Default: true.
     pub logbook: bool,
 }
@@ -85,7 +86,6 @@ impl Default for SyncOptions {
             settle: Duration::days(2),
             history: Duration::days(3 * 365),
             window: plan::max_readings_window(),
-            limits: Limits::default(),
             logbook: true,
         }
     }
@@ -137,7 +137,7 @@ pub struct SyncReport {
     pub gateway: GatewayId,
     /// The consumer in the archive.
     pub consumer: ConsumerId,
-    /// The gateway's `smgw-id`.
+    /// The gateway's id.
     pub smgw_id: String,
     /// The consumer's user id.
     pub userid: String,
@@ -147,11 +147,11 @@ pub struct SyncReport {
     pub contracts: usize,
     /// Calls to the gateway.
     pub calls: u32,
-    /// `readings` calls for stored values.
+    /// Values calls for stored values.
     pub readings_calls: u32,
-    /// `log` calls.
+    /// Logbook calls.
     pub log_calls: u32,
-    /// `readings` calls for current values.
+    /// Calls for current values.
     pub current_calls: u32,
     /// What happened to the stored values received.
     pub values: WriteOutcome,
@@ -166,22 +166,16 @@ pub struct SyncReport {
 /// A contract with its description, as read in this run.
 struct Described {
     contract: ContractId,
-    usage_point_id: String,
     taf: u32,
     start: Option<DateTime<Utc>>,
     end: Option<DateTime<Utc>>,
-    detail: UsagePointInfo,
+    detail: Arc<ContractDetail>,
 }
 
 /// One value list of a contract that stores values, with its planned windows.
 struct ListPlan {
-    contract: ContractId,
-    usage_point_id: String,
-    database: String,
-    channels: Vec<String>,
+    list: Arc<List>,
     windows: Vec<Window>,
-    /// Values with a target time after this are read again next time.
-    settle_point: DateTime<Utc>,
 }
 
 /// Counting and reporting calls.
@@ -202,6 +196,12 @@ impl<P: FnMut(SyncProgress)> Tracker<P> {
         self.report();
     }
 
+    fn plan(&mut self, calls: usize) {
+        self.calls_planned = self
+            .calls_planned
+            .saturating_add(u32::try_from(calls).unwrap_or(u32::MAX));
+    }
+
     fn report(&mut self) {
         let eta = (self.calls_done > 0).then(|| {
             let per_call = self.started.elapsed() / self.calls_done;
@@ -218,68 +218,26 @@ impl<P: FnMut(SyncProgress)> Tracker<P> {
     }
 }
 
-/// A window's values, owned so that storing can run while the next window is fetched.
-struct PendingWindow {
-    channels: Vec<(ChannelId, Vec<Reading>)>,
-    synced_until: Option<DateTime<Utc>>,
-    raw: OwnedRaw,
-}
-
-struct OwnedRaw {
+/// Whose answers these are: the archive ids every raw answer is filed under.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Origin {
     gateway: GatewayId,
     consumer: ConsumerId,
-    method: &'static str,
-    request: String,
-    received_at: DateTime<Utc>,
-    body: Vec<u8>,
 }
 
-impl OwnedRaw {
-    /// The answer `body` to `req`, received at `at`.
-    fn new(
-        gateway: GatewayId,
-        consumer: ConsumerId,
-        req: &Request,
-        received_at: DateTime<Utc>,
-        body: Vec<u8>,
-    ) -> OwnedRaw {
-        OwnedRaw {
-            gateway,
-            consumer,
-            method: req.method(),
-            request: request_text(req),
-            received_at,
-            body,
-        }
-    }
-
-    fn as_raw(&self) -> RawResponse<'_> {
+impl Origin {
+    /// A raw answer as the archive keeps it.
+    pub(crate) fn raw<'a>(&self, raw: &'a RawAnswer) -> RawResponse<'a> {
         RawResponse {
             gateway: Some(self.gateway),
             consumer: Some(self.consumer),
-            method: self.method,
-            request: Some(&self.request),
+            method: &raw.method,
+            request: Some(&raw.request),
             http_status: Some(200),
-            received_at: self.received_at,
-            body: &self.body,
+            received_at: raw.received_at,
+            body: &raw.body,
         }
     }
-}
-
-async fn store_pending(archive: Archive, w: PendingWindow) -> Result<WriteOutcome, SyncError> {
-    let windows: Vec<ChannelWindow<'_>> = w
-        .channels
-        .iter()
-        .map(|(id, rs)| ChannelWindow {
-            channel: *id,
-            readings: rs,
-            synced_until: w.synced_until,
-        })
-        .collect();
-    let (outcome, _) = archive
-        .store_window(&windows, Some(&w.raw.as_raw()), Utc::now())
-        .await?;
-    Ok(outcome)
 }
 
 async fn join(
@@ -303,27 +261,14 @@ fn check(cancel: &CancelFlag) -> Result<(), SyncError> {
     }
 }
 
-/// Sends one request and returns the body with the time it arrived.
-async fn call(
-    session: &mut Session,
-    request: &Request,
-) -> Result<(Vec<u8>, DateTime<Utc>), ClientError> {
-    let body = session.call_raw(request).await?;
-    Ok((body, Utc::now()))
-}
-
-fn request_text(request: &Request) -> String {
-    String::from_utf8_lossy(&request.body()).into_owned()
-}
-
-/// Runs one sync of the session's consumer into `archive`. See the crate docs for what is
+/// Runs one sync of the gateway's consumer into `archive`. See the crate docs for what is
 /// read and what "synced until" means.
 ///
 /// `progress` is called after every call to the gateway. `cancel` is checked before every
 /// call; a cancelled run returns [`SyncError::Cancelled`] with everything completed so far
 /// stored.
 pub async fn sync(
-    session: &mut Session,
+    gateway: &mut (dyn Gateway + '_),
     archive: &Archive,
     opts: &SyncOptions,
     progress: impl FnMut(SyncProgress),
@@ -338,129 +283,115 @@ pub async fn sync(
         log_entries: 0,
         phase: SyncPhase::Gateway,
     };
-    let limits = &opts.limits;
 
     // 1. The gateway.
     check(cancel)?;
-    let req = Request::SmgwInfo;
-    let (body, at) = call(session, &req).await?;
+    let (raw, facts) = gateway.gateway_info().await?.decode();
+    let facts = facts?;
     t.call_done();
-    let info = response::parse_smgw_info(&body, limits)?;
-    let gateway_time = info.smgw_time.ok_or(SyncError::NoGatewayTime)?;
-    let gateway = archive.gateway(&info.smgw_id, at).await?;
-    let consumer = archive.consumer(gateway, session.userid(), at).await?;
-    let raw = OwnedRaw::new(gateway, consumer, &req, at, body);
-    let raw_id = archive.store_raw_response(&raw.as_raw()).await?;
-    let snapshot =
-        GatewaySnapshot::from_model(&info.to_model()?, info.smgw_state.clone(), at, Some(raw_id));
-    archive.store_gateway_snapshot(gateway, &snapshot).await?;
+    let gateway_time = facts.info.time.ok_or(SyncError::NoGatewayTime)?;
+    let at = raw.received_at;
+    let gateway_id = archive.gateway(&facts.info.id, at).await?;
+    let userid = gateway.user_id().to_owned();
+    let consumer = archive.consumer(gateway_id, &userid, at).await?;
+    let origin = Origin {
+        gateway: gateway_id,
+        consumer,
+    };
+    let raw_id = archive.store_raw_response(&origin.raw(&raw)).await?;
+    let snapshot = GatewaySnapshot::from_model(&facts.info, facts.state_as_sent, at, Some(raw_id));
+    archive
+        .store_gateway_snapshot(gateway_id, &snapshot)
+        .await?;
 
     // 2. Contracts and their descriptions.
     t.phase = SyncPhase::Contracts;
     check(cancel)?;
-    let req = Request::UserInfo;
-    let (body, at) = call(session, &req).await?;
+    let (raw, contracts) = gateway.contracts().await?.decode();
     t.call_done();
-    let user_info = response::parse_user_info(&body, limits)?;
-    archive
-        .store_raw_response(&OwnedRaw::new(gateway, consumer, &req, at, body).as_raw())
-        .await?;
-    let contracts = user_info.to_model()?;
-    t.calls_planned += u32::try_from(contracts.len()).unwrap_or(u32::MAX);
+    archive.store_raw_response(&origin.raw(&raw)).await?;
+    let contracts = contracts?;
+    t.plan(contracts.len());
 
-    let mut details: Vec<Described> = Vec::new();
+    let mut described: Vec<Described> = Vec::new();
     for c in &contracts {
         check(cancel)?;
         let contract = archive
-            .contract(consumer, &ContractInfo::from_model(c), at)
+            .contract(consumer, &ContractInfo::from_model(c), raw.received_at)
             .await?;
-        let req = Request::UsagePointInfo {
-            usage_point_id: c.usage_point_id.clone(),
-            database: None,
-        };
-        let (body, at) = call(session, &req).await?;
+        let (detail_raw, detail) = gateway.contract_detail(&c.usage_point_id).await?.decode();
         t.call_done();
-        let detail = response::parse_usage_point_info(&body, limits)?;
-        let raw_id = archive
-            .store_raw_response(&OwnedRaw::new(gateway, consumer, &req, at, body).as_raw())
-            .await?;
+        let raw_id = archive.store_raw_response(&origin.raw(&detail_raw)).await?;
+        let detail = detail?;
         archive
             .store_contract_detail(
                 contract,
-                &convert::contract_detail(&detail, at, Some(raw_id))?,
+                &convert::contract_detail(&detail, detail_raw.received_at, Some(raw_id)),
             )
             .await?;
-        details.push(Described {
+        described.push(Described {
             contract,
-            usage_point_id: c.usage_point_id.clone(),
             taf: c.taf.number().into(),
             start: c.start,
             end: c.end,
-            detail,
+            detail: Arc::new(detail),
         });
     }
 
     // 3. Plan the stored values: every list from its resume point up to the gateway's clock.
+    // A gateway without stored value lists gives only current values, of every contract.
+    let history = gateway.capabilities().history;
+    let window = opts.window.min(gateway.capabilities().max_window);
     let settle_point = gateway_time - opts.settle;
     let mut lists: Vec<ListPlan> = Vec::new();
-    let mut current: Vec<(ContractId, String, String, Vec<String>)> = Vec::new();
-    for Described {
-        contract,
-        usage_point_id,
-        taf,
-        start,
-        end,
-        detail,
-    } in &details
-    {
-        for db in &detail.databases {
-            let channels: Vec<String> = db.channels.iter().map(|c| c.obis.clone()).collect();
-            if CURRENT_VALUE_TAFS.contains(taf) {
-                current.push((
-                    *contract,
-                    usage_point_id.clone(),
-                    db.database.clone(),
-                    channels,
-                ));
+    let mut current: Vec<Arc<List>> = Vec::new();
+    for d in &described {
+        for db in &d.detail.databases {
+            let list = Arc::new(List {
+                contract: d.contract,
+                usage_point_id: d.detail.usage_point_id.clone(),
+                database: db.database.clone(),
+                detail: Arc::clone(&d.detail),
+                state: tokio::sync::Mutex::new(ListState {
+                    known: known_channels(archive, d.contract, &db.database).await?,
+                    ..Default::default()
+                }),
+            });
+            if !history || CURRENT_VALUE_TAFS.contains(&d.taf) {
+                current.push(list);
                 continue;
             }
-            let resume = list_resume_point(archive, *contract, &db.database).await?;
+            let resume = list_resume_point(archive, d.contract, &db.database).await?;
             let from = match resume {
                 Some(r) => r,
-                None => match start {
-                    Some(s) => *s - Duration::seconds(1),
+                None => match d.start {
+                    Some(s) => s - Duration::seconds(1),
                     None => gateway_time - opts.history,
                 },
             };
-            let to = end.map_or(gateway_time, |e| e.min(gateway_time));
+            let to = d.end.map_or(gateway_time, |e| e.min(gateway_time));
             let windows = if from < to {
-                plan::split_range(from, to, opts.window)?
+                plan::split_range(from, to, window)
+                    .map_err(|e| GatewayError::Data(e.to_string()))?
             } else {
                 Vec::new()
             };
-            lists.push(ListPlan {
-                contract: *contract,
-                usage_point_id: usage_point_id.clone(),
-                database: db.database.clone(),
-                channels,
-                windows,
-                settle_point,
-            });
+            lists.push(ListPlan { list, windows });
         }
     }
-    let window_calls: usize = lists.iter().map(|l| l.windows.len()).sum();
-    t.calls_planned += u32::try_from(window_calls + current.len()).unwrap_or(u32::MAX);
-    if opts.logbook {
+    t.plan(lists.iter().map(|l| l.windows.len()).sum::<usize>() + current.len());
+    let logbook = opts.logbook && gateway.capabilities().logbook;
+    if logbook {
         // At least one page and the end-of-logbook confirmation.
-        t.calls_planned += 2;
+        t.plan(2);
     }
     t.report();
 
     let mut report = SyncReport {
-        gateway,
+        gateway: gateway_id,
         consumer,
-        smgw_id: info.smgw_id.clone(),
-        userid: session.userid().to_owned(),
+        smgw_id: facts.info.id.clone(),
+        userid,
         gateway_time,
         contracts: contracts.len(),
         calls: 0,
@@ -473,66 +404,37 @@ pub async fn sync(
         elapsed: std::time::Duration::ZERO,
     };
 
-    // 4. Stored values, window by window. Windows are parsed and stored in the background
+    // 4. Stored values, window by window. Windows are decoded and stored in the background
     // while the next one is fetched, and commit in order (see `pipeline`).
-    let details_by_contract: HashMap<ContractId, Arc<UsagePointInfo>> = details
-        .into_iter()
-        .map(|d| (d.contract, Arc::new(d.detail)))
-        .collect();
-    let mut pipeline = Pipeline::new(archive.clone(), limits.clone());
+    let mut pipeline = Pipeline::new(archive.clone(), origin);
     let result: Result<(), SyncError> = async {
         for plan in &lists {
+            let list = &plan.list;
             t.phase = SyncPhase::Readings {
-                contract: plan.usage_point_id.clone(),
-                database: plan.database.clone(),
+                contract: list.usage_point_id.clone(),
+                database: list.database.wire_name().to_owned(),
             };
-            let Some(detail) = details_by_contract.get(&plan.contract) else {
-                continue;
-            };
-            let known: Vec<ChannelId> = archive
-                .channels(Scope::Contract(plan.contract))
-                .await?
-                .into_iter()
-                .filter(|c| c.key.database == plan.database)
-                .map(|c| c.id)
-                .collect();
-            let list = Arc::new(List {
-                contract: plan.contract,
-                usage_point_id: plan.usage_point_id.clone(),
-                database: plan.database.clone(),
-                detail: Arc::clone(detail),
-                state: tokio::sync::Mutex::new(ListState {
-                    known,
-                    ..Default::default()
-                }),
-            });
             let mut queue: VecDeque<Window> = plan.windows.iter().copied().collect();
-            let mut window_len = opts.window;
+            let mut window_len = window;
             while let Some(w) = queue.pop_front() {
                 check(cancel)?;
                 if w.to - w.from > window_len {
-                    let parts = plan::split_range(w.from, w.to, window_len)?;
-                    t.calls_planned += u32::try_from(parts.len().saturating_sub(1)).unwrap_or(0);
+                    let parts = plan::split_range(w.from, w.to, window_len)
+                        .map_err(|e| GatewayError::Data(e.to_string()))?;
+                    t.plan(parts.len().saturating_sub(1));
                     for p in parts.into_iter().rev() {
                         queue.push_front(p);
                     }
                     continue;
                 }
-                let req = Request::Readings(ReadingsQuery {
-                    usage_point_id: plan.usage_point_id.clone(),
-                    database: plan.database.clone(),
-                    channels: plan.channels.clone(),
-                    range: ReadingsRange::Between {
-                        from: Some(w.from),
-                        to: Some(w.to),
-                    },
-                });
-                let (body, at) = match call(session, &req).await {
-                    // The gateway may count the 31 days differently (e.g. in local days):
-                    // halve the window and try again.
-                    Err(ClientError::Protocol(ProtocolError::HttpStatus {
-                        status: 400, ..
-                    })) if w.to - w.from > Duration::days(1) => {
+                let period = Period {
+                    from: w.from,
+                    to: w.to,
+                };
+                let fetched = match gateway.values(&list.detail, &list.database, period).await {
+                    // The gateway may count the window's days differently (e.g. in local
+                    // days): halve the window and try again.
+                    Err(GatewayError::WindowTooLong) if w.to - w.from > Duration::days(1) => {
                         window_len = (w.to - w.from) / 2;
                         queue.push_front(w);
                         continue;
@@ -540,9 +442,10 @@ pub async fn sync(
                     other => other?,
                 };
                 report.readings_calls += 1;
-                let raw = OwnedRaw::new(gateway, consumer, &req, at, body);
-                let synced_until = Some(w.to.min(plan.settle_point).max(w.from));
-                pipeline.push(Arc::clone(&list), raw, synced_until).await?;
+                let synced_until = Some(w.to.min(settle_point).max(w.from));
+                pipeline
+                    .push(Arc::clone(list), fetched, synced_until)
+                    .await?;
                 t.values = pipeline.stored.load(Ordering::Relaxed);
                 t.call_done();
             }
@@ -558,37 +461,39 @@ pub async fn sync(
 
     // 5. The logbook. A page is stored while the next one is fetched; at most one write is
     // outstanding, so pages commit in order.
-    if opts.logbook {
+    if logbook {
         t.phase = SyncPhase::Logbook;
-        let start = archive
-            .log_resume_index(consumer)
-            .await?
-            .map_or(0, |i| i.saturating_add(1));
-        let mut pager = LogPager::starting_at(start);
+        let mut next = Some(
+            archive
+                .log_resume_index(consumer)
+                .await?
+                .map_or(0, |i| i.saturating_add(1)),
+        );
         let mut pending: Option<JoinHandle<Result<WriteOutcome, SyncError>>> = None;
         let result: Result<(), SyncError> = async {
-            while let Some(q) = pager.next_query() {
+            while let Some(index) = next {
                 check(cancel)?;
-                let req = Request::Log(q);
-                let (body, at) = call(session, &req).await?;
+                let (raw, page) = gateway.log_page(index).await?.decode();
+                let page = page?;
                 report.log_calls += 1;
-                let page = response::parse_log(&body, limits)?;
-                let got = pager.accept(page.entries);
-                let entries: Vec<archive::LogEntry> =
-                    got.new_entries.iter().map(convert::log_entry).collect();
+                next = page.next;
+                let entries: Vec<archive::LogEntry> = page
+                    .entries
+                    .iter()
+                    .map(archive::LogEntry::from_model)
+                    .collect();
                 t.log_entries += entries.len() as u64;
-                let raw = OwnedRaw::new(gateway, consumer, &req, at, body);
                 if let Some(p) = pending.take() {
                     add(&mut report.log, join(p).await?);
                 }
                 let db = archive.clone();
                 pending = Some(tokio::spawn(async move {
                     let (outcome, _) = db
-                        .store_log_page(consumer, &entries, Some(&raw.as_raw()), Utc::now())
+                        .store_log_page(consumer, &entries, Some(&origin.raw(&raw)), Utc::now())
                         .await?;
                     Ok(outcome)
                 }));
-                if !pager.is_done() {
+                if next.is_some() {
                     // One more page or the end-of-logbook confirmation follows.
                     t.calls_planned = t.calls_planned.max(t.calls_done + 2);
                 }
@@ -606,63 +511,34 @@ pub async fn sync(
         flushed?;
     }
 
-    // 6. Current values of TAF 9/10/14.
+    // 6. Current values.
     t.phase = SyncPhase::CurrentValues;
-    for (contract, usage_point_id, database, channel_names) in &current {
+    for list in &current {
         check(cancel)?;
-        let req = Request::Readings(ReadingsQuery {
-            usage_point_id: usage_point_id.clone(),
-            database: database.clone(),
-            channels: channel_names.clone(),
-            range: ReadingsRange::LastReading,
-        });
-        let (body, at) = call(session, &req).await?;
+        let fetched = gateway.current_values(&list.detail, &list.database).await?;
         report.current_calls += 1;
-        let parsed = response::parse_readings(&body, limits)?;
-        let Some(detail) = details_by_contract.get(contract) else {
-            continue;
-        };
-        let mut channels: Vec<(ChannelId, Vec<Reading>)> = Vec::new();
-        for ch in &parsed.channels {
-            let unknown = || SyncError::UnknownChannel {
-                contract: usage_point_id.clone(),
-                database: database.clone(),
-                channel: ch.obis.clone(),
-            };
-            let (scaler, unit) = detail.channel(database, &ch.obis).ok_or_else(unknown)?;
-            let unit = convert::unit_of(unit);
-            let name = pipeline::channel_name(&ch.obis, usage_point_id).ok_or_else(unknown)?;
-            let key = ChannelKey {
-                database: database.clone(),
-                name,
-            };
-            let id = archive
-                .channel(
-                    *contract,
-                    &key,
-                    ChannelSpec {
-                        scaler: Some(scaler),
-                        unit: Some(unit),
-                        period: None,
-                    },
-                )
-                .await?;
-            channels.push((
-                id,
-                ch.readings
-                    .iter()
-                    .map(|r| convert::reading(r, scaler, unit))
-                    .collect(),
-            ));
+        let (raw, decoded) = fetched.decode();
+        let parsed = pipeline::parse(decoded, list)?;
+        let mut state = list.state.lock().await;
+        let mut channels: Vec<(ChannelId, Vec<archive::Reading>)> = Vec::new();
+        for (name, scaler, unit, readings) in parsed {
+            let id = pipeline::channel_id(archive, list, &mut state, &name, scaler, unit).await?;
+            channels.push((id, readings));
         }
-        let pw = PendingWindow {
-            channels,
-            // Current values prove nothing about history: no resume point.
-            synced_until: None,
-            raw: OwnedRaw::new(gateway, consumer, &req, at, body),
-        };
-        let n: u64 = pw.channels.iter().map(|(_, r)| r.len() as u64).sum();
-        let outcome = store_pending(archive.clone(), pw).await?;
+        drop(state);
+        let n: u64 = channels.iter().map(|(_, r)| r.len() as u64).sum();
+        let windows: Vec<ChannelWindow<'_>> = channels
+            .iter()
+            .map(|(id, rs)| ChannelWindow {
+                channel: *id,
+                readings: rs,
+                // Current values prove nothing about history: no resume point.
+                synced_until: None,
+            })
+            .collect();
+        let (outcome, _) = archive
+            .store_window(&windows, Some(&origin.raw(&raw)), Utc::now())
+            .await?;
         add(&mut report.current, outcome);
         t.values += n;
         t.call_done();
@@ -676,17 +552,32 @@ pub async fn sync(
     Ok(report)
 }
 
+/// The archived channels of a value list.
+async fn known_channels(
+    archive: &Archive,
+    contract: ContractId,
+    database: &Database,
+) -> Result<Vec<ChannelId>, SyncError> {
+    Ok(archive
+        .channels(Scope::Contract(contract))
+        .await?
+        .into_iter()
+        .filter(|c| c.key.database == database.wire_name())
+        .map(|c| c.id)
+        .collect())
+}
+
 /// Where the next sync of a value list starts: the smallest resume point of its channels
 /// that have one. Channels without one were created by a write that never committed its
 /// window (or by a current-value read) and hold nothing the others do not.
 async fn list_resume_point(
     archive: &Archive,
     contract: ContractId,
-    database: &str,
+    database: &Database,
 ) -> Result<Option<DateTime<Utc>>, SyncError> {
     let mut min: Option<DateTime<Utc>> = None;
     for c in archive.channels(Scope::Contract(contract)).await? {
-        if c.key.database != database {
+        if c.key.database != database.wire_name() {
             continue;
         }
         if let Some(r) = archive.resume_point(c.id).await? {

@@ -15,13 +15,13 @@ use archive::{
     Archive, ChannelId, ChannelKey, ChannelSpec, ChannelWindow, ContractId, Reading, WriteOutcome,
 };
 use chrono::{DateTime, Utc};
-use han_protocol::response::{self, UsagePointInfo};
-use han_protocol::Limits;
+use gateway::Fetched;
+use smgw_model::records::{ChannelReadings, ContractDetail, Database};
 use smgw_model::{ChannelName, Unit};
 use tokio::sync::{Mutex, OwnedSemaphorePermit, Semaphore};
 use tokio::task::JoinHandle;
 
-use crate::{convert, OwnedRaw, SyncError};
+use crate::{convert, Origin, SyncError};
 
 /// Windows parsed or stored at the same time, at most (bounds memory to a few bodies).
 pub(crate) const DEPTH: usize = 3;
@@ -39,46 +39,49 @@ pub(crate) struct ListState {
 pub(crate) struct List {
     pub contract: ContractId,
     pub usage_point_id: String,
-    pub database: String,
-    pub detail: Arc<UsagePointInfo>,
+    pub database: Database,
+    pub detail: Arc<ContractDetail>,
     pub state: Mutex<ListState>,
 }
 
 /// The chain of jobs of a run.
 pub(crate) struct Pipeline {
     archive: Archive,
-    limits: Limits,
+    origin: Origin,
     slots: Arc<Semaphore>,
     last: Option<JoinHandle<Result<WriteOutcome, SyncError>>>,
     /// Values stored so far, for progress reports.
     pub stored: Arc<AtomicU64>,
 }
 
-type Parsed = Vec<(String, i8, Unit, Vec<Reading>)>;
+/// A window's channels as the archive takes them: name as sent, scaler, unit, values.
+pub(crate) type Parsed = Vec<(String, i8, Unit, Vec<Reading>)>;
 
-fn parse(body: &[u8], limits: &Limits, list: &List) -> Result<Parsed, SyncError> {
-    let readings = response::parse_readings(body, limits)?;
-    let mut out = Vec::with_capacity(readings.channels.len());
-    for ch in &readings.channels {
-        let (scaler, unit) = list
-            .detail
-            .channel(&list.database, &ch.obis)
-            .ok_or_else(|| unknown(list, &ch.obis))?;
-        let unit = convert::unit_of(unit);
+/// Decodes a values answer and turns it into archive records, finding each channel's
+/// unit and scaler in the contract's description.
+pub(crate) fn parse(
+    decoded: Result<Vec<ChannelReadings>, gateway::GatewayError>,
+    list: &List,
+) -> Result<Parsed, SyncError> {
+    let channels = decoded?;
+    let mut out = Vec::with_capacity(channels.len());
+    for ch in channels {
+        let desc = gateway::channel_of(&list.detail, &list.database, &ch.channel)
+            .ok_or_else(|| unknown(list, &ch.channel))?;
         let rs = ch
             .readings
             .iter()
-            .map(|r| convert::reading(r, scaler, unit))
+            .map(|r| Reading::from_model(r, desc.unit))
             .collect();
-        out.push((ch.obis.clone(), scaler, unit, rs));
+        out.push((ch.channel, desc.scaler, desc.unit, rs));
     }
     Ok(out)
 }
 
-fn unknown(list: &List, channel: &str) -> SyncError {
+pub(crate) fn unknown(list: &List, channel: &str) -> SyncError {
     SyncError::UnknownChannel {
         contract: list.usage_point_id.clone(),
-        database: list.database.clone(),
+        database: list.database.wire_name().to_owned(),
         channel: channel.to_owned(),
     }
 }
@@ -108,7 +111,7 @@ pub(crate) async fn channel_id(
     }
     let name = channel_name(obis, &list.usage_point_id).ok_or_else(|| unknown(list, obis))?;
     let key = ChannelKey {
-        database: list.database.clone(),
+        database: list.database.wire_name().to_owned(),
         name,
     };
     let spec = ChannelSpec {
@@ -125,10 +128,10 @@ pub(crate) async fn channel_id(
 }
 
 impl Pipeline {
-    pub(crate) fn new(archive: Archive, limits: Limits) -> Pipeline {
+    pub(crate) fn new(archive: Archive, origin: Origin) -> Pipeline {
         Pipeline {
             archive,
-            limits,
+            origin,
             slots: Arc::new(Semaphore::new(DEPTH)),
             last: None,
             stored: Arc::new(AtomicU64::new(0)),
@@ -139,7 +142,7 @@ impl Pipeline {
     pub(crate) async fn push(
         &mut self,
         list: Arc<List>,
-        raw: OwnedRaw,
+        fetched: Fetched<Vec<ChannelReadings>>,
         synced_until: Option<DateTime<Utc>>,
     ) -> Result<(), SyncError> {
         let permit = Arc::clone(&self.slots)
@@ -149,9 +152,9 @@ impl Pipeline {
         let previous = self.last.take();
         let job = Job {
             archive: self.archive.clone(),
-            limits: self.limits.clone(),
+            origin: self.origin,
             list,
-            raw,
+            fetched,
             synced_until,
             previous,
             stored: Arc::clone(&self.stored),
@@ -176,9 +179,9 @@ impl Pipeline {
 
 struct Job {
     archive: Archive,
-    limits: Limits,
+    origin: Origin,
     list: Arc<List>,
-    raw: OwnedRaw,
+    fetched: Fetched<Vec<ChannelReadings>>,
     synced_until: Option<DateTime<Utc>>,
     previous: Option<JoinHandle<Result<WriteOutcome, SyncError>>>,
     stored: Arc<AtomicU64>,
@@ -189,9 +192,9 @@ impl Job {
     async fn run(self) -> Result<WriteOutcome, SyncError> {
         let Job {
             archive,
-            limits,
+            origin,
             list,
-            raw,
+            fetched,
             synced_until,
             previous,
             stored,
@@ -199,8 +202,8 @@ impl Job {
         } = self;
         let parse_list = Arc::clone(&list);
         let parsed = tokio::task::spawn_blocking(move || {
-            let parsed = parse(&raw.body, &limits, &parse_list);
-            (parsed, raw)
+            let (raw, decoded) = fetched.decode();
+            (parse(decoded, &parse_list), raw)
         })
         .await;
         // The previous job first: a failure there stops this one before it stores.
@@ -239,7 +242,7 @@ impl Job {
             })
             .collect();
         let (outcome, _) = archive
-            .store_window(&windows, Some(&raw.as_raw()), Utc::now())
+            .store_window(&windows, Some(&origin.raw(&raw)), Utc::now())
             .await?;
         stored.fetch_add(n, Ordering::Relaxed);
         crate::add(&mut total, outcome);

@@ -7,7 +7,8 @@ use std::sync::{Arc, Mutex};
 
 use archive::{Archive, Scope};
 use durchblick_sync::{sync, SyncError, SyncOptions, SyncPhase, SyncProgress};
-use han_client::{CancelFlag, ClientError, Session};
+use gateway::{CancelFlag, Gateway, GatewayError};
+use han_client::ClientError;
 use han_protocol::ProtocolError;
 use mock_smgw::{Faults, RunningMock, Scenario};
 use smgw_model::Lang;
@@ -22,7 +23,7 @@ async fn new_archive(dir: &tempfile::TempDir) -> Archive {
 }
 
 async fn run(
-    session: &mut Session,
+    session: &mut dyn Gateway,
     db: &Archive,
 ) -> Result<durchblick_sync::SyncReport, SyncError> {
     sync(
@@ -272,10 +273,10 @@ async fn a_gateway_500_ends_the_sync_with_a_clear_error_and_the_next_sync_comple
             assert!(
                 matches!(
                     e,
-                    SyncError::Client(ClientError::Protocol(ProtocolError::HttpStatus {
-                        status: 500,
-                        ..
-                    }))
+                    SyncError::Gateway(g) if matches!(
+                        g.maker_error::<ClientError>(),
+                        Some(ClientError::Protocol(ProtocolError::HttpStatus { status: 500, .. }))
+                    )
                 ),
                 "{e:?}"
             );
@@ -299,7 +300,10 @@ async fn a_connection_dropped_mid_response_ends_the_sync_and_the_next_sync_compl
         },
         45,
         |e| {
-            assert!(matches!(e, SyncError::Client(_)), "{e:?}");
+            assert!(
+                matches!(e, SyncError::Gateway(GatewayError::Maker(_))),
+                "{e:?}"
+            );
             assert!(!e.is_cancelled());
         },
     )

@@ -377,7 +377,7 @@ fn archive_error(e: &ArchiveError) -> UiError {
 /// and fingerprints of a client error.
 fn sync_error(e: &SyncError) -> UiError {
     let mut ui = match e {
-        SyncError::Client(c) => UiError::from_client(c),
+        SyncError::Gateway(g) => UiError::from_gateway(g),
         _ if e.is_cancelled() => UiError::new(ErrorKind::Cancelled, "", ""),
         SyncError::Archive(_) => UiError::new(ErrorKind::Local, "", ""),
         _ => UiError::new(ErrorKind::Data, "", ""),
@@ -580,7 +580,7 @@ impl AppCore {
         let (path, _) = self.archive_for(c.view.demo)?;
         let db = Archive::open(&path).await.map_err(|e| archive_error(&e))?;
         let result = durchblick_sync::sync(
-            &mut c.session,
+            c.gateway.as_mut(),
             &db,
             &SyncOptions::default(),
             |p: SyncProgress| progress(SyncProgressView::from(&p)),

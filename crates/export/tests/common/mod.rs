@@ -148,6 +148,7 @@ pub fn synthetic_set(start: DateTime<Utc>, count: usize, log_count: usize) -> Ex
             time: Some(start + Duration::minutes(87 * i as i64)),
             message: messages[i % messages.len()].into(),
             version: Some("1".into()),
+            extra: None,
         })
         .collect();
     ExportSet {

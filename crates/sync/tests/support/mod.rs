@@ -8,7 +8,7 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 
 use archive::{Archive, ConsumerId, LogFilter, Scope};
-use han_client::{Auth, ConnectOptions, Connection, Fingerprint, PinPolicy, Session};
+use han_client::{Auth, ConexaGateway, ConnectOptions, Connection, Fingerprint, PinPolicy};
 use mock_smgw::{Options, RunningMock, Scenario};
 
 /// The mock's scenario directory.
@@ -42,23 +42,27 @@ fn options(mock: &RunningMock, auth: Auth) -> ConnectOptions {
 }
 
 /// A Digest session.
-pub async fn login(mock: &RunningMock, user: &str, password: &str) -> Session {
+pub async fn login(mock: &RunningMock, user: &str, password: &str) -> ConexaGateway {
     let auth = Auth::Digest {
         user: user.into(),
         password: password.into(),
     };
-    Connection::connect(options(mock, auth))
-        .await
-        .expect("login")
+    ConexaGateway::new(
+        Connection::connect(options(mock, auth))
+            .await
+            .expect("login"),
+    )
 }
 
 /// A session with a client certificate (PEM files of the scenario).
-pub async fn login_pem(mock: &RunningMock, dir: &Path, name: &str) -> Session {
+pub async fn login_pem(mock: &RunningMock, dir: &Path, name: &str) -> ConexaGateway {
     let cert = std::fs::read(dir.join(format!("{name}.pem"))).expect("cert");
     let key = std::fs::read(dir.join(format!("{name}-key.pem"))).expect("key");
-    Connection::connect(options(mock, Auth::Pem { cert, key }))
-        .await
-        .expect("login with certificate")
+    ConexaGateway::new(
+        Connection::connect(options(mock, Auth::Pem { cert, key }))
+            .await
+            .expect("login with certificate"),
+    )
 }
 
 /// A reading reduced to what both sides know, for comparison.

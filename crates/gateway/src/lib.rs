@@ -1,0 +1,375 @@
+//! The Gateway interface: the questions every Smart Meter Gateway answers, whatever its
+//! maker, asked and answered in the domain's records (`smgw-model`).
+//!
+//! Each maker's protocol lives in its own adapter (CONEXA: `han_client::ConexaGateway`);
+//! sync, exports and the front doors use only this interface. What a maker can do differs
+//! (stored value lists or only current values, a logbook or none, the longest window, a
+//! pause the device needs between requests): [`Capabilities`] says it, and callers ask
+//! only what is offered.
+//!
+//! Every answer comes as a [`Fetched`]: the answer exactly as received ([`RawAnswer`], kept
+//! by the archive as evidence) and its decoding into records. Decoding can be deferred, so
+//! that a sync parses one window on another thread while the next is being fetched.
+//!
+//! [`MemoryGateway`] answers from records held in memory: the second implementation that
+//! proves the seam, and a gateway for tests of everything above it.
+//!
+//! **Architecture invariant:** no IO and no maker's wire format here; adapters do both.
+
+mod error;
+mod memory;
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Duration, Utc};
+use smgw_model::records::{
+    ChannelReadings, Contract, ContractDetail, Database, GatewayInfo, LogEntry,
+};
+
+pub use error::{ErrorCategory, GatewayError, MakerError};
+pub use memory::{MemoryGateway, MemoryValues};
+
+/// Who made the gateway, as far as the protocol tells.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Maker {
+    /// Theben CONEXA and gateways speaking its HAN JSON interface.
+    Conexa,
+    /// Any other (an adapter names itself).
+    Other(String),
+}
+
+/// What a gateway offers, so that callers ask only what it can answer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Capabilities {
+    /// Who made it.
+    pub maker: Maker,
+    /// Stored value lists can be read by period ([`Gateway::values`]). Without it only
+    /// current values exist, and a sync keeps each current value it reads.
+    pub history: bool,
+    /// The consumer logbook can be read ([`Gateway::log_page`]).
+    pub logbook: bool,
+    /// A self-test can be started ([`Gateway::self_test`]).
+    pub self_test: bool,
+    /// The longest period one [`Gateway::values`] call may ask for.
+    pub max_window: Duration,
+    /// The time the device needs between two requests (zero: none).
+    pub pause: std::time::Duration,
+}
+
+impl Capabilities {
+    /// Everything offered, 31-day windows, no pause.
+    pub fn full(maker: Maker) -> Capabilities {
+        Capabilities {
+            maker,
+            history: true,
+            logbook: true,
+            self_test: true,
+            max_window: Duration::days(31),
+            pause: std::time::Duration::ZERO,
+        }
+    }
+}
+
+/// An answer exactly as the gateway sent it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawAnswer {
+    /// The call, in the maker's words (e.g. `readings`).
+    pub method: String,
+    /// The request as sent (body or query), for evidence; never credentials.
+    pub request: String,
+    /// When it arrived.
+    pub received_at: DateTime<Utc>,
+    /// The body, byte for byte.
+    pub body: Vec<u8>,
+}
+
+type Decoder<T> = Box<dyn FnOnce(&[u8]) -> Result<T, GatewayError> + Send>;
+
+/// An answer and how to read it. Decoding may cost as much as fetching (a month of quarter
+/// hours), so it can be deferred to another thread with [`Fetched::decode`].
+pub struct Fetched<T> {
+    /// The answer as received.
+    pub raw: RawAnswer,
+    decode: Decoder<T>,
+}
+
+impl<T: Send + 'static> Fetched<T> {
+    /// An answer that was already decoded (e.g. because the adapter needed its content to
+    /// decide the next request).
+    pub fn ready(raw: RawAnswer, value: T) -> Fetched<T> {
+        Fetched {
+            raw,
+            decode: Box::new(move |_| Ok(value)),
+        }
+    }
+
+    /// An answer decoded when asked.
+    pub fn deferred(
+        raw: RawAnswer,
+        decode: impl FnOnce(&[u8]) -> Result<T, GatewayError> + Send + 'static,
+    ) -> Fetched<T> {
+        Fetched {
+            raw,
+            decode: Box::new(decode),
+        }
+    }
+
+    /// Decodes the answer, keeping the raw answer.
+    pub fn decode(self) -> (RawAnswer, Result<T, GatewayError>) {
+        let value = (self.decode)(&self.raw.body);
+        (self.raw, value)
+    }
+
+    /// Decodes the answer, dropping the raw answer.
+    pub fn into_value(self) -> Result<T, GatewayError> {
+        self.decode().1
+    }
+}
+
+impl<T> std::fmt::Debug for Fetched<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Fetched").field("raw", &self.raw).finish()
+    }
+}
+
+/// What `smgw-info` (or a maker's equivalent) says about the gateway.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GatewayFacts {
+    /// The gateway, its clock, firmware and certificates.
+    pub info: GatewayInfo,
+    /// The state word exactly as sent (the record keeps only its parsed form).
+    pub state_as_sent: Option<String>,
+    /// Whether the HAN certificate the gateway reports is the one of this connection
+    /// (`None`: it reports none, or none that could be read).
+    pub han_certificate_matches: Option<bool>,
+}
+
+/// A period of values: after `from`, up to and including `to` (a value at `to` belongs to
+/// the interval that ends there).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period {
+    /// Exclusive start.
+    pub from: DateTime<Utc>,
+    /// Inclusive end.
+    pub to: DateTime<Utc>,
+}
+
+/// One page of the consumer logbook.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct LogPage {
+    /// New entries, by index, each at most once.
+    pub entries: Vec<LogEntry>,
+    /// Where the next page starts; `None` when the logbook has been read to its end.
+    pub next: Option<u64>,
+}
+
+/// A flag to cancel long operations from another task or thread.
+#[derive(Debug, Clone, Default)]
+pub struct CancelFlag(Arc<AtomicBool>);
+
+impl CancelFlag {
+    /// A flag that is not set.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Requests cancellation; the running operation stops before its next request.
+    pub fn cancel(&self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+
+    /// Whether cancellation was requested.
+    pub fn is_cancelled(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+/// The questions every maker's gateway answers for the logged-in consumer. One request at
+/// a time: every method takes `&mut self`.
+#[async_trait]
+pub trait Gateway: Send {
+    /// What this gateway offers.
+    fn capabilities(&self) -> &Capabilities;
+
+    /// The logged-in consumer as the gateway names them (e.g. `ab12cd34.sm`).
+    fn user_id(&self) -> &str;
+
+    /// The gateway: id, clock, state, firmware, certificates.
+    async fn gateway_info(&mut self) -> Result<Fetched<GatewayFacts>, GatewayError>;
+
+    /// The consumer's contracts.
+    async fn contracts(&mut self) -> Result<Fetched<Vec<Contract>>, GatewayError>;
+
+    /// One contract in detail: its value lists and channels.
+    async fn contract_detail(
+        &mut self,
+        usage_point_id: &str,
+    ) -> Result<Fetched<ContractDetail>, GatewayError>;
+
+    /// The stored values of one value list of a contract in `period`, at most
+    /// [`Capabilities::max_window`] long. `detail` (from [`Gateway::contract_detail`])
+    /// tells the channels' scalers. A gateway that finds the window too long answers
+    /// [`GatewayError::WindowTooLong`]; callers then ask for halves.
+    async fn values(
+        &mut self,
+        detail: &ContractDetail,
+        database: &Database,
+        period: Period,
+    ) -> Result<Fetched<Vec<ChannelReadings>>, GatewayError>;
+
+    /// The newest value of each channel of a value list.
+    async fn current_values(
+        &mut self,
+        detail: &ContractDetail,
+        database: &Database,
+    ) -> Result<Fetched<Vec<ChannelReadings>>, GatewayError>;
+
+    /// The logbook page starting at entry `from_index` (0: the oldest).
+    async fn log_page(&mut self, from_index: u64) -> Result<Fetched<LogPage>, GatewayError>;
+
+    /// Starts the self-test.
+    async fn self_test(&mut self) -> Result<(), GatewayError>;
+
+    /// Ends the session; further calls may reconnect or fail.
+    fn disconnect(&mut self);
+}
+
+/// The channel of `detail`'s value list `database` that a values answer names
+/// (`<obis hex>` or `<obis hex>.<meter>.sm`).
+pub fn channel_of(
+    detail: &ContractDetail,
+    database: &Database,
+    name: &str,
+) -> Option<smgw_model::records::Channel> {
+    let hex = name.split('.').next().unwrap_or(name);
+    detail
+        .databases
+        .iter()
+        .filter(|db| &db.database == database)
+        .flat_map(|db| db.channels.iter())
+        .find(|ch| ch.obis.to_hex().eq_ignore_ascii_case(hex))
+        .copied()
+}
+
+/// Reads the whole logbook from `from_index` on, page by page.
+pub async fn read_logbook(
+    gateway: &mut (dyn Gateway + '_),
+    from_index: u64,
+    cancel: &CancelFlag,
+    mut on_page: impl FnMut(&[LogEntry]) + Send,
+) -> Result<Vec<LogEntry>, GatewayError> {
+    let mut all = Vec::new();
+    let mut next = Some(from_index);
+    while let Some(index) = next {
+        if cancel.is_cancelled() {
+            return Err(GatewayError::Cancelled);
+        }
+        let page = gateway.log_page(index).await?.into_value()?;
+        on_page(&page.entries);
+        all.extend(page.entries);
+        next = page.next;
+    }
+    Ok(all)
+}
+
+/// Progress of a long read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    /// Requests completed.
+    pub step: u32,
+    /// Requests planned, when known in advance (values windows), else `None`.
+    pub steps: Option<u32>,
+    /// Values or entries received so far.
+    pub items: u64,
+}
+
+/// `period` cut into consecutive windows of at most `max` (the last one may be shorter).
+pub fn windows(period: Period, max: Duration) -> Vec<Period> {
+    let mut out = Vec::new();
+    if max <= Duration::zero() {
+        return out;
+    }
+    let mut from = period.from;
+    while from < period.to {
+        let to = (from + max).min(period.to);
+        out.push(Period { from, to });
+        from = to;
+    }
+    out
+}
+
+/// The values of a value list over any period: read in windows the gateway accepts
+/// (halved while it finds them too long), merged per channel, each value once.
+pub async fn read_values(
+    gateway: &mut (dyn Gateway + '_),
+    detail: &ContractDetail,
+    database: &Database,
+    period: Period,
+    progress: &mut (dyn FnMut(Progress) + Send),
+    cancel: &CancelFlag,
+) -> Result<Vec<ChannelReadings>, GatewayError> {
+    let mut max = gateway.capabilities().max_window;
+    let mut queue: std::collections::VecDeque<Period> = windows(period, max).into();
+    let mut steps = u32::try_from(queue.len()).unwrap_or(u32::MAX);
+    let mut step = 0u32;
+    let mut items = 0u64;
+    let mut merged: Vec<ChannelReadings> = Vec::new();
+    while let Some(w) = queue.pop_front() {
+        if cancel.is_cancelled() {
+            return Err(GatewayError::Cancelled);
+        }
+        if w.to - w.from > max {
+            let parts = windows(w, max);
+            steps = steps.saturating_add(u32::try_from(parts.len()).unwrap_or(u32::MAX) - 1);
+            for p in parts.into_iter().rev() {
+                queue.push_front(p);
+            }
+            continue;
+        }
+        let part = match gateway.values(detail, database, w).await {
+            Err(GatewayError::WindowTooLong) if w.to - w.from > Duration::days(1) => {
+                max = (w.to - w.from) / 2;
+                queue.push_front(w);
+                continue;
+            }
+            other => other?.into_value()?,
+        };
+        for ch in part {
+            let at = match merged.iter().position(|m| m.channel == ch.channel) {
+                Some(at) => at,
+                None => {
+                    merged.push(ChannelReadings {
+                        channel: ch.channel.clone(),
+                        readings: Vec::new(),
+                    });
+                    merged.len() - 1
+                }
+            };
+            if let Some(target) = merged.get_mut(at) {
+                // A value at a window's edge may come twice; only the values already
+                // merged from this window's start on can repeat.
+                let before = target.readings.len();
+                for r in ch.readings {
+                    let repeated = target.readings[..before]
+                        .iter()
+                        .rev()
+                        .take_while(|x| x.target_time >= w.from)
+                        .any(|x| x == &r);
+                    if !repeated {
+                        items += 1;
+                        target.readings.push(r);
+                    }
+                }
+            }
+        }
+        step = step.saturating_add(1);
+        progress(Progress {
+            step,
+            steps: Some(steps),
+            items,
+        });
+    }
+    Ok(merged)
+}

@@ -1,0 +1,246 @@
+//! The CONEXA HAN interface behind the maker-neutral [`gateway::Gateway`] interface.
+
+use async_trait::async_trait;
+use chrono::Utc;
+use gateway::{
+    Capabilities, Fetched, Gateway, GatewayError, GatewayFacts, LogPage, Maker, MakerError, Period,
+    RawAnswer,
+};
+use han_protocol::plan::{self, LogPager};
+use han_protocol::response;
+use han_protocol::{Limits, ProtocolError, ReadingsQuery, ReadingsRange, Request};
+use smgw_model::records::{ChannelReadings, Contract, ContractDetail, Database};
+use smgw_model::Lang;
+
+use crate::{ClientError, ErrorCategory, Session};
+
+impl MakerError for ClientError {
+    fn category(&self) -> ErrorCategory {
+        ClientError::category(self)
+    }
+
+    fn message(&self, lang: Lang) -> String {
+        ClientError::message(self, lang)
+    }
+
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+}
+
+impl From<ClientError> for GatewayError {
+    fn from(e: ClientError) -> GatewayError {
+        match e {
+            ClientError::Cancelled => GatewayError::Cancelled,
+            e => GatewayError::maker(e),
+        }
+    }
+}
+
+/// An answer that could not be read, as the interface's error.
+fn unreadable(e: ProtocolError) -> GatewayError {
+    GatewayError::maker(ClientError::from(e))
+}
+
+/// A CONEXA session as a [`Gateway`]: one request at a time over the session's connection.
+pub struct ConexaGateway {
+    session: Session,
+    capabilities: Capabilities,
+    /// The logbook being paged: the CONEXA pager confirms the end with one more request,
+    /// so it lives across [`Gateway::log_page`] calls.
+    log: Option<LogPager>,
+}
+
+impl ConexaGateway {
+    /// Wraps a connected session.
+    pub fn new(session: Session) -> ConexaGateway {
+        let mut capabilities = Capabilities::full(Maker::Conexa);
+        capabilities.max_window = plan::max_readings_window();
+        ConexaGateway {
+            session,
+            capabilities,
+            log: None,
+        }
+    }
+
+    /// The session, for what only CONEXA offers (statistics, the peer certificate).
+    pub fn session(&self) -> &Session {
+        &self.session
+    }
+
+    /// The session, mutably.
+    pub fn session_mut(&mut self) -> &mut Session {
+        &mut self.session
+    }
+
+    /// Back to the session.
+    pub fn into_session(self) -> Session {
+        self.session
+    }
+
+    fn limits(&self) -> Limits {
+        self.session.limits().clone()
+    }
+
+    /// Sends `request`; returns the answer as received.
+    async fn call(&mut self, request: &Request) -> Result<RawAnswer, ClientError> {
+        let body = self.session.call_raw(request).await?;
+        Ok(RawAnswer {
+            method: request.method().to_owned(),
+            request: String::from_utf8_lossy(&request.body()).into_owned(),
+            received_at: Utc::now(),
+            body,
+        })
+    }
+
+    async fn readings(
+        &mut self,
+        detail: &ContractDetail,
+        database: &Database,
+        range: ReadingsRange,
+    ) -> Result<Fetched<Vec<ChannelReadings>>, GatewayError> {
+        let channels: Vec<smgw_model::records::Channel> = detail
+            .databases
+            .iter()
+            .filter(|db| &db.database == database)
+            .flat_map(|db| db.channels.iter().copied())
+            .collect();
+        let request = Request::Readings(ReadingsQuery {
+            usage_point_id: detail.usage_point_id.clone(),
+            database: database.wire_name().to_owned(),
+            channels: channels.iter().map(|c| c.obis.to_hex()).collect(),
+            range,
+        });
+        let raw = match self.call(&request).await {
+            // The gateway may count the 31 days differently (e.g. in local days).
+            Err(ClientError::Protocol(ProtocolError::HttpStatus { status: 400, .. }))
+                if matches!(
+                    request,
+                    Request::Readings(ReadingsQuery {
+                        range: ReadingsRange::Between { .. },
+                        ..
+                    })
+                ) =>
+            {
+                return Err(GatewayError::WindowTooLong)
+            }
+            other => other?,
+        };
+        let limits = self.limits();
+        Ok(Fetched::deferred(raw, move |body| {
+            let wire = response::parse_readings(body, &limits).map_err(unreadable)?;
+            let scaler_of = |name: &str| {
+                let hex = name.split('.').next().unwrap_or(name);
+                channels
+                    .iter()
+                    .find(|c| c.obis.to_hex().eq_ignore_ascii_case(hex))
+                    .map(|c| c.scaler)
+            };
+            wire.to_model(scaler_of).map_err(unreadable)
+        }))
+    }
+}
+
+#[async_trait]
+impl Gateway for ConexaGateway {
+    fn capabilities(&self) -> &Capabilities {
+        &self.capabilities
+    }
+
+    fn user_id(&self) -> &str {
+        self.session.userid()
+    }
+
+    async fn gateway_info(&mut self) -> Result<Fetched<GatewayFacts>, GatewayError> {
+        let raw = self.call(&Request::SmgwInfo).await?;
+        let wire = response::parse_smgw_info(&raw.body, &self.limits()).map_err(unreadable)?;
+        let facts = GatewayFacts {
+            info: wire.to_model().map_err(unreadable)?,
+            state_as_sent: wire.smgw_state.clone(),
+            han_certificate_matches: self.session.han_certificate_matches(&wire),
+        };
+        Ok(Fetched::ready(raw, facts))
+    }
+
+    async fn contracts(&mut self) -> Result<Fetched<Vec<Contract>>, GatewayError> {
+        let raw = self.call(&Request::UserInfo).await?;
+        let limits = self.limits();
+        Ok(Fetched::deferred(raw, move |body| {
+            response::parse_user_info(body, &limits)
+                .and_then(|info| info.to_model())
+                .map_err(unreadable)
+        }))
+    }
+
+    async fn contract_detail(
+        &mut self,
+        usage_point_id: &str,
+    ) -> Result<Fetched<ContractDetail>, GatewayError> {
+        let request = Request::UsagePointInfo {
+            usage_point_id: usage_point_id.to_owned(),
+            database: None,
+        };
+        let raw = self.call(&request).await?;
+        let limits = self.limits();
+        Ok(Fetched::deferred(raw, move |body| {
+            response::parse_usage_point_info(body, &limits)
+                .and_then(|info| info.to_model())
+                .map_err(unreadable)
+        }))
+    }
+
+    async fn values(
+        &mut self,
+        detail: &ContractDetail,
+        database: &Database,
+        period: Period,
+    ) -> Result<Fetched<Vec<ChannelReadings>>, GatewayError> {
+        let range = ReadingsRange::Between {
+            from: Some(period.from),
+            to: Some(period.to),
+        };
+        self.readings(detail, database, range).await
+    }
+
+    async fn current_values(
+        &mut self,
+        detail: &ContractDetail,
+        database: &Database,
+    ) -> Result<Fetched<Vec<ChannelReadings>>, GatewayError> {
+        self.readings(detail, database, ReadingsRange::LastReading)
+            .await
+    }
+
+    async fn log_page(&mut self, from_index: u64) -> Result<Fetched<LogPage>, GatewayError> {
+        let mut pager = match self.log.take() {
+            Some(p) if p.next_index() == from_index && !p.is_done() => p,
+            _ => LogPager::starting_at(from_index),
+        };
+        let Some(query) = pager.next_query() else {
+            return Err(GatewayError::Data("logbook pager ended".into()));
+        };
+        let raw = self.call(&Request::Log(query)).await?;
+        // The pager needs the entries to choose the next request: decoded now.
+        let page = response::parse_log(&raw.body, &self.limits()).map_err(unreadable)?;
+        let got = pager.accept(page.entries);
+        let entries = got
+            .new_entries
+            .iter()
+            .map(response::LogEntry::to_model)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(unreadable)?;
+        let next = (!pager.is_done()).then(|| pager.next_index());
+        self.log = Some(pager);
+        Ok(Fetched::ready(raw, LogPage { entries, next }))
+    }
+
+    async fn self_test(&mut self) -> Result<(), GatewayError> {
+        self.session.self_test().await?;
+        Ok(())
+    }
+
+    fn disconnect(&mut self) {
+        self.log = None;
+        self.session.disconnect();
+    }
+}
