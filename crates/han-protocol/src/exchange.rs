@@ -266,6 +266,7 @@ pub struct Exchange<'a> {
     fresh_challenge_tried: bool,
     stale_retried: bool,
     md5_tried: bool,
+    empty_retried: bool,
 }
 
 impl<'a> Exchange<'a> {
@@ -314,6 +315,7 @@ impl<'a> Exchange<'a> {
             fresh_challenge_tried: false,
             stale_retried: false,
             md5_tried: false,
+            empty_retried: false,
         }
     }
 
@@ -352,6 +354,18 @@ impl<'a> Exchange<'a> {
             if self.md5_tried {
                 return self.refused();
             }
+        } else if status == 200
+            && body.is_empty()
+            && self.last.credentials
+            && self.idempotent
+            && !self.empty_retried
+        {
+            // Some firmware answers an expired nonce with an empty 200 instead of a 401
+            // (field report): forget the nonce and fetch a fresh challenge, once. Not for
+            // the self-test, whose answer is empty and which must not run twice.
+            self.empty_retried = true;
+            self.login.digest = None;
+            return self.send(false);
         }
         if self.last.credentials {
             self.login.confirmed = true;
@@ -733,6 +747,44 @@ mod tests {
                     (Challenge(MD5_N2), Send(Md5("n2", 1))),
                     (In::Ok(BODY), Done(200, BODY)),
                 ],
+            )],
+            md5_after: false,
+        },
+        Row {
+            name: "empty 200 mid-session: an expired nonce, one retry with a fresh challenge",
+            setup: Setup::LoggedIn(MD5),
+            requests: &[(
+                Req::UserInfo,
+                Send(Md5("n1", 2)),
+                &[
+                    (In::Ok(b""), Send(Auth::None)),
+                    (Challenge(MD5_N2), Send(Md5("n2", 1))),
+                    (In::Ok(BODY), Done(200, BODY)),
+                ],
+            )],
+            md5_after: false,
+        },
+        Row {
+            name: "a second empty 200 mid-session is the answer itself",
+            setup: Setup::LoggedIn(SHA),
+            requests: &[(
+                Req::UserInfo,
+                Send(Sha("n1", 2)),
+                &[
+                    (In::Ok(b""), Send(Auth::None)),
+                    (Challenge(SHA_N2), Send(Sha("n2", 1))),
+                    (In::Ok(b""), Done(200, b"")),
+                ],
+            )],
+            md5_after: false,
+        },
+        Row {
+            name: "the self-test's empty 200 is its answer, never repeated",
+            setup: Setup::LoggedIn(MD5),
+            requests: &[(
+                Req::SelfTest,
+                Send(Md5("n1", 2)),
+                &[(In::Ok(b""), Done(200, b""))],
             )],
             md5_after: false,
         },
