@@ -1,5 +1,7 @@
 //! The session: one TLS connection (re-opened transparently when the gateway closes an
-//! idle one), one request at a time, Digest state, the 307 discovery and typed calls.
+//! idle one), one request at a time, the 307 discovery and typed calls. Which request to
+//! send, with which credentials, and what an answer, a silence or a closed connection
+//! means is decided by `han_protocol::exchange`; this file only moves the bytes.
 
 use std::collections::{HashSet, VecDeque};
 use std::fmt;
@@ -7,20 +9,17 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
-use han_protocol::digest::{self, DigestChallenge, DigestInput};
+use han_protocol::exchange::{Exchange, Failure, Login, Reply, Step};
 use han_protocol::plan::{self, LogPager};
-use han_protocol::redirect::{self, Origin};
+use han_protocol::redirect::Origin;
 use han_protocol::response::{
     self, Log, LogEntry, Readings, SelfTest, SmgwInfo, UsagePointInfo, UserInfo,
 };
-use han_protocol::{Call, Limits, LogQuery, ProtocolError, ReadingsQuery, ReadingsRange, Request};
+use han_protocol::{Limits, LogQuery, ProtocolError, ReadingsQuery, ReadingsRange, Request};
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Bytes;
 use hyper::client::conn::http1::SendRequest;
-use hyper::header::{
-    HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, HOST, LOCATION,
-    WWW_AUTHENTICATE,
-};
+use hyper::header::{HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, HOST};
 use hyper::Method;
 use hyper_util::rt::TokioIo;
 use rustls::crypto::CryptoProvider;
@@ -159,15 +158,20 @@ struct Conn {
     last_used: Instant,
 }
 
-struct DigestState {
-    challenge: DigestChallenge,
-    nc: u32,
-}
-
-struct Answer {
-    status: u16,
-    location: Option<String>,
-    body: Vec<u8>,
+/// What became of one send.
+enum Outcome {
+    /// The gateway answered.
+    Answer {
+        parts: hyper::http::response::Parts,
+        body: Vec<u8>,
+    },
+    /// No answer within the time limit.
+    Silence,
+    /// The connection broke; `error` is what to report if the exchange gives up.
+    Closed {
+        request_sent: bool,
+        error: ClientError,
+    },
 }
 
 /// Counters for tests and diagnostics.
@@ -183,33 +187,35 @@ pub struct Stats {
 
 /// An open session with a gateway.
 pub struct Session {
+    link: Link,
+    /// Every login and retry decision; `link` only moves bytes.
+    login: Login,
+    origin: Origin,
+    userid: String,
+    limits: Limits,
+}
+
+/// The IO side: the TLS connection to the gateway, opened again when needed.
+struct Link {
     host: String,
     port: u16,
-    origin: Origin,
     connector: TlsConnector,
     verifier: Arc<PinningVerifier>,
     provider: Arc<CryptoProvider>,
     conn: Option<Conn>,
-    credentials: Option<(String, String)>,
-    digest: Option<DigestState>,
-    force_md5: bool,
-    /// Set once credentials got a non-401 answer: from then on silence is a slow
-    /// gateway, not a wrong password.
-    login_confirmed: bool,
-    userid: String,
     peer_der: Vec<u8>,
     timeouts: Timeouts,
-    limits: Limits,
+    max_body_bytes: usize,
     stats: Stats,
 }
 
 impl fmt::Debug for Session {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Session")
-            .field("host", &self.host)
-            .field("port", &self.port)
+            .field("host", &self.link.host)
+            .field("port", &self.link.port)
             .field("userid", &self.userid)
-            .field("stats", &self.stats)
+            .field("stats", &self.link.stats)
             .finish_non_exhaustive()
     }
 }
@@ -224,6 +230,23 @@ fn host_header(host: &str, port: u16) -> String {
         h
     } else {
         format!("{h}:{port}")
+    }
+}
+
+/// The client's error for a failed exchange; `after` is the time limit that applied.
+fn client_error(failure: Failure, after: Duration) -> ClientError {
+    match failure {
+        Failure::LoginRefused => ClientError::LoginRefused,
+        Failure::SilentAfterCredentials => ClientError::SilentAfterCredentials { after },
+        Failure::Timeout => ClientError::Timeout {
+            phase: Phase::Response,
+            after,
+        },
+        Failure::CertificateNotAccepted => ClientError::CertificateNotAccepted,
+        // The roundtrip reports the IO error it saw instead; this is only a fallback.
+        Failure::ConnectionLost => ClientError::Http("connection lost".to_owned()),
+        Failure::SelfTestLocked => ClientError::SelfTestLocked,
+        Failure::Protocol(e) => ClientError::Protocol(e),
     }
 }
 
@@ -258,9 +281,9 @@ impl Session {
             } => Some(ClientIdentity::from_pkcs12(data, password)?),
             Auth::Pem { ref cert, ref key } => Some(ClientIdentity::from_pem(cert, key)?),
         };
-        let credentials = match opts.auth {
-            Auth::Digest { user, password } => Some((user, password)),
-            _ => None,
+        let login = match opts.auth {
+            Auth::Digest { user, password } => Login::digest(user, password),
+            _ => Login::certificate(),
         };
         let provider = Arc::new(tls::provider(
             identity.as_ref().and_then(|i| i.info().curve),
@@ -273,21 +296,21 @@ impl Session {
                 host: opts.host.clone(),
                 port: opts.port,
             },
-            host: opts.host,
-            port: opts.port,
-            connector: TlsConnector::from(Arc::new(config)),
-            verifier,
-            provider,
-            conn: None,
-            credentials,
-            digest: None,
-            force_md5: false,
-            login_confirmed: false,
+            link: Link {
+                host: opts.host,
+                port: opts.port,
+                connector: TlsConnector::from(Arc::new(config)),
+                verifier,
+                provider,
+                conn: None,
+                peer_der: Vec::new(),
+                timeouts: opts.timeouts,
+                max_body_bytes: opts.limits.max_body_bytes,
+                stats: Stats::default(),
+            },
+            login,
             userid: String::new(),
-            peer_der: Vec::new(),
-            timeouts: opts.timeouts,
             limits: opts.limits,
-            stats: Stats::default(),
         };
         session.userid = session.discover().await?;
         Ok(session)
@@ -305,12 +328,12 @@ impl Session {
 
     /// The gateway's certificate (DER) as seen in the last handshake.
     pub fn peer_certificate(&self) -> &[u8] {
-        &self.peer_der
+        &self.link.peer_der
     }
 
     /// SHA-256 fingerprint of the gateway's certificate.
     pub fn peer_fingerprint(&self) -> Fingerprint {
-        Fingerprint::of(&self.peer_der)
+        Fingerprint::of(&self.link.peer_der)
     }
 
     /// Whether the HAN certificate that `smgw-info` reports is the one the TLS
@@ -318,409 +341,39 @@ impl Session {
     pub fn han_certificate_matches(&self, info: &SmgwInfo) -> Option<bool> {
         let model = info.to_model().ok()?;
         let reported = model.tls_certificate()?;
-        Some(reported.der == self.peer_der)
+        Some(reported.der == self.link.peer_der)
     }
 
     /// Counters: handshakes, requests, 401 answers.
     pub fn stats(&self) -> Stats {
-        self.stats
+        self.link.stats
     }
 
     /// Whether Digest login had to fall back from SHA-256 to MD5 (firmware quirk).
     pub fn uses_md5_fallback(&self) -> bool {
-        self.force_md5
+        self.login.uses_md5_fallback()
     }
 
     /// Closes the connection (the next call reconnects).
     pub fn disconnect(&mut self) {
-        self.conn = None;
-    }
-
-    async fn open(&mut self) -> Result<(), ClientError> {
-        let bare = self.host.trim_start_matches('[').trim_end_matches(']');
-        let addr = if bare.contains(':') {
-            format!("[{bare}]:{}", self.port)
-        } else {
-            format!("{bare}:{}", self.port)
-        };
-        let tcp = tokio::time::timeout(self.timeouts.connect, TcpStream::connect(&addr))
-            .await
-            .map_err(|_| ClientError::Timeout {
-                phase: Phase::Connect,
-                after: self.timeouts.connect,
-            })?
-            .map_err(|source| ClientError::Connect {
-                addr: addr.clone(),
-                source,
-            })?;
-        // Requests are small and strictly sequential: do not let Nagle delay them.
-        let _ = tcp.set_nodelay(true);
-        let name = ServerName::try_from(bare.to_owned())
-            .map_err(|e| ClientError::Tls(format!("invalid host name: {e}")))?;
-        self.stats.handshakes += 1;
-        let tls = tokio::time::timeout(self.timeouts.handshake, self.connector.connect(name, tcp))
-            .await
-            .map_err(|_| ClientError::Timeout {
-                phase: Phase::Handshake,
-                after: self.timeouts.handshake,
-            })?
-            .map_err(|e| self.handshake_error(e))?;
-        if let Some(cert) = tls.get_ref().1.peer_certificates().and_then(|c| c.first()) {
-            self.peer_der = cert.as_ref().to_vec();
-        }
-        let (sender, driver) = hyper::client::conn::http1::handshake(TokioIo::new(tls))
-            .await
-            .map_err(|e| ClientError::Http(e.to_string()))?;
-        // The driver ends when the gateway closes the connection; the sender then reports
-        // itself closed and the next request reconnects.
-        tokio::spawn(async move {
-            let _ = driver.await;
-        });
-        self.conn = Some(Conn {
-            sender,
-            last_used: Instant::now(),
-        });
-        Ok(())
-    }
-
-    fn handshake_error(&self, e: std::io::Error) -> ClientError {
-        match rustls_error(&e) {
-            Some(rustls::Error::AlertReceived(a)) => ClientError::TlsAlert(u8::from(*a)),
-            Some(rustls::Error::InvalidCertificate(
-                rustls::CertificateError::ApplicationVerificationFailure,
-            )) => match self.verifier.last_seen() {
-                Some(seen) => {
-                    let subject = identity::subject_or_placeholder(&seen.der);
-                    match self.verifier_pin() {
-                        Some(pinned) => ClientError::CertificateChanged {
-                            pinned,
-                            presented: seen.fingerprint,
-                            subject,
-                        },
-                        None => ClientError::UnknownCertificate {
-                            fingerprint: seen.fingerprint,
-                            subject,
-                        },
-                    }
-                }
-                None => ClientError::Tls(e.to_string()),
-            },
-            Some(other) => ClientError::Tls(other.to_string()),
-            None => ClientError::Tls(e.to_string()),
-        }
-    }
-
-    fn verifier_pin(&self) -> Option<Fingerprint> {
-        self.verifier.pin()
-    }
-
-    async fn ensure_conn(&mut self) -> Result<(), ClientError> {
-        let usable = self
-            .conn
-            .as_ref()
-            .is_some_and(|c| !c.sender.is_closed() && c.last_used.elapsed() < self.timeouts.idle);
-        if !usable {
-            self.conn = None;
-            self.open().await?;
-        }
-        Ok(())
-    }
-
-    fn cnonce(&self) -> Result<String, ClientError> {
-        let mut buf = [0u8; 16];
-        self.provider
-            .secure_random
-            .fill(&mut buf)
-            .map_err(|_| ClientError::Tls("no random numbers available".to_owned()))?;
-        Ok(hex::encode(buf))
-    }
-
-    fn authorization(
-        &mut self,
-        method: &str,
-        uri: &str,
-        body: &[u8],
-    ) -> Result<Option<String>, ClientError> {
-        let Some((user, password)) = self.credentials.clone() else {
-            return Ok(None);
-        };
-        let cnonce = self.cnonce()?;
-        let Some(state) = self.digest.as_mut() else {
-            return Ok(None);
-        };
-        state.nc = state.nc.saturating_add(1);
-        let input = DigestInput {
-            username: &user,
-            password: &password,
-            method,
-            uri,
-            body,
-            nc: state.nc,
-            cnonce: &cnonce,
-        };
-        Ok(Some(state.challenge.authorization(&input)?))
-    }
-
-    fn adopt_challenge(&mut self, headers: &[String]) -> Result<DigestChallenge, ClientError> {
-        let all = digest::parse_challenges(headers.iter().map(String::as_str))?;
-        let best = digest::best_challenge(&all)
-            .cloned()
-            .ok_or_else(|| ProtocolError::Challenge("no Digest challenge".to_owned()))?;
-        let chosen = if self.force_md5 {
-            best.with_algorithm(best.algorithm.md5_equivalent())
-        } else {
-            best
-        };
-        self.digest = Some(DigestState {
-            challenge: chosen.clone(),
-            nc: 0,
-        });
-        Ok(chosen)
-    }
-
-    fn use_md5(&mut self) {
-        self.force_md5 = true;
-        if let Some(d) = self.digest.as_mut() {
-            d.challenge = d
-                .challenge
-                .with_algorithm(d.challenge.algorithm.md5_equivalent());
-        }
-    }
-
-    /// One logical request with authentication, reconnect and retries.
-    async fn roundtrip(
-        &mut self,
-        method: Method,
-        path: &str,
-        body: &[u8],
-        timeout: Duration,
-        idempotent: bool,
-    ) -> Result<Answer, ClientError> {
-        let mut reconnected = false;
-        let mut stale_retried = false;
-        let mut md5_tried = false;
-        let mut fresh_challenge_tried = false;
-        for _ in 0..8 {
-            self.ensure_conn().await?;
-            let authz = self.authorization(method.as_str(), path, body)?;
-            let sent_credentials = authz.is_some();
-            let awaiting_login = sent_credentials && !self.login_confirmed;
-            let sent_algorithm = self.digest.as_ref().map(|d| d.challenge.algorithm);
-            let sent_nonce = self.digest.as_ref().map(|d| d.challenge.nonce.clone());
-            let mut builder = hyper::Request::builder()
-                .method(method.clone())
-                .uri(path)
-                .header(HOST, host_header(&self.host, self.port))
-                .header(CONTENT_TYPE, "application/json")
-                .header(ACCEPT, "application/json")
-                .header(CONTENT_LENGTH, body.len())
-                .header("X-Content-Length", body.len());
-            if let Some(a) = &authz {
-                builder = builder.header(
-                    AUTHORIZATION,
-                    HeaderValue::from_str(a).map_err(|e| ClientError::Http(e.to_string()))?,
-                );
-            }
-            let request = builder
-                .body(Full::new(Bytes::copy_from_slice(body)))
-                .map_err(|e| ClientError::Http(e.to_string()))?;
-            self.stats.requests += 1;
-            let Some(conn) = self.conn.as_mut() else {
-                return Err(ClientError::Http("no connection".to_owned()));
-            };
-            let limit = self.limits.max_body_bytes;
-            let mut dispatched = false;
-            let exchange = async {
-                conn.sender.ready().await?;
-                dispatched = true;
-                let resp = conn.sender.send_request(request).await?;
-                let (parts, incoming) = resp.into_parts();
-                let body = Limited::new(incoming, limit).collect().await;
-                Ok::<_, hyper::Error>((parts, body))
-            };
-            let outcome = tokio::time::timeout(timeout, async {
-                match exchange.await {
-                    Ok((parts, Ok(collected))) => Ok((parts, collected.to_bytes().to_vec())),
-                    Ok((_, Err(e))) => Err(Err(e)),
-                    Err(e) => Err(Ok(e)),
-                }
-            })
-            .await;
-            let (parts, bytes) = match outcome {
-                Err(_) => {
-                    self.conn = None;
-                    // Silence after a SHA-256 response: the quirky firmware that only
-                    // checks MD5 treats it as a wrong password. Try MD5 once.
-                    if awaiting_login && !md5_tried && sent_algorithm.is_some_and(|a| !a.is_md5()) {
-                        md5_tried = true;
-                        self.use_md5();
-                        continue;
-                    }
-                    if md5_tried {
-                        self.force_md5 = false;
-                    }
-                    return Err(if awaiting_login {
-                        ClientError::SilentAfterCredentials { after: timeout }
-                    } else {
-                        ClientError::Timeout {
-                            phase: Phase::Response,
-                            after: timeout,
-                        }
-                    });
-                }
-                Ok(Err(Ok(hyper_err))) => {
-                    self.conn = None;
-                    // The gateway closed the connection under us (idle close, restart):
-                    // reconnect once and repeat the request, unless it may already have
-                    // started something that must not run twice (the self-test).
-                    let unsent = !dispatched || hyper_err.is_canceled();
-                    if !reconnected && (idempotent || unsent) {
-                        reconnected = true;
-                        continue;
-                    }
-                    if let Some(rustls::Error::AlertReceived(a)) = rustls_error(&hyper_err) {
-                        return Err(ClientError::TlsAlert(u8::from(*a)));
-                    }
-                    return Err(ClientError::Http(hyper_err.to_string()));
-                }
-                Ok(Err(Err(body_err))) => {
-                    self.conn = None;
-                    if body_err
-                        .downcast_ref::<http_body_util::LengthLimitError>()
-                        .is_some()
-                    {
-                        return Err(ProtocolError::TooLarge {
-                            what: "response body in bytes".to_owned(),
-                            limit: limit as u64,
-                            actual: limit as u64 + 1,
-                        }
-                        .into());
-                    }
-                    if !reconnected && idempotent {
-                        reconnected = true;
-                        continue;
-                    }
-                    return Err(ClientError::Http(body_err.to_string()));
-                }
-                Ok(Ok(v)) => v,
-            };
-            if let Some(c) = self.conn.as_mut() {
-                c.last_used = Instant::now();
-            }
-            let status = parts.status.as_u16();
-            if status == 401 {
-                self.stats.unauthorized += 1;
-                if self.credentials.is_none() {
-                    return Err(ClientError::CertificateNotAccepted);
-                }
-                let headers: Vec<String> = parts
-                    .headers
-                    .get_all(WWW_AUTHENTICATE)
-                    .iter()
-                    .filter_map(|v| v.to_str().ok().map(str::to_owned))
-                    .collect();
-                let challenge = self.adopt_challenge(&headers)?;
-                if !sent_credentials {
-                    if fresh_challenge_tried {
-                        return Err(ClientError::LoginRefused);
-                    }
-                    fresh_challenge_tried = true;
-                    continue;
-                }
-                // A new nonce after a confirmed login means it expired, even when the
-                // gateway forgets to say `stale=true`.
-                let expired = challenge.stale
-                    || (self.login_confirmed
-                        && sent_nonce.as_deref() != Some(challenge.nonce.as_str()));
-                if expired && !stale_retried {
-                    stale_retried = true;
-                    continue;
-                }
-                // Firmware that announces SHA-256 but checks MD5: one retry with MD5 on
-                // the fresh nonce; remembered for the rest of the session when it works.
-                if !md5_tried && sent_algorithm.is_some_and(|a| !a.is_md5()) {
-                    md5_tried = true;
-                    self.use_md5();
-                    continue;
-                }
-                if md5_tried {
-                    self.force_md5 = false;
-                }
-                return Err(ClientError::LoginRefused);
-            }
-            if sent_credentials {
-                self.login_confirmed = true;
-            }
-            let location = parts
-                .headers
-                .get(LOCATION)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned);
-            return Ok(Answer {
-                status,
-                location,
-                body: bytes,
-            });
-        }
-        Err(ClientError::LoginRefused)
+        self.link.conn = None;
     }
 
     async fn discover(&mut self) -> Result<String, ClientError> {
-        let path = "/smgw/m2m";
-        let mut ans = self
-            .roundtrip(Method::GET, path, b"", self.timeouts.login, true)
-            .await?;
-        // Some firmware answers a SHA-256 Digest response it cannot check (it checks MD5
-        // only) with an empty 200 instead of the 307: retry once with MD5.
-        let sent_sha256 = !self.force_md5
-            && self
-                .digest
-                .as_ref()
-                .is_some_and(|d| !d.challenge.algorithm.is_md5());
-        if ans.status == 200 && ans.body.is_empty() && sent_sha256 {
-            self.use_md5();
-            ans = self
-                .roundtrip(Method::GET, path, b"", self.timeouts.login, true)
-                .await?;
-            if ans.status == 200 && ans.body.is_empty() {
-                // Neither answer was accepted: the credentials are wrong.
-                self.force_md5 = false;
-                return Err(ClientError::LoginRefused);
-            }
-        }
-        match ans.status {
-            301 | 302 | 303 | 307 | 308 => {
-                let loc = ans.location.ok_or_else(|| {
-                    ProtocolError::Redirect("redirect without Location".to_owned())
-                })?;
-                Ok(redirect::userid_from_location(&loc, &self.origin, path)?)
-            }
-            status => Err(ProtocolError::HttpStatus {
-                status,
-                call: Call::Discover,
-            }
-            .into()),
-        }
+        let timeout = self.link.timeouts.login;
+        let exchange = Exchange::discover(&mut self.login, self.link.cnonce()?);
+        let reply = self.link.roundtrip(exchange, timeout).await?;
+        Ok(reply.userid(&self.origin)?)
     }
 
     /// Sends a request to the consumer's address and returns the raw 200 body.
     pub async fn call_raw(&mut self, request: &Request) -> Result<Vec<u8>, ClientError> {
-        let path = format!("/smgw/m2m/{}/json", self.userid);
-        let body = request.body();
-        let ans = self
-            .roundtrip(
-                Method::POST,
-                &path,
-                &body,
-                self.timeouts.response,
-                request.call() != Call::SelfTest,
-            )
-            .await?;
-        match (ans.status, request.call()) {
-            (200..=299, _) => Ok(ans.body),
-            (403, Call::SelfTest) => Err(ClientError::SelfTestLocked),
-            (status, call) => Err(ProtocolError::HttpStatus { status, call }.into()),
-        }
+        let timeout = self.link.timeouts.response;
+        let exchange = Exchange::call(&mut self.login, &self.userid, request, self.link.cnonce()?);
+        let reply = self.link.roundtrip(exchange, timeout).await?;
+        reply
+            .into_body(request.call())
+            .map_err(|failure| client_error(failure, timeout))
     }
 
     /// `smgw-info`: about the gateway.
@@ -916,5 +569,245 @@ impl Session {
     pub async fn self_test(&mut self) -> Result<SelfTest, ClientError> {
         let body = self.call_raw(&Request::SelfTest).await?;
         Ok(response::parse_self_test(&body, &self.limits)?)
+    }
+}
+
+impl Link {
+    async fn open(&mut self) -> Result<(), ClientError> {
+        let bare = self.host.trim_start_matches('[').trim_end_matches(']');
+        let addr = if bare.contains(':') {
+            format!("[{bare}]:{}", self.port)
+        } else {
+            format!("{bare}:{}", self.port)
+        };
+        let tcp = tokio::time::timeout(self.timeouts.connect, TcpStream::connect(&addr))
+            .await
+            .map_err(|_| ClientError::Timeout {
+                phase: Phase::Connect,
+                after: self.timeouts.connect,
+            })?
+            .map_err(|source| ClientError::Connect {
+                addr: addr.clone(),
+                source,
+            })?;
+        // Requests are small and strictly sequential: do not let Nagle delay them.
+        let _ = tcp.set_nodelay(true);
+        let name = ServerName::try_from(bare.to_owned())
+            .map_err(|e| ClientError::Tls(format!("invalid host name: {e}")))?;
+        self.stats.handshakes += 1;
+        let tls = tokio::time::timeout(self.timeouts.handshake, self.connector.connect(name, tcp))
+            .await
+            .map_err(|_| ClientError::Timeout {
+                phase: Phase::Handshake,
+                after: self.timeouts.handshake,
+            })?
+            .map_err(|e| self.handshake_error(e))?;
+        if let Some(cert) = tls.get_ref().1.peer_certificates().and_then(|c| c.first()) {
+            self.peer_der = cert.as_ref().to_vec();
+        }
+        let (sender, driver) = hyper::client::conn::http1::handshake(TokioIo::new(tls))
+            .await
+            .map_err(|e| ClientError::Http(e.to_string()))?;
+        // The driver ends when the gateway closes the connection; the sender then reports
+        // itself closed and the next request reconnects.
+        tokio::spawn(async move {
+            let _ = driver.await;
+        });
+        self.conn = Some(Conn {
+            sender,
+            last_used: Instant::now(),
+        });
+        Ok(())
+    }
+
+    fn handshake_error(&self, e: std::io::Error) -> ClientError {
+        match rustls_error(&e) {
+            Some(rustls::Error::AlertReceived(a)) => ClientError::TlsAlert(u8::from(*a)),
+            Some(rustls::Error::InvalidCertificate(
+                rustls::CertificateError::ApplicationVerificationFailure,
+            )) => match self.verifier.last_seen() {
+                Some(seen) => {
+                    let subject = identity::subject_or_placeholder(&seen.der);
+                    match self.verifier_pin() {
+                        Some(pinned) => ClientError::CertificateChanged {
+                            pinned,
+                            presented: seen.fingerprint,
+                            subject,
+                        },
+                        None => ClientError::UnknownCertificate {
+                            fingerprint: seen.fingerprint,
+                            subject,
+                        },
+                    }
+                }
+                None => ClientError::Tls(e.to_string()),
+            },
+            Some(other) => ClientError::Tls(other.to_string()),
+            None => ClientError::Tls(e.to_string()),
+        }
+    }
+
+    fn verifier_pin(&self) -> Option<Fingerprint> {
+        self.verifier.pin()
+    }
+
+    async fn ensure_conn(&mut self) -> Result<(), ClientError> {
+        let usable = self
+            .conn
+            .as_ref()
+            .is_some_and(|c| !c.sender.is_closed() && c.last_used.elapsed() < self.timeouts.idle);
+        if !usable {
+            self.conn = None;
+            self.open().await?;
+        }
+        Ok(())
+    }
+
+    fn cnonce(&self) -> Result<String, ClientError> {
+        let mut buf = [0u8; 16];
+        self.provider
+            .secure_random
+            .fill(&mut buf)
+            .map_err(|_| ClientError::Tls("no random numbers available".to_owned()))?;
+        Ok(hex::encode(buf))
+    }
+
+    /// Moves the bytes of one request: sends what the exchange asks for and feeds back
+    /// what came (or did not come). Every decision is the exchange's.
+    async fn roundtrip(
+        &mut self,
+        mut exchange: Exchange<'_>,
+        timeout: Duration,
+    ) -> Result<Reply, ClientError> {
+        let mut step = exchange.start();
+        loop {
+            let (authorization, reconnect) = match step {
+                Step::Send {
+                    authorization,
+                    reconnect,
+                } => (authorization, reconnect),
+                Step::Done(reply) => return Ok(reply),
+                Step::Fail(failure) => return Err(client_error(failure, timeout)),
+            };
+            if reconnect {
+                self.conn = None;
+            }
+            self.ensure_conn().await?;
+            step = match self.send(&exchange, authorization, timeout).await? {
+                Outcome::Answer { parts, body } => {
+                    if parts.status == hyper::StatusCode::UNAUTHORIZED {
+                        self.stats.unauthorized += 1;
+                    }
+                    let headers: Vec<(&str, &str)> = parts
+                        .headers
+                        .iter()
+                        .filter_map(|(name, value)| Some((name.as_str(), value.to_str().ok()?)))
+                        .collect();
+                    exchange.on_response(parts.status.as_u16(), &headers, body)
+                }
+                Outcome::Silence => exchange.on_timeout(),
+                Outcome::Closed {
+                    request_sent,
+                    error,
+                } => match exchange.on_connection_closed(request_sent) {
+                    Step::Fail(Failure::ConnectionLost) => return Err(error),
+                    next => next,
+                },
+            };
+        }
+    }
+
+    /// Sends the exchange's request once and waits for the complete answer.
+    async fn send(
+        &mut self,
+        exchange: &Exchange<'_>,
+        authorization: Option<String>,
+        timeout: Duration,
+    ) -> Result<Outcome, ClientError> {
+        let body = exchange.body();
+        let method = Method::from_bytes(exchange.method().as_bytes())
+            .map_err(|e| ClientError::Http(e.to_string()))?;
+        let mut builder = hyper::Request::builder()
+            .method(method)
+            .uri(exchange.uri())
+            .header(HOST, host_header(&self.host, self.port))
+            .header(CONTENT_TYPE, "application/json")
+            .header(ACCEPT, "application/json")
+            .header(CONTENT_LENGTH, body.len())
+            .header("X-Content-Length", body.len());
+        if let Some(a) = authorization {
+            builder = builder.header(
+                AUTHORIZATION,
+                HeaderValue::try_from(a).map_err(|e| ClientError::Http(e.to_string()))?,
+            );
+        }
+        let request = builder
+            .body(Full::new(Bytes::copy_from_slice(body)))
+            .map_err(|e| ClientError::Http(e.to_string()))?;
+        self.stats.requests += 1;
+        let Some(conn) = self.conn.as_mut() else {
+            return Err(ClientError::Http("no connection".to_owned()));
+        };
+        let limit = self.max_body_bytes;
+        let mut dispatched = false;
+        let exchange = async {
+            conn.sender.ready().await?;
+            dispatched = true;
+            let resp = conn.sender.send_request(request).await?;
+            let (parts, incoming) = resp.into_parts();
+            let body = Limited::new(incoming, limit).collect().await;
+            Ok::<_, hyper::Error>((parts, body))
+        };
+        let outcome = tokio::time::timeout(timeout, async {
+            match exchange.await {
+                Ok((parts, Ok(collected))) => Ok((parts, collected.to_bytes().to_vec())),
+                Ok((_, Err(e))) => Err(Err(e)),
+                Err(e) => Err(Ok(e)),
+            }
+        })
+        .await;
+        match outcome {
+            Err(_) => {
+                // The answer may still come on this connection: never reuse it.
+                self.conn = None;
+                Ok(Outcome::Silence)
+            }
+            Ok(Err(Ok(hyper_err))) => {
+                self.conn = None;
+                let error = match rustls_error(&hyper_err) {
+                    Some(rustls::Error::AlertReceived(a)) => ClientError::TlsAlert(u8::from(*a)),
+                    _ => ClientError::Http(hyper_err.to_string()),
+                };
+                Ok(Outcome::Closed {
+                    // A request hyper never wrote cannot have started anything.
+                    request_sent: dispatched && !hyper_err.is_canceled(),
+                    error,
+                })
+            }
+            Ok(Err(Err(body_err))) => {
+                self.conn = None;
+                if body_err
+                    .downcast_ref::<http_body_util::LengthLimitError>()
+                    .is_some()
+                {
+                    return Err(ProtocolError::TooLarge {
+                        what: "response body in bytes".to_owned(),
+                        limit: limit as u64,
+                        actual: limit as u64 + 1,
+                    }
+                    .into());
+                }
+                Ok(Outcome::Closed {
+                    request_sent: true,
+                    error: ClientError::Http(body_err.to_string()),
+                })
+            }
+            Ok(Ok((parts, body))) => {
+                if let Some(c) = self.conn.as_mut() {
+                    c.last_used = Instant::now();
+                }
+                Ok(Outcome::Answer { parts, body })
+            }
+        }
     }
 }

@@ -1,6 +1,7 @@
 //! Firmware that announces SHA-256, checks only MD5, and answers a response it cannot check
 //! with an empty 200 (instead of silence or 401): the client retries once with MD5 and
-//! keeps using it; wrong credentials end in a clear login error.
+//! keeps using it; wrong credentials end in a clear login error. Once logged in, an empty
+//! 200 is taken for an expired nonce once (a field report), then for the answer itself.
 
 use std::path::Path;
 
@@ -65,4 +66,43 @@ async fn an_empty_200_to_a_sha256_response_falls_back_to_md5() {
     };
     assert!(matches!(err, ClientError::LoginRefused), "{err:?}");
     assert_eq!(err.category(), ErrorCategory::Authentication);
+}
+
+#[tokio::test]
+async fn an_empty_200_mid_session_fetches_a_fresh_challenge_once() {
+    let mock = mock_smgw::start(
+        Scenario::builtin("demo").expect("demo"),
+        "127.0.0.1:0".parse().expect("address"),
+        Options::default(),
+    )
+    .await
+    .expect("mock");
+    let mut opts = ConnectOptions::new(
+        "127.0.0.1",
+        Auth::Digest {
+            user: "demo".into(),
+            password: "demo".into(),
+        },
+        PinPolicy::Pinned(mock.fingerprint_sha256().parse().expect("fingerprint")),
+    );
+    opts.port = mock.addr().port();
+    let mut session = Connection::connect(opts).await.expect("login");
+    let before = session.stats();
+    mock.set_faults(mock_smgw::Faults {
+        empty_body: true,
+        ..mock_smgw::Faults::default()
+    });
+    // Empty, then without credentials (401), then with the fresh nonce: empty again, which
+    // is the answer, and an empty body is no user-info.
+    let err = session
+        .contracts()
+        .await
+        .expect_err("an empty body is no answer");
+    assert_eq!(err.category(), ErrorCategory::Data, "{err:?}");
+    let after = session.stats();
+    assert_eq!(after.requests - before.requests, 3);
+    assert_eq!(after.unauthorized - before.unauthorized, 1);
+
+    mock.set_faults(mock_smgw::Faults::default());
+    session.contracts().await.expect("the fresh nonce works");
 }

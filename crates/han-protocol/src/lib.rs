@@ -2,13 +2,15 @@
 //!
 //! Everything here is a pure function over bytes, strings and times: building request
 //! bodies, parsing responses into wire structs, Digest challenges and responses, checking
-//! the 307 redirect, planning 31-day windows and logbook pages, and turning TLS alerts
-//! and HTTP statuses into messages for people. No sockets, no async: the IO lives in
+//! the 307 redirect, the login and retry decisions of a session (`exchange`), planning
+//! 31-day windows and logbook pages, and turning TLS alerts and HTTP statuses into
+//! messages for people. No sockets, no async: the IO lives in
 //! `han-client`, which makes this part testable byte for byte.
 
 mod convert;
 pub mod digest;
 mod error;
+pub mod exchange;
 mod fast;
 mod json;
 pub mod messages;
