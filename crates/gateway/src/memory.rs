@@ -41,6 +41,9 @@ pub struct MemoryGateway {
     pub log: Vec<LogEntry>,
     /// Entries per logbook page.
     pub log_page_size: usize,
+    /// Longer values windows are refused even where `capabilities.max_window` promises
+    /// more, as by a gateway that counts the days of a window differently.
+    pub refuses_longer_than: Option<chrono::Duration>,
     /// Method names of the calls answered so far.
     pub calls: Vec<String>,
 }
@@ -57,6 +60,7 @@ impl MemoryGateway {
             values: Vec::new(),
             log: Vec::new(),
             log_page_size: 100,
+            refuses_longer_than: None,
             calls: Vec::new(),
         }
     }
@@ -142,7 +146,11 @@ impl Gateway for MemoryGateway {
         if !self.capabilities.history {
             return Err(GatewayError::NotOffered("stored value lists"));
         }
-        if period.to - period.from > self.capabilities.max_window {
+        let accepted = self
+            .refuses_longer_than
+            .unwrap_or(self.capabilities.max_window)
+            .min(self.capabilities.max_window);
+        if period.to - period.from > accepted {
             self.calls.push("readings (refused)".into());
             return Err(GatewayError::WindowTooLong);
         }

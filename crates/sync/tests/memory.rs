@@ -1,0 +1,219 @@
+//! The sync against the in-memory gateway: the `Gateway` interface is the only thing the
+//! sync needs, and it asks only what a gateway's capabilities offer.
+
+use archive::{Archive, Scope};
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use durchblick_sync::{sync, SyncOptions};
+use gateway::{CancelFlag, GatewayFacts, MemoryGateway, MemoryValues};
+use smgw_model::records::{
+    Channel, ChannelReadings, Contract, ContractDetail, Database, DatabaseChannels, GatewayInfo,
+    LogEntry, LogLevel, Reading, Taf, TafState,
+};
+use smgw_model::{Obis, ScaledValue, Unit};
+
+const DAYS: i64 = 70;
+
+fn start() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2025, 3, 1, 0, 0, 0).single().unwrap()
+}
+
+fn now() -> DateTime<Utc> {
+    start() + Duration::days(DAYS)
+}
+
+fn contract(id: &str, taf: Taf) -> Contract {
+    Contract {
+        usage_point_id: id.into(),
+        name: String::new(),
+        taf,
+        state: TafState::Running,
+        start: Some(start()),
+        end: None,
+        capture_time: None,
+        billing_periods: Vec::new(),
+        meters: vec!["1EMH0012345678".into()],
+        metering_point_id: None,
+        delivery_id: None,
+        on_demand: false,
+    }
+}
+
+fn detail(id: &str) -> ContractDetail {
+    ContractDetail {
+        usage_point_id: id.into(),
+        name: String::new(),
+        emts: Vec::new(),
+        transparency_bit: false,
+        taf_profile: None,
+        databases: vec![DatabaseChannels {
+            database: Database::Origin,
+            channels: vec![Channel {
+                obis: "0100010800ff".parse::<Obis>().unwrap(),
+                unit: Unit::WattHour,
+                scaler: -1,
+            }],
+        }],
+    }
+}
+
+/// A register rising by 25 Wh every quarter hour from the contract's start to `now()`.
+fn register(id: &str) -> MemoryValues {
+    let n = DAYS * 96;
+    let readings = (0..=n)
+        .map(|i| Reading {
+            capture_time: Some(start() + Duration::minutes(15 * i)),
+            target_time: start() + Duration::minutes(15 * i),
+            value: ScaledValue::new(i128::from(i) * 250, -1),
+            cosem_status: None,
+            smgw_status: None,
+            meter_status: None,
+            owner: None,
+            signature: None,
+        })
+        .collect();
+    MemoryValues {
+        usage_point_id: id.into(),
+        database: Database::Origin,
+        channels: vec![ChannelReadings {
+            channel: "0100010800ff.1EMH0012345678.sm".into(),
+            readings,
+        }],
+    }
+}
+
+fn gateway() -> MemoryGateway {
+    let facts = GatewayFacts {
+        info: GatewayInfo {
+            id: "EDNT0012345678".into(),
+            state: None,
+            time: Some(now()),
+            firmware: Vec::new(),
+            certificates: Vec::new(),
+        },
+        state_as_sent: Some("a0000000".into()),
+        han_certificate_matches: None,
+    };
+    let mut g = MemoryGateway::new("u1.sm", facts);
+    g.contracts = vec![
+        contract("01005e318023.taf7-1.sm", Taf::Taf7),
+        contract("01005e318024.taf10-1.sm", Taf::Taf10),
+    ];
+    g.details = vec![
+        detail("01005e318023.taf7-1.sm"),
+        detail("01005e318024.taf10-1.sm"),
+    ];
+    g.values = vec![
+        register("01005e318023.taf7-1.sm"),
+        register("01005e318024.taf10-1.sm"),
+    ];
+    g.log = (0..250)
+        .map(|index| LogEntry {
+            index,
+            event_id: "1".into(),
+            event_sub_id: "0".into(),
+            level: LogLevel::Info,
+            outcome: None,
+            vendor_id: None,
+            subject_identity: None,
+            user_identity: None,
+            time: Some(start() + Duration::hours(i64::try_from(index).unwrap())),
+            message: format!("Eintrag {index}"),
+            version: None,
+            extra: (index == 7).then(|| r#"{"x-vendor":"abc"}"#.to_owned()),
+        })
+        .collect();
+    g
+}
+
+async fn run(g: &mut MemoryGateway, db: &Archive) -> durchblick_sync::SyncReport {
+    sync(g, db, &SyncOptions::default(), |_| {}, &CancelFlag::new())
+        .await
+        .expect("sync")
+}
+
+fn count(calls: &[String], method: &str) -> usize {
+    calls.iter().filter(|c| *c == method).count()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_gateway_is_archived_completely_and_a_second_sync_reads_only_what_is_new() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Archive::open(dir.path().join("a.sqlite")).await.unwrap();
+    let mut g = gateway();
+
+    let first = run(&mut g, &db).await;
+    // 70 days in windows of 31: three values calls for the TAF-7 list, one current-value
+    // call for TAF 10, logbook pages of 100 (3 pages).
+    assert_eq!(first.readings_calls, 3);
+    assert_eq!(first.current_calls, 1);
+    assert_eq!(count(&g.calls, "log"), 3);
+    // Every quarter hour from the start on (the first window begins a second before the
+    // contract's start), and the current value.
+    assert_eq!(first.values.inserted, u64::try_from(DAYS * 96 + 1).unwrap());
+    assert_eq!(first.current.inserted, 1);
+    assert_eq!(first.log.inserted, 250);
+    let status = db.status(Scope::All).await.unwrap();
+    let taf7 = status
+        .iter()
+        .find(|s| s.count > 1)
+        .expect("the TAF-7 series");
+    assert_eq!(taf7.first, Some(start()));
+    assert_eq!(taf7.last, Some(now()));
+    assert_eq!(taf7.gaps, 0);
+    // Unknown logbook keys are kept.
+    let consumer = db.consumers(None).await.unwrap()[0].id;
+    let kept = db
+        .log_entries(consumer, &Default::default())
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|e| e.entry.index == 7)
+        .expect("entry 7");
+    assert_eq!(kept.entry.extra.as_deref(), Some(r#"{"x-vendor":"abc"}"#));
+
+    g.calls.clear();
+    let second = run(&mut g, &db).await;
+    // Only the settle span (2 days) is read again, in one window; the logbook from the
+    // entry after the last stored one.
+    assert_eq!(second.readings_calls, 1);
+    assert_eq!(second.values.inserted, 0);
+    assert_eq!(second.log.inserted, 0);
+    assert_eq!(count(&g.calls, "log"), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_gateway_without_history_or_logbook_is_asked_only_for_current_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Archive::open(dir.path().join("a.sqlite")).await.unwrap();
+    let mut g = gateway();
+    g.capabilities.history = false;
+    g.capabilities.logbook = false;
+
+    let report = run(&mut g, &db).await;
+    assert_eq!(report.readings_calls, 0);
+    assert_eq!(report.log_calls, 0);
+    assert_eq!(count(&g.calls, "log"), 0);
+    // Both contracts' current values, each kept.
+    assert_eq!(report.current_calls, 2);
+    assert_eq!(report.current.inserted, 2);
+    let status = db.status(Scope::All).await.unwrap();
+    assert_eq!(status.len(), 2);
+    assert!(status.iter().all(|s| s.count == 1 && s.last == Some(now())));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn windows_the_gateway_finds_too_long_are_halved() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Archive::open(dir.path().join("a.sqlite")).await.unwrap();
+    let mut g = gateway();
+    // The gateway says it takes 31 days but refuses more than 20.
+    g.refuses_longer_than = Some(Duration::days(20));
+    let report = run(&mut g, &db).await;
+    assert_eq!(
+        report.values.inserted,
+        u64::try_from(DAYS * 96 + 1).unwrap()
+    );
+    // 31 days refused, then 15.5-day windows: 70 days in 5 of them.
+    assert_eq!(count(&g.calls, "readings (refused)"), 1);
+    assert_eq!(report.readings_calls, 5, "{:?}", g.calls);
+}
