@@ -89,6 +89,19 @@ impl UiError {
     }
 }
 
+impl ErrorKind {
+    /// The kind of an error category.
+    fn of(category: ErrorCategory) -> ErrorKind {
+        match category {
+            ErrorCategory::Connection => ErrorKind::Connection,
+            ErrorCategory::Authentication => ErrorKind::Authentication,
+            ErrorCategory::GatewayRefused => ErrorKind::GatewayRefused,
+            ErrorCategory::Data => ErrorKind::Data,
+            ErrorCategory::Cancelled => ErrorKind::Cancelled,
+        }
+    }
+}
+
 impl From<ClientError> for UiError {
     fn from(e: ClientError) -> Self {
         UiError::from_client(&e)
@@ -101,13 +114,7 @@ impl UiError {
         let kind = match e {
             ClientError::CertificateChanged { .. } => ErrorKind::CertificateChanged,
             ClientError::SelfTestLocked => ErrorKind::SelfTestLocked,
-            _ => match e.category() {
-                ErrorCategory::Connection => ErrorKind::Connection,
-                ErrorCategory::Authentication => ErrorKind::Authentication,
-                ErrorCategory::GatewayRefused => ErrorKind::GatewayRefused,
-                ErrorCategory::Data => ErrorKind::Data,
-                ErrorCategory::Cancelled => ErrorKind::Cancelled,
-            },
+            _ => ErrorKind::of(e.category()),
         };
         let mut ui = UiError::new(kind, e.message(Lang::De), e.message(Lang::En));
         if let ClientError::CertificateChanged {
@@ -134,14 +141,11 @@ impl UiError {
         if let Some(client) = e.maker_error::<ClientError>() {
             return UiError::from_client(client);
         }
-        let kind = match e.category() {
-            ErrorCategory::Connection => ErrorKind::Connection,
-            ErrorCategory::Authentication => ErrorKind::Authentication,
-            ErrorCategory::GatewayRefused => ErrorKind::GatewayRefused,
-            ErrorCategory::Data => ErrorKind::Data,
-            ErrorCategory::Cancelled => ErrorKind::Cancelled,
-        };
-        UiError::new(kind, e.message(Lang::De), e.message(Lang::En))
+        UiError::new(
+            ErrorKind::of(e.category()),
+            e.message(Lang::De),
+            e.message(Lang::En),
+        )
     }
 }
 

@@ -330,16 +330,12 @@ pub(crate) async fn show_readings(
         .await
         .map_err(failed(lang))?,
     };
-    // Only the channels asked for (all when none are named).
-    channels.retain(|ch| {
-        let hex = ch.channel.split('.').next().unwrap_or(&ch.channel);
-        query.channels.is_empty() || query.channels.iter().any(|c| c.eq_ignore_ascii_case(hex))
-    });
+    gateway::retain_channels(&mut channels, query.channels);
     let mut out_channels = Vec::new();
     let mut text = String::new();
     for ch in &channels {
         // Every channel read was scaled by its description, so it is found.
-        let Some(channel) = output::find_channel(&detail, query.database, &ch.channel) else {
+        let Some(channel) = gateway::channel_of(&detail, &database, &ch.channel) else {
             continue;
         };
         if json {
@@ -349,7 +345,7 @@ pub(crate) async fn show_readings(
                 "readings": ch.readings,
             }));
         } else {
-            text += &output::readings(channel, &ch.readings, lang);
+            text += &output::readings(&channel, &ch.readings, lang);
             text += "\n";
         }
     }

@@ -218,18 +218,3 @@ pub fn log(entries: &[LogEntry], lang: Lang) -> String {
     }
     table.render()
 }
-
-/// The description of a channel named `<obis hex>[.<meter>.sm]` in one value list.
-pub fn find_channel<'a>(
-    detail: &'a ContractDetail,
-    database: &str,
-    name: &str,
-) -> Option<&'a Channel> {
-    let hex = name.split('.').next().unwrap_or(name).to_ascii_lowercase();
-    detail
-        .databases
-        .iter()
-        .filter(|db| db.database.wire_name() == database)
-        .flat_map(|db| db.channels.iter())
-        .find(|ch| ch.obis.to_hex() == hex)
-}

@@ -18,6 +18,7 @@
 
 mod error;
 mod memory;
+mod window;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -30,6 +31,7 @@ use smgw_model::records::{
 
 pub use error::{ErrorCategory, GatewayError, MakerError};
 pub use memory::{MemoryGateway, MemoryValues};
+pub use window::{windows, WindowPlan};
 
 /// Who made the gateway, as far as the protocol tells.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -236,6 +238,11 @@ pub trait Gateway: Send {
     fn disconnect(&mut self);
 }
 
+/// The OBIS part of a channel name (`<obis hex>` or `<obis hex>.<meter>.sm`).
+fn obis_part(name: &str) -> &str {
+    name.split('.').next().unwrap_or(name)
+}
+
 /// The channel of `detail`'s value list `database` that a values answer names
 /// (`<obis hex>` or `<obis hex>.<meter>.sm`).
 pub fn channel_of(
@@ -243,7 +250,7 @@ pub fn channel_of(
     database: &Database,
     name: &str,
 ) -> Option<smgw_model::records::Channel> {
-    let hex = name.split('.').next().unwrap_or(name);
+    let hex = obis_part(name);
     detail
         .databases
         .iter()
@@ -251,6 +258,20 @@ pub fn channel_of(
         .flat_map(|db| db.channels.iter())
         .find(|ch| ch.obis.to_hex().eq_ignore_ascii_case(hex))
         .copied()
+}
+
+/// Keeps the channels whose OBIS id is among `wanted` (hex, with or without the meter
+/// suffix); with none wanted, every channel.
+pub fn retain_channels(channels: &mut Vec<ChannelReadings>, wanted: &[String]) {
+    if wanted.is_empty() {
+        return;
+    }
+    channels.retain(|ch| {
+        let hex = obis_part(&ch.channel);
+        wanted
+            .iter()
+            .any(|w| obis_part(w).eq_ignore_ascii_case(hex))
+    });
 }
 
 /// Reads the whole logbook from `from_index` on, page by page.
@@ -285,21 +306,6 @@ pub struct Progress {
     pub items: u64,
 }
 
-/// `period` cut into consecutive windows of at most `max` (the last one may be shorter).
-pub fn windows(period: Period, max: Duration) -> Vec<Period> {
-    let mut out = Vec::new();
-    if max <= Duration::zero() {
-        return out;
-    }
-    let mut from = period.from;
-    while from < period.to {
-        let to = (from + max).min(period.to);
-        out.push(Period { from, to });
-        from = to;
-    }
-    out
-}
-
 /// The values of a value list over any period: read in windows the gateway accepts
 /// (halved while it finds them too long), merged per channel, each value once.
 pub async fn read_values(
@@ -310,30 +316,16 @@ pub async fn read_values(
     progress: &mut (dyn FnMut(Progress) + Send),
     cancel: &CancelFlag,
 ) -> Result<Vec<ChannelReadings>, GatewayError> {
-    let mut max = gateway.capabilities().max_window;
-    let mut queue: std::collections::VecDeque<Period> = windows(period, max).into();
-    let mut steps = u32::try_from(queue.len()).unwrap_or(u32::MAX);
+    let mut plan = WindowPlan::new(period, gateway.capabilities().max_window);
     let mut step = 0u32;
     let mut items = 0u64;
     let mut merged: Vec<ChannelReadings> = Vec::new();
-    while let Some(w) = queue.pop_front() {
+    while let Some(w) = plan.next_window() {
         if cancel.is_cancelled() {
             return Err(GatewayError::Cancelled);
         }
-        if w.to - w.from > max {
-            let parts = windows(w, max);
-            steps = steps.saturating_add(u32::try_from(parts.len()).unwrap_or(u32::MAX) - 1);
-            for p in parts.into_iter().rev() {
-                queue.push_front(p);
-            }
-            continue;
-        }
         let part = match gateway.values(detail, database, w).await {
-            Err(GatewayError::WindowTooLong) if w.to - w.from > Duration::days(1) => {
-                max = (w.to - w.from) / 2;
-                queue.push_front(w);
-                continue;
-            }
+            Err(GatewayError::WindowTooLong) if plan.refused(w) => continue,
             other => other?.into_value()?,
         };
         for ch in part {
@@ -367,7 +359,7 @@ pub async fn read_values(
         step = step.saturating_add(1);
         progress(Progress {
             step,
-            steps: Some(steps),
+            steps: Some(u32::try_from(plan.planned()).unwrap_or(u32::MAX)),
             items,
         });
     }

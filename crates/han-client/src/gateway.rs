@@ -6,7 +6,7 @@ use gateway::{
     Capabilities, Fetched, Gateway, GatewayError, GatewayFacts, LogPage, Maker, MakerError, Period,
     RawAnswer,
 };
-use han_protocol::plan::{self, LogPager};
+use han_protocol::plan::LogPager;
 use han_protocol::response;
 use han_protocol::{Limits, ProtocolError, ReadingsQuery, ReadingsRange, Request};
 use smgw_model::records::{ChannelReadings, Contract, ContractDetail, Database};
@@ -54,11 +54,10 @@ pub struct ConexaGateway {
 impl ConexaGateway {
     /// Wraps a connected session.
     pub fn new(session: Session) -> ConexaGateway {
-        let mut capabilities = Capabilities::full(Maker::Conexa);
-        capabilities.max_window = plan::max_readings_window();
+        // Everything, in windows of up to 31 days (the interface contract's limit).
         ConexaGateway {
             session,
-            capabilities,
+            capabilities: Capabilities::full(Maker::Conexa),
             log: None,
         }
     }
@@ -111,21 +110,7 @@ impl ConexaGateway {
             channels: channels.iter().map(|c| c.obis.to_hex()).collect(),
             range,
         });
-        let raw = match self.call(&request).await {
-            // The gateway may count the 31 days differently (e.g. in local days).
-            Err(ClientError::Protocol(ProtocolError::HttpStatus { status: 400, .. }))
-                if matches!(
-                    request,
-                    Request::Readings(ReadingsQuery {
-                        range: ReadingsRange::Between { .. },
-                        ..
-                    })
-                ) =>
-            {
-                return Err(GatewayError::WindowTooLong)
-            }
-            other => other?,
-        };
+        let raw = self.call(&request).await?;
         let limits = self.limits();
         Ok(Fetched::deferred(raw, move |body| {
             let wire = response::parse_readings(body, &limits).map_err(unreadable)?;
@@ -154,10 +139,15 @@ impl Gateway for ConexaGateway {
     async fn gateway_info(&mut self) -> Result<Fetched<GatewayFacts>, GatewayError> {
         let raw = self.call(&Request::SmgwInfo).await?;
         let wire = response::parse_smgw_info(&raw.body, &self.limits()).map_err(unreadable)?;
+        let info = wire.to_model().map_err(unreadable)?;
+        // Is the HAN certificate the gateway reports the one this connection presented?
+        let han_certificate_matches = info
+            .tls_certificate()
+            .map(|reported| reported.der == self.session.peer_certificate());
         let facts = GatewayFacts {
-            info: wire.to_model().map_err(unreadable)?,
-            state_as_sent: wire.smgw_state.clone(),
-            han_certificate_matches: self.session.han_certificate_matches(&wire),
+            info,
+            state_as_sent: wire.smgw_state,
+            han_certificate_matches,
         };
         Ok(Fetched::ready(raw, facts))
     }
@@ -199,7 +189,21 @@ impl Gateway for ConexaGateway {
             from: Some(period.from),
             to: Some(period.to),
         };
-        self.readings(detail, database, range).await
+        match self.readings(detail, database, range).await {
+            // The gateway may count the 31 days differently (e.g. in local days).
+            Err(e)
+                if matches!(
+                    e.maker_error::<ClientError>(),
+                    Some(ClientError::Protocol(ProtocolError::HttpStatus {
+                        status: 400,
+                        ..
+                    }))
+                ) =>
+            {
+                Err(GatewayError::WindowTooLong)
+            }
+            other => other,
+        }
     }
 
     async fn current_values(

@@ -44,7 +44,6 @@ mod convert;
 mod error;
 mod pipeline;
 
-use std::collections::VecDeque;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Instant;
@@ -54,8 +53,7 @@ use archive::{
     GatewaySnapshot, RawResponse, Scope, WriteOutcome,
 };
 use chrono::{DateTime, Duration, Utc};
-use gateway::{CancelFlag, Gateway, GatewayError, Period, RawAnswer};
-use han_protocol::plan::{self, Window};
+use gateway::{CancelFlag, Gateway, GatewayError, Period, RawAnswer, WindowPlan};
 use smgw_model::records::{ContractDetail, Database};
 use tokio::task::JoinHandle;
 
@@ -85,7 +83,7 @@ impl Default for SyncOptions {
         SyncOptions {
             settle: Duration::days(2),
             history: Duration::days(3 * 365),
-            window: plan::max_readings_window(),
+            window: Duration::days(31),
             logbook: true,
         }
     }
@@ -175,7 +173,7 @@ struct Described {
 /// One value list of a contract that stores values, with its planned windows.
 struct ListPlan {
     list: Arc<List>,
-    windows: Vec<Window>,
+    windows: WindowPlan,
 }
 
 /// Counting and reporting calls.
@@ -347,21 +345,28 @@ pub async fn sync(
     let mut current: Vec<Arc<List>> = Vec::new();
     for d in &described {
         for db in &d.detail.databases {
+            let stores_values = history && !CURRENT_VALUE_TAFS.contains(&d.taf);
+            // The list's archived channels: all advance with every window (see `pipeline`).
+            let known = if stores_values {
+                known_channels(archive, d.contract, &db.database).await?
+            } else {
+                Vec::new()
+            };
+            let resume = list_resume_point(archive, &known).await?;
             let list = Arc::new(List {
                 contract: d.contract,
                 usage_point_id: d.detail.usage_point_id.clone(),
                 database: db.database.clone(),
                 detail: Arc::clone(&d.detail),
                 state: tokio::sync::Mutex::new(ListState {
-                    known: known_channels(archive, d.contract, &db.database).await?,
+                    known,
                     ..Default::default()
                 }),
             });
-            if !history || CURRENT_VALUE_TAFS.contains(&d.taf) {
+            if !stores_values {
                 current.push(list);
                 continue;
             }
-            let resume = list_resume_point(archive, d.contract, &db.database).await?;
             let from = match resume {
                 Some(r) => r,
                 None => match d.start {
@@ -370,16 +375,11 @@ pub async fn sync(
                 },
             };
             let to = d.end.map_or(gateway_time, |e| e.min(gateway_time));
-            let windows = if from < to {
-                plan::split_range(from, to, window)
-                    .map_err(|e| GatewayError::Data(e.to_string()))?
-            } else {
-                Vec::new()
-            };
+            let windows = WindowPlan::new(Period { from, to }, window);
             lists.push(ListPlan { list, windows });
         }
     }
-    t.plan(lists.iter().map(|l| l.windows.len()).sum::<usize>() + current.len());
+    t.plan(lists.iter().map(|l| l.windows.planned()).sum::<usize>() + current.len());
     let logbook = opts.logbook && gateway.capabilities().logbook;
     if logbook {
         // At least one page and the end-of-logbook confirmation.
@@ -408,41 +408,27 @@ pub async fn sync(
     // while the next one is fetched, and commit in order (see `pipeline`).
     let mut pipeline = Pipeline::new(archive.clone(), origin);
     let result: Result<(), SyncError> = async {
-        for plan in &lists {
+        for plan in &mut lists {
             let list = &plan.list;
             t.phase = SyncPhase::Readings {
                 contract: list.usage_point_id.clone(),
                 database: list.database.wire_name().to_owned(),
             };
-            let mut queue: VecDeque<Window> = plan.windows.iter().copied().collect();
-            let mut window_len = window;
-            while let Some(w) = queue.pop_front() {
-                check(cancel)?;
-                if w.to - w.from > window_len {
-                    let parts = plan::split_range(w.from, w.to, window_len)
-                        .map_err(|e| GatewayError::Data(e.to_string()))?;
-                    t.plan(parts.len().saturating_sub(1));
-                    for p in parts.into_iter().rev() {
-                        queue.push_front(p);
-                    }
-                    continue;
-                }
-                let period = Period {
-                    from: w.from,
-                    to: w.to,
+            let windows = &mut plan.windows;
+            loop {
+                let planned = windows.planned();
+                let Some(period) = windows.next_window() else {
+                    break;
                 };
+                t.plan(windows.planned() - planned);
+                check(cancel)?;
                 let fetched = match gateway.values(&list.detail, &list.database, period).await {
-                    // The gateway may count the window's days differently (e.g. in local
-                    // days): halve the window and try again.
-                    Err(GatewayError::WindowTooLong) if w.to - w.from > Duration::days(1) => {
-                        window_len = (w.to - w.from) / 2;
-                        queue.push_front(w);
-                        continue;
-                    }
+                    // Asked again in halves (see `WindowPlan::refused`).
+                    Err(GatewayError::WindowTooLong) if windows.refused(period) => continue,
                     other => other?,
                 };
                 report.readings_calls += 1;
-                let synced_until = Some(w.to.min(settle_point).max(w.from));
+                let synced_until = Some(period.to.min(settle_point).max(period.from));
                 pipeline
                     .push(Arc::clone(list), fetched, synced_until)
                     .await?;
@@ -572,15 +558,11 @@ async fn known_channels(
 /// window (or by a current-value read) and hold nothing the others do not.
 async fn list_resume_point(
     archive: &Archive,
-    contract: ContractId,
-    database: &Database,
+    channels: &[ChannelId],
 ) -> Result<Option<DateTime<Utc>>, SyncError> {
     let mut min: Option<DateTime<Utc>> = None;
-    for c in archive.channels(Scope::Contract(contract)).await? {
-        if c.key.database != database.wire_name() {
-            continue;
-        }
-        if let Some(r) = archive.resume_point(c.id).await? {
+    for c in channels {
+        if let Some(r) = archive.resume_point(*c).await? {
             min = Some(min.map_or(r, |m| m.min(r)));
         }
     }

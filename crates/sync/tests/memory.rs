@@ -4,12 +4,7 @@
 use archive::{Archive, Scope};
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use durchblick_sync::{sync, SyncOptions};
-use gateway::{CancelFlag, GatewayFacts, MemoryGateway, MemoryValues};
-use smgw_model::records::{
-    Channel, ChannelReadings, Contract, ContractDetail, Database, DatabaseChannels, GatewayInfo,
-    LogEntry, LogLevel, Reading, Taf, TafState,
-};
-use smgw_model::{Obis, ScaledValue, Unit};
+use gateway::{CancelFlag, MemoryGateway};
 
 const DAYS: i64 = 70;
 
@@ -21,108 +16,8 @@ fn now() -> DateTime<Utc> {
     start() + Duration::days(DAYS)
 }
 
-fn contract(id: &str, taf: Taf) -> Contract {
-    Contract {
-        usage_point_id: id.into(),
-        name: String::new(),
-        taf,
-        state: TafState::Running,
-        start: Some(start()),
-        end: None,
-        capture_time: None,
-        billing_periods: Vec::new(),
-        meters: vec!["1EMH0012345678".into()],
-        metering_point_id: None,
-        delivery_id: None,
-        on_demand: false,
-    }
-}
-
-fn detail(id: &str) -> ContractDetail {
-    ContractDetail {
-        usage_point_id: id.into(),
-        name: String::new(),
-        emts: Vec::new(),
-        transparency_bit: false,
-        taf_profile: None,
-        databases: vec![DatabaseChannels {
-            database: Database::Origin,
-            channels: vec![Channel {
-                obis: "0100010800ff".parse::<Obis>().unwrap(),
-                unit: Unit::WattHour,
-                scaler: -1,
-            }],
-        }],
-    }
-}
-
-/// A register rising by 25 Wh every quarter hour from the contract's start to `now()`.
-fn register(id: &str) -> MemoryValues {
-    let n = DAYS * 96;
-    let readings = (0..=n)
-        .map(|i| Reading {
-            capture_time: Some(start() + Duration::minutes(15 * i)),
-            target_time: start() + Duration::minutes(15 * i),
-            value: ScaledValue::new(i128::from(i) * 250, -1),
-            cosem_status: None,
-            smgw_status: None,
-            meter_status: None,
-            owner: None,
-            signature: None,
-        })
-        .collect();
-    MemoryValues {
-        usage_point_id: id.into(),
-        database: Database::Origin,
-        channels: vec![ChannelReadings {
-            channel: "0100010800ff.1EMH0012345678.sm".into(),
-            readings,
-        }],
-    }
-}
-
 fn gateway() -> MemoryGateway {
-    let facts = GatewayFacts {
-        info: GatewayInfo {
-            id: "EDNT0012345678".into(),
-            state: None,
-            time: Some(now()),
-            firmware: Vec::new(),
-            certificates: Vec::new(),
-        },
-        state_as_sent: Some("a0000000".into()),
-        han_certificate_matches: None,
-    };
-    let mut g = MemoryGateway::new("u1.sm", facts);
-    g.contracts = vec![
-        contract("01005e318023.taf7-1.sm", Taf::Taf7),
-        contract("01005e318024.taf10-1.sm", Taf::Taf10),
-    ];
-    g.details = vec![
-        detail("01005e318023.taf7-1.sm"),
-        detail("01005e318024.taf10-1.sm"),
-    ];
-    g.values = vec![
-        register("01005e318023.taf7-1.sm"),
-        register("01005e318024.taf10-1.sm"),
-    ];
-    g.log = (0..250)
-        .map(|index| LogEntry {
-            index,
-            event_id: "1".into(),
-            event_sub_id: "0".into(),
-            level: LogLevel::Info,
-            outcome: None,
-            vendor_id: None,
-            subject_identity: None,
-            user_identity: None,
-            time: Some(start() + Duration::hours(i64::try_from(index).unwrap())),
-            message: format!("Eintrag {index}"),
-            version: None,
-            extra: (index == 7).then(|| r#"{"x-vendor":"abc"}"#.to_owned()),
-        })
-        .collect();
-    g
+    MemoryGateway::example(start(), DAYS)
 }
 
 async fn run(g: &mut MemoryGateway, db: &Archive) -> durchblick_sync::SyncReport {

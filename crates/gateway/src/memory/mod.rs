@@ -4,7 +4,9 @@
 use async_trait::async_trait;
 use chrono::Utc;
 use serde_json::json;
-use smgw_model::records::{ChannelReadings, Contract, ContractDetail, Database, LogEntry};
+use smgw_model::records::{ChannelReadings, Contract, ContractDetail, Database, LogEntry, Reading};
+
+mod example;
 
 use crate::{
     Capabilities, Fetched, Gateway, GatewayError, GatewayFacts, LogPage, Period, RawAnswer,
@@ -92,10 +94,22 @@ impl MemoryGateway {
         }
     }
 
-    fn list(&self, usage_point_id: &str, database: &Database) -> Option<&MemoryValues> {
+    /// Each channel of a value list with the values `pick` chooses of it.
+    fn pick(
+        &self,
+        usage_point_id: &str,
+        database: &Database,
+        pick: impl Fn(&[Reading]) -> Vec<Reading>,
+    ) -> Vec<ChannelReadings> {
         self.values
             .iter()
-            .find(|v| v.usage_point_id == usage_point_id && &v.database == database)
+            .filter(|v| v.usage_point_id == usage_point_id && &v.database == database)
+            .flat_map(|v| &v.channels)
+            .map(|ch| ChannelReadings {
+                channel: ch.channel.clone(),
+                readings: pick(&ch.readings),
+            })
+            .collect()
     }
 }
 
@@ -154,23 +168,12 @@ impl Gateway for MemoryGateway {
             self.calls.push("readings (refused)".into());
             return Err(GatewayError::WindowTooLong);
         }
-        let channels: Vec<ChannelReadings> = self
-            .list(&detail.usage_point_id, database)
-            .map(|list| {
-                list.channels
-                    .iter()
-                    .map(|ch| ChannelReadings {
-                        channel: ch.channel.clone(),
-                        readings: ch
-                            .readings
-                            .iter()
-                            .filter(|r| period.from < r.target_time && r.target_time <= period.to)
-                            .cloned()
-                            .collect(),
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
+        let channels = self.pick(&detail.usage_point_id, database, |rs| {
+            rs.iter()
+                .filter(|r| period.from < r.target_time && r.target_time <= period.to)
+                .cloned()
+                .collect()
+        });
         let request = json!({
             "usage-point-id": detail.usage_point_id,
             "database": database.wire_name(),
@@ -185,18 +188,9 @@ impl Gateway for MemoryGateway {
         detail: &ContractDetail,
         database: &Database,
     ) -> Result<Fetched<Vec<ChannelReadings>>, GatewayError> {
-        let channels: Vec<ChannelReadings> = self
-            .list(&detail.usage_point_id, database)
-            .map(|list| {
-                list.channels
-                    .iter()
-                    .map(|ch| ChannelReadings {
-                        channel: ch.channel.clone(),
-                        readings: ch.readings.last().cloned().into_iter().collect(),
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
+        let channels = self.pick(&detail.usage_point_id, database, |rs| {
+            rs.last().cloned().into_iter().collect()
+        });
         let request = json!({
             "usage-point-id": detail.usage_point_id,
             "database": database.wire_name(),
@@ -237,51 +231,19 @@ mod tests {
     use super::*;
     use crate::{read_logbook, CancelFlag};
     use chrono::{DateTime, Duration, TimeZone};
-    use smgw_model::records::{GatewayInfo, LogLevel};
 
     fn t(h: i64) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2025, 1, 1, 0, 0, 0).single().unwrap() + Duration::hours(h)
     }
 
     fn gateway() -> MemoryGateway {
-        let info = GatewayInfo {
-            id: "EDNT0012345678".into(),
-            time: Some(t(0)),
-            state: None,
-            firmware: Vec::new(),
-            certificates: Vec::new(),
-        };
-        MemoryGateway::new(
-            "u1.sm",
-            GatewayFacts {
-                info,
-                state_as_sent: None,
-                han_certificate_matches: None,
-            },
-        )
-    }
-
-    fn entry(index: u64) -> LogEntry {
-        LogEntry {
-            index,
-            event_id: "1".into(),
-            event_sub_id: "0".into(),
-            level: LogLevel::Info,
-            outcome: None,
-            vendor_id: None,
-            subject_identity: None,
-            user_identity: None,
-            time: Some(t(0)),
-            message: format!("entry {index}"),
-            version: None,
-            extra: None,
-        }
+        MemoryGateway::example(t(0), 40)
     }
 
     #[tokio::test]
     async fn the_logbook_is_read_in_pages_from_an_index() {
         let mut g = gateway();
-        g.log = (0..25).map(entry).collect();
+        g.log.truncate(25);
         g.log_page_size = 10;
         let all = read_logbook(&mut g, 3, &CancelFlag::new(), |_| {})
             .await
@@ -294,14 +256,7 @@ mod tests {
     #[tokio::test]
     async fn windows_longer_than_offered_are_refused_and_capabilities_hold() {
         let mut g = gateway();
-        let detail = ContractDetail {
-            usage_point_id: "c".into(),
-            name: String::new(),
-            emts: Vec::new(),
-            transparency_bit: false,
-            taf_profile: None,
-            databases: Vec::new(),
-        };
+        let detail = g.details[0].clone();
         let long = Period {
             from: t(0),
             to: t(24 * 40),
@@ -311,12 +266,20 @@ mod tests {
             .await
             .unwrap_err();
         assert!(matches!(err, GatewayError::WindowTooLong));
-        g.capabilities.history = false;
-        g.capabilities.logbook = false;
         let short = Period {
             from: t(0),
             to: t(1),
         };
+        let got = g
+            .values(&detail, &Database::Origin, short)
+            .await
+            .unwrap()
+            .into_value()
+            .unwrap();
+        // The values after the start up to and including one hour later.
+        assert_eq!(got[0].readings.len(), 4);
+        g.capabilities.history = false;
+        g.capabilities.logbook = false;
         assert!(matches!(
             g.values(&detail, &Database::Origin, short).await,
             Err(GatewayError::NotOffered(_))
