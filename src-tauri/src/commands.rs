@@ -3,20 +3,20 @@
 //! [`crate::views`] and their errors into [`UiError`]. `lib.rs` exposes these as Tauri
 //! commands; the tests call them directly against the demo gateway.
 
-use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex as StdMutex;
 use std::time::{Duration, Instant as StdInstant};
 
 use chrono::{DateTime, Utc};
+use durchblick_core::demo::DemoError;
 use gateway::{CancelFlag, Gateway, Period};
 use han_client::{
     Auth, ClientError, ConexaGateway, ConnectOptions, Connection, Fingerprint, PinPolicy,
 };
 use serde::{Deserialize, Serialize};
 use smgw_model::records::Database;
-use smgw_model::NaiveAs;
+use smgw_model::{Lang, NaiveAs};
 use tokio::sync::{MappedMutexGuard, Mutex, MutexGuard};
 
 mod archive;
@@ -253,52 +253,36 @@ fn export_failed(e: &dyn std::fmt::Display) -> UiError {
     )
 }
 
-/// Writes `set` in `format` to `path`; returns the path written and the number of files.
+/// Writes `set` in `format` to `path` (the bundle into a new folder inside it, or into
+/// `path` itself when it names a `.zip` file) with the same writer as the command line;
+/// returns the path written and the number of files.
 fn write_export(
     set: &export::ExportSet,
     format: ExportFormat,
     path: &std::path::Path,
 ) -> Result<(PathBuf, usize), UiError> {
-    use export::CsvVariant;
-    let file = || std::fs::File::create(path).map_err(|e| export_failed(&e));
-    match format {
-        ExportFormat::Xml => {
-            let doc = export::to_usage_points(set).map_err(|e| export_failed(&e))?;
-            ar2418::write_file(&doc, path).map_err(|e| export_failed(&e))?;
-        }
-        ExportFormat::CsvGerman | ExportFormat::CsvInternational => {
-            let variant = if format == ExportFormat::CsvGerman {
-                CsvVariant::German
-            } else {
-                CsvVariant::International
-            };
-            export::write_values_csv(set, variant, std::io::BufWriter::new(file()?))
-                .map_err(|e| export_failed(&e))?;
-        }
-        ExportFormat::LogCsvGerman | ExportFormat::LogCsvInternational => {
-            let variant = if format == ExportFormat::LogCsvGerman {
-                CsvVariant::German
-            } else {
-                CsvVariant::International
-            };
-            export::write_log_csv(&set.log, variant, std::io::BufWriter::new(file()?))
-                .map_err(|e| export_failed(&e))?;
-        }
-        ExportFormat::Json => {
-            export::write_json(set, file()?).map_err(|e| export_failed(&e))?;
-        }
-        ExportFormat::Bundle => {
-            let name = format!(
-                "durchblick-{}-{}",
-                set.gateway.id,
-                set.created.format("%Y%m%d-%H%M%S")
-            );
-            let dir = path.join(name);
-            let manifest = export::write_bundle(set, &dir).map_err(|e| export_failed(&e))?;
-            return Ok((dir, manifest.files.len()));
-        }
-    }
-    Ok((path.to_path_buf(), 1))
+    use export::files::Format;
+    use export::CsvVariant::{German, International};
+    let format = match format {
+        ExportFormat::Xml => Format::Xml,
+        ExportFormat::CsvGerman => Format::ValuesCsv(German),
+        ExportFormat::CsvInternational => Format::ValuesCsv(International),
+        ExportFormat::LogCsvGerman => Format::LogCsv(German),
+        ExportFormat::LogCsvInternational => Format::LogCsv(International),
+        ExportFormat::Json => Format::Json,
+        ExportFormat::Bundle => Format::Bundle,
+    };
+    let zip = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("zip"));
+    let target = if format == Format::Bundle && !zip {
+        path.join(export::files::bundle_name(set))
+    } else {
+        path.to_path_buf()
+    };
+    let written = export::files::write(set, format, &target, Lang::De)
+        .map_err(|e| UiError::new(ErrorKind::Local, e.message(Lang::De), e.message(Lang::En)))?;
+    Ok((target, written.files))
 }
 
 struct Connected {
@@ -470,45 +454,20 @@ impl AppCore {
     /// Starts the bundled demo gateway on a free loopback port and connects to it. Its
     /// certificate is pinned without asking: this program created it.
     pub async fn start_demo(&self) -> Result<SessionView, UiError> {
-        let failed = |e: &dyn std::fmt::Display| {
-            UiError::new(
-                ErrorKind::Local,
-                format!("Das Demo-Gateway ließ sich nicht starten: {e}"),
-                format!("Could not start the demo gateway: {e}"),
-            )
-        };
         self.disconnect().await;
-        let scenario = mock_smgw::Scenario::builtin("demo").map_err(|e| failed(&e))?;
-        let listen = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
-        let mock = mock_smgw::start(scenario, listen, mock_smgw::Options::default())
-            .await
-            .map_err(|e| failed(&e))?;
-        let fingerprint = parse_fingerprint(mock.fingerprint_sha256())?;
-        let mut opts = ConnectOptions::new(
-            mock.addr().ip().to_string(),
-            Auth::Digest {
-                user: "demo".into(),
-                password: "demo".into(),
-            },
-            PinPolicy::Pinned(fingerprint),
-        );
-        opts.port = mock.addr().port();
-        let session = match Connection::connect(opts).await {
-            Ok(s) => s,
-            Err(e) => {
-                mock.shutdown().await;
-                return Err(e.into());
-            }
-        };
+        let demo = durchblick_core::demo::start().await.map_err(|e| match e {
+            DemoError::Client(e) => UiError::from_client(&e),
+            e => UiError::new(ErrorKind::Local, e.message(Lang::De), e.message(Lang::En)),
+        })?;
         let view = SessionView {
-            host: mock.addr().ip().to_string(),
-            userid: session.userid().to_owned(),
-            fingerprint: fingerprint.to_hex(),
+            host: demo.mock.addr().ip().to_string(),
+            userid: demo.gateway.user_id().to_owned(),
+            fingerprint: demo.fingerprint.to_hex(),
             demo: true,
         };
-        *self.demo.lock().await = Some(mock);
+        *self.demo.lock().await = Some(demo.mock);
         *self.session.lock().await = Some(Connected {
-            gateway: Box::new(ConexaGateway::new(session)),
+            gateway: Box::new(demo.gateway),
             view: view.clone(),
         });
         self.demo_session.store(true, Ordering::SeqCst);
@@ -619,18 +578,7 @@ impl AppCore {
                 .await?
             }
         };
-        // Only the channels asked for (all when none are named).
-        got.retain(|ch| {
-            channels.is_empty() || {
-                let hex = ch.channel.split('.').next().unwrap_or(&ch.channel);
-                channels.iter().any(|want| {
-                    want.split('.')
-                        .next()
-                        .unwrap_or(want)
-                        .eq_ignore_ascii_case(hex)
-                })
-            }
-        });
+        gateway::retain_channels(&mut got, channels);
         Ok(ValuesView {
             usage_point_id: usage_point_id.to_owned(),
             database: database.to_owned(),
@@ -733,7 +681,9 @@ impl AppCore {
             ExportSource::Gateway => {
                 let cancel = self.fresh_cancel()?;
                 let mut c = self.gateway_session().await?;
-                gather(c.gateway.as_mut(), from, to, progress, &cancel).await?
+                let mut forward = |p: gateway::Progress| progress(p.into());
+                durchblick_core::pull::live(c.gateway.as_mut(), from, to, &mut forward, &cancel)
+                    .await?
             }
             ExportSource::Archive { smgw_id, user_id } => {
                 let selection = archive_io::Selection {
@@ -777,100 +727,6 @@ impl AppCore {
             lock_seconds: SELF_TEST_LOCK.as_secs(),
         })
     }
-}
-
-/// Everything the gateway holds for the consumer in `from..to` (values after `from` up
-/// to `to`, log entries from `from` to before `to`), as the export crate's input.
-/// Raw responses are not kept by a live pull (the archive keeps them).
-async fn gather(
-    gateway: &mut dyn Gateway,
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
-    progress: &mut (dyn FnMut(ProgressView) + Send),
-    cancel: &CancelFlag,
-) -> Result<export::ExportSet, UiError> {
-    let facts = gateway.gateway_info().await?.into_value()?;
-    let contracts = gateway.contracts().await?.into_value()?;
-    let mut out = Vec::with_capacity(contracts.len());
-    let mut items = 0u64;
-    let mut step = 0u32;
-    for contract in contracts {
-        let detail = gateway
-            .contract_detail(&contract.usage_point_id)
-            .await?
-            .into_value()?;
-        let mut value_lists = Vec::new();
-        if contract.taf.stores_values() && gateway.capabilities().history {
-            for db in &detail.databases {
-                let mut forward = |p: gateway::Progress| {
-                    progress(ProgressView {
-                        step: step + p.step,
-                        steps: None,
-                        items: items + p.items,
-                    })
-                };
-                let got = gateway::read_values(
-                    gateway,
-                    &detail,
-                    &db.database,
-                    Period { from, to },
-                    &mut forward,
-                    cancel,
-                )
-                .await?;
-                for ch in got {
-                    // Every channel read has a description: its values were scaled by it.
-                    let Some(channel) = gateway::channel_of(&detail, &db.database, &ch.channel)
-                    else {
-                        continue;
-                    };
-                    items += ch.readings.len() as u64;
-                    value_lists.push(export::ValueList {
-                        database: db.database.clone(),
-                        channel_name: ch.channel,
-                        channel,
-                        readings: ch.readings,
-                    });
-                }
-                step += 1;
-            }
-        }
-        out.push(export::ContractExport {
-            contract,
-            detail: Some(detail),
-            value_lists,
-        });
-    }
-    // The logbook of the period, as an export from the archive has it: entries without
-    // a time cannot be placed and are always kept.
-    let mut log = Vec::new();
-    if gateway.capabilities().logbook {
-        let mut read = 0u64;
-        let entries = gateway::read_logbook(gateway, 0, cancel, |page| {
-            step += 1;
-            read += page.len() as u64;
-            progress(ProgressView {
-                step,
-                steps: None,
-                items: items + read,
-            });
-        })
-        .await?;
-        log.extend(
-            entries
-                .into_iter()
-                .filter(|e| e.time.is_none_or(|t| from <= t && t < to)),
-        );
-    }
-    let userid = gateway.user_id();
-    Ok(export::ExportSet {
-        gateway: facts.info,
-        customer_id: Some(userid.strip_suffix(".sm").unwrap_or(userid).to_owned()),
-        contracts: out,
-        log,
-        raw_responses: Vec::new(),
-        created: Utc::now(),
-    })
 }
 
 /// Writes a chart the window shows (SVG text from the export crate) to a file.

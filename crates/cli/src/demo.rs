@@ -2,10 +2,7 @@
 //! port inside this process and takes a short tour of it over real TLS, the same way a
 //! real gateway is read.
 
-use std::net::{Ipv4Addr, SocketAddr};
-
 use chrono::Duration;
-use han_client::{Auth, ConexaGateway, ConnectOptions, Connection, Fingerprint, PinPolicy};
 use smgw_model::Lang;
 
 use crate::failure::{code, Failure};
@@ -17,24 +14,17 @@ fn heading(lang: Lang, de: &str, en: &str) {
 
 /// Runs the tour. With `json`, every step prints its JSON document instead of tables.
 pub async fn run(lang: Lang, json: bool) -> Result<(), Failure> {
-    let mock_failed = |e: &dyn std::fmt::Display| {
-        Failure::new(
-            code::DATA,
-            lang,
-            format!("Das Demo-Gateway ließ sich nicht starten: {e}"),
-            format!("Could not start the demo gateway: {e}"),
-        )
-    };
-    let scenario = mock_smgw::Scenario::builtin("demo").map_err(|e| mock_failed(&e))?;
-    let listen = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
-    let mock = mock_smgw::start(scenario, listen, mock_smgw::Options::default())
-        .await
-        .map_err(|e| mock_failed(&e))?;
-    // We started this gateway ourselves, so its certificate is known without asking.
-    let fingerprint: Fingerprint = mock
-        .fingerprint_sha256()
-        .parse()
-        .map_err(|e| mock_failed(&e))?;
+    let durchblick_core::demo::Demo {
+        mock,
+        gateway: mut session,
+        fingerprint,
+    } = durchblick_core::demo::start().await.map_err(|e| match e {
+        durchblick_core::demo::DemoError::Client(e) => Failure::client(&e, lang),
+        e => Failure {
+            code: code::DATA,
+            message: e.message(lang),
+        },
+    })?;
     let addr = mock.addr();
     if !json {
         println!(
@@ -49,20 +39,6 @@ pub async fn run(lang: Lang, json: bool) -> Result<(), Failure> {
             }
         );
     }
-    let mut opts = ConnectOptions::new(
-        addr.ip().to_string(),
-        Auth::Digest {
-            user: "demo".into(),
-            password: "demo".into(),
-        },
-        PinPolicy::Pinned(fingerprint),
-    );
-    opts.port = addr.port();
-    let mut session = ConexaGateway::new(
-        Connection::connect(opts)
-            .await
-            .map_err(|e| Failure::client(&e, lang))?,
-    );
 
     heading(lang, "Gateway", "Gateway");
     let facts = show_info(&mut session, lang, json).await?;

@@ -2,16 +2,15 @@
 //! archive. The work is done by `archive-io` (with `archive`, `export` and `ar2418`); this
 //! module parses the command line, picks file names and reports in German or English.
 
-use std::fs;
-use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use archive_io::archive::{Archive, WriteOutcome};
-use archive_io::export::{self, CsvVariant, ExportSet};
+use archive_io::export::files::Format;
+use archive_io::export::{self, CsvVariant};
 use archive_io::{ExportError, Selection};
 use chrono::{DateTime, SubsecRound, Utc};
 use clap::{Args, ValueEnum};
-use smgw_model::{Lang, Unit};
+use smgw_model::Lang;
 
 use crate::failure::{code, Failure};
 
@@ -93,15 +92,6 @@ pub struct ImportArgs {
     pub archive: Option<PathBuf>,
 }
 
-fn io_failure(path: &Path, e: &dyn std::fmt::Display, lang: Lang) -> Failure {
-    Failure::new(
-        code::DATA,
-        lang,
-        format!("{} kann nicht geschrieben werden: {e}", path.display()),
-        format!("Cannot write {}: {e}", path.display()),
-    )
-}
-
 fn time_arg(text: &Option<String>, lang: Lang) -> Result<Option<DateTime<Utc>>, Failure> {
     text.as_deref()
         .map(|t| crate::user_time(t, lang))
@@ -112,31 +102,6 @@ fn print_json(value: &serde_json::Value, lang: Lang) -> Result<(), Failure> {
     serde_json::to_string_pretty(value)
         .map(|s| println!("{s}"))
         .map_err(|e| Failure::local(lang, &e.into()))
-}
-
-/// Writes a file through `<name>.part` and a rename, so that a failed export leaves no
-/// half-written file under the final name.
-fn write_file(
-    path: &Path,
-    lang: Lang,
-    f: impl FnOnce(&mut BufWriter<fs::File>) -> Result<(), String>,
-) -> Result<(), Failure> {
-    let mut part = path.as_os_str().to_owned();
-    part.push(".part");
-    let part = PathBuf::from(part);
-    let result = fs::File::create(&part)
-        .map_err(|e| e.to_string())
-        .and_then(|file| {
-            let mut w = BufWriter::new(file);
-            f(&mut w)?;
-            w.flush().map_err(|e| e.to_string())?;
-            w.get_ref().sync_all().map_err(|e| e.to_string())
-        })
-        .and_then(|()| fs::rename(&part, path).map_err(|e| e.to_string()));
-    result.map_err(|e| {
-        let _ = fs::remove_file(&part);
-        io_failure(path, &e, lang)
-    })
 }
 
 /// `durchblick export FORMAT --out …`: writes what the archive holds for the selection.
@@ -171,23 +136,23 @@ pub async fn run_export(args: &ExportArgs, lang: Lang, json: bool) -> Result<(),
         ExportFormat::Json if args.out.is_dir() => args.out.join("export.json"),
         _ => args.out.clone(),
     };
-    let files = match args.format {
-        ExportFormat::Xml => {
-            write_file(out, lang, |w| {
-                archive_io::write_xml(&set, w).map_err(|e| e.to_string())
-            })?;
-            vec![out.clone()]
-        }
-        ExportFormat::Json => {
-            write_file(out, lang, |w| {
-                export::write_json(&set, w).map_err(|e| e.to_string())
-            })?;
-            vec![out.clone()]
-        }
-        ExportFormat::Csv => write_csv(&set, out, args.csv, lang)?,
-        ExportFormat::Charts => write_charts(&set, out, lang)?,
-        ExportFormat::Bundle => write_bundle(&set, out, lang)?,
+    let variant = match args.csv {
+        CsvArg::German => CsvVariant::German,
+        CsvArg::International => CsvVariant::International,
     };
+    let format = match args.format {
+        ExportFormat::Xml => Format::Xml,
+        ExportFormat::Json => Format::Json,
+        ExportFormat::Csv => Format::Csv(variant),
+        ExportFormat::Charts => Format::Charts,
+        ExportFormat::Bundle => Format::Bundle,
+    };
+    let files = export::files::write(&set, format, out, lang)
+        .map_err(|e| Failure {
+            code: code::DATA,
+            message: e.message(lang),
+        })?
+        .paths;
     let readings: usize = set
         .contracts
         .iter()
@@ -229,128 +194,9 @@ pub async fn run_export(args: &ExportArgs, lang: Lang, json: bool) -> Result<(),
     }
 }
 
-fn create_dir(dir: &Path, lang: Lang) -> Result<(), Failure> {
-    fs::create_dir_all(dir).map_err(|e| io_failure(dir, &e, lang))
-}
-
-fn write_csv(
-    set: &ExportSet,
-    dir: &Path,
-    variant: CsvArg,
-    lang: Lang,
-) -> Result<Vec<PathBuf>, Failure> {
-    create_dir(dir, lang)?;
-    let (variant, tag) = match variant {
-        CsvArg::German => (CsvVariant::German, "de"),
-        CsvArg::International => (CsvVariant::International, "intl"),
-    };
-    let values = dir.join(format!("values-{tag}.csv"));
-    let log = dir.join(format!("log-{tag}.csv"));
-    write_file(&values, lang, |w| {
-        export::write_values_csv(set, variant, w).map_err(|e| e.to_string())
-    })?;
-    write_file(&log, lang, |w| {
-        export::write_log_csv(&set.log, variant, w).map_err(|e| e.to_string())
-    })?;
-    Ok(vec![values, log])
-}
-
-fn file_safe(name: &str) -> String {
-    name.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect()
-}
-
-type ChartFn = fn(
-    &[(DateTime<Utc>, smgw_model::ScaledValue)],
-    Unit,
-    &export::ChartOptions,
-) -> Result<String, export::ChartError>;
-
-fn write_charts(set: &ExportSet, dir: &Path, lang: Lang) -> Result<Vec<PathBuf>, Failure> {
-    create_dir(dir, lang)?;
-    let opts = export::ChartOptions {
-        lang,
-        ..export::ChartOptions::default()
-    };
-    let mut files = Vec::new();
-    for c in &set.contracts {
-        for vl in &c.value_lists {
-            let series = vl.series();
-            let unit = vl.channel.unit;
-            let mut kinds: Vec<(&str, ChartFn)> = vec![("load-curve", export::load_curve_svg)];
-            if unit.is_cumulative() {
-                kinds.push(("daily", export::daily_bars_svg));
-                kinds.push(("monthly", export::monthly_bars_svg));
-            }
-            for (kind, draw) in kinds {
-                let svg = match draw(&series, unit, &opts) {
-                    Ok(svg) => svg,
-                    // A list with too few values simply has no chart of this kind.
-                    Err(export::ChartError::TooFewValues { .. }) => continue,
-                    Err(e) => return Err(io_failure(dir, &e, lang)),
-                };
-                let name = format!(
-                    "{}-{}-{}-{kind}.svg",
-                    file_safe(&c.contract.usage_point_id),
-                    vl.database.wire_name(),
-                    file_safe(&vl.channel_name),
-                );
-                let path = dir.join(name);
-                write_file(&path, lang, |w| {
-                    w.write_all(svg.as_bytes()).map_err(|e| e.to_string())
-                })?;
-                files.push(path);
-            }
-        }
-    }
-    Ok(files)
-}
-
 fn is_zip(path: &Path) -> bool {
     path.extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("zip"))
-}
-
-fn write_bundle(set: &ExportSet, out: &Path, lang: Lang) -> Result<Vec<PathBuf>, Failure> {
-    let bundle_err = |path: &Path, e: export::BundleError| io_failure(path, &e, lang);
-    if !is_zip(out) {
-        export::write_bundle(set, out).map_err(|e| bundle_err(out, e))?;
-        return Ok(vec![out.to_path_buf()]);
-    }
-    // The bundle is written next to the zip in a work directory named like the zip, so
-    // that the entries sit in a folder of that name, then packed, checked and removed.
-    let stem = out
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "bundle".into());
-    let parent = out
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let work = parent.join(format!(".{stem}.durchblick-{}", std::process::id()));
-    let dir = work.join(&stem);
-    let result = (|| {
-        create_dir(&dir, lang)?;
-        export::write_bundle(set, &dir).map_err(|e| bundle_err(&dir, e))?;
-        let report = export::verify_bundle(&dir).map_err(|e| bundle_err(&dir, e))?;
-        if !report.is_ok() {
-            return Err(io_failure(&dir, &report.describe(lang), lang));
-        }
-        write_file(out, lang, |w| {
-            export::zip_bundle(&dir, set.created, w)
-                .map(drop)
-                .map_err(|e| e.to_string())
-        })
-    })();
-    let _ = fs::remove_dir_all(&work);
-    result.map(|()| vec![out.to_path_buf()])
 }
 
 /// `durchblick verify BUNDLE`: exit 0 if every file matches its checksum, else 6 with the

@@ -19,6 +19,7 @@ pub mod ar;
 pub mod bundle;
 pub mod chart;
 pub mod csv;
+pub mod files;
 mod html;
 pub mod json;
 mod set;

@@ -1,0 +1,90 @@
+//! The live pull over the Gateway interface: against the in-memory gateway, and against the
+//! demo gateway over real TLS.
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use durchblick_core::{demo, pull};
+use gateway::{CancelFlag, Gateway, MemoryGateway};
+
+fn start() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2025, 3, 1, 0, 0, 0).single().unwrap()
+}
+
+#[tokio::test]
+async fn a_period_brings_its_values_and_its_logbook_entries_and_nothing_else() {
+    let mut g = MemoryGateway::example(start(), 70);
+    let from = start() + Duration::days(10);
+    let to = start() + Duration::days(45);
+    let mut steps = Vec::new();
+    let set = pull::live(&mut g, from, to, &mut |p| steps.push(p), &CancelFlag::new())
+        .await
+        .expect("pull");
+    assert_eq!(set.gateway.id, "EDNT0012345678");
+    assert_eq!(set.customer_id.as_deref(), Some("u1"));
+    assert_eq!(set.contracts.len(), 2);
+    // TAF 7 keeps values: every quarter hour after `from` up to `to`, read in two windows.
+    let lists = &set.contracts[0].value_lists;
+    assert_eq!(lists.len(), 1);
+    let readings = &lists[0].readings;
+    assert_eq!(readings.len(), 35 * 96);
+    assert_eq!(
+        readings.first().map(|r| r.target_time),
+        Some(from + Duration::minutes(15))
+    );
+    assert_eq!(readings.last().map(|r| r.target_time), Some(to));
+    assert_eq!(g.calls.iter().filter(|c| *c == "readings").count(), 2);
+    // TAF 10 keeps none.
+    assert!(set.contracts[1].value_lists.is_empty());
+    // Log entries of hours 240..249 lie in [from, to).
+    assert_eq!(set.log.len(), 10);
+    assert!(set
+        .log
+        .iter()
+        .all(|e| e.time.is_some_and(|t| from <= t && t < to)));
+    assert!(steps.last().is_some_and(|p| p.items >= 35 * 96));
+}
+
+#[tokio::test]
+async fn a_gateway_without_history_or_logbook_is_not_asked_for_them() {
+    let mut g = MemoryGateway::example(start(), 70);
+    g.capabilities.history = false;
+    g.capabilities.logbook = false;
+    let set = pull::live(
+        &mut g,
+        start(),
+        start() + Duration::days(70),
+        &mut |_| {},
+        &CancelFlag::new(),
+    )
+    .await
+    .expect("pull");
+    assert!(set.contracts.iter().all(|c| c.value_lists.is_empty()));
+    assert!(set.log.is_empty());
+    assert!(!g.calls.iter().any(|c| c == "readings" || c == "log"));
+}
+
+#[tokio::test]
+async fn the_demo_gateway_answers_over_tls_and_a_cancelled_pull_stops() {
+    let mut d = demo::start().await.expect("demo");
+    let facts = d
+        .gateway
+        .gateway_info()
+        .await
+        .expect("info")
+        .into_value()
+        .expect("decoded");
+    assert_eq!(facts.han_certificate_matches, Some(true));
+    let now = facts.info.time.expect("gateway time");
+    let cancel = CancelFlag::new();
+    cancel.cancel();
+    let err = pull::live(
+        &mut d.gateway,
+        now - Duration::days(40),
+        now,
+        &mut |_| {},
+        &cancel,
+    )
+    .await
+    .expect_err("cancelled");
+    assert!(matches!(err, gateway::GatewayError::Cancelled), "{err:?}");
+    d.mock.shutdown().await;
+}
