@@ -441,7 +441,10 @@ impl CombinedStatus {
 
     /// The 16-hex-digit form, lower case.
     pub fn to_hex(self) -> String {
-        format!("{}{}", self.gateway.to_hex(), self.meter.to_hex())
+        // One allocation (this runs for every archived value): both words as one u64.
+        let wire = (u64::from(self.gateway.logical.reverse_bits()) << 32)
+            | u64::from(self.meter.logical.reverse_bits());
+        hex::encode(wire.to_be_bytes())
     }
 
     /// The PTB status (from the gateway word, see the module docs).
