@@ -9,11 +9,10 @@ use std::sync::Mutex as StdMutex;
 use std::time::{Duration, Instant as StdInstant};
 
 use chrono::{DateTime, Utc};
+use durchblick_core::connect::{self, ConnectError, Connected};
 use durchblick_core::demo::DemoError;
 use gateway::{CancelFlag, Gateway, Period};
-use han_client::{
-    Auth, ClientError, ConexaGateway, ConnectOptions, Connection, Fingerprint, PinPolicy,
-};
+use han_client::{Auth, Fingerprint};
 use serde::{Deserialize, Serialize};
 use smgw_model::records::Database;
 use smgw_model::{Lang, NaiveAs};
@@ -285,7 +284,8 @@ fn write_export(
     Ok((target, written.files))
 }
 
-struct Connected {
+/// The open session: the gateway and what the window shows of it.
+struct Session {
     gateway: Box<dyn Gateway>,
     view: SessionView,
 }
@@ -293,7 +293,7 @@ struct Connected {
 /// The state behind every command: at most one session, the demo gateway if started,
 /// the pin file, the cancel flag of the running long call.
 pub struct AppCore {
-    session: Mutex<Option<Connected>>,
+    session: Mutex<Option<Session>>,
     demo: Mutex<Option<mock_smgw::RunningMock>>,
     pin_path: Option<PathBuf>,
     cancel: StdMutex<CancelFlag>,
@@ -393,46 +393,44 @@ impl AppCore {
                 "Please enter the gateway's address (e.g. 192.168.1.100).",
             ));
         }
-        let mut store = match &self.pin_path {
-            Some(path) => pins::load(path)?,
-            None => han_client::PinStore::default(),
-        };
-        let policy = match &req.confirm_fingerprint {
-            Some(text) => PinPolicy::Pinned(parse_fingerprint(text)?),
-            None => match store.get(&host, req.port) {
-                Some(fp) => PinPolicy::Pinned(parse_fingerprint(fp)?),
-                None => PinPolicy::TrustOnFirstUse,
-            },
-        };
+        let confirmed = req
+            .confirm_fingerprint
+            .as_deref()
+            .map(parse_fingerprint)
+            .transpose()?;
         let auth = match req.login {
             Login::Password { user, password } => Auth::Digest { user, password },
             Login::Pkcs12 { data, password } => Auth::Pkcs12 { data, password },
         };
-        let mut opts = ConnectOptions::new(host.clone(), auth, policy);
-        opts.port = req.port;
-        let session = match Connection::connect(opts).await {
-            Ok(s) => s,
-            Err(ClientError::UnknownCertificate {
+        let connected =
+            connect::connect(&host, req.port, auth, self.pin_path.as_deref(), confirmed)
+                .await
+                .map_err(|e| match e {
+                    ConnectError::Client(e) => UiError::from_client(&e),
+                    ConnectError::Pins(e) => pins::ui_error(&e),
+                })?;
+        let (gateway, fingerprint) = match connected {
+            Connected::NeedsConfirmation {
                 fingerprint,
                 subject,
-            }) => {
+            } => {
                 return Ok(ConnectOutcome::ConfirmCertificate {
                     fingerprint: fingerprint.to_hex(),
                     subject,
                 })
             }
-            Err(e) => return Err(e.into()),
-        };
-        let fingerprint = session.peer_fingerprint().to_hex();
-        if store.get(&host, req.port) != Some(fingerprint.as_str()) {
-            if let Some(path) = &self.pin_path {
-                store.set(&host, req.port, &fingerprint);
-                pins::save(&store, path)?;
+            Connected::Session {
+                gateway,
+                fingerprint,
+                remembered,
+            } => {
+                remembered.map_err(|e| pins::ui_error(&e))?;
+                (gateway, fingerprint.to_hex())
             }
-        }
+        };
         let view = SessionView {
             host,
-            userid: session.userid().to_owned(),
+            userid: gateway.user_id().to_owned(),
             fingerprint,
             demo: false,
         };
@@ -444,8 +442,8 @@ impl AppCore {
         }
         self.stop_demo().await;
         self.demo_session.store(false, Ordering::SeqCst);
-        *guard = Some(Connected {
-            gateway: Box::new(ConexaGateway::new(session)),
+        *guard = Some(Session {
+            gateway,
             view: view.clone(),
         });
         Ok(ConnectOutcome::Connected(view))
@@ -466,7 +464,7 @@ impl AppCore {
             demo: true,
         };
         *self.demo.lock().await = Some(demo.mock);
-        *self.session.lock().await = Some(Connected {
+        *self.session.lock().await = Some(Session {
             gateway: Box::new(demo.gateway),
             view: view.clone(),
         });
@@ -502,7 +500,7 @@ impl AppCore {
 
     /// The session for a call to the gateway: refused at once while a sync uses the
     /// connection (instead of waiting minutes for it), an error when there is none.
-    async fn gateway_session(&self) -> Result<MappedMutexGuard<'_, Connected>, UiError> {
+    async fn gateway_session(&self) -> Result<MappedMutexGuard<'_, Session>, UiError> {
         if self.syncing.load(Ordering::SeqCst) {
             return Err(sync_running());
         }

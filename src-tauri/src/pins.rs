@@ -1,62 +1,31 @@
 //! The window's side of the pin file shared with the command line
-//! ([`han_client::PinStore`]): its failures in German and English.
+//! ([`han_client::PinStore`], read and written by `durchblick_core::connect`).
 
-use std::path::Path;
+use han_client::PinFileError;
+use smgw_model::Lang;
 
-use han_client::{PinFileError, PinStore};
-
-use crate::error::UiError;
+use crate::error::{ErrorKind, UiError};
 
 /// Where pins live (the command line's file).
 pub use han_client::default_pin_path as default_path;
 
-fn ui_error(e: &PinFileError, saving: bool) -> UiError {
-    match e {
-        PinFileError::Damaged { path, source } => UiError::local(
-            &format!("Die Datei {} mit den gemerkten Zertifikaten ist beschädigt (bitte prüfen oder löschen)", path.display()),
-            &format!("The file {} with the remembered certificates is damaged (please check or delete it)", path.display()),
-            source,
-        ),
-        PinFileError::Io { path, source } if saving => UiError::local(
-            &format!("Das Zertifikat konnte nicht in {} gemerkt werden", path.display()),
-            &format!("Could not remember the certificate in {}", path.display()),
-            source,
-        ),
-        PinFileError::Io { path, source } => UiError::local(
-            &format!("{} lässt sich nicht lesen", path.display()),
-            &format!("Cannot read {}", path.display()),
-            source,
-        ),
-    }
-}
-
-/// Reads the pin file (missing: empty).
-pub fn load(path: &Path) -> Result<PinStore, UiError> {
-    PinStore::load(path).map_err(|e| ui_error(&e, false))
-}
-
-/// Writes the pin file.
-pub fn save(store: &PinStore, path: &Path) -> Result<(), UiError> {
-    store.save(path).map_err(|e| ui_error(&e, true))
+/// The pin file's own message, as a local problem.
+pub fn ui_error(e: &PinFileError) -> UiError {
+    UiError::new(ErrorKind::Local, e.message(Lang::De), e.message(Lang::En))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use han_client::PinStore;
 
     #[test]
-    fn round_trip_and_damaged_file() {
+    fn a_damaged_file_says_so_in_both_languages() {
         let dir = tempfile::tempdir().expect("temp dir");
-        let path = dir.path().join("sub").join("pins.json");
-        assert_eq!(load(&path).expect("missing is empty"), PinStore::default());
-        let mut store = PinStore::default();
-        store.set("127.0.0.1", 443, "ab");
-        save(&store, &path).expect("save");
-        let back = load(&path).expect("load");
-        assert_eq!(back.get("127.0.0.1", 443), Some("ab"));
-        assert_eq!(back.get("127.0.0.1", 444), None);
+        let path = dir.path().join("pins.json");
         std::fs::write(&path, b"{not json").expect("write");
-        let err = load(&path).expect_err("damaged");
+        let err = ui_error(&PinStore::load(&path).expect_err("damaged"));
         assert!(err.de.contains("beschädigt"), "{}", err.de);
+        assert!(err.en.contains("damaged"), "{}", err.en);
     }
 }

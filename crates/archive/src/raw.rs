@@ -18,10 +18,7 @@ pub(crate) fn sha256_hex(data: &[u8]) -> String {
 }
 
 fn compress(data: &[u8]) -> Result<Vec<u8>> {
-    let mut enc = ZlibEncoder::new(
-        Vec::with_capacity(data.len() / 4 + 64),
-        Compression::fast(),
-    );
+    let mut enc = ZlibEncoder::new(Vec::with_capacity(data.len() / 4 + 64), Compression::fast());
     enc.write_all(data).map_err(ArchiveError::Compress)?;
     enc.finish().map_err(ArchiveError::Compress)
 }

@@ -3,9 +3,8 @@
 
 use std::io::{BufRead, IsTerminal, Write};
 
-use han_client::{
-    Auth, ClientError, ConexaGateway, ConnectOptions, Connection, Fingerprint, PinPolicy, PinStore,
-};
+use durchblick_core::connect::{connect, ConnectError, Connected};
+use han_client::{Auth, ConexaGateway, Fingerprint};
 use smgw_model::Lang;
 
 use crate::args::ConnectArgs;
@@ -116,11 +115,7 @@ fn bad_pin(lang: Lang, text: &str) -> Failure {
 /// prompt).
 pub async fn open(args: &ConnectArgs, lang: Lang) -> Result<ConexaGateway, Failure> {
     let auth = auth(args, lang)?;
-    let store_path = han_client::default_pin_path();
-    let mut store = match &store_path {
-        Some(path) => PinStore::load(path).map_err(|e| Failure::local(lang, &e.into()))?,
-        None => PinStore::default(),
-    };
+    let pins = han_client::default_pin_path();
     let given = match &args.pin {
         Some(text) => Some(
             text.parse::<Fingerprint>()
@@ -128,22 +123,20 @@ pub async fn open(args: &ConnectArgs, lang: Lang) -> Result<ConexaGateway, Failu
         ),
         None => None,
     };
-    let remembered = store
-        .get(&args.host, args.port)
-        .and_then(|fp| fp.parse::<Fingerprint>().ok());
-    let policy = match given.or(remembered) {
-        Some(fp) => PinPolicy::Pinned(fp),
-        None => PinPolicy::TrustOnFirstUse,
+    let attempt = |confirmed: Option<Fingerprint>| {
+        connect(
+            &args.host,
+            args.port,
+            auth.clone(),
+            pins.as_deref(),
+            confirmed,
+        )
     };
-    let mut opts = ConnectOptions::new(args.host.clone(), auth, policy);
-    opts.port = args.port;
-
-    let session = match Connection::connect(opts.clone()).await {
-        Ok(session) => session,
-        Err(ClientError::UnknownCertificate {
+    let connected = match attempt(given).await.map_err(|e| failure(&e, lang))? {
+        Connected::NeedsConfirmation {
             fingerprint,
             subject,
-        }) => {
+        } => {
             eprintln!(
                 "{}",
                 match lang {
@@ -170,23 +163,40 @@ pub async fn open(args: &ConnectArgs, lang: Lang) -> Result<ConexaGateway, Failu
                     format!("Not connected because the certificate was not confirmed. To confirm, run again with --pin {fingerprint} (or --trust-on-first-use)."),
                 ));
             }
-            opts.pin = PinPolicy::Pinned(fingerprint);
-            Connection::connect(opts)
+            attempt(Some(fingerprint))
                 .await
-                .map_err(|e| Failure::client(&e, lang))?
+                .map_err(|e| failure(&e, lang))?
         }
-        Err(e) => return Err(Failure::client(&e, lang)),
+        session => session,
     };
-
-    // Remember the pin the session was made with (given, confirmed, or unchanged).
-    let fingerprint = session.peer_fingerprint().to_hex();
-    if store.get(&args.host, args.port) != Some(fingerprint.as_str()) {
-        if let Some(path) = &store_path {
-            store.set(&args.host, args.port, &fingerprint);
-            if let Err(e) = store.save(path) {
-                eprintln!("{}", Failure::local(lang, &e.into()).message);
+    match connected {
+        Connected::Session {
+            gateway,
+            remembered,
+            ..
+        } => {
+            // The session stands; a pin that could not be remembered is asked for again
+            // next time, so a warning is enough.
+            if let Err(e) = remembered {
+                eprintln!("{}", e.message(lang));
             }
+            Ok(*gateway)
+        }
+        // The certificate was confirmed for this very attempt.
+        Connected::NeedsConfirmation { fingerprint, .. } => Err(Failure::new(
+            code::CONNECTION,
+            lang,
+            format!("Das Gateway zeigt ein anderes Zertifikat als eben ({fingerprint}). Bitte erneut versuchen."),
+            format!("The gateway shows another certificate than a moment ago ({fingerprint}). Please try again."),
+        )),
+    }
+}
+
+fn failure(e: &ConnectError, lang: Lang) -> Failure {
+    match e {
+        ConnectError::Client(e) => Failure::client(e, lang),
+        ConnectError::Pins(e) => {
+            Failure::new(code::DATA, lang, e.message(Lang::De), e.message(Lang::En))
         }
     }
-    Ok(ConexaGateway::new(session))
 }

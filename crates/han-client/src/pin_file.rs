@@ -27,6 +27,48 @@ pub enum PinFileError {
         /// What the OS said.
         source: std::io::Error,
     },
+    /// An entry is not a SHA-256 fingerprint. Ignoring it would make the next contact a
+    /// silent "first contact".
+    #[error("the pin file {} has no fingerprint for {entry}", path.display())]
+    BadEntry {
+        /// The file.
+        path: PathBuf,
+        /// The entry (`host:port`).
+        entry: String,
+    },
+}
+
+impl PinFileError {
+    /// What happened and what to do.
+    pub fn message(&self, lang: crate::Lang) -> String {
+        use crate::Lang::{De, En};
+        match (self, lang) {
+            (PinFileError::Damaged { path, source }, De) => format!(
+                "Die Datei {} mit den gemerkten Zertifikaten ist beschädigt ({source}). Bitte prüfen oder löschen; danach wird das Zertifikat des Gateways beim Verbinden wieder zur Bestätigung gezeigt.",
+                path.display()
+            ),
+            (PinFileError::Damaged { path, source }, En) => format!(
+                "The file {} with the remembered certificates is damaged ({source}). Please check or delete it; the gateway's certificate is then shown for confirmation again when connecting.",
+                path.display()
+            ),
+            (PinFileError::BadEntry { path, entry }, De) => format!(
+                "Die Datei {} mit den gemerkten Zertifikaten enthält für {entry} keinen gültigen Fingerabdruck. Bitte den Eintrag prüfen oder löschen.",
+                path.display()
+            ),
+            (PinFileError::BadEntry { path, entry }, En) => format!(
+                "The file {} with the remembered certificates holds no valid fingerprint for {entry}. Please check or delete the entry.",
+                path.display()
+            ),
+            (PinFileError::Io { path, source }, De) => format!(
+                "Auf die Datei {} mit den gemerkten Zertifikaten kann nicht zugegriffen werden: {source}. Bitte Rechte und freien Platz prüfen.",
+                path.display()
+            ),
+            (PinFileError::Io { path, source }, En) => format!(
+                "Cannot access the file {} with the remembered certificates: {source}. Please check its permissions and the free space.",
+                path.display()
+            ),
+        }
+    }
 }
 
 /// Pins keyed by `host:port`; values are lower-case SHA-256 hex of the certificate DER.

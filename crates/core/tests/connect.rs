@@ -1,0 +1,127 @@
+//! The certificate check both front doors share, against the mock gateway over real TLS
+//! on 127.0.0.1 with a real pin file.
+
+use std::net::{Ipv4Addr, SocketAddr};
+
+use durchblick_core::connect::{connect, ConnectError, Connected};
+use han_client::{Auth, ClientError, Fingerprint, PinFileError, PinStore};
+use mock_smgw::RunningMock;
+
+async fn mock(scenario: &str) -> RunningMock {
+    let scenario = mock_smgw::Scenario::builtin(scenario).expect("scenario");
+    let listen = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
+    mock_smgw::start(scenario, listen, mock_smgw::Options::default())
+        .await
+        .expect("mock")
+}
+
+fn demo_login() -> Auth {
+    Auth::Digest {
+        user: "demo".into(),
+        password: "demo".into(),
+    }
+}
+
+fn fingerprint(m: &RunningMock) -> Fingerprint {
+    m.fingerprint_sha256().parse().expect("fingerprint")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn first_contact_is_a_question_and_only_a_confirmed_pin_is_remembered() {
+    let m = mock("demo").await;
+    let dir = tempfile::tempdir().unwrap();
+    let pins = dir.path().join("pins.json");
+    let (host, port) = ("127.0.0.1", m.addr().port());
+
+    let first = connect(host, port, demo_login(), Some(&pins), None)
+        .await
+        .expect("first contact");
+    let Connected::NeedsConfirmation {
+        fingerprint: shown, ..
+    } = first
+    else {
+        panic!("first contact must ask");
+    };
+    assert_eq!(shown, fingerprint(&m));
+    assert!(
+        !pins.exists(),
+        "nothing is remembered before the user confirmed"
+    );
+
+    let confirmed = connect(host, port, demo_login(), Some(&pins), Some(shown))
+        .await
+        .expect("confirmed");
+    let Connected::Session { remembered, .. } = confirmed else {
+        panic!("a confirmed certificate connects");
+    };
+    remembered.expect("pin saved");
+    let store = PinStore::load(&pins).unwrap();
+    assert_eq!(store.get(host, port), Some(shown.to_hex().as_str()));
+
+    // The next time the remembered pin is enough.
+    let again = connect(host, port, demo_login(), Some(&pins), None)
+        .await
+        .expect("remembered");
+    assert!(matches!(again, Connected::Session { .. }));
+    m.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_changed_certificate_and_an_unusable_pin_file_are_errors_never_a_first_contact() {
+    let m = mock("demo").await;
+    let other = mock("prosumer").await;
+    assert_ne!(fingerprint(&m), fingerprint(&other));
+    let dir = tempfile::tempdir().unwrap();
+    let pins = dir.path().join("pins.json");
+    let (host, port) = ("127.0.0.1", m.addr().port());
+
+    // Remembered: another gateway's certificate for this address.
+    let mut store = PinStore::default();
+    store.set(host, port, &fingerprint(&other).to_hex());
+    store.save(&pins).unwrap();
+    let err = connect(host, port, demo_login(), Some(&pins), None)
+        .await
+        .err()
+        .expect("changed certificate");
+    assert!(
+        matches!(
+            err,
+            ConnectError::Client(ClientError::CertificateChanged { .. })
+        ),
+        "{err:?}"
+    );
+
+    // An entry that is no fingerprint.
+    let mut store = PinStore::default();
+    store.set(host, port, "not-a-fingerprint");
+    store.save(&pins).unwrap();
+    let err = connect(host, port, demo_login(), Some(&pins), None)
+        .await
+        .err()
+        .expect("bad entry");
+    assert!(
+        matches!(err, ConnectError::Pins(PinFileError::BadEntry { .. })),
+        "{err:?}"
+    );
+    assert!(err
+        .message(smgw_model::Lang::De)
+        .contains("keinen gültigen Fingerabdruck"));
+
+    // A damaged file.
+    std::fs::write(&pins, b"{not json").unwrap();
+    let err = connect(host, port, demo_login(), Some(&pins), None)
+        .await
+        .err()
+        .expect("damaged");
+    assert!(
+        matches!(err, ConnectError::Pins(PinFileError::Damaged { .. })),
+        "{err:?}"
+    );
+    assert_eq!(
+        std::fs::read(&pins).unwrap(),
+        b"{not json",
+        "the file is left as it was"
+    );
+    m.shutdown().await;
+    other.shutdown().await;
+}
