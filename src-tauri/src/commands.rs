@@ -430,7 +430,7 @@ impl AppCore {
         };
         let view = SessionView {
             host,
-            userid: gateway.user_id().to_owned(),
+            userid: gateway.user_id().to_string(),
             fingerprint,
             demo: false,
         };
@@ -459,7 +459,7 @@ impl AppCore {
         })?;
         let view = SessionView {
             host: demo.mock.addr().ip().to_string(),
-            userid: demo.gateway.user_id().to_owned(),
+            userid: demo.gateway.user_id().to_string(),
             fingerprint: demo.fingerprint.to_hex(),
             demo: true,
         };

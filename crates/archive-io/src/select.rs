@@ -7,6 +7,7 @@ use archive::{
 };
 use chrono::{DateTime, Utc};
 use export::{ContractExport, ExportSet, RawResponse, ValueList};
+use smgw_model::ids::customer_id;
 use smgw_model::{
     Certificate, Channel, Contract, ContractDetail, Database, DatabaseChannels, FirmwareInfo,
     GatewayInfo, SmgwState, Taf, TafState, Unit,
@@ -34,11 +35,6 @@ pub struct Selection {
     pub from: Option<DateTime<Utc>>,
     /// Only readings with a target time up to this (inclusive) and logbook entries before it.
     pub to: Option<DateTime<Utc>>,
-}
-
-/// The customer id AR 2418-6 files carry: the user id without its `.sm` suffix.
-fn customer_id(user_id: &str) -> String {
-    user_id.strip_suffix(".sm").unwrap_or(user_id).to_string()
 }
 
 fn pick_gateway(gateways: Vec<GatewayRow>, want: Option<&str>) -> Result<GatewayRow, ExportError> {
@@ -190,7 +186,7 @@ pub async fn export_set(
 
     Ok(ExportSet {
         gateway,
-        customer_id: Some(customer_id(&consumer.user_id)),
+        customer_id: Some(customer_id(&consumer.user_id).to_owned()),
         contracts,
         log,
         raw_responses,

@@ -88,10 +88,9 @@ pub async fn live(
                 .filter(|e| e.time.is_none_or(|t| from <= t && t < to)),
         );
     }
-    let userid = gateway.user_id();
     Ok(ExportSet {
         gateway: facts.info,
-        customer_id: Some(userid.strip_suffix(".sm").unwrap_or(userid).to_owned()),
+        customer_id: Some(gateway.user_id().customer_id().to_owned()),
         contracts: out,
         log,
         raw_responses: Vec::new(),

@@ -28,6 +28,7 @@ use chrono::{DateTime, Duration, Utc};
 use smgw_model::records::{
     ChannelReadings, Contract, ContractDetail, Database, GatewayInfo, LogEntry,
 };
+use smgw_model::UserId;
 
 pub use error::{ErrorCategory, GatewayError, MakerError};
 pub use memory::{MemoryGateway, MemoryValues};
@@ -196,7 +197,7 @@ pub trait Gateway: Send {
     fn capabilities(&self) -> &Capabilities;
 
     /// The logged-in consumer as the gateway names them (e.g. `ab12cd34.sm`).
-    fn user_id(&self) -> &str;
+    fn user_id(&self) -> &UserId;
 
     /// The gateway: id, clock, state, firmware, certificates.
     async fn gateway_info(&mut self) -> Result<Fetched<GatewayFacts>, GatewayError>;

@@ -10,7 +10,7 @@ use han_protocol::plan::LogPager;
 use han_protocol::response;
 use han_protocol::{Limits, ProtocolError, ReadingsQuery, ReadingsRange, Request};
 use smgw_model::records::{ChannelReadings, Contract, ContractDetail, Database};
-use smgw_model::Lang;
+use smgw_model::{Lang, UserId};
 
 use crate::{ClientError, ErrorCategory, Session};
 
@@ -45,6 +45,7 @@ fn unreadable(e: ProtocolError) -> GatewayError {
 /// A CONEXA session as a [`Gateway`]: one request at a time over the session's connection.
 pub struct ConexaGateway {
     session: Session,
+    user_id: UserId,
     capabilities: Capabilities,
     /// The logbook being paged: the CONEXA pager confirms the end with one more request,
     /// so it lives across [`Gateway::log_page`] calls.
@@ -56,6 +57,7 @@ impl ConexaGateway {
     pub fn new(session: Session) -> ConexaGateway {
         // Everything, in windows of up to 31 days (the interface contract's limit).
         ConexaGateway {
+            user_id: UserId::new(session.userid()),
             session,
             capabilities: Capabilities::full(Maker::Conexa),
             log: None,
@@ -132,8 +134,8 @@ impl Gateway for ConexaGateway {
         &self.capabilities
     }
 
-    fn user_id(&self) -> &str {
-        self.session.userid()
+    fn user_id(&self) -> &UserId {
+        &self.user_id
     }
 
     async fn gateway_info(&mut self) -> Result<Fetched<GatewayFacts>, GatewayError> {

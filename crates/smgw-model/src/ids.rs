@@ -348,9 +348,55 @@ impl<'de> Deserialize<'de> for DeviceId {
     }
 }
 
+/// The consumer's user id as the gateway names it, e.g. `01005e318011.consumer1.sm` (from
+/// the 307 redirect), kept as sent.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct UserId(String);
+
+impl UserId {
+    /// The id as sent.
+    pub fn new(id: impl Into<String>) -> UserId {
+        UserId(id.into())
+    }
+
+    /// The id as sent.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The customer id AR 2418-6 files carry: the user id without its `.sm` suffix.
+    pub fn customer_id(&self) -> &str {
+        customer_id(&self.0)
+    }
+}
+
+/// The customer id of a user id as sent (see [`UserId::customer_id`]).
+pub fn customer_id(user_id: &str) -> &str {
+    user_id.strip_suffix(".sm").unwrap_or(user_id)
+}
+
+impl fmt::Display for UserId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_user_id_and_its_customer_id() {
+        let u = UserId::new("01005e318011.consumer1.sm");
+        assert_eq!(u.as_str(), "01005e318011.consumer1.sm");
+        assert_eq!(u.customer_id(), "01005e318011.consumer1");
+        assert_eq!(customer_id("plain"), "plain");
+        assert_eq!(
+            serde_json::to_string(&u).unwrap(),
+            "\"01005e318011.consumer1.sm\""
+        );
+    }
 
     #[test]
     fn reference_gateway_id() {

@@ -28,7 +28,7 @@ pub mod unit;
 pub mod value;
 
 pub use gaps::{detect_period, find_gaps, GapReport};
-pub use ids::{DeviceId, DeviceKind, IdError};
+pub use ids::{DeviceId, DeviceKind, IdError, UserId};
 pub use lang::Lang;
 pub use obis::{ChannelName, Medium, Obis, ObisError};
 pub use records::{

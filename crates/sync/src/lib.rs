@@ -290,7 +290,7 @@ pub async fn sync(
     let gateway_time = facts.info.time.ok_or(SyncError::NoGatewayTime)?;
     let at = raw.received_at;
     let gateway_id = archive.gateway(&facts.info.id, at).await?;
-    let userid = gateway.user_id().to_owned();
+    let userid = gateway.user_id().to_string();
     let consumer = archive.consumer(gateway_id, &userid, at).await?;
     let origin = Origin {
         gateway: gateway_id,

@@ -5,6 +5,7 @@ use async_trait::async_trait;
 use chrono::Utc;
 use serde_json::json;
 use smgw_model::records::{ChannelReadings, Contract, ContractDetail, Database, LogEntry, Reading};
+use smgw_model::UserId;
 
 mod example;
 
@@ -30,7 +31,7 @@ pub struct MemoryGateway {
     /// What it offers.
     pub capabilities: Capabilities,
     /// The logged-in consumer.
-    pub user_id: String,
+    pub user_id: UserId,
     /// Its `smgw-info`.
     pub facts: GatewayFacts,
     /// The consumer's contracts.
@@ -55,7 +56,7 @@ impl MemoryGateway {
     pub fn new(user_id: impl Into<String>, facts: GatewayFacts) -> MemoryGateway {
         MemoryGateway {
             capabilities: Capabilities::full(crate::Maker::Other("memory".into())),
-            user_id: user_id.into(),
+            user_id: UserId::new(user_id),
             facts,
             contracts: Vec::new(),
             details: Vec::new(),
@@ -119,7 +120,7 @@ impl Gateway for MemoryGateway {
         &self.capabilities
     }
 
-    fn user_id(&self) -> &str {
+    fn user_id(&self) -> &UserId {
         &self.user_id
     }
 
