@@ -53,8 +53,8 @@ use archive::{
     GatewaySnapshot, RawResponse, Scope, WriteOutcome,
 };
 use chrono::{DateTime, Duration, Utc};
-use gateway::{CancelFlag, Gateway, GatewayError, Period, RawAnswer, WindowPlan};
-use smgw_model::records::{ContractDetail, Database};
+use gateway::{CancelFlag, Capabilities, Gateway, GatewayError, Period, RawAnswer, WindowPlan};
+use smgw_model::records::{ContractDetail, Database, GatewayInfo};
 use tokio::task::JoinHandle;
 
 pub use error::SyncError;
@@ -272,80 +272,335 @@ pub async fn sync(
     progress: impl FnMut(SyncProgress),
     cancel: &CancelFlag,
 ) -> Result<SyncReport, SyncError> {
-    let mut t = Tracker {
-        progress,
-        started: Instant::now(),
-        calls_done: 0,
-        calls_planned: 2,
-        values: 0,
-        log_entries: 0,
-        phase: SyncPhase::Gateway,
+    let mut run = Run {
+        gateway,
+        archive,
+        cancel,
+        t: Tracker {
+            progress,
+            started: Instant::now(),
+            calls_done: 0,
+            calls_planned: 2,
+            values: 0,
+            log_entries: 0,
+            phase: SyncPhase::Gateway,
+        },
     };
+    let (origin, info) = run.gateway_facts().await?;
+    let gateway_time = info.time.ok_or(SyncError::NoGatewayTime)?;
+    let described = run.contracts(origin).await?;
+    let capabilities = run.gateway.capabilities().clone();
+    let (mut lists, current) =
+        plan_lists(archive, &described, opts, &capabilities, gateway_time).await?;
+    run.t
+        .plan(lists.iter().map(|l| l.windows.planned()).sum::<usize>() + current.len());
+    let logbook = opts.logbook && capabilities.logbook;
+    if logbook {
+        // At least one page and the end-of-logbook confirmation.
+        run.t.plan(2);
+    }
+    run.t.report();
 
-    // 1. The gateway.
-    check(cancel)?;
-    let (raw, facts) = gateway.gateway_info().await?.decode();
-    let facts = facts?;
-    t.call_done();
-    let gateway_time = facts.info.time.ok_or(SyncError::NoGatewayTime)?;
-    let at = raw.received_at;
-    let gateway_id = archive.gateway(&facts.info.id, at).await?;
-    let userid = gateway.user_id().to_string();
-    let consumer = archive.consumer(gateway_id, &userid, at).await?;
-    let origin = Origin {
-        gateway: gateway_id,
-        consumer,
+    let mut report = SyncReport {
+        gateway: origin.gateway,
+        consumer: origin.consumer,
+        smgw_id: info.id,
+        userid: run.gateway.user_id().to_string(),
+        gateway_time,
+        contracts: described.len(),
+        calls: 0,
+        readings_calls: 0,
+        log_calls: 0,
+        current_calls: 0,
+        values: WriteOutcome::default(),
+        log: WriteOutcome::default(),
+        current: WriteOutcome::default(),
+        elapsed: std::time::Duration::ZERO,
     };
-    let raw_id = archive.store_raw_response(&origin.raw(&raw)).await?;
-    let snapshot = GatewaySnapshot::from_model(&facts.info, facts.state_as_sent, at, Some(raw_id));
-    archive
-        .store_gateway_snapshot(gateway_id, &snapshot)
+    let settle_point = gateway_time - opts.settle;
+    run.stored_values(origin, &mut lists, settle_point, &mut report)
         .await?;
+    if logbook {
+        run.logbook(origin, &mut report).await?;
+    }
+    run.current_values(origin, &current, &mut report).await?;
 
-    // 2. Contracts and their descriptions.
-    t.phase = SyncPhase::Contracts;
-    check(cancel)?;
-    let (raw, contracts) = gateway.contracts().await?.decode();
-    t.call_done();
-    archive.store_raw_response(&origin.raw(&raw)).await?;
-    let contracts = contracts?;
-    t.plan(contracts.len());
+    let t = &mut run.t;
+    t.phase = SyncPhase::Done;
+    t.calls_planned = t.calls_done;
+    t.report();
+    report.calls = t.calls_done;
+    report.elapsed = t.started.elapsed();
+    Ok(report)
+}
 
-    let mut described: Vec<Described> = Vec::new();
-    for c in &contracts {
-        check(cancel)?;
-        let contract = archive
-            .contract(consumer, &ContractInfo::from_model(c), raw.received_at)
+/// One run: what every phase needs.
+struct Run<'a, 'g, P: FnMut(SyncProgress)> {
+    gateway: &'a mut (dyn Gateway + 'g),
+    archive: &'a Archive,
+    cancel: &'a CancelFlag,
+    t: Tracker<P>,
+}
+
+impl<P: FnMut(SyncProgress)> Run<'_, '_, P> {
+    /// Phase 1, the gateway: its facts as a snapshot, and the archive's ids of gateway and
+    /// consumer.
+    async fn gateway_facts(&mut self) -> Result<(Origin, GatewayInfo), SyncError> {
+        check(self.cancel)?;
+        let (raw, facts) = self.gateway.gateway_info().await?.decode();
+        let facts = facts?;
+        self.t.call_done();
+        let at = raw.received_at;
+        let gateway = self.archive.gateway(&facts.info.id, at).await?;
+        let user_id = self.gateway.user_id().to_string();
+        let consumer = self.archive.consumer(gateway, &user_id, at).await?;
+        let origin = Origin { gateway, consumer };
+        let raw_id = self.archive.store_raw_response(&origin.raw(&raw)).await?;
+        let snapshot =
+            GatewaySnapshot::from_model(&facts.info, facts.state_as_sent, at, Some(raw_id));
+        self.archive
+            .store_gateway_snapshot(gateway, &snapshot)
             .await?;
-        let (detail_raw, detail) = gateway.contract_detail(&c.usage_point_id).await?.decode();
-        t.call_done();
-        let raw_id = archive.store_raw_response(&origin.raw(&detail_raw)).await?;
-        let detail = detail?;
-        archive
-            .store_contract_detail(
-                contract,
-                &convert::contract_detail(&detail, detail_raw.received_at, Some(raw_id)),
-            )
-            .await?;
-        described.push(Described {
-            contract,
-            taf: c.taf.number().into(),
-            start: c.start,
-            end: c.end,
-            detail: Arc::new(detail),
-        });
+        Ok((origin, facts.info))
     }
 
-    // 3. Plan the stored values: every list from its resume point up to the gateway's clock.
-    // A gateway without stored value lists gives only current values, of every contract.
-    let history = gateway.capabilities().history;
-    let window = opts.window.min(gateway.capabilities().max_window);
-    let settle_point = gateway_time - opts.settle;
-    let mut lists: Vec<ListPlan> = Vec::new();
-    let mut current: Vec<Arc<List>> = Vec::new();
-    for d in &described {
+    /// Phase 2: the contracts and each one's description.
+    async fn contracts(&mut self, origin: Origin) -> Result<Vec<Described>, SyncError> {
+        self.t.phase = SyncPhase::Contracts;
+        check(self.cancel)?;
+        let (raw, contracts) = self.gateway.contracts().await?.decode();
+        self.t.call_done();
+        self.archive.store_raw_response(&origin.raw(&raw)).await?;
+        let contracts = contracts?;
+        self.t.plan(contracts.len());
+        let mut described = Vec::with_capacity(contracts.len());
+        for c in &contracts {
+            check(self.cancel)?;
+            let contract = self
+                .archive
+                .contract(
+                    origin.consumer,
+                    &ContractInfo::from_model(c),
+                    raw.received_at,
+                )
+                .await?;
+            let (detail_raw, detail) = self
+                .gateway
+                .contract_detail(&c.usage_point_id)
+                .await?
+                .decode();
+            self.t.call_done();
+            let raw_id = self
+                .archive
+                .store_raw_response(&origin.raw(&detail_raw))
+                .await?;
+            let detail = detail?;
+            self.archive
+                .store_contract_detail(
+                    contract,
+                    &convert::contract_detail(&detail, detail_raw.received_at, Some(raw_id)),
+                )
+                .await?;
+            described.push(Described {
+                contract,
+                taf: c.taf.number().into(),
+                start: c.start,
+                end: c.end,
+                detail: Arc::new(detail),
+            });
+        }
+        Ok(described)
+    }
+
+    /// Phase 4: stored values, window by window. Windows are decoded and stored in the
+    /// background while the next one is fetched, and commit in order (see `pipeline`).
+    async fn stored_values(
+        &mut self,
+        origin: Origin,
+        lists: &mut [ListPlan],
+        settle_point: DateTime<Utc>,
+        report: &mut SyncReport,
+    ) -> Result<(), SyncError> {
+        let mut pipeline = Pipeline::new(self.archive.clone(), origin);
+        let result = self
+            .fetch_windows(&mut pipeline, lists, settle_point, report)
+            .await;
+        // Whatever happened, the windows already received are stored before returning.
+        let flushed = pipeline.finish().await;
+        result?;
+        report.values = flushed?;
+        self.t.values = pipeline.stored.load(Ordering::Relaxed);
+        Ok(())
+    }
+
+    async fn fetch_windows(
+        &mut self,
+        pipeline: &mut Pipeline,
+        lists: &mut [ListPlan],
+        settle_point: DateTime<Utc>,
+        report: &mut SyncReport,
+    ) -> Result<(), SyncError> {
+        for plan in lists {
+            let list = &plan.list;
+            self.t.phase = SyncPhase::Readings {
+                contract: list.usage_point_id.clone(),
+                database: list.database.wire_name().to_owned(),
+            };
+            let windows = &mut plan.windows;
+            loop {
+                let planned = windows.planned();
+                let Some(period) = windows.next_window() else {
+                    break;
+                };
+                self.t.plan(windows.planned() - planned);
+                check(self.cancel)?;
+                let fetched = match self
+                    .gateway
+                    .values(&list.detail, &list.database, period)
+                    .await
+                {
+                    // Asked again in halves (see `WindowPlan::refused`).
+                    Err(GatewayError::WindowTooLong) if windows.refused(period) => continue,
+                    other => other?,
+                };
+                report.readings_calls += 1;
+                let synced_until = Some(period.to.min(settle_point).max(period.from));
+                pipeline
+                    .push(Arc::clone(list), fetched, synced_until)
+                    .await?;
+                self.t.values = pipeline.stored.load(Ordering::Relaxed);
+                self.t.call_done();
+            }
+        }
+        Ok(())
+    }
+
+    /// Phase 5: the logbook from the entry after the last stored one. A page is stored while the
+    /// next one is fetched; at most one write is outstanding, so pages commit in order.
+    async fn logbook(&mut self, origin: Origin, report: &mut SyncReport) -> Result<(), SyncError> {
+        self.t.phase = SyncPhase::Logbook;
+        let mut pending: Option<JoinHandle<Result<WriteOutcome, SyncError>>> = None;
+        let result = self.fetch_log_pages(origin, &mut pending, report).await;
+        // The page already received is stored before returning, also after an error.
+        let flushed = match pending.take() {
+            Some(p) => join(p).await.map(|o| add(&mut report.log, o)),
+            None => Ok(()),
+        };
+        result?;
+        flushed
+    }
+
+    async fn fetch_log_pages(
+        &mut self,
+        origin: Origin,
+        pending: &mut Option<JoinHandle<Result<WriteOutcome, SyncError>>>,
+        report: &mut SyncReport,
+    ) -> Result<(), SyncError> {
+        let mut next = Some(
+            self.archive
+                .log_resume_index(origin.consumer)
+                .await?
+                .map_or(0, |i| i.saturating_add(1)),
+        );
+        while let Some(index) = next {
+            check(self.cancel)?;
+            let (raw, page) = self.gateway.log_page(index).await?.decode();
+            let page = page?;
+            report.log_calls += 1;
+            next = page.next;
+            let entries: Vec<archive::LogEntry> = page
+                .entries
+                .iter()
+                .map(archive::LogEntry::from_model)
+                .collect();
+            self.t.log_entries += entries.len() as u64;
+            if let Some(p) = pending.take() {
+                add(&mut report.log, join(p).await?);
+            }
+            let db = self.archive.clone();
+            *pending = Some(tokio::spawn(async move {
+                let (outcome, _) = db
+                    .store_log_page(
+                        origin.consumer,
+                        &entries,
+                        Some(&origin.raw(&raw)),
+                        Utc::now(),
+                    )
+                    .await?;
+                Ok(outcome)
+            }));
+            if next.is_some() {
+                // One more page or the end-of-logbook confirmation follows.
+                self.t.calls_planned = self.t.calls_planned.max(self.t.calls_done + 2);
+            }
+            self.t.call_done();
+        }
+        Ok(())
+    }
+
+    /// Phase 6: current values, each read kept (they prove nothing about history: no resume
+    /// point).
+    async fn current_values(
+        &mut self,
+        origin: Origin,
+        lists: &[Arc<List>],
+        report: &mut SyncReport,
+    ) -> Result<(), SyncError> {
+        self.t.phase = SyncPhase::CurrentValues;
+        for list in lists {
+            check(self.cancel)?;
+            let fetched = self
+                .gateway
+                .current_values(&list.detail, &list.database)
+                .await?;
+            report.current_calls += 1;
+            let (raw, decoded) = fetched.decode();
+            let parsed = pipeline::parse(decoded, list)?;
+            let mut state = list.state.lock().await;
+            let mut channels: Vec<(ChannelId, Vec<archive::Reading>)> = Vec::new();
+            for (name, scaler, unit, readings) in parsed {
+                let id = pipeline::channel_id(self.archive, list, &mut state, &name, scaler, unit)
+                    .await?;
+                channels.push((id, readings));
+            }
+            drop(state);
+            let n: u64 = channels.iter().map(|(_, r)| r.len() as u64).sum();
+            let windows: Vec<ChannelWindow<'_>> = channels
+                .iter()
+                .map(|(id, rs)| ChannelWindow {
+                    channel: *id,
+                    readings: rs,
+                    synced_until: None,
+                })
+                .collect();
+            let (outcome, _) = self
+                .archive
+                .store_window(&windows, Some(&origin.raw(&raw)), Utc::now())
+                .await?;
+            add(&mut report.current, outcome);
+            self.t.values += n;
+            self.t.call_done();
+        }
+        Ok(())
+    }
+}
+
+/// Phase 3: plans the stored values: every list from its resume point up to the gateway's
+/// clock. A gateway without stored value lists gives only current values, of every
+/// contract. Returns the lists to read in windows and those to read current values of.
+async fn plan_lists(
+    archive: &Archive,
+    described: &[Described],
+    opts: &SyncOptions,
+    capabilities: &Capabilities,
+    gateway_time: DateTime<Utc>,
+) -> Result<(Vec<ListPlan>, Vec<Arc<List>>), SyncError> {
+    let window = opts.window.min(capabilities.max_window);
+    let mut lists = Vec::new();
+    let mut current = Vec::new();
+    for d in described {
         for db in &d.detail.databases {
-            let stores_values = history && !CURRENT_VALUE_TAFS.contains(&d.taf);
+            let stores_values = capabilities.history && !CURRENT_VALUE_TAFS.contains(&d.taf);
             // The list's archived channels: all advance with every window (see `pipeline`).
             let known = if stores_values {
                 known_channels(archive, d.contract, &db.database).await?
@@ -375,167 +630,13 @@ pub async fn sync(
                 },
             };
             let to = d.end.map_or(gateway_time, |e| e.min(gateway_time));
-            let windows = WindowPlan::new(Period { from, to }, window);
-            lists.push(ListPlan { list, windows });
+            lists.push(ListPlan {
+                list,
+                windows: WindowPlan::new(Period { from, to }, window),
+            });
         }
     }
-    t.plan(lists.iter().map(|l| l.windows.planned()).sum::<usize>() + current.len());
-    let logbook = opts.logbook && gateway.capabilities().logbook;
-    if logbook {
-        // At least one page and the end-of-logbook confirmation.
-        t.plan(2);
-    }
-    t.report();
-
-    let mut report = SyncReport {
-        gateway: gateway_id,
-        consumer,
-        smgw_id: facts.info.id.clone(),
-        userid,
-        gateway_time,
-        contracts: contracts.len(),
-        calls: 0,
-        readings_calls: 0,
-        log_calls: 0,
-        current_calls: 0,
-        values: WriteOutcome::default(),
-        log: WriteOutcome::default(),
-        current: WriteOutcome::default(),
-        elapsed: std::time::Duration::ZERO,
-    };
-
-    // 4. Stored values, window by window. Windows are decoded and stored in the background
-    // while the next one is fetched, and commit in order (see `pipeline`).
-    let mut pipeline = Pipeline::new(archive.clone(), origin);
-    let result: Result<(), SyncError> = async {
-        for plan in &mut lists {
-            let list = &plan.list;
-            t.phase = SyncPhase::Readings {
-                contract: list.usage_point_id.clone(),
-                database: list.database.wire_name().to_owned(),
-            };
-            let windows = &mut plan.windows;
-            loop {
-                let planned = windows.planned();
-                let Some(period) = windows.next_window() else {
-                    break;
-                };
-                t.plan(windows.planned() - planned);
-                check(cancel)?;
-                let fetched = match gateway.values(&list.detail, &list.database, period).await {
-                    // Asked again in halves (see `WindowPlan::refused`).
-                    Err(GatewayError::WindowTooLong) if windows.refused(period) => continue,
-                    other => other?,
-                };
-                report.readings_calls += 1;
-                let synced_until = Some(period.to.min(settle_point).max(period.from));
-                pipeline
-                    .push(Arc::clone(list), fetched, synced_until)
-                    .await?;
-                t.values = pipeline.stored.load(Ordering::Relaxed);
-                t.call_done();
-            }
-        }
-        Ok(())
-    }
-    .await;
-    // Whatever happened, the windows already received are stored before returning.
-    let flushed = pipeline.finish().await;
-    result?;
-    report.values = flushed?;
-    t.values = pipeline.stored.load(Ordering::Relaxed);
-
-    // 5. The logbook. A page is stored while the next one is fetched; at most one write is
-    // outstanding, so pages commit in order.
-    if logbook {
-        t.phase = SyncPhase::Logbook;
-        let mut next = Some(
-            archive
-                .log_resume_index(consumer)
-                .await?
-                .map_or(0, |i| i.saturating_add(1)),
-        );
-        let mut pending: Option<JoinHandle<Result<WriteOutcome, SyncError>>> = None;
-        let result: Result<(), SyncError> = async {
-            while let Some(index) = next {
-                check(cancel)?;
-                let (raw, page) = gateway.log_page(index).await?.decode();
-                let page = page?;
-                report.log_calls += 1;
-                next = page.next;
-                let entries: Vec<archive::LogEntry> = page
-                    .entries
-                    .iter()
-                    .map(archive::LogEntry::from_model)
-                    .collect();
-                t.log_entries += entries.len() as u64;
-                if let Some(p) = pending.take() {
-                    add(&mut report.log, join(p).await?);
-                }
-                let db = archive.clone();
-                pending = Some(tokio::spawn(async move {
-                    let (outcome, _) = db
-                        .store_log_page(consumer, &entries, Some(&origin.raw(&raw)), Utc::now())
-                        .await?;
-                    Ok(outcome)
-                }));
-                if next.is_some() {
-                    // One more page or the end-of-logbook confirmation follows.
-                    t.calls_planned = t.calls_planned.max(t.calls_done + 2);
-                }
-                t.call_done();
-            }
-            Ok(())
-        }
-        .await;
-        // The page already received is stored before returning, also after an error.
-        let flushed = match pending.take() {
-            Some(p) => join(p).await.map(|o| add(&mut report.log, o)),
-            None => Ok(()),
-        };
-        result?;
-        flushed?;
-    }
-
-    // 6. Current values.
-    t.phase = SyncPhase::CurrentValues;
-    for list in &current {
-        check(cancel)?;
-        let fetched = gateway.current_values(&list.detail, &list.database).await?;
-        report.current_calls += 1;
-        let (raw, decoded) = fetched.decode();
-        let parsed = pipeline::parse(decoded, list)?;
-        let mut state = list.state.lock().await;
-        let mut channels: Vec<(ChannelId, Vec<archive::Reading>)> = Vec::new();
-        for (name, scaler, unit, readings) in parsed {
-            let id = pipeline::channel_id(archive, list, &mut state, &name, scaler, unit).await?;
-            channels.push((id, readings));
-        }
-        drop(state);
-        let n: u64 = channels.iter().map(|(_, r)| r.len() as u64).sum();
-        let windows: Vec<ChannelWindow<'_>> = channels
-            .iter()
-            .map(|(id, rs)| ChannelWindow {
-                channel: *id,
-                readings: rs,
-                // Current values prove nothing about history: no resume point.
-                synced_until: None,
-            })
-            .collect();
-        let (outcome, _) = archive
-            .store_window(&windows, Some(&origin.raw(&raw)), Utc::now())
-            .await?;
-        add(&mut report.current, outcome);
-        t.values += n;
-        t.call_done();
-    }
-
-    t.phase = SyncPhase::Done;
-    t.calls_planned = t.calls_done;
-    t.report();
-    report.calls = t.calls_done;
-    report.elapsed = t.started.elapsed();
-    Ok(report)
+    Ok((lists, current))
 }
 
 /// The archived channels of a value list.
