@@ -11,22 +11,22 @@ use std::time::{Duration, Instant as StdInstant};
 use chrono::{DateTime, Utc};
 use durchblick_core::connect::{self, ConnectError, Connected};
 use durchblick_core::demo::DemoError;
-use gateway::{CancelFlag, Gateway, Period};
+use gateway::{CancelFlag, Gateway};
 use han_client::{Auth, Fingerprint};
 use serde::{Deserialize, Serialize};
-use smgw_model::records::Database;
 use smgw_model::{Lang, NaiveAs};
 use tokio::sync::{MappedMutexGuard, Mutex, MutexGuard};
 
 mod archive;
+mod files;
+mod screens;
 pub use archive::*;
+pub use files::*;
+pub use screens::*;
 
 use crate::error::{ErrorKind, UiError};
 use crate::pins;
-use crate::views::{
-    status_legend, BillView, CertView, ChannelValues, ContractView, GatewayView, LogView,
-    ValuesView,
-};
+use crate::views::CertView;
 
 /// How long the gateway refuses a new self-test after one started.
 pub const SELF_TEST_LOCK: Duration = Duration::from_secs(600);
@@ -127,39 +127,6 @@ impl From<gateway::Progress> for ProgressView {
     }
 }
 
-/// A values request.
-#[derive(Debug, Clone, Deserialize)]
-pub struct ValuesRequest {
-    /// Usage point id.
-    pub usage_point_id: String,
-    /// Value list (`origin`, `daily`, …).
-    pub database: String,
-    /// Channel OBIS ids in hex; empty for all.
-    #[serde(default)]
-    pub channels: Vec<String>,
-    /// Start (inclusive, so that the consumption of the first interval is known): RFC
-    /// 3339, or local `YYYY-MM-DD[THH:MM]`.
-    pub from: String,
-    /// End (inclusive), same forms.
-    pub to: String,
-}
-
-/// The self-test's answer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct SelfTestView {
-    /// Seconds until the gateway accepts the next self-test.
-    pub lock_seconds: u64,
-}
-
-/// The gateway screen's answer, with the self-test lock.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct GatewayScreen {
-    /// About the gateway.
-    pub gateway: GatewayView,
-    /// Seconds the self-test stays locked (0 when free, as far as this program knows).
-    pub self_test_lock_seconds: u64,
-}
-
 /// Which screens have their library in this build.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Features {
@@ -177,112 +144,6 @@ pub const FEATURES: Features = Features {
     export: true,
     charts: true,
 };
-
-/// What to export.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ExportFormat {
-    /// AR 2418-6 XML (TRuDI's format).
-    Xml,
-    /// Values as CSV for German spreadsheets.
-    CsvGerman,
-    /// Values as CSV for programs.
-    CsvInternational,
-    /// The logbook as CSV for German spreadsheets.
-    LogCsvGerman,
-    /// The logbook as CSV for programs.
-    LogCsvInternational,
-    /// Everything as one JSON document.
-    Json,
-    /// The decommissioning bundle: a new directory inside the chosen one.
-    Bundle,
-}
-
-/// Where the data of an export comes from.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum ExportSource {
-    /// Read live from the connected gateway.
-    #[default]
-    Gateway,
-    /// The archive: what was synced or imported for one consumer of one gateway (works
-    /// without a connection, e.g. after the gateway was removed).
-    Archive {
-        /// The gateway's `smgw-id`.
-        smgw_id: String,
-        /// The consumer's user id.
-        user_id: String,
-    },
-}
-
-/// An export request from the window.
-#[derive(Debug, Clone, Deserialize)]
-pub struct ExportRequest {
-    /// Where the data comes from.
-    #[serde(default)]
-    pub source: ExportSource,
-    /// The format.
-    pub format: ExportFormat,
-    /// Start of the value period (exclusive); same forms as [`ValuesRequest::from`].
-    pub from: String,
-    /// End of the value period (inclusive).
-    pub to: String,
-    /// The file the user chose (for a bundle: the directory to create it in).
-    pub path: String,
-}
-
-/// A finished export.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ExportDone {
-    /// What was written (for a bundle: the new directory).
-    pub path: String,
-    /// Number of values exported.
-    pub values: u64,
-    /// Number of logbook entries exported.
-    pub log_entries: usize,
-    /// Number of files written.
-    pub files: usize,
-}
-
-fn export_failed(e: &dyn std::fmt::Display) -> UiError {
-    UiError::new(
-        ErrorKind::Local,
-        format!("Der Export ist fehlgeschlagen: {e}. Bitte einen anderen Speicherort wählen oder freien Platz prüfen."),
-        format!("The export failed: {e}. Please choose another place or check the free space."),
-    )
-}
-
-/// Writes `set` in `format` to `path` (the bundle into a new folder inside it, or into
-/// `path` itself when it names a `.zip` file) with the same writer as the command line;
-/// returns the path written and the number of files.
-fn write_export(
-    set: &export::ExportSet,
-    format: ExportFormat,
-    path: &std::path::Path,
-) -> Result<(PathBuf, usize), UiError> {
-    use export::files::Format;
-    use export::CsvVariant::{German, International};
-    let format = match format {
-        ExportFormat::Xml => Format::Xml,
-        ExportFormat::CsvGerman => Format::ValuesCsv(German),
-        ExportFormat::CsvInternational => Format::ValuesCsv(International),
-        ExportFormat::LogCsvGerman => Format::LogCsv(German),
-        ExportFormat::LogCsvInternational => Format::LogCsv(International),
-        ExportFormat::Json => Format::Json,
-        ExportFormat::Bundle => Format::Bundle,
-    };
-    let zip = path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("zip"));
-    let target = if format == Format::Bundle && !zip {
-        path.join(export::files::bundle_name(set))
-    } else {
-        path.to_path_buf()
-    };
-    let written = export::files::write(set, format, &target, Lang::De)
-        .map_err(|e| UiError::new(ErrorKind::Local, e.message(Lang::De), e.message(Lang::En)))?;
-    Ok((target, written.files))
-}
 
 /// The open session: the gateway and what the window shows of it.
 struct Session {
@@ -512,242 +373,6 @@ impl AppCore {
     pub async fn session(&self) -> Option<SessionView> {
         self.session.lock().await.as_ref().map(|c| c.view.clone())
     }
-
-    fn self_test_lock_seconds(&self) -> u64 {
-        self.self_test_started
-            .lock()
-            .ok()
-            .and_then(|g| *g)
-            .map_or(0, |t| SELF_TEST_LOCK.saturating_sub(t.elapsed()).as_secs())
-    }
-
-    /// The gateway screen: info, clock, firmware, certificates, self-test lock.
-    pub async fn gateway(&self) -> Result<GatewayScreen, UiError> {
-        let mut c = self.gateway_session().await?;
-        let facts = c.gateway.gateway_info().await?.into_value()?;
-        Ok(GatewayScreen {
-            gateway: GatewayView::new(&facts.info, facts.han_certificate_matches, Utc::now()),
-            self_test_lock_seconds: self.self_test_lock_seconds(),
-        })
-    }
-
-    /// Every contract with its details.
-    pub async fn contracts(&self) -> Result<Vec<ContractView>, UiError> {
-        let mut c = self.gateway_session().await?;
-        let contracts = c.gateway.contracts().await?.into_value()?;
-        let mut out = Vec::with_capacity(contracts.len());
-        for contract in &contracts {
-            let detail = c
-                .gateway
-                .contract_detail(&contract.usage_point_id)
-                .await?
-                .into_value()?;
-            out.push(ContractView::new(contract, &detail));
-        }
-        Ok(out)
-    }
-
-    async fn read_values(
-        gateway: &mut dyn Gateway,
-        usage_point_id: &str,
-        database: &str,
-        channels: &[String],
-        range: Option<(DateTime<Utc>, DateTime<Utc>)>,
-        progress: &mut (dyn FnMut(ProgressView) + Send),
-        cancel: &CancelFlag,
-    ) -> Result<ValuesView, UiError> {
-        let detail = gateway
-            .contract_detail(usage_point_id)
-            .await?
-            .into_value()?;
-        let db = Database::from_wire(database);
-        let mut got = match range {
-            None => gateway.current_values(&detail, &db).await?.into_value()?,
-            Some((from, to)) => {
-                let mut forward = |p: gateway::Progress| progress(p.into());
-                gateway::read_values(
-                    gateway,
-                    &detail,
-                    &db,
-                    Period { from, to },
-                    &mut forward,
-                    cancel,
-                )
-                .await?
-            }
-        };
-        gateway::retain_channels(&mut got, channels);
-        Ok(ValuesView {
-            usage_point_id: usage_point_id.to_owned(),
-            database: database.to_owned(),
-            channels: got
-                .iter()
-                .map(|ch| {
-                    ChannelValues::new(
-                        &ch.channel,
-                        gateway::channel_of(&detail, &db, &ch.channel).as_ref(),
-                        &ch.readings,
-                        range.is_some(),
-                    )
-                })
-                .collect(),
-            statuses: status_legend(),
-        })
-    }
-
-    /// Values of a contract's value list in a period, with gaps as rows; progress per
-    /// 31-day window. Cancellable with [`AppCore::cancel`].
-    pub async fn values(
-        &self,
-        req: ValuesRequest,
-        progress: &mut (dyn FnMut(ProgressView) + Send),
-    ) -> Result<ValuesView, UiError> {
-        let from = parse_time(&req.from)?;
-        let to = parse_time(&req.to)?;
-        if to <= from {
-            return Err(UiError::new(
-                ErrorKind::Data,
-                "Das Ende des Zeitraums muss nach dem Anfang liegen.",
-                "The end of the period must be after its start.",
-            ));
-        }
-        let cancel = self.fresh_cancel()?;
-        let mut c = self.gateway_session().await?;
-        Self::read_values(
-            c.gateway.as_mut(),
-            &req.usage_point_id,
-            &req.database,
-            &req.channels,
-            // The gateway's range excludes its start; one second earlier includes the
-            // value at `from`, the register reading the first interval starts from.
-            Some((from - chrono::Duration::seconds(1), to)),
-            progress,
-            &cancel,
-        )
-        .await
-    }
-
-    /// The newest value of each channel (TAF 9, 10 and 14 keep no lists).
-    pub async fn current_values(&self, usage_point_id: &str) -> Result<ValuesView, UiError> {
-        let cancel = self.fresh_cancel()?;
-        let mut c = self.gateway_session().await?;
-        Self::read_values(
-            c.gateway.as_mut(),
-            usage_point_id,
-            "origin",
-            &[],
-            None,
-            &mut |_| {},
-            &cancel,
-        )
-        .await
-    }
-
-    /// The whole consumer logbook, oldest first; progress per page.
-    pub async fn logbook(
-        &self,
-        progress: &mut (dyn FnMut(ProgressView) + Send),
-    ) -> Result<Vec<LogView>, UiError> {
-        let cancel = self.fresh_cancel()?;
-        let mut c = self.gateway_session().await?;
-        let mut step = 0u32;
-        let mut items = 0u64;
-        let entries = gateway::read_logbook(c.gateway.as_mut(), 0, &cancel, |page| {
-            step += 1;
-            items += page.len() as u64;
-            progress(ProgressView {
-                step,
-                steps: None,
-                items,
-            });
-        })
-        .await?;
-        Ok(entries.iter().map(LogView::from).collect())
-    }
-
-    /// Writes the values of the period (gateway, contracts, every value list of every
-    /// contract that keeps values, logbook) with the export crate: read live from the
-    /// gateway, or taken from the archive.
-    pub async fn export(
-        &self,
-        req: ExportRequest,
-        progress: &mut (dyn FnMut(ProgressView) + Send),
-    ) -> Result<ExportDone, UiError> {
-        let from = parse_time(&req.from)?;
-        let to = parse_time(&req.to)?;
-        let set = match &req.source {
-            ExportSource::Gateway => {
-                let cancel = self.fresh_cancel()?;
-                let mut c = self.gateway_session().await?;
-                let mut forward = |p: gateway::Progress| progress(p.into());
-                durchblick_core::pull::live(c.gateway.as_mut(), from, to, &mut forward, &cancel)
-                    .await?
-            }
-            ExportSource::Archive { smgw_id, user_id } => {
-                let selection = archive_io::Selection {
-                    gateway: Some(smgw_id.clone()),
-                    consumer: Some(user_id.clone()),
-                    contract: None,
-                    from: Some(from),
-                    to: Some(to),
-                };
-                self.archived_set(&selection).await?
-            }
-        };
-        let values = set
-            .contracts
-            .iter()
-            .flat_map(|c| &c.value_lists)
-            .map(|v| v.readings.len() as u64)
-            .sum();
-        let log_entries = set.log.len();
-        let path = PathBuf::from(&req.path);
-        let format = req.format;
-        // Writing a year of values as XML takes a moment: off the async threads.
-        let (written, files) =
-            tokio::task::spawn_blocking(move || write_export(&set, format, &path))
-                .await
-                .map_err(|e| export_failed(&e))??;
-        Ok(ExportDone {
-            path: written.display().to_string(),
-            values,
-            log_entries,
-            files,
-        })
-    }
-
-    /// Starts the gateway's self-test; the gateway then refuses another for 10 minutes.
-    pub async fn self_test(&self) -> Result<SelfTestView, UiError> {
-        let mut c = self.gateway_session().await?;
-        c.gateway.self_test().await?;
-        *self.self_test_started.lock().map_err(|_| lock_poisoned())? = Some(StdInstant::now());
-        Ok(SelfTestView {
-            lock_seconds: SELF_TEST_LOCK.as_secs(),
-        })
-    }
-}
-
-/// Writes a chart the window shows (SVG text from the export crate) to a file.
-pub fn save_chart(path: &str, svg: &str) -> Result<(), UiError> {
-    if !svg.trim_start().starts_with("<svg") && !svg.trim_start().starts_with("<?xml") {
-        return Err(UiError::new(
-            ErrorKind::Data,
-            "Das ist kein Diagramm (SVG).",
-            "That is not a chart (SVG).",
-        ));
-    }
-    std::fs::write(path, svg).map_err(|e| export_failed(&e))
-}
-
-/// Recomputes a bill from a supplier file (IF_Lieferant_TRuDI) and a device file with
-/// the original value lists, both as file contents.
-pub fn check_bill(supplier: &[u8], device: &[u8]) -> Result<BillView, UiError> {
-    use tariff::from_ar2418::{device_series, supplier_bytes, AdapterError};
-    let profile = supplier_bytes(supplier)?;
-    let doc = ar2418::read(device).map_err(AdapterError::from)?;
-    let series = device_series(&doc)?;
-    let evaluation = tariff::evaluate(&profile, &series).map_err(AdapterError::from)?;
-    Ok(BillView::new(&evaluation))
 }
 
 #[cfg(test)]

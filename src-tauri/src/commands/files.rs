@@ -1,0 +1,194 @@
+//! Files from the window: exports (live from the gateway or from the archive), charts
+//! the window shows, and the bill check from a supplier's and a device file. Files are
+//! written by `export::files`, the command line's writer.
+
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+use smgw_model::Lang;
+
+use super::{parse_time, AppCore, ProgressView};
+use crate::error::{ErrorKind, UiError};
+use crate::views::BillView;
+
+/// What to export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExportFormat {
+    /// AR 2418-6 XML (TRuDI's format).
+    Xml,
+    /// Values as CSV for German spreadsheets.
+    CsvGerman,
+    /// Values as CSV for programs.
+    CsvInternational,
+    /// The logbook as CSV for German spreadsheets.
+    LogCsvGerman,
+    /// The logbook as CSV for programs.
+    LogCsvInternational,
+    /// Everything as one JSON document.
+    Json,
+    /// The decommissioning bundle: a new directory inside the chosen one.
+    Bundle,
+}
+
+/// Where the data of an export comes from.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ExportSource {
+    /// Read live from the connected gateway.
+    #[default]
+    Gateway,
+    /// The archive: what was synced or imported for one consumer of one gateway (works
+    /// without a connection, e.g. after the gateway was removed).
+    Archive {
+        /// The gateway's `smgw-id`.
+        smgw_id: String,
+        /// The consumer's user id.
+        user_id: String,
+    },
+}
+
+/// An export request from the window.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ExportRequest {
+    /// Where the data comes from.
+    #[serde(default)]
+    pub source: ExportSource,
+    /// The format.
+    pub format: ExportFormat,
+    /// Start of the value period (exclusive); same forms as [`ValuesRequest::from`].
+    pub from: String,
+    /// End of the value period (inclusive).
+    pub to: String,
+    /// The file the user chose (for a bundle: the directory to create it in).
+    pub path: String,
+}
+
+/// A finished export.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExportDone {
+    /// What was written (for a bundle: the new directory).
+    pub path: String,
+    /// Number of values exported.
+    pub values: u64,
+    /// Number of logbook entries exported.
+    pub log_entries: usize,
+    /// Number of files written.
+    pub files: usize,
+}
+
+fn export_failed(e: &dyn std::fmt::Display) -> UiError {
+    UiError::new(
+        ErrorKind::Local,
+        format!("Der Export ist fehlgeschlagen: {e}. Bitte einen anderen Speicherort wählen oder freien Platz prüfen."),
+        format!("The export failed: {e}. Please choose another place or check the free space."),
+    )
+}
+
+/// Writes `set` in `format` to `path` (the bundle into a new folder inside it, or into
+/// `path` itself when it names a `.zip` file) with the same writer as the command line;
+/// returns the path written and the number of files.
+fn write_export(
+    set: &export::ExportSet,
+    format: ExportFormat,
+    path: &std::path::Path,
+) -> Result<(PathBuf, usize), UiError> {
+    use export::files::Format;
+    use export::CsvVariant::{German, International};
+    let format = match format {
+        ExportFormat::Xml => Format::Xml,
+        ExportFormat::CsvGerman => Format::ValuesCsv(German),
+        ExportFormat::CsvInternational => Format::ValuesCsv(International),
+        ExportFormat::LogCsvGerman => Format::LogCsv(German),
+        ExportFormat::LogCsvInternational => Format::LogCsv(International),
+        ExportFormat::Json => Format::Json,
+        ExportFormat::Bundle => Format::Bundle,
+    };
+    let zip = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("zip"));
+    let target = if format == Format::Bundle && !zip {
+        path.join(export::files::bundle_name(set))
+    } else {
+        path.to_path_buf()
+    };
+    let written = export::files::write(set, format, &target, Lang::De)
+        .map_err(|e| UiError::new(ErrorKind::Local, e.message(Lang::De), e.message(Lang::En)))?;
+    Ok((target, written.files))
+}
+
+impl AppCore {
+    /// Writes the values of the period (gateway, contracts, every value list of every
+    /// contract that keeps values, logbook) with the export crate: read live from the
+    /// gateway, or taken from the archive.
+    pub async fn export(
+        &self,
+        req: ExportRequest,
+        progress: &mut (dyn FnMut(ProgressView) + Send),
+    ) -> Result<ExportDone, UiError> {
+        let from = parse_time(&req.from)?;
+        let to = parse_time(&req.to)?;
+        let set = match &req.source {
+            ExportSource::Gateway => {
+                let cancel = self.fresh_cancel()?;
+                let mut c = self.gateway_session().await?;
+                let mut forward = |p: gateway::Progress| progress(p.into());
+                durchblick_core::pull::live(c.gateway.as_mut(), from, to, &mut forward, &cancel)
+                    .await?
+            }
+            ExportSource::Archive { smgw_id, user_id } => {
+                let selection = archive_io::Selection {
+                    gateway: Some(smgw_id.clone()),
+                    consumer: Some(user_id.clone()),
+                    contract: None,
+                    from: Some(from),
+                    to: Some(to),
+                };
+                self.archived_set(&selection).await?
+            }
+        };
+        let values = set
+            .contracts
+            .iter()
+            .flat_map(|c| &c.value_lists)
+            .map(|v| v.readings.len() as u64)
+            .sum();
+        let log_entries = set.log.len();
+        let path = PathBuf::from(&req.path);
+        let format = req.format;
+        // Writing a year of values as XML takes a moment: off the async threads.
+        let (written, files) =
+            tokio::task::spawn_blocking(move || write_export(&set, format, &path))
+                .await
+                .map_err(|e| export_failed(&e))??;
+        Ok(ExportDone {
+            path: written.display().to_string(),
+            values,
+            log_entries,
+            files,
+        })
+    }
+}
+
+/// Writes a chart the window shows (SVG text from the export crate) to a file.
+pub fn save_chart(path: &str, svg: &str) -> Result<(), UiError> {
+    if !svg.trim_start().starts_with("<svg") && !svg.trim_start().starts_with("<?xml") {
+        return Err(UiError::new(
+            ErrorKind::Data,
+            "Das ist kein Diagramm (SVG).",
+            "That is not a chart (SVG).",
+        ));
+    }
+    std::fs::write(path, svg).map_err(|e| export_failed(&e))
+}
+
+/// Recomputes a bill from a supplier file (IF_Lieferant_TRuDI) and a device file with
+/// the original value lists, both as file contents.
+pub fn check_bill(supplier: &[u8], device: &[u8]) -> Result<BillView, UiError> {
+    use tariff::from_ar2418::{device_series, supplier_bytes, AdapterError};
+    let profile = supplier_bytes(supplier)?;
+    let doc = ar2418::read(device).map_err(AdapterError::from)?;
+    let series = device_series(&doc)?;
+    let evaluation = tariff::evaluate(&profile, &series).map_err(AdapterError::from)?;
+    Ok(BillView::new(&evaluation))
+}

@@ -1,0 +1,210 @@
+//! The gateway screens: facts and self-test, contracts, values, current values, logbook,
+//! all through the `Gateway` interface of the open session.
+
+use std::time::Instant as StdInstant;
+
+use chrono::{DateTime, Utc};
+use gateway::{CancelFlag, Gateway, Period};
+use serde::{Deserialize, Serialize};
+use smgw_model::records::Database;
+
+use super::{lock_poisoned, parse_time, AppCore, ProgressView, SELF_TEST_LOCK};
+use crate::error::{ErrorKind, UiError};
+use crate::views::{status_legend, ChannelValues, ContractView, GatewayView, LogView, ValuesView};
+
+/// A values request.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ValuesRequest {
+    /// Usage point id.
+    pub usage_point_id: String,
+    /// Value list (`origin`, `daily`, …).
+    pub database: String,
+    /// Channel OBIS ids in hex; empty for all.
+    #[serde(default)]
+    pub channels: Vec<String>,
+    /// Start (inclusive, so that the consumption of the first interval is known): RFC
+    /// 3339, or local `YYYY-MM-DD[THH:MM]`.
+    pub from: String,
+    /// End (inclusive), same forms.
+    pub to: String,
+}
+
+/// The self-test's answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct SelfTestView {
+    /// Seconds until the gateway accepts the next self-test.
+    pub lock_seconds: u64,
+}
+
+/// The gateway screen's answer, with the self-test lock.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GatewayScreen {
+    /// About the gateway.
+    pub gateway: GatewayView,
+    /// Seconds the self-test stays locked (0 when free, as far as this program knows).
+    pub self_test_lock_seconds: u64,
+}
+
+impl AppCore {
+    fn self_test_lock_seconds(&self) -> u64 {
+        self.self_test_started
+            .lock()
+            .ok()
+            .and_then(|g| *g)
+            .map_or(0, |t| SELF_TEST_LOCK.saturating_sub(t.elapsed()).as_secs())
+    }
+
+    /// The gateway screen: info, clock, firmware, certificates, self-test lock.
+    pub async fn gateway(&self) -> Result<GatewayScreen, UiError> {
+        let mut c = self.gateway_session().await?;
+        let facts = c.gateway.gateway_info().await?.into_value()?;
+        Ok(GatewayScreen {
+            gateway: GatewayView::new(&facts.info, facts.han_certificate_matches, Utc::now()),
+            self_test_lock_seconds: self.self_test_lock_seconds(),
+        })
+    }
+
+    /// Every contract with its details.
+    pub async fn contracts(&self) -> Result<Vec<ContractView>, UiError> {
+        let mut c = self.gateway_session().await?;
+        let contracts = c.gateway.contracts().await?.into_value()?;
+        let mut out = Vec::with_capacity(contracts.len());
+        for contract in &contracts {
+            let detail = c
+                .gateway
+                .contract_detail(&contract.usage_point_id)
+                .await?
+                .into_value()?;
+            out.push(ContractView::new(contract, &detail));
+        }
+        Ok(out)
+    }
+
+    async fn read_values(
+        gateway: &mut dyn Gateway,
+        usage_point_id: &str,
+        database: &str,
+        channels: &[String],
+        range: Option<(DateTime<Utc>, DateTime<Utc>)>,
+        progress: &mut (dyn FnMut(ProgressView) + Send),
+        cancel: &CancelFlag,
+    ) -> Result<ValuesView, UiError> {
+        let detail = gateway
+            .contract_detail(usage_point_id)
+            .await?
+            .into_value()?;
+        let db = Database::from_wire(database);
+        let mut got = match range {
+            None => gateway.current_values(&detail, &db).await?.into_value()?,
+            Some((from, to)) => {
+                let mut forward = |p: gateway::Progress| progress(p.into());
+                gateway::read_values(
+                    gateway,
+                    &detail,
+                    &db,
+                    Period { from, to },
+                    &mut forward,
+                    cancel,
+                )
+                .await?
+            }
+        };
+        gateway::retain_channels(&mut got, channels);
+        Ok(ValuesView {
+            usage_point_id: usage_point_id.to_owned(),
+            database: database.to_owned(),
+            channels: got
+                .iter()
+                .map(|ch| {
+                    ChannelValues::new(
+                        &ch.channel,
+                        gateway::channel_of(&detail, &db, &ch.channel).as_ref(),
+                        &ch.readings,
+                        range.is_some(),
+                    )
+                })
+                .collect(),
+            statuses: status_legend(),
+        })
+    }
+
+    /// Values of a contract's value list in a period, with gaps as rows; progress per
+    /// 31-day window. Cancellable with [`AppCore::cancel`].
+    pub async fn values(
+        &self,
+        req: ValuesRequest,
+        progress: &mut (dyn FnMut(ProgressView) + Send),
+    ) -> Result<ValuesView, UiError> {
+        let from = parse_time(&req.from)?;
+        let to = parse_time(&req.to)?;
+        if to <= from {
+            return Err(UiError::new(
+                ErrorKind::Data,
+                "Das Ende des Zeitraums muss nach dem Anfang liegen.",
+                "The end of the period must be after its start.",
+            ));
+        }
+        let cancel = self.fresh_cancel()?;
+        let mut c = self.gateway_session().await?;
+        Self::read_values(
+            c.gateway.as_mut(),
+            &req.usage_point_id,
+            &req.database,
+            &req.channels,
+            // The gateway's range excludes its start; one second earlier includes the
+            // value at `from`, the register reading the first interval starts from.
+            Some((from - chrono::Duration::seconds(1), to)),
+            progress,
+            &cancel,
+        )
+        .await
+    }
+
+    /// The newest value of each channel (TAF 9, 10 and 14 keep no lists).
+    pub async fn current_values(&self, usage_point_id: &str) -> Result<ValuesView, UiError> {
+        let cancel = self.fresh_cancel()?;
+        let mut c = self.gateway_session().await?;
+        Self::read_values(
+            c.gateway.as_mut(),
+            usage_point_id,
+            "origin",
+            &[],
+            None,
+            &mut |_| {},
+            &cancel,
+        )
+        .await
+    }
+
+    /// The whole consumer logbook, oldest first; progress per page.
+    pub async fn logbook(
+        &self,
+        progress: &mut (dyn FnMut(ProgressView) + Send),
+    ) -> Result<Vec<LogView>, UiError> {
+        let cancel = self.fresh_cancel()?;
+        let mut c = self.gateway_session().await?;
+        let mut step = 0u32;
+        let mut items = 0u64;
+        let entries = gateway::read_logbook(c.gateway.as_mut(), 0, &cancel, |page| {
+            step += 1;
+            items += page.len() as u64;
+            progress(ProgressView {
+                step,
+                steps: None,
+                items,
+            });
+        })
+        .await?;
+        Ok(entries.iter().map(LogView::from).collect())
+    }
+
+    /// Starts the gateway's self-test; the gateway then refuses another for 10 minutes.
+    pub async fn self_test(&self) -> Result<SelfTestView, UiError> {
+        let mut c = self.gateway_session().await?;
+        c.gateway.self_test().await?;
+        *self.self_test_started.lock().map_err(|_| lock_poisoned())? = Some(StdInstant::now());
+        Ok(SelfTestView {
+            lock_seconds: SELF_TEST_LOCK.as_secs(),
+        })
+    }
+}
