@@ -62,6 +62,12 @@ impl ChannelKey {
 impl Reading {
     /// From a parsed reading of a channel with `unit` (see the module docs on exactness).
     pub fn from_model(r: &smgw_model::Reading, unit: Unit) -> Reading {
+        Reading::from_model_owned(r.clone(), unit)
+    }
+
+    /// As [`Reading::from_model`], taking the reading: its texts move instead of being
+    /// copied (a sync converts every value it receives).
+    pub fn from_model_owned(r: smgw_model::Reading, unit: Unit) -> Reading {
         Reading {
             target_time: r.target_time,
             capture_time: r.capture_time,
@@ -70,7 +76,7 @@ impl Reading {
             cosem_status: r.cosem_status.map(CombinedStatus::to_hex),
             smgw_status: r.smgw_status.map(GatewayStatus::to_hex),
             meter_status: r.meter_status.map(MeterStatus::to_hex),
-            owner: r.owner.clone(),
+            owner: r.owner,
             signature: r.signature.as_deref().map(hex::encode),
         }
     }

@@ -6,7 +6,11 @@
 //! with the lenient path, which produces exactly the same result or the precise error, so
 //! behaviour does not depend on which path ran (a test compares both).
 
-use serde::Deserialize;
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::de::{self, Visitor};
+use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value};
 
 use crate::response::{ChannelReadings, Header, Limits, Reading, Readings};
@@ -14,38 +18,41 @@ use crate::time::parse_wire_time;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Envelope {
+struct Envelope<'a> {
     method: Option<String>,
     version: Option<String>,
     #[serde(rename = "elapsed-time")]
     elapsed_time: Option<String>,
-    readings: Payload,
+    #[serde(borrow)]
+    readings: Payload<'a>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Payload {
+struct Payload<'a> {
     records: Option<Value>,
-    #[serde(default)]
-    channels: Vec<Channel>,
+    #[serde(default, borrow)]
+    channels: Vec<Channel<'a>>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Channel {
+struct Channel<'a> {
     obis: String,
-    #[serde(default)]
-    readings: Vec<Raw>,
+    #[serde(default, borrow)]
+    readings: Vec<Raw<'a>>,
 }
 
+/// One value as sent. The times are only parsed, so they are borrowed from the body
+/// (no allocation for each of some hundred thousand values).
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Raw {
-    #[serde(rename = "capture-time")]
-    capture_time: String,
-    #[serde(rename = "target-time")]
-    target_time: Option<String>,
-    value: Value,
+struct Raw<'a> {
+    #[serde(rename = "capture-time", borrow)]
+    capture_time: Cow<'a, str>,
+    #[serde(rename = "target-time", borrow)]
+    target_time: Option<Cow<'a, str>>,
+    value: WireNumber,
     #[serde(rename = "cosem-status")]
     cosem_status: Option<String>,
     #[serde(rename = "smgw-status")]
@@ -61,6 +68,45 @@ struct Raw {
 /// decimal text with an optional `+`.
 fn number(v: &Value) -> Option<i64> {
     crate::json::as_i64(v, &String::new).ok()
+}
+
+/// A `value` read as [`number`] reads it, without building a `Value` (a decimal text
+/// would be allocated). `None`: not a number `number` accepts (the lenient path decides).
+struct WireNumber(Option<i64>);
+
+impl<'de> Deserialize<'de> for WireNumber {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<WireNumber, D::Error> {
+        struct NumberVisitor;
+        impl Visitor<'_> for NumberVisitor {
+            type Value = WireNumber;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a number or a decimal text")
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<WireNumber, E> {
+                Ok(WireNumber(Some(v)))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<WireNumber, E> {
+                Ok(WireNumber(i64::try_from(v).ok()))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<WireNumber, E> {
+                // Integral floats such as 12.0, as the slow path accepts them.
+                Ok(WireNumber(
+                    (v.fract() == 0.0 && v.abs() < 9.0e15).then_some(v as i64),
+                ))
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<WireNumber, E> {
+                let t = s.trim();
+                Ok(WireNumber(t.strip_prefix('+').unwrap_or(t).parse().ok()))
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<WireNumber, E> {
+                Ok(WireNumber(None))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<WireNumber, E> {
+                Ok(WireNumber(None))
+            }
+        }
+        d.deserialize_any(NumberVisitor)
+    }
 }
 
 fn text_ok(s: &Option<String>, limits: &Limits) -> bool {
@@ -114,7 +160,6 @@ pub(crate) fn readings(body: &[u8], limits: &Limits) -> Option<Readings> {
         let mut readings = Vec::with_capacity(ch.readings.len());
         for r in ch.readings {
             let texts = [
-                &r.target_time,
                 &r.cosem_status,
                 &r.smgw_status,
                 &r.meter_status,
@@ -122,6 +167,9 @@ pub(crate) fn readings(body: &[u8], limits: &Limits) -> Option<Readings> {
                 &r.signature,
             ];
             if r.capture_time.len() > limits.max_string_bytes
+                || r.target_time
+                    .as_ref()
+                    .is_some_and(|t| t.len() > limits.max_string_bytes)
                 || !texts.iter().all(|s| text_ok(s, limits))
             {
                 return None;
@@ -133,7 +181,7 @@ pub(crate) fn readings(body: &[u8], limits: &Limits) -> Option<Readings> {
             readings.push(Reading {
                 capture_time: time(&r.capture_time)??,
                 target_time,
-                value: number(&r.value)?,
+                value: r.value.0?,
                 cosem_status: r.cosem_status,
                 smgw_status: r.smgw_status,
                 meter_status: r.meter_status,
@@ -185,6 +233,26 @@ mod tests {
         assert_eq!(fast.channels[0].readings[0].signature, None);
         assert_eq!(fast.channels[0].readings[1].target_time, None);
         assert_eq!(fast.records, Some(2));
+        // Every form of a number both paths accept, read the same way by both.
+        for value in [
+            "171165900.0",
+            r#"" +42 ""#,
+            "-7",
+            r#""-7""#,
+            "9007199254740993",
+        ] {
+            let body = PLAIN.replace("171165900", value);
+            let fast = readings(body.as_bytes(), &Limits::default()).expect("plain shape");
+            assert_eq!(fast, lenient(&body).expect("lenient"), "{value}");
+        }
+        // And forms neither reads as a number leave it to the lenient path.
+        for value in ["1.5", "true", "null", r#""12x""#, "99999999999999999999"] {
+            let body = PLAIN.replace("171165900", value);
+            assert!(
+                readings(body.as_bytes(), &Limits::default()).is_none(),
+                "{value}"
+            );
+        }
     }
 
     #[test]

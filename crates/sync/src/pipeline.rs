@@ -70,8 +70,8 @@ pub(crate) fn parse(
             .ok_or_else(|| unknown(list, &ch.channel))?;
         let rs = ch
             .readings
-            .iter()
-            .map(|r| Reading::from_model(r, desc.unit))
+            .into_iter()
+            .map(|r| Reading::from_model_owned(r, desc.unit))
             .collect();
         out.push((ch.channel, desc.scaler, desc.unit, rs));
     }
