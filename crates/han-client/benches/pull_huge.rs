@@ -12,7 +12,11 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Instant;
 
 use chrono::{DateTime, Utc};
-use han_client::{Auth, CancelFlag, ConnectOptions, Connection, Fingerprint, PinPolicy};
+use gateway::{Gateway, Period};
+use han_client::{
+    Auth, CancelFlag, ConexaGateway, ConnectOptions, Connection, Fingerprint, PinPolicy,
+};
+use smgw_model::records::Database;
 
 /// User + system CPU seconds of the calling thread, if the platform tells.
 fn thread_cpu_seconds() -> Option<f64> {
@@ -62,27 +66,32 @@ fn main() {
             PinPolicy::Pinned(fingerprint),
         );
         opts.port = addr.port();
-        let mut session = Connection::connect(opts).await.expect("connect");
+        let mut session = ConexaGateway::new(Connection::connect(opts).await.expect("connect"));
         let cancel = CancelFlag::new();
-        let mut progress = |_| {};
-        let readings = session
-            .readings(
-                "01005e318021.taf7-1.sm",
-                "origin",
-                &[],
-                start_of_history - chrono::Duration::minutes(15),
-                now,
-                &mut progress,
-                &cancel,
-            )
+        let detail = session
+            .contract_detail("01005e318021.taf7-1.sm")
             .await
-            .expect("readings");
-        let values: usize = readings.channels.iter().map(|c| c.readings.len()).sum();
-        let log = session
-            .logbook(0, &mut progress, &cancel)
+            .and_then(|f| f.into_value())
+            .expect("detail");
+        let period = Period {
+            from: start_of_history - chrono::Duration::minutes(15),
+            to: now,
+        };
+        let readings = gateway::read_values(
+            &mut session,
+            &detail,
+            &Database::Origin,
+            period,
+            &mut |_| {},
+            &cancel,
+        )
+        .await
+        .expect("readings");
+        let values: usize = readings.iter().map(|c| c.readings.len()).sum();
+        let log = gateway::read_logbook(&mut session, 0, &cancel, |_| {})
             .await
             .expect("logbook");
-        (values, log.len(), session.stats())
+        (values, log.len(), session.session().stats())
     });
     let wall = started.elapsed();
     let cpu = match (cpu_before, thread_cpu_seconds()) {

@@ -100,29 +100,24 @@ impl ConexaGateway {
         database: &Database,
         range: ReadingsRange,
     ) -> Result<Fetched<Vec<ChannelReadings>>, GatewayError> {
-        let channels: Vec<smgw_model::records::Channel> = detail
-            .databases
-            .iter()
-            .filter(|db| &db.database == database)
-            .flat_map(|db| db.channels.iter().copied())
-            .collect();
         let request = Request::Readings(ReadingsQuery {
             usage_point_id: detail.usage_point_id.clone(),
             database: database.wire_name().to_owned(),
-            channels: channels.iter().map(|c| c.obis.to_hex()).collect(),
+            channels: detail
+                .databases
+                .iter()
+                .filter(|db| &db.database == database)
+                .flat_map(|db| db.channels.iter().map(|c| c.obis.to_hex()))
+                .collect(),
             range,
         });
         let raw = self.call(&request).await?;
         let limits = self.limits();
+        let (detail, database) = (detail.clone(), database.clone());
         Ok(Fetched::deferred(raw, move |body| {
             let wire = response::parse_readings(body, &limits).map_err(unreadable)?;
-            let scaler_of = |name: &str| {
-                let hex = name.split('.').next().unwrap_or(name);
-                channels
-                    .iter()
-                    .find(|c| c.obis.to_hex().eq_ignore_ascii_case(hex))
-                    .map(|c| c.scaler)
-            };
+            let scaler_of =
+                |name: &str| gateway::channel_of(&detail, &database, name).map(|c| c.scaler);
             wire.to_model(scaler_of).map_err(unreadable)
         }))
     }

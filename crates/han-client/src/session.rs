@@ -3,19 +3,14 @@
 //! send, with which credentials, and what an answer, a silence or a closed connection
 //! means is decided by `han_protocol::exchange`; this file only moves the bytes.
 
-use std::collections::{HashSet, VecDeque};
 use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use chrono::{DateTime, Utc};
 use han_protocol::exchange::{Exchange, Failure, Login, Reply, Step};
-use han_protocol::plan::{self, LogPager};
 use han_protocol::redirect::Origin;
-use han_protocol::response::{
-    self, Log, LogEntry, Readings, SelfTest, SmgwInfo, UsagePointInfo, UserInfo,
-};
-use han_protocol::{Limits, LogQuery, ProtocolError, ReadingsQuery, ReadingsRange, Request};
+use han_protocol::response::{self, Log, SelfTest, SmgwInfo, UsagePointInfo, UserInfo};
+use han_protocol::{Limits, LogQuery, ProtocolError, Request};
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Bytes;
 use hyper::client::conn::http1::SendRequest;
@@ -149,9 +144,6 @@ impl Connection {
         Session::connect(opts).await
     }
 }
-
-/// What makes a value the same value when it shows up in two windows.
-type ValueKey = (DateTime<Utc>, Option<DateTime<Utc>>, i64);
 
 struct Conn {
     sender: SendRequest<Full<Bytes>>,
@@ -403,166 +395,10 @@ impl Session {
         Ok(response::parse_usage_point_info(&body, &self.limits)?)
     }
 
-    /// The newest value of each channel (the only read for TAF 9, 10 and 14).
-    pub async fn last_reading(
-        &mut self,
-        usage_point_id: &str,
-        database: &str,
-        channels: &[String],
-    ) -> Result<Readings, ClientError> {
-        let q = ReadingsQuery {
-            usage_point_id: usage_point_id.to_owned(),
-            database: database.to_owned(),
-            channels: channels.to_vec(),
-            range: ReadingsRange::LastReading,
-        };
-        let body = self.call_raw(&Request::Readings(q)).await?;
-        Ok(response::parse_readings(&body, &self.limits)?)
-    }
-
-    /// Values with `from < t <= to` over any span, fetched in 31-day windows and merged
-    /// per channel (a value repeated at a window edge is kept once).
-    #[allow(clippy::too_many_arguments)] // Each argument is a distinct, required part of the query.
-    pub async fn readings(
-        &mut self,
-        usage_point_id: &str,
-        database: &str,
-        channels: &[String],
-        from: DateTime<Utc>,
-        to: DateTime<Utc>,
-        progress: &mut (dyn FnMut(Progress) + Send),
-        cancel: &CancelFlag,
-    ) -> Result<Readings, ClientError> {
-        let mut queue: VecDeque<plan::Window> =
-            plan::split_range(from, to, plan::max_readings_window())?.into();
-        let mut steps = u32::try_from(queue.len()).unwrap_or(u32::MAX);
-        let mut step = 0u32;
-        // Shrinks when the gateway refuses a window as too long (400): it may count the
-        // 31 days differently, e.g. in local days.
-        let mut window_len = plan::max_readings_window();
-        let mut merged: Option<Readings> = None;
-        let mut seen: Vec<HashSet<ValueKey>> = Vec::new();
-        let mut items = 0u64;
-        while let Some(w) = queue.pop_front() {
-            if cancel.is_cancelled() {
-                return Err(ClientError::Cancelled);
-            }
-            if w.to - w.from > window_len {
-                let parts = plan::split_range(w.from, w.to, window_len)?;
-                steps = steps.saturating_add(u32::try_from(parts.len()).unwrap_or(u32::MAX) - 1);
-                for p in parts.into_iter().rev() {
-                    queue.push_front(p);
-                }
-                continue;
-            }
-            let q = ReadingsQuery {
-                usage_point_id: usage_point_id.to_owned(),
-                database: database.to_owned(),
-                channels: channels.to_vec(),
-                range: ReadingsRange::Between {
-                    from: Some(w.from),
-                    to: Some(w.to),
-                },
-            };
-            let body = match self.call_raw(&Request::Readings(q)).await {
-                Err(ClientError::Protocol(ProtocolError::HttpStatus { status: 400, .. }))
-                    if w.to - w.from > chrono::Duration::days(1) =>
-                {
-                    window_len = (w.to - w.from) / 2;
-                    queue.push_front(w);
-                    continue;
-                }
-                other => other?,
-            };
-            let part = response::parse_readings(&body, &self.limits)?;
-            let acc = merged.get_or_insert_with(|| Readings {
-                header: part.header.clone(),
-                records: None,
-                channels: Vec::new(),
-                extra: part.extra.clone(),
-            });
-            for ch in part.channels {
-                let idx = match acc.channels.iter().position(|c| c.obis == ch.obis) {
-                    Some(idx) => idx,
-                    None => {
-                        acc.channels.push(response::ChannelReadings {
-                            obis: ch.obis.clone(),
-                            readings: Vec::new(),
-                            extra: ch.extra.clone(),
-                        });
-                        seen.push(HashSet::new());
-                        acc.channels.len() - 1
-                    }
-                };
-                for r in ch.readings {
-                    if seen[idx].insert((r.capture_time, r.target_time, r.value)) {
-                        items += 1;
-                        acc.channels[idx].readings.push(r);
-                    }
-                }
-            }
-            if items > self.limits.max_total_items as u64 {
-                return Err(ProtocolError::TooLarge {
-                    what: "readings: values over all windows".to_owned(),
-                    limit: self.limits.max_total_items as u64,
-                    actual: items,
-                }
-                .into());
-            }
-            step = step.saturating_add(1);
-            progress(Progress {
-                step,
-                steps: Some(steps),
-                items,
-            });
-        }
-        let mut out = merged.unwrap_or(Readings {
-            header: Default::default(),
-            records: Some(0),
-            channels: Vec::new(),
-            extra: Default::default(),
-        });
-        out.records = Some(items);
-        Ok(out)
-    }
-
     /// One `log` request as given.
     pub async fn log(&mut self, query: LogQuery) -> Result<Log, ClientError> {
         let body = self.call_raw(&Request::Log(query)).await?;
         Ok(response::parse_log(&body, &self.limits)?)
-    }
-
-    /// The whole logbook from `start_index` on, in pages of 1500, each entry once.
-    pub async fn logbook(
-        &mut self,
-        start_index: u64,
-        progress: &mut (dyn FnMut(Progress) + Send),
-        cancel: &CancelFlag,
-    ) -> Result<Vec<LogEntry>, ClientError> {
-        let mut pager = LogPager::starting_at(start_index);
-        let mut all = Vec::new();
-        while let Some(q) = pager.next_query() {
-            if cancel.is_cancelled() {
-                return Err(ClientError::Cancelled);
-            }
-            let page = self.log(q).await?;
-            let got = pager.accept(page.entries);
-            all.extend(got.new_entries);
-            if all.len() > self.limits.max_total_items {
-                return Err(ProtocolError::TooLarge {
-                    what: "log: entries over all pages".to_owned(),
-                    limit: self.limits.max_total_items as u64,
-                    actual: all.len() as u64,
-                }
-                .into());
-            }
-            progress(Progress {
-                step: pager.pages(),
-                steps: None,
-                items: all.len() as u64,
-            });
-        }
-        Ok(all)
     }
 
     /// Starts the self-test. A cool-down (403) gives [`ClientError::SelfTestLocked`].

@@ -3,12 +3,14 @@
 use std::time::Duration;
 
 use chrono::{DateTime, TimeZone, Utc};
+use gateway::{Gateway, GatewayError, Period};
 use han_client::han_protocol::{LogCount, LogQuery};
 use han_client::{
-    Auth, CancelFlag, ClientError, ClientIdentity, ConnectOptions, Connection, ErrorCategory,
-    Fingerprint, Lang, PinPolicy, Progress,
+    Auth, CancelFlag, ClientError, ClientIdentity, ConexaGateway, ConnectOptions, Connection,
+    ErrorCategory, Fingerprint, Lang, PinPolicy, Progress,
 };
 use mock_smgw::{Faults, Options, RunningMock, Scenario};
+use smgw_model::records::{ChannelReadings, Database};
 
 const USERID: &str = "01005e318011.consumer1.sm";
 const TAF7: &str = "01005e318023.taf7-1.sm";
@@ -49,6 +51,40 @@ fn demo_file(name: &str) -> Vec<u8> {
         env!("CARGO_MANIFEST_DIR")
     );
     std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// A session through the `Gateway` interface.
+async fn gateway(m: &RunningMock) -> ConexaGateway {
+    ConexaGateway::new(
+        Connection::connect(options(m, digest("demo", "demo")))
+            .await
+            .expect("connect"),
+    )
+}
+
+/// The original value list of `contract` from `from` to `to` (Unix seconds), read in the
+/// windows the gateway accepts.
+async fn origin_values(
+    g: &mut ConexaGateway,
+    contract: &str,
+    (from, to): (i64, i64),
+    progress: &mut (dyn FnMut(Progress) + Send),
+    cancel: &CancelFlag,
+) -> Result<Vec<ChannelReadings>, GatewayError> {
+    let detail = g.contract_detail(contract).await?.into_value()?;
+    let period = Period {
+        from: ts(from),
+        to: ts(to),
+    };
+    gateway::read_values(g, &detail, &Database::Origin, period, progress, cancel).await
+}
+
+/// (target time, raw value) of a channel's readings, for comparing with the scenario.
+fn rows(ch: &ChannelReadings) -> Vec<(i64, i128)> {
+    ch.readings
+        .iter()
+        .map(|r| (r.target_time.timestamp(), r.value.raw))
+        .collect()
 }
 
 fn ts(secs: i64) -> DateTime<Utc> {
@@ -120,36 +156,24 @@ async fn first_contact_asks_then_pinned_digest_session_reads_everything() {
 #[tokio::test]
 async fn readings_over_70_days_come_in_windows_without_loss_or_doubling() {
     let m = mock("demo", Options::default()).await;
-    let mut s = Connection::connect(options(&m, digest("demo", "demo")))
-        .await
-        .expect("connect");
+    let mut s = gateway(&m).await;
     let now = m.scenario().now();
     let (from, to) = (now - 70 * 86_400, now);
     let mut steps = Vec::new();
     let mut progress = |p: Progress| steps.push(p);
-    let got = s
-        .readings(
-            TAF7,
-            "origin",
-            &[],
-            ts(from),
-            ts(to),
-            &mut progress,
-            &CancelFlag::new(),
-        )
+    let got = origin_values(&mut s, TAF7, (from, to), &mut progress, &CancelFlag::new())
         .await
         .expect("readings");
     let expected = m
         .scenario()
         .expected_readings_between("demo", TAF7, "origin", "0100010800ff", from, to)
         .expect("expected values");
-    assert_eq!(got.channels.len(), 1);
-    let values: Vec<(i64, i64)> = got.channels[0]
-        .readings
+    assert_eq!(got.len(), 1);
+    let values = rows(&got[0]);
+    let want: Vec<(i64, i128)> = expected
         .iter()
-        .map(|r| (r.target_time.expect("target time").timestamp(), r.value))
+        .map(|r| (r.target_time, i128::from(r.value)))
         .collect();
-    let want: Vec<(i64, i64)> = expected.iter().map(|r| (r.target_time, r.value)).collect();
     assert_eq!(values.len(), want.len());
     assert_eq!(values, want);
     assert_eq!(steps.len(), 3, "70 days = 3 windows");
@@ -160,39 +184,30 @@ async fn readings_over_70_days_come_in_windows_without_loss_or_doubling() {
 #[tokio::test]
 async fn cancellation_stops_before_the_next_window() {
     let m = mock("demo", Options::default()).await;
-    let mut s = Connection::connect(options(&m, digest("demo", "demo")))
-        .await
-        .expect("connect");
+    let mut s = gateway(&m).await;
     let now = m.scenario().now();
     let cancel = CancelFlag::new();
     let c2 = cancel.clone();
     let mut progress = move |_: Progress| c2.cancel();
-    let err = s
-        .readings(
-            TAF7,
-            "origin",
-            &[],
-            ts(now - 100 * 86_400),
-            ts(now),
-            &mut progress,
-            &cancel,
-        )
-        .await
-        .unwrap_err();
-    assert!(matches!(err, ClientError::Cancelled));
+    let err = origin_values(
+        &mut s,
+        TAF7,
+        (now - 100 * 86_400, now),
+        &mut progress,
+        &cancel,
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(err, GatewayError::Cancelled));
     assert_eq!(m.stats().requests.get("readings"), Some(&1));
 }
 
 #[tokio::test]
 async fn logbook_is_paged_completely() {
     let m = mock("demo", Options::default()).await;
-    let mut s = Connection::connect(options(&m, digest("demo", "demo")))
-        .await
-        .expect("connect");
+    let mut s = gateway(&m).await;
     let mut pages = 0;
-    let mut progress = |_: Progress| pages += 1;
-    let log = s
-        .logbook(0, &mut progress, &CancelFlag::new())
+    let log = gateway::read_logbook(&mut s, 0, &CancelFlag::new(), |_| pages += 1)
         .await
         .expect("log");
     let expected = m.scenario().expected_log("demo").expect("log");
@@ -206,6 +221,7 @@ async fn logbook_is_paged_completely() {
     );
     // A single page with explicit parameters.
     let page = s
+        .session_mut()
         .log(LogQuery::FromIndexCount(
             1,
             LogCount::new(10).expect("valid"),
@@ -218,17 +234,22 @@ async fn logbook_is_paged_completely() {
 #[tokio::test]
 async fn last_reading_and_self_test_lock() {
     let m = mock("demo", Options::default()).await;
-    let mut s = Connection::connect(options(&m, digest("demo", "demo")))
+    let mut s = gateway(&m).await;
+    let detail = s
+        .contract_detail("01005e318024.taf10-1.sm")
         .await
-        .expect("connect");
+        .and_then(|f| f.into_value())
+        .expect("detail");
     let last = s
-        .last_reading("01005e318024.taf10-1.sm", "origin", &[])
+        .current_values(&detail, &Database::Origin)
         .await
+        .and_then(|f| f.into_value())
         .expect("last reading");
     assert!(
-        last.channels.iter().all(|c| c.readings.len() == 1),
+        !last.is_empty() && last.iter().all(|c| c.readings.len() == 1),
         "{last:?}"
     );
+    let s = s.session_mut();
     s.self_test().await.expect("first self-test starts");
     let err = s.self_test().await.unwrap_err();
     assert!(matches!(err, ClientError::SelfTestLocked), "{err:?}");
@@ -473,32 +494,22 @@ async fn sha256_gateway_and_records_with_the_channel_scaler() {
         .iter()
         .find(|c| c.taf == smgw_model::Taf::Taf7)
         .expect("a TAF 7 contract");
-    let detail = s
-        .contract_detail(&taf7.usage_point_id, None)
-        .await
-        .expect("detail");
     let now = m.scenario().now();
-    let mut progress = |_: Progress| {};
-    let wire = s
-        .readings(
-            &taf7.usage_point_id,
-            "origin",
-            &[],
-            ts(now - 86_400),
-            ts(now),
-            &mut progress,
-            &CancelFlag::new(),
-        )
-        .await
-        .expect("readings");
-    let records = wire
-        .to_model(|obis| detail.channel("origin", obis).map(|(scaler, _)| scaler))
-        .expect("records");
+    let mut g = ConexaGateway::new(s);
+    let records = origin_values(
+        &mut g,
+        &taf7.usage_point_id,
+        (now - 86_400, now),
+        &mut |_| {},
+        &CancelFlag::new(),
+    )
+    .await
+    .expect("readings");
     assert_eq!(records.len(), 2, "import and export channels");
     assert!(records
         .iter()
         .all(|c| c.readings.len() == 96 && c.readings[0].value.scaler == -4));
-    assert_eq!(s.stats().unauthorized, 1);
+    assert_eq!(g.session().stats().unauthorized, 1);
 }
 
 #[tokio::test]
@@ -668,30 +679,19 @@ async fn a_gateway_with_a_shorter_range_limit_gets_smaller_windows() {
     )
     .await
     .expect("mock");
-    let mut s = Connection::connect(options(&m, digest("demo", "demo")))
-        .await
-        .expect("connect");
+    let mut s = gateway(&m).await;
     let now = m.scenario().now();
     let (from, to) = (now - 62 * 86_400, now);
     let mut last = None;
     let mut progress = |p: Progress| last = Some(p);
-    let got = s
-        .readings(
-            TAF7,
-            "origin",
-            &[],
-            ts(from),
-            ts(to),
-            &mut progress,
-            &CancelFlag::new(),
-        )
+    let got = origin_values(&mut s, TAF7, (from, to), &mut progress, &CancelFlag::new())
         .await
         .expect("readings in smaller windows");
     let want = m
         .scenario()
         .expected_readings_between("demo", TAF7, "origin", "0100010800ff", from, to)
         .expect("expected");
-    assert_eq!(got.channels[0].readings.len(), want.len());
+    assert_eq!(got[0].readings.len(), want.len());
     // 62 days: one refused 31-day window, then windows of at most 7.75 days.
     let p = last.expect("progress reported");
     assert_eq!(p.step, p.steps.expect("known"));
@@ -706,9 +706,7 @@ async fn a_gateway_with_a_shorter_range_limit_gets_smaller_windows() {
 #[tokio::test]
 async fn decommissioning_pull_of_the_whole_history() {
     let m = mock("demo", Options::default()).await;
-    let mut s = Connection::connect(options(&m, digest("demo", "demo")))
-        .await
-        .expect("connect");
+    let mut s = gateway(&m).await;
     let started = std::time::Instant::now();
     let now = m.scenario().now();
     // The demo history starts on 2024-11-01; ask from well before to be sure.
@@ -717,37 +715,25 @@ async fn decommissioning_pull_of_the_whole_history() {
         .single()
         .expect("date")
         .timestamp();
-    let mut progress = |_: Progress| {};
-    let got = s
-        .readings(
-            TAF7,
-            "origin",
-            &[],
-            ts(from),
-            ts(now),
-            &mut progress,
-            &CancelFlag::new(),
-        )
+    let got = origin_values(&mut s, TAF7, (from, now), &mut |_| {}, &CancelFlag::new())
         .await
         .expect("full history");
     let want = m
         .scenario()
         .expected_readings("demo", TAF7, "origin", "0100010800ff")
         .expect("expected");
-    let got_values: Vec<(i64, i64)> = got.channels[0]
-        .readings
+    let got_values = rows(&got[0]);
+    let want_values: Vec<(i64, i128)> = want
         .iter()
-        .map(|r| (r.target_time.expect("target").timestamp(), r.value))
+        .map(|r| (r.target_time, i128::from(r.value)))
         .collect();
-    let want_values: Vec<(i64, i64)> = want.iter().map(|r| (r.target_time, r.value)).collect();
     assert_eq!(got_values.len(), want_values.len());
     assert_eq!(got_values, want_values);
-    let log = s
-        .logbook(0, &mut |_| {}, &CancelFlag::new())
+    let log = gateway::read_logbook(&mut s, 0, &CancelFlag::new(), |_| {})
         .await
         .expect("logbook");
     assert_eq!(log.len(), 3000);
-    assert_eq!(s.stats().handshakes, 1);
+    assert_eq!(s.session().stats().handshakes, 1);
     eprintln!(
         "full pull: {} values in {} readings calls + {} log entries, {:?}",
         got_values.len(),

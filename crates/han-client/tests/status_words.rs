@@ -3,7 +3,9 @@
 //! FNN layout that must agree.
 
 use chrono::{DateTime, Utc};
-use han_client::{Auth, CancelFlag, ConnectOptions, Connection, PinPolicy};
+use gateway::{Gateway, Period};
+use han_client::{Auth, ConexaGateway, ConnectOptions, Connection, PinPolicy};
+use smgw_model::records::Database;
 use smgw_model::PtbStatus;
 
 const TAF7: &str = "01005e318023.taf7-1.sm";
@@ -33,8 +35,12 @@ async fn warning_temporary_critical_and_fatal_values_decode_to_their_ptb_status(
         PinPolicy::Pinned(mock.fingerprint_sha256().parse().expect("fingerprint")),
     );
     opts.port = mock.addr().port();
-    let mut session = Connection::connect(opts).await.expect("connect");
-    let detail = session.contract_detail(TAF7, None).await.expect("detail");
+    let mut session = ConexaGateway::new(Connection::connect(opts).await.expect("connect"));
+    let detail = session
+        .contract_detail(TAF7)
+        .await
+        .and_then(|f| f.into_value())
+        .expect("detail");
 
     // The demo scenario's hard cases (scenario.toml): a warning hour, a critical value, a
     // fatal value, and six hours without valid time.
@@ -47,21 +53,15 @@ async fn warning_temporary_critical_and_fatal_values_decode_to_their_ptb_status(
     ];
     for (at, want) in cases {
         let t = utc(at);
-        let got = session
-            .readings(
-                TAF7,
-                "origin",
-                &[],
-                t - chrono::Duration::minutes(15),
-                t,
-                &mut |_| {},
-                &CancelFlag::new(),
-            )
+        let period = Period {
+            from: t - chrono::Duration::minutes(15),
+            to: t,
+        };
+        let channels = session
+            .values(&detail, &Database::Origin, period)
             .await
+            .and_then(|f| f.into_value())
             .expect("readings");
-        let channels = got
-            .to_model(|obis| detail.channel("origin", obis).map(|(scaler, _)| scaler))
-            .expect("records");
         let reading = &channels[0].readings[0];
         assert_eq!(reading.target_time, t);
         assert_eq!(reading.ptb(), Some(want), "{at}: {reading:?}");
