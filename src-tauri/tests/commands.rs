@@ -451,6 +451,42 @@ async fn exports_every_format_from_a_live_pull() {
         export::verify_bundle(std::path::Path::new(&bundle.path)).expect("bundle verifies");
     assert!(report.changed.is_empty() && report.missing.is_empty() && report.extra.is_empty());
 
+    // The same bundle as one zip file (as `durchblick export bundle --out FILE.zip`): the
+    // same files inside, in a folder named like the zip.
+    let zip = core
+        .export(request(ExportFormat::BundleZip, "paket"), &mut |_| {})
+        .await
+        .expect("zip bundle");
+    assert!(zip.path.ends_with("paket.zip"), "{zip:?}");
+    let listing = std::process::Command::new("unzip")
+        .arg("-Z1")
+        .arg(&zip.path)
+        .output()
+        .expect("unzip runs");
+    assert!(listing.status.success());
+    let mut in_zip: Vec<String> = String::from_utf8_lossy(&listing.stdout)
+        .lines()
+        .filter(|l| !l.ends_with('/'))
+        .filter_map(|l| l.strip_prefix("paket/").map(str::to_owned))
+        .collect();
+    in_zip.sort();
+    let mut in_folder: Vec<String> = Vec::new();
+    let root = std::path::PathBuf::from(&bundle.path);
+    let mut dirs = vec![root.clone()];
+    while let Some(d) = dirs.pop() {
+        for entry in std::fs::read_dir(&d).expect("bundle folder") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else {
+                let rel = path.strip_prefix(&root).expect("inside");
+                in_folder.push(rel.to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    in_folder.sort();
+    assert_eq!(in_zip, in_folder);
+
     let err = core
         .export(
             ExportRequest {

@@ -151,6 +151,7 @@ export type ExportFormat =
   | "log_csv_german"
   | "log_csv_international"
   | "json"
+  | "bundle_zip"
   | "bundle";
 export type ExportDone = { path: string; values: number; log_entries: number; files: number };
 export type ExportSource = { kind: "gateway" } | { kind: "archive"; smgw_id: string; user_id: string };

@@ -208,6 +208,7 @@ const words = {
   fmtLogIntl: ["Logbuch als CSV (international)", "Logbook as CSV (international)"],
   fmtJson: ["Alles als JSON", "Everything as JSON"],
   fmtBundle: ["Paket zur Außerbetriebnahme (Ordner mit allem und Prüfsummen)", "Decommissioning bundle (folder with everything and checksums)"],
+  fmtBundleZip: ["Paket zur Außerbetriebnahme als ZIP-Datei", "Decommissioning bundle as a zip file"],
   fmtChart: ["Diagramm der Messwertansicht (SVG)", "Chart of the values screen (SVG)"],
   chartFirst: ["Zuerst in „Messwerte“ ein Diagramm anzeigen.", "Show a chart in “Values” first."],
   saved: ["Gespeichert", "Saved"],

@@ -924,6 +924,7 @@ const EXPORTS: [ExportFormat, Key, string, string][] = [
   ["log_csv_german", "fmtLogDe", "durchblick-logbuch.csv", "csv"],
   ["log_csv_international", "fmtLogIntl", "durchblick-logbook.csv", "csv"],
   ["json", "fmtJson", "durchblick.json", "json"],
+  ["bundle_zip", "fmtBundleZip", "durchblick-paket.zip", "zip"],
 ];
 
 function defaultExportRange(): { from: string; to: string } {

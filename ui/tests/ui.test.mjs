@@ -435,7 +435,7 @@ describe("screens against the recorded demo gateway", () => {
     await page.click("#nav-export");
     await page.waitForSelector("#export-source");
     assert.equal(await page.isDisabled("#export-chart"), true, "no chart shown yet");
-    const formats = ["xml", "csv_german", "csv_international", "log_csv_german", "log_csv_international", "json", "bundle"];
+    const formats = ["xml", "csv_german", "csv_international", "log_csv_german", "log_csv_international", "json", "bundle_zip", "bundle"];
     for (const [i, format] of formats.entries()) {
       await page.click(`#export-${format}`);
       await page.waitForFunction((n) => window.__CALLS__.filter((c) => c.cmd === "export").length === n, i + 1);

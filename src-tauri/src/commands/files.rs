@@ -29,6 +29,9 @@ pub enum ExportFormat {
     Json,
     /// The decommissioning bundle: a new directory inside the chosen one.
     Bundle,
+    /// The decommissioning bundle as one zip file (checked against its manifest before it
+    /// is kept), as `durchblick export bundle --out FILE.zip` writes it.
+    BundleZip,
 }
 
 /// Where the data of an export comes from.
@@ -85,9 +88,8 @@ fn export_failed(e: &dyn std::fmt::Display) -> UiError {
     )
 }
 
-/// Writes `set` in `format` to `path` (the bundle into a new folder inside it, or into
-/// `path` itself when it names a `.zip` file) with the same writer as the command line;
-/// returns the path written and the number of files.
+/// Writes `set` in `format` to `path` (the bundle folder into a new folder inside it) with
+/// the same writer as the command line; returns the path written and the number of files.
 fn write_export(
     set: &export::ExportSet,
     format: ExportFormat,
@@ -95,6 +97,7 @@ fn write_export(
 ) -> Result<(PathBuf, usize), UiError> {
     use export::files::Format;
     use export::CsvVariant::{German, International};
+    let chosen = format;
     let format = match format {
         ExportFormat::Xml => Format::Xml,
         ExportFormat::CsvGerman => Format::ValuesCsv(German),
@@ -102,15 +105,13 @@ fn write_export(
         ExportFormat::LogCsvGerman => Format::LogCsv(German),
         ExportFormat::LogCsvInternational => Format::LogCsv(International),
         ExportFormat::Json => Format::Json,
-        ExportFormat::Bundle => Format::Bundle,
+        ExportFormat::Bundle | ExportFormat::BundleZip => Format::Bundle,
     };
-    let zip = path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("zip"));
-    let target = if format == Format::Bundle && !zip {
-        path.join(export::files::bundle_name(set))
-    } else {
-        path.to_path_buf()
+    let target = match chosen {
+        ExportFormat::Bundle => path.join(export::files::bundle_name(set)),
+        // The writer makes a zip of a path ending in `.zip`.
+        ExportFormat::BundleZip => path.with_extension("zip"),
+        _ => path.to_path_buf(),
     };
     let written = export::files::write(set, format, &target, Lang::De)
         .map_err(|e| UiError::new(ErrorKind::Local, e.message(Lang::De), e.message(Lang::En)))?;
