@@ -299,7 +299,7 @@ impl AppCore {
         // calls, cancelled above, have finished their current request.
         let mut guard = self.session.lock().await;
         if let Some(mut old) = guard.take() {
-            old.gateway.disconnect();
+            old.gateway.disconnect().await;
         }
         self.stop_demo().await;
         self.demo_session.store(false, Ordering::SeqCst);
@@ -344,7 +344,7 @@ impl AppCore {
     pub async fn disconnect(&self) {
         self.cancel_all();
         if let Some(mut c) = self.session.lock().await.take() {
-            c.gateway.disconnect();
+            c.gateway.disconnect().await;
         }
         self.demo_session.store(false, Ordering::SeqCst);
         self.stop_demo().await;

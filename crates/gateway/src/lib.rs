@@ -39,6 +39,10 @@ pub use window::{windows, WindowPlan};
 pub enum Maker {
     /// Theben CONEXA and gateways speaking its HAN JSON interface.
     Conexa,
+    /// PPC: the web application at `/cgi-bin/hanservice.cgi`.
+    Ppc,
+    /// EMH CASA: JSON below `/json/`.
+    Emh,
     /// Any other (an adapter names itself).
     Other(String),
 }
@@ -235,8 +239,10 @@ pub trait Gateway: Send {
     /// Starts the self-test.
     async fn self_test(&mut self) -> Result<(), GatewayError>;
 
-    /// Ends the session; further calls may reconnect or fail.
-    fn disconnect(&mut self);
+    /// Ends the session (a maker with sessions logs out, which frees the gateway for the
+    /// next login); further calls may reconnect or fail. Never fails: a logout that does
+    /// not arrive ends with the gateway's own session timeout.
+    async fn disconnect(&mut self);
 }
 
 /// The OBIS part of a channel name (`<obis hex>` or `<obis hex>.<meter>.sm`).

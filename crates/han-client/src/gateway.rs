@@ -240,7 +240,7 @@ impl Gateway for ConexaGateway {
         Ok(())
     }
 
-    fn disconnect(&mut self) {
+    async fn disconnect(&mut self) {
         self.log = None;
         self.session.disconnect();
     }

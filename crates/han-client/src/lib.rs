@@ -30,6 +30,7 @@
 mod error;
 mod gateway;
 mod identity;
+mod link;
 mod pin;
 mod pin_file;
 mod session;
@@ -39,6 +40,7 @@ pub use error::{ClientError, ErrorCategory, Phase};
 pub use gateway::ConexaGateway;
 pub use han_protocol::{self, Lang};
 pub use identity::{cert_info, CertInfo, ClientIdentity, KeyCurve};
+pub use link::{HttpRequest, Link, LinkOptions, Outcome};
 pub use pin::{BadFingerprint, Fingerprint, PinPolicy};
 pub use pin_file::{default_pin_path, PinFileError, PinStore};
 pub use session::{

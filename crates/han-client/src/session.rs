@@ -4,28 +4,18 @@
 //! means is decided by `han_protocol::exchange`; this file only moves the bytes.
 
 use std::fmt;
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use han_protocol::exchange::{Exchange, Failure, Login, Reply, Step};
 use han_protocol::redirect::Origin;
 use han_protocol::response::{self, Log, SelfTest, SmgwInfo, UsagePointInfo, UserInfo};
-use han_protocol::{Limits, LogQuery, ProtocolError, Request};
-use http_body_util::{BodyExt, Full, Limited};
-use hyper::body::Bytes;
-use hyper::client::conn::http1::SendRequest;
-use hyper::header::{HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, HOST};
-use hyper::Method;
-use hyper_util::rt::TokioIo;
-use rustls::crypto::CryptoProvider;
-use rustls::pki_types::ServerName;
-use tokio::net::TcpStream;
-use tokio_rustls::TlsConnector;
+use han_protocol::{Limits, LogQuery, Request};
 
 use crate::error::Phase;
-use crate::identity::{self, ClientIdentity};
-use crate::pin::{Fingerprint, PinPolicy, PinningVerifier};
-use crate::{tls, ClientError};
+use crate::identity::ClientIdentity;
+use crate::link::{HttpRequest, Link, LinkOptions, Outcome};
+use crate::pin::{Fingerprint, PinPolicy};
+use crate::ClientError;
 
 /// How to log in.
 #[derive(Clone)]
@@ -145,27 +135,6 @@ impl Connection {
     }
 }
 
-struct Conn {
-    sender: SendRequest<Full<Bytes>>,
-    last_used: Instant,
-}
-
-/// What became of one send.
-enum Outcome {
-    /// The gateway answered.
-    Answer {
-        parts: hyper::http::response::Parts,
-        body: Vec<u8>,
-    },
-    /// No answer within the time limit.
-    Silence,
-    /// The connection broke; `error` is what to report if the exchange gives up.
-    Closed {
-        request_sent: bool,
-        error: ClientError,
-    },
-}
-
 /// Counters for tests and diagnostics.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Stats {
@@ -187,41 +156,14 @@ pub struct Session {
     limits: Limits,
 }
 
-/// The IO side: the TLS connection to the gateway, opened again when needed.
-struct Link {
-    host: String,
-    port: u16,
-    connector: TlsConnector,
-    verifier: Arc<PinningVerifier>,
-    provider: Arc<CryptoProvider>,
-    conn: Option<Conn>,
-    peer_der: Vec<u8>,
-    timeouts: Timeouts,
-    max_body_bytes: usize,
-    stats: Stats,
-}
-
 impl fmt::Debug for Session {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Session")
-            .field("host", &self.link.host)
-            .field("port", &self.link.port)
+            .field("host", &self.link.host())
+            .field("port", &self.link.port())
             .field("userid", &self.userid)
-            .field("stats", &self.link.stats)
+            .field("stats", &self.link.stats())
             .finish_non_exhaustive()
-    }
-}
-
-fn host_header(host: &str, port: u16) -> String {
-    let h = if host.contains(':') && !host.starts_with('[') {
-        format!("[{host}]")
-    } else {
-        host.to_owned()
-    };
-    if port == 443 {
-        h
-    } else {
-        format!("{h}:{port}")
     }
 }
 
@@ -242,25 +184,6 @@ fn client_error(failure: Failure, after: Duration) -> ClientError {
     }
 }
 
-/// Finds a rustls error inside an IO error chain.
-fn rustls_error<'a>(e: &'a (dyn std::error::Error + 'static)) -> Option<&'a rustls::Error> {
-    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(e);
-    while let Some(err) = cur {
-        if let Some(r) = err.downcast_ref::<rustls::Error>() {
-            return Some(r);
-        }
-        if let Some(io) = err.downcast_ref::<std::io::Error>() {
-            if let Some(inner) = io.get_ref() {
-                if let Some(r) = inner.downcast_ref::<rustls::Error>() {
-                    return Some(r);
-                }
-            }
-        }
-        cur = err.source();
-    }
-    None
-}
-
 impl Session {
     /// Opens a session: TLS, login and discovery of the consumer's address.
     pub async fn connect(opts: ConnectOptions) -> Result<Session, ClientError> {
@@ -277,29 +200,21 @@ impl Session {
             Auth::Digest { user, password } => Login::digest(user, password),
             _ => Login::certificate(),
         };
-        let provider = Arc::new(tls::provider(
-            identity.as_ref().and_then(|i| i.info().curve),
-        ));
-        let verifier = Arc::new(PinningVerifier::new(opts.pin, provider.clone()));
-        let config = tls::client_config(provider.clone(), verifier.clone(), identity.as_ref())?;
+        let link = Link::new(LinkOptions {
+            host: opts.host.clone(),
+            port: opts.port,
+            pin: opts.pin,
+            identity,
+            timeouts: opts.timeouts,
+            max_body_bytes: opts.limits.max_body_bytes,
+        })?;
         let mut session = Session {
             origin: Origin {
                 scheme: "https".to_owned(),
-                host: opts.host.clone(),
-                port: opts.port,
-            },
-            link: Link {
                 host: opts.host,
                 port: opts.port,
-                connector: TlsConnector::from(Arc::new(config)),
-                verifier,
-                provider,
-                conn: None,
-                peer_der: Vec::new(),
-                timeouts: opts.timeouts,
-                max_body_bytes: opts.limits.max_body_bytes,
-                stats: Stats::default(),
             },
+            link,
             login,
             userid: String::new(),
             limits: opts.limits,
@@ -320,12 +235,12 @@ impl Session {
 
     /// The gateway's certificate (DER) as seen in the last handshake.
     pub fn peer_certificate(&self) -> &[u8] {
-        &self.link.peer_der
+        self.link.peer_certificate()
     }
 
     /// SHA-256 fingerprint of the gateway's certificate.
     pub fn peer_fingerprint(&self) -> Fingerprint {
-        Fingerprint::of(&self.link.peer_der)
+        self.link.peer_fingerprint()
     }
 
     /// Whether the HAN certificate that `smgw-info` reports is the one the TLS
@@ -333,12 +248,12 @@ impl Session {
     pub fn han_certificate_matches(&self, info: &SmgwInfo) -> Option<bool> {
         let model = info.to_model().ok()?;
         let reported = model.tls_certificate()?;
-        Some(reported.der == self.link.peer_der)
+        Some(reported.der == self.link.peer_certificate())
     }
 
     /// Counters: handshakes, requests, 401 answers.
     pub fn stats(&self) -> Stats {
-        self.link.stats
+        self.link.stats()
     }
 
     /// Whether Digest login had to fall back from SHA-256 to MD5 (firmware quirk).
@@ -348,21 +263,21 @@ impl Session {
 
     /// Closes the connection (the next call reconnects).
     pub fn disconnect(&mut self) {
-        self.link.conn = None;
+        self.link.close();
     }
 
     async fn discover(&mut self) -> Result<String, ClientError> {
-        let timeout = self.link.timeouts.login;
+        let timeout = self.link.timeouts().login;
         let exchange = Exchange::discover(&mut self.login, self.link.cnonce()?);
-        let reply = self.link.roundtrip(exchange, timeout).await?;
+        let reply = roundtrip(&mut self.link, exchange, timeout).await?;
         Ok(reply.userid(&self.origin)?)
     }
 
     /// Sends a request to the consumer's address and returns the raw 200 body.
     pub async fn call_raw(&mut self, request: &Request) -> Result<Vec<u8>, ClientError> {
-        let timeout = self.link.timeouts.response;
+        let timeout = self.link.timeouts().response;
         let exchange = Exchange::call(&mut self.login, &self.userid, request, self.link.cnonce()?);
-        let reply = self.link.roundtrip(exchange, timeout).await?;
+        let reply = roundtrip(&mut self.link, exchange, timeout).await?;
         reply
             .into_body(request.call())
             .map_err(|failure| client_error(failure, timeout))
@@ -408,242 +323,60 @@ impl Session {
     }
 }
 
-impl Link {
-    async fn open(&mut self) -> Result<(), ClientError> {
-        let bare = self.host.trim_start_matches('[').trim_end_matches(']');
-        let addr = if bare.contains(':') {
-            format!("[{bare}]:{}", self.port)
-        } else {
-            format!("{bare}:{}", self.port)
+/// Moves the bytes of one request: sends what the exchange asks for and feeds back what
+/// came (or did not come). Every decision is the exchange's.
+async fn roundtrip(
+    link: &mut Link,
+    mut exchange: Exchange<'_>,
+    timeout: Duration,
+) -> Result<Reply, ClientError> {
+    let mut step = exchange.start();
+    loop {
+        let (authorization, reconnect) = match step {
+            Step::Send {
+                authorization,
+                reconnect,
+            } => (authorization, reconnect),
+            Step::Done(reply) => return Ok(reply),
+            Step::Fail(failure) => return Err(client_error(failure, timeout)),
         };
-        let tcp = tokio::time::timeout(self.timeouts.connect, TcpStream::connect(&addr))
-            .await
-            .map_err(|_| ClientError::Timeout {
-                phase: Phase::Connect,
-                after: self.timeouts.connect,
-            })?
-            .map_err(|source| ClientError::Connect {
-                addr: addr.clone(),
-                source,
-            })?;
-        // Requests are small and strictly sequential: do not let Nagle delay them.
-        let _ = tcp.set_nodelay(true);
-        let name = ServerName::try_from(bare.to_owned())
-            .map_err(|e| ClientError::Tls(format!("invalid host name: {e}")))?;
-        self.stats.handshakes += 1;
-        let tls = tokio::time::timeout(self.timeouts.handshake, self.connector.connect(name, tcp))
-            .await
-            .map_err(|_| ClientError::Timeout {
-                phase: Phase::Handshake,
-                after: self.timeouts.handshake,
-            })?
-            .map_err(|e| self.handshake_error(e))?;
-        if let Some(cert) = tls.get_ref().1.peer_certificates().and_then(|c| c.first()) {
-            self.peer_der = cert.as_ref().to_vec();
+        if reconnect {
+            link.close();
         }
-        let (sender, driver) = hyper::client::conn::http1::handshake(TokioIo::new(tls))
-            .await
-            .map_err(|e| ClientError::Http(e.to_string()))?;
-        // The driver ends when the gateway closes the connection; the sender then reports
-        // itself closed and the next request reconnects.
-        tokio::spawn(async move {
-            let _ = driver.await;
-        });
-        self.conn = Some(Conn {
-            sender,
-            last_used: Instant::now(),
-        });
-        Ok(())
-    }
-
-    fn handshake_error(&self, e: std::io::Error) -> ClientError {
-        match rustls_error(&e) {
-            Some(rustls::Error::AlertReceived(a)) => ClientError::TlsAlert(u8::from(*a)),
-            Some(rustls::Error::InvalidCertificate(
-                rustls::CertificateError::ApplicationVerificationFailure,
-            )) => match self.verifier.last_seen() {
-                Some(seen) => {
-                    let subject = identity::subject_or_placeholder(&seen.der);
-                    match self.verifier_pin() {
-                        Some(pinned) => ClientError::CertificateChanged {
-                            pinned,
-                            presented: seen.fingerprint,
-                            subject,
-                        },
-                        None => ClientError::UnknownCertificate {
-                            fingerprint: seen.fingerprint,
-                            subject,
-                        },
-                    }
-                }
-                None => ClientError::Tls(e.to_string()),
-            },
-            Some(other) => ClientError::Tls(other.to_string()),
-            None => ClientError::Tls(e.to_string()),
-        }
-    }
-
-    fn verifier_pin(&self) -> Option<Fingerprint> {
-        self.verifier.pin()
-    }
-
-    async fn ensure_conn(&mut self) -> Result<(), ClientError> {
-        let usable = self
-            .conn
-            .as_ref()
-            .is_some_and(|c| !c.sender.is_closed() && c.last_used.elapsed() < self.timeouts.idle);
-        if !usable {
-            self.conn = None;
-            self.open().await?;
-        }
-        Ok(())
-    }
-
-    fn cnonce(&self) -> Result<String, ClientError> {
-        let mut buf = [0u8; 16];
-        self.provider
-            .secure_random
-            .fill(&mut buf)
-            .map_err(|_| ClientError::Tls("no random numbers available".to_owned()))?;
-        Ok(hex::encode(buf))
-    }
-
-    /// Moves the bytes of one request: sends what the exchange asks for and feeds back
-    /// what came (or did not come). Every decision is the exchange's.
-    async fn roundtrip(
-        &mut self,
-        mut exchange: Exchange<'_>,
-        timeout: Duration,
-    ) -> Result<Reply, ClientError> {
-        let mut step = exchange.start();
-        loop {
-            let (authorization, reconnect) = match step {
-                Step::Send {
-                    authorization,
-                    reconnect,
-                } => (authorization, reconnect),
-                Step::Done(reply) => return Ok(reply),
-                Step::Fail(failure) => return Err(client_error(failure, timeout)),
-            };
-            if reconnect {
-                self.conn = None;
-            }
-            self.ensure_conn().await?;
-            step = match self.send(&exchange, authorization, timeout).await? {
-                Outcome::Answer { parts, body } => {
-                    if parts.status == hyper::StatusCode::UNAUTHORIZED {
-                        self.stats.unauthorized += 1;
-                    }
-                    let headers: Vec<(&str, &str)> = parts
-                        .headers
-                        .iter()
-                        .filter_map(|(name, value)| Some((name.as_str(), value.to_str().ok()?)))
-                        .collect();
-                    exchange.on_response(parts.status.as_u16(), &headers, body)
-                }
-                Outcome::Silence => exchange.on_timeout(),
-                Outcome::Closed {
-                    request_sent,
-                    error,
-                } => match exchange.on_connection_closed(request_sent) {
-                    Step::Fail(Failure::ConnectionLost) => return Err(error),
-                    next => next,
-                },
-            };
-        }
-    }
-
-    /// Sends the exchange's request once and waits for the complete answer.
-    async fn send(
-        &mut self,
-        exchange: &Exchange<'_>,
-        authorization: Option<String>,
-        timeout: Duration,
-    ) -> Result<Outcome, ClientError> {
-        let body = exchange.body();
-        let method = Method::from_bytes(exchange.method().as_bytes())
-            .map_err(|e| ClientError::Http(e.to_string()))?;
-        let mut builder = hyper::Request::builder()
-            .method(method)
-            .uri(exchange.uri())
-            .header(HOST, host_header(&self.host, self.port))
-            .header(CONTENT_TYPE, "application/json")
-            .header(ACCEPT, "application/json")
-            .header(CONTENT_LENGTH, body.len())
-            .header("X-Content-Length", body.len());
+        let mut headers = vec![
+            ("content-type", "application/json".to_owned()),
+            ("accept", "application/json".to_owned()),
+            ("x-content-length", exchange.body().len().to_string()),
+        ];
         if let Some(a) = authorization {
-            builder = builder.header(
-                AUTHORIZATION,
-                HeaderValue::try_from(a).map_err(|e| ClientError::Http(e.to_string()))?,
-            );
+            headers.push(("authorization", a));
         }
-        let request = builder
-            .body(Full::new(Bytes::copy_from_slice(body)))
-            .map_err(|e| ClientError::Http(e.to_string()))?;
-        self.stats.requests += 1;
-        let Some(conn) = self.conn.as_mut() else {
-            return Err(ClientError::Http("no connection".to_owned()));
+        let request = HttpRequest {
+            method: exchange.method(),
+            uri: exchange.uri(),
+            headers,
+            body: exchange.body(),
         };
-        let limit = self.max_body_bytes;
-        let mut dispatched = false;
-        let exchange = async {
-            conn.sender.ready().await?;
-            dispatched = true;
-            let resp = conn.sender.send_request(request).await?;
-            let (parts, incoming) = resp.into_parts();
-            let body = Limited::new(incoming, limit).collect().await;
-            Ok::<_, hyper::Error>((parts, body))
+        step = match link.send(&request, timeout).await? {
+            Outcome::Answer {
+                status,
+                headers,
+                body,
+            } => {
+                let headers: Vec<(&str, &str)> = headers
+                    .iter()
+                    .map(|(name, value)| (name.as_str(), value.as_str()))
+                    .collect();
+                exchange.on_response(status, &headers, body)
+            }
+            Outcome::Silence => exchange.on_timeout(),
+            Outcome::Closed {
+                request_sent,
+                error,
+            } => match exchange.on_connection_closed(request_sent) {
+                Step::Fail(Failure::ConnectionLost) => return Err(error),
+                next => next,
+            },
         };
-        let outcome = tokio::time::timeout(timeout, async {
-            match exchange.await {
-                Ok((parts, Ok(collected))) => Ok((parts, collected.to_bytes().to_vec())),
-                Ok((_, Err(e))) => Err(Err(e)),
-                Err(e) => Err(Ok(e)),
-            }
-        })
-        .await;
-        match outcome {
-            Err(_) => {
-                // The answer may still come on this connection: never reuse it.
-                self.conn = None;
-                Ok(Outcome::Silence)
-            }
-            Ok(Err(Ok(hyper_err))) => {
-                self.conn = None;
-                let error = match rustls_error(&hyper_err) {
-                    Some(rustls::Error::AlertReceived(a)) => ClientError::TlsAlert(u8::from(*a)),
-                    _ => ClientError::Http(hyper_err.to_string()),
-                };
-                Ok(Outcome::Closed {
-                    // A request hyper never wrote cannot have started anything.
-                    request_sent: dispatched && !hyper_err.is_canceled(),
-                    error,
-                })
-            }
-            Ok(Err(Err(body_err))) => {
-                self.conn = None;
-                if body_err
-                    .downcast_ref::<http_body_util::LengthLimitError>()
-                    .is_some()
-                {
-                    return Err(ProtocolError::TooLarge {
-                        what: "response body in bytes".to_owned(),
-                        limit: limit as u64,
-                        actual: limit as u64 + 1,
-                    }
-                    .into());
-                }
-                Ok(Outcome::Closed {
-                    request_sent: true,
-                    error: ClientError::Http(body_err.to_string()),
-                })
-            }
-            Ok(Ok((parts, body))) => {
-                if let Some(c) = self.conn.as_mut() {
-                    c.last_used = Instant::now();
-                }
-                Ok(Outcome::Answer { parts, body })
-            }
-        }
     }
 }

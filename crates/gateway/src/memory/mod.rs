@@ -224,7 +224,7 @@ impl Gateway for MemoryGateway {
         Ok(())
     }
 
-    fn disconnect(&mut self) {}
+    async fn disconnect(&mut self) {}
 }
 
 #[cfg(test)]
