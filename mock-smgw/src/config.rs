@@ -19,6 +19,9 @@ pub struct ScenarioFile {
     pub seed: u64,
     /// The gateway's "now" (the data ends here; no wall clock enters the data).
     pub now: String,
+    /// Whose HAN interface the mock speaks (CONEXA unless said otherwise).
+    #[serde(default)]
+    pub maker: MakerConf,
     /// Interface version reported in every response.
     #[serde(default = "default_version")]
     pub version: String,
@@ -40,6 +43,19 @@ pub struct ScenarioFile {
     pub faults: Faults,
     /// The consumers configured on the gateway.
     pub consumers: Vec<ConsumerConf>,
+}
+
+/// The maker whose HAN interface a scenario serves.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MakerConf {
+    /// Theben CONEXA: the six JSON methods below `/smgw/m2m` (han-protocol.md).
+    #[default]
+    Conexa,
+    /// PPC: the web application at `/cgi-bin/hanservice.cgi` (vendors.md).
+    Ppc,
+    /// EMH CASA 1.1: JSON below `/json/` (vendors.md).
+    Emh,
 }
 
 fn default_version() -> String {

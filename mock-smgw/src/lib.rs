@@ -28,7 +28,7 @@ mod server;
 pub mod time;
 mod tls;
 
-pub use config::{DigestAlgorithm, Faults, Level, WrongCredentials};
+pub use config::{DigestAlgorithm, Faults, Level, MakerConf, WrongCredentials};
 pub use data::{LogEntry, Reading};
 pub use scenario::{Scenario, ScenarioError};
 pub use server::{start, Options, RunningMock, StartError, Stats};

@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 
 use crate::config::{
     AuthConf, ChannelConf, ConsumerConf, EmtConf, Faults, FirmwareConf, Level, LimitsConf,
-    ScenarioFile, UsagePointConf,
+    MakerConf, ScenarioFile, UsagePointConf,
 };
 use crate::data::{
     self, ChannelReq, HardCases, LogEntry, MeterSeries, Quantity, Reading, Step, TariffSeries,
@@ -60,6 +60,7 @@ pub(crate) struct Model {
     pub name: String,
     pub seed: u64,
     pub now: i64,
+    pub maker: MakerConf,
     pub version: String,
     pub smgw_id: String,
     pub smgw_state: String,
@@ -312,6 +313,7 @@ impl Scenario {
                 name: f.name,
                 seed: f.seed,
                 now,
+                maker: f.maker,
                 version: f.version,
                 smgw_id: f.gateway.smgw_id,
                 smgw_state: f.gateway.state,
@@ -332,6 +334,11 @@ impl Scenario {
     /// The scenario's name.
     pub fn name(&self) -> &str {
         &self.m.name
+    }
+
+    /// Whose HAN interface the mock speaks for this scenario.
+    pub fn maker(&self) -> MakerConf {
+        self.m.maker
     }
 
     /// The scenario's fixed "now" (Unix seconds, UTC).
@@ -479,6 +486,7 @@ impl Model {
             name: m.name.clone(),
             seed: m.seed,
             now: m.now,
+            maker: m.maker,
             version: m.version.clone(),
             smgw_id: m.smgw_id.clone(),
             smgw_state: m.smgw_state.clone(),
