@@ -12,6 +12,7 @@ use durchblick_app::commands::{
     AppCore, ArchivePaths, ArchiveView, ExportFormat, ExportRequest, ExportSource, ValuesRequest,
 };
 use durchblick_app::error::ErrorKind;
+use smgw_model::Lang;
 
 fn core(dir: &Path) -> AppCore {
     AppCore::new(None).with_archives(ArchivePaths {
@@ -174,6 +175,7 @@ async fn sync_from_the_window_then_export_from_the_archive_offline() {
         from: "2026-10-01".into(),
         to: "2026-11-01".into(),
         path: out.path().join(name).display().to_string(),
+        lang: Lang::De,
     };
     let from_gateway = core
         .export(request(ExportSource::Gateway, "live.xml"), &mut |_| {})
@@ -200,7 +202,7 @@ async fn sync_from_the_window_then_export_from_the_archive_offline() {
         .as_deref()
         .is_some_and(|p| p.ends_with("user.sqlite")));
     let from_archive = core
-        .export(request(archived, "archived.xml"), &mut |_| {})
+        .export(request(archived.clone(), "archived.xml"), &mut |_| {})
         .await
         .expect("export from the archive without a connection");
     assert_eq!(from_archive.values, from_gateway.values);
@@ -208,6 +210,70 @@ async fn sync_from_the_window_then_export_from_the_archive_offline() {
     let doc = ar2418::read(&std::fs::read(&from_archive.path).expect("xml")[..])
         .expect("archived export reads back");
     assert!(!doc.usage_points.is_empty());
+
+    // The folder formats are the command line's, file for file and byte for byte:
+    // `durchblick export csv|charts --out DIR` reads the archive with
+    // `durchblick_core::archived::export_set` and writes with `export::files::write`.
+    let selection = archive_io::Selection {
+        gateway: Some(status.gateways[0].smgw_id.clone()),
+        consumer: Some(consumer.user_id.clone()),
+        contract: None,
+        from: Some(durchblick_app::commands::parse_time("2026-10-01").expect("time")),
+        to: Some(durchblick_app::commands::parse_time("2026-11-01").expect("time")),
+    };
+    let cli_set =
+        durchblick_core::archived::export_set(&dir.path().join("demo.sqlite"), &selection)
+            .await
+            .expect("the command line's read of the archive");
+    use export::files::Format;
+    use export::CsvVariant::{German, International};
+    for (format, cli_format, lang) in [
+        (ExportFormat::CsvFolderGerman, Format::Csv(German), Lang::De),
+        (
+            ExportFormat::CsvFolderInternational,
+            Format::Csv(International),
+            Lang::En,
+        ),
+        (ExportFormat::Charts, Format::Charts, Lang::En),
+    ] {
+        let window_dir = out.path().join(format!("window-{format:?}"));
+        let cli_dir = out.path().join(format!("cli-{format:?}"));
+        let done = core
+            .export(
+                ExportRequest {
+                    format,
+                    path: window_dir.display().to_string(),
+                    lang,
+                    ..request(archived.clone(), "")
+                },
+                &mut |_| {},
+            )
+            .await
+            .expect("folder export from the window");
+        export::files::write(&cli_set, cli_format, &cli_dir, lang).expect("the CLI's writer");
+        let (window_files, cli_files) = (files_in(&window_dir), files_in(&cli_dir));
+        assert_eq!(done.files, window_files.len(), "{format:?}");
+        assert!(window_files.len() >= 2, "{format:?}: {window_files:?}");
+        assert_eq!(window_files, cli_files, "{format:?}");
+    }
+}
+
+/// The files in a folder (not recursive) with their content, by name.
+fn files_in(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .expect("folder written")
+        .map(|e| {
+            let path = e.expect("entry").path();
+            let name = path
+                .file_name()
+                .expect("name")
+                .to_string_lossy()
+                .into_owned();
+            (name, std::fs::read(&path).expect("file"))
+        })
+        .collect();
+    files.sort();
+    files
 }
 
 #[tokio::test]

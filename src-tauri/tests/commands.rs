@@ -380,6 +380,7 @@ async fn exports_every_format_from_a_live_pull() {
         from: "2026-11-18".into(),
         to: "2026-11-20".into(),
         path: dir.path().join(name).display().to_string(),
+        lang: Default::default(),
     };
     let mut progress = 0;
     let xml = core

@@ -208,6 +208,7 @@ async fn record() -> BTreeMap<&'static str, Value> {
                         from: "2026-11-18".into(),
                         to: "2026-11-20".into(),
                         path: out.path().join("values.csv").display().to_string(),
+                        lang: Default::default(),
                     },
                     &mut |_| {},
                 )
@@ -253,6 +254,7 @@ async fn record() -> BTreeMap<&'static str, Value> {
                         from: "2026-11-01".into(),
                         to: "2026-11-20".into(),
                         path: out.path().join("values.xml").display().to_string(),
+                        lang: Default::default(),
                     },
                     &mut |_| {},
                 )

@@ -152,7 +152,10 @@ export type ExportFormat =
   | "log_csv_international"
   | "json"
   | "bundle_zip"
-  | "bundle";
+  | "bundle"
+  | "csv_folder_german"
+  | "csv_folder_international"
+  | "charts";
 export type ExportDone = { path: string; values: number; log_entries: number; files: number };
 export type ExportSource = { kind: "gateway" } | { kind: "archive"; smgw_id: string; user_id: string };
 
@@ -233,7 +236,7 @@ export const api = {
   logbook: () => invoke<LogView[]>("logbook"),
   selfTest: () => invoke<{ lock_seconds: number }>("self_test"),
   cancel: () => invoke<void>("cancel"),
-  export: (request: { source: ExportSource; format: ExportFormat; from: string; to: string; path: string }) =>
+  export: (request: { source: ExportSource; format: ExportFormat; from: string; to: string; path: string; lang: "de" | "en" }) =>
     invoke<ExportDone>("export", { request }),
   archiveStatus: () => invoke<ArchiveView>("archive_status"),
   chooseArchive: (path: string) => invoke<ArchiveView>("choose_archive", { path }),

@@ -927,6 +927,14 @@ const EXPORTS: [ExportFormat, Key, string, string][] = [
   ["bundle_zip", "fmtBundleZip", "durchblick-paket.zip", "zip"],
 ];
 
+/** Formats written into a folder the user picks, as the command line's `--out DIR`. */
+const FOLDER_EXPORTS: [ExportFormat, Key][] = [
+  ["bundle", "fmtBundle"],
+  ["csv_folder_german", "fmtCsvFolderDe"],
+  ["csv_folder_international", "fmtCsvFolderIntl"],
+  ["charts", "fmtCharts"],
+];
+
 function defaultExportRange(): { from: string; to: string } {
   const end = state.gateway?.gateway.time ? new Date(state.gateway.gateway.time.utc) : new Date();
   const start = new Date(end.getTime() - 31 * 86400000);
@@ -968,10 +976,10 @@ function wholeArchiveRange(c: ArchivedConsumer): { from: string; to: string } | 
 }
 
 async function doExport(format: ExportFormat, fileName: string, ext: string): Promise<void> {
-  const path =
-    format === "bundle"
-      ? await openDialog({ directory: true, multiple: false, title: t("fmtBundle") })
-      : await saveDialog({ defaultPath: fileName, filters: [{ name: ext.toUpperCase(), extensions: [ext] }] });
+  const folder = FOLDER_EXPORTS.find(([f]) => f === format);
+  const path = folder
+    ? await openDialog({ directory: true, multiple: false, title: t(folder[1]) })
+    : await saveDialog({ defaultPath: fileName, filters: [{ name: ext.toUpperCase(), extensions: [ext] }] });
   if (typeof path !== "string") return;
   const { from, to } = state.exportRange;
   const archived = chosenSource()?.archived;
@@ -981,7 +989,7 @@ async function doExport(format: ExportFormat, fileName: string, ext: string): Pr
     : { kind: "gateway" as const };
   state.exported = null;
   // Reading the archive takes seconds and cannot be cancelled; reading the gateway can.
-  const done = await run(() => api.export({ source, format, from, to, path }), source.kind === "gateway");
+  const done = await run(() => api.export({ source, format, from, to, path, lang: lang() }), source.kind === "gateway");
   if (done) {
     state.exported = done;
     render();
@@ -1033,7 +1041,9 @@ function exportView(): HTMLElement {
       EXPORTS.map(([format, key, file, ext]) =>
         h("button", { id: `export-${format}`, disabled: state.busy, onclick: () => void doExport(format, file, ext) }, t(key)),
       ),
-      h("button", { id: "export-bundle", disabled: state.busy, onclick: () => void doExport("bundle", "", "") }, t("fmtBundle")),
+      FOLDER_EXPORTS.map(([format, key]) =>
+        h("button", { id: `export-${format}`, disabled: state.busy, onclick: () => void doExport(format, "", "") }, t(key)),
+      ),
       h("button", { id: "export-chart", disabled: state.busy || !chart, onclick: () => void saveChart() }, t("fmtChart")),
       chart ? null : h("p", { class: "hint" }, t("chartFirst")),
     ),

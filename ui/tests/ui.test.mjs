@@ -435,18 +435,20 @@ describe("screens against the recorded demo gateway", () => {
     await page.click("#nav-export");
     await page.waitForSelector("#export-source");
     assert.equal(await page.isDisabled("#export-chart"), true, "no chart shown yet");
-    const formats = ["xml", "csv_german", "csv_international", "log_csv_german", "log_csv_international", "json", "bundle_zip", "bundle"];
+    const formats = ["xml", "csv_german", "csv_international", "log_csv_german", "log_csv_international", "json", "bundle_zip", "bundle", "csv_folder_german", "csv_folder_international", "charts"];
+    const folders = ["bundle", "csv_folder_german", "csv_folder_international", "charts"];
     for (const [i, format] of formats.entries()) {
       await page.click(`#export-${format}`);
       await page.waitForFunction((n) => window.__CALLS__.filter((c) => c.cmd === "export").length === n, i + 1);
       await page.waitForSelector("#export-done");
       const sent = (await calls(page, "export")).at(-1).args.request;
       assert.equal(sent.format, format);
+      assert.equal(sent.lang, "en", "chart labels in the window's language");
       assert.deepEqual(sent.source, { kind: "gateway" });
       assert.ok(sent.path.startsWith("/home/user/"), sent.path);
       assert.match(sent.from, /^\d{4}-\d{2}-\d{2}$/);
     }
-    assert.equal((await calls(page, "plugin:dialog|open")).length, 1, "the bundle asks for a folder");
+    assert.equal((await calls(page, "plugin:dialog|open")).length, folders.length, "the folder formats ask for a folder");
     assert.ok((await page.textContent("#export-done")).includes(`${done.values} values, ${done.log_entries} logbook entries`));
     await shot(page, "14-export");
     await page.click("#nav-values");

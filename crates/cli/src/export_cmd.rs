@@ -114,12 +114,7 @@ pub async fn run_export(args: &ExportArgs, lang: Lang, json: bool) -> Result<(),
         to: time_arg(&args.to, lang)?,
     };
     let path = crate::archive_path(args.archive.as_deref(), lang)?;
-    let db = Archive::open_existing(&path)
-        .await
-        .map_err(|e| Failure::archive(&e, lang))?;
-    // Whole seconds: the time appears in file names' neighbours (manifest, zip entries).
-    let set = archive_io::export_set(&db, &sel, Utc::now().trunc_subsecs(0)).await;
-    db.close().await;
+    let set = durchblick_core::archived::export_set(&path, &sel).await;
     let set = set.map_err(|e| {
         let code = match e {
             ExportError::Archive(_) => code::DATA,

@@ -6,10 +6,12 @@
 //!   contact as a question, the confirmed pin remembered),
 //! - [`demo`]: the bundled demo gateway on loopback and a session with it,
 //! - [`pull`]: everything a gateway holds for the consumer in a period, in memory, as the
-//!   export crate's input (the live export; the archive's pull is `durchblick-sync`).
+//!   export crate's input (the live export; the archive's pull is `durchblick-sync`),
+//! - [`archived`]: the same input from the archive, without a gateway.
 //!
 //! Files are written by `export::files` for both front doors alike.
 
+pub mod archived;
 pub mod connect;
 pub mod demo;
 pub mod pull;

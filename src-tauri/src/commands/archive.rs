@@ -5,8 +5,6 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use chrono::SubsecRound;
-
 use archive::{Archive, ArchiveError, ChannelStatus, LogStatus, Scope};
 use durchblick_sync::{SyncError, SyncOptions, SyncPhase, SyncProgress, SyncReport};
 use han_client::CancelFlag;
@@ -533,19 +531,15 @@ impl AppCore {
         selection: &archive_io::Selection,
     ) -> Result<export::ExportSet, UiError> {
         let (path, _) = self.current_archive()?;
-        let db = Archive::open_existing(&path)
+        durchblick_core::archived::export_set(&path, selection)
             .await
-            .map_err(|e| archive_error(&e))?;
-        let created = chrono::Utc::now().trunc_subsecs(0);
-        let set = archive_io::export_set(&db, selection, created).await;
-        db.close().await;
-        set.map_err(|e| {
-            let kind = match &e {
-                archive_io::ExportError::Archive(ArchiveError::Io { .. }) => ErrorKind::Local,
-                _ => ErrorKind::Data,
-            };
-            UiError::new(kind, e.message(Lang::De), e.message(Lang::En))
-        })
+            .map_err(|e| {
+                let kind = match &e {
+                    archive_io::ExportError::Archive(ArchiveError::Io { .. }) => ErrorKind::Local,
+                    _ => ErrorKind::Data,
+                };
+                UiError::new(kind, e.message(Lang::De), e.message(Lang::En))
+            })
     }
 
     /// Cancels a running sync; what it read so far stays stored.

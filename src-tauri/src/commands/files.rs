@@ -27,6 +27,14 @@ pub enum ExportFormat {
     LogCsvInternational,
     /// Everything as one JSON document.
     Json,
+    /// Values and logbook as two CSV files for German spreadsheets into the chosen folder,
+    /// as `durchblick export csv --out DIR` writes them.
+    CsvFolderGerman,
+    /// Values and logbook as two CSV files for programs into the chosen folder.
+    CsvFolderInternational,
+    /// SVG charts of every value list (load curve, daily and monthly consumption) into the
+    /// chosen folder, as `durchblick export charts --out DIR` writes them.
+    Charts,
     /// The decommissioning bundle: a new directory inside the chosen one.
     Bundle,
     /// The decommissioning bundle as one zip file (checked against its manifest before it
@@ -63,8 +71,12 @@ pub struct ExportRequest {
     pub from: String,
     /// End of the value period (inclusive).
     pub to: String,
-    /// The file the user chose (for a bundle: the directory to create it in).
+    /// The file the user chose (for a bundle: the directory to create it in; for the CSV
+    /// folder and charts: the directory to write into).
     pub path: String,
+    /// The language of chart labels (the window's language).
+    #[serde(default)]
+    pub lang: Lang,
 }
 
 /// A finished export.
@@ -94,6 +106,7 @@ fn write_export(
     set: &export::ExportSet,
     format: ExportFormat,
     path: &std::path::Path,
+    lang: Lang,
 ) -> Result<(PathBuf, usize), UiError> {
     use export::files::Format;
     use export::CsvVariant::{German, International};
@@ -105,6 +118,9 @@ fn write_export(
         ExportFormat::LogCsvGerman => Format::LogCsv(German),
         ExportFormat::LogCsvInternational => Format::LogCsv(International),
         ExportFormat::Json => Format::Json,
+        ExportFormat::CsvFolderGerman => Format::Csv(German),
+        ExportFormat::CsvFolderInternational => Format::Csv(International),
+        ExportFormat::Charts => Format::Charts,
         ExportFormat::Bundle | ExportFormat::BundleZip => Format::Bundle,
     };
     let target = match chosen {
@@ -113,7 +129,7 @@ fn write_export(
         ExportFormat::BundleZip => path.with_extension("zip"),
         _ => path.to_path_buf(),
     };
-    let written = export::files::write(set, format, &target, Lang::De)
+    let written = export::files::write(set, format, &target, lang)
         .map_err(|e| UiError::new(ErrorKind::Local, e.message(Lang::De), e.message(Lang::En)))?;
     Ok((target, written.files))
 }
@@ -156,10 +172,10 @@ impl AppCore {
             .sum();
         let log_entries = set.log.len();
         let path = PathBuf::from(&req.path);
-        let format = req.format;
+        let (format, lang) = (req.format, req.lang);
         // Writing a year of values as XML takes a moment: off the async threads.
         let (written, files) =
-            tokio::task::spawn_blocking(move || write_export(&set, format, &path))
+            tokio::task::spawn_blocking(move || write_export(&set, format, &path, lang))
                 .await
                 .map_err(|e| export_failed(&e))??;
         Ok(ExportDone {
