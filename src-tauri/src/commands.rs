@@ -14,7 +14,6 @@ use durchblick_core::demo::DemoError;
 use gateway::{CancelFlag, Gateway};
 use han_client::{Auth, Fingerprint};
 use serde::{Deserialize, Serialize};
-use smgw_model::{Lang, NaiveAs};
 use tokio::sync::{MappedMutexGuard, Mutex, MutexGuard};
 
 mod archive;
@@ -24,9 +23,10 @@ pub use archive::*;
 pub use files::*;
 pub use screens::*;
 
-use crate::error::{ErrorKind, UiError};
+use crate::error::{ErrorKind, Refusal, UiError};
 use crate::pins;
 use crate::views::CertView;
+use durchblick_core::Problem;
 
 /// How long the gateway refuses a new self-test after one started.
 pub const SELF_TEST_LOCK: Duration = Duration::from_secs(600);
@@ -171,31 +171,22 @@ pub struct AppCore {
 
 fn parse_fingerprint(text: &str) -> Result<Fingerprint, UiError> {
     text.parse::<Fingerprint>().map_err(|_| {
-        UiError::new(
-            ErrorKind::Data,
-            format!("{text:?} ist kein SHA-256-Fingerabdruck (64 Hex-Ziffern)."),
-            format!("{text:?} is not a SHA-256 fingerprint (64 hex digits)."),
-        )
+        UiError::problem(&Problem::BadFingerprint {
+            text: text.to_owned(),
+        })
     })
 }
 
 /// A time from the window: RFC 3339 with zone, or local (Europe/Berlin) date/time.
 pub fn parse_time(text: &str) -> Result<DateTime<Utc>, UiError> {
-    smgw_model::time::parse_datetime(text, NaiveAs::Berlin).map_err(|e| {
-        UiError::new(
-            ErrorKind::Data,
-            format!("Zeitangabe {text:?} nicht verstanden ({e}). Beispiel: 2025-03-01 oder 2025-03-01T00:00."),
-            format!("Cannot read the time {text:?} ({e}). Example: 2025-03-01 or 2025-03-01T00:00."),
-        )
-    })
+    durchblick_core::problem::user_time(text).map_err(|p| UiError::problem(&p))
 }
 
 fn lock_poisoned() -> UiError {
-    UiError::new(
-        ErrorKind::Local,
-        "Interner Fehler (gesperrter Zustand). Bitte das Programm neu starten.",
-        "Internal error (poisoned state). Please restart the program.",
-    )
+    Refusal::Internal {
+        reason: "poisoned lock".to_owned(),
+    }
+    .into()
 }
 
 impl AppCore {
@@ -248,11 +239,7 @@ impl AppCore {
         self.cancel_all();
         let host = req.host.trim().to_owned();
         if host.is_empty() {
-            return Err(UiError::new(
-                ErrorKind::Connection,
-                "Bitte die Adresse des Gateways angeben (z. B. 192.168.1.100).",
-                "Please enter the gateway's address (e.g. 192.168.1.100).",
-            ));
+            return Err(Refusal::NoAddress.into());
         }
         let confirmed = req
             .confirm_fingerprint
@@ -316,7 +303,7 @@ impl AppCore {
         self.disconnect().await;
         let demo = durchblick_core::demo::start().await.map_err(|e| match e {
             DemoError::Client(e) => UiError::from_client(&e),
-            e => UiError::new(ErrorKind::Local, e.message(Lang::De), e.message(Lang::En)),
+            e => UiError::in_both(ErrorKind::Local, |lang| e.message(lang)),
         })?;
         let view = SessionView {
             host: demo.mock.addr().ip().to_string(),

@@ -1,6 +1,7 @@
 //! The one error type every command returns: what happened and what to do, in German and
 //! English, so that the window can switch language without asking again.
 
+use durchblick_core::Problem;
 use gateway::GatewayError;
 use han_client::{ClientError, ErrorCategory};
 use serde::Serialize;
@@ -70,22 +71,102 @@ impl UiError {
         }
     }
 
-    /// No session: the user has to connect first.
-    pub fn not_connected() -> Self {
-        UiError::new(
-            ErrorKind::NotConnected,
-            "Keine Verbindung zu einem Gateway. Bitte zuerst verbinden.",
-            "Not connected to a gateway. Please connect first.",
-        )
+    /// An error whose message comes from a library error in the language asked for.
+    pub fn in_both(kind: ErrorKind, message: impl Fn(Lang) -> String) -> Self {
+        UiError::new(kind, message(Lang::De), message(Lang::En))
     }
 
-    /// A local failure (file, settings) with its cause.
-    pub fn local(what_de: &str, what_en: &str, cause: &dyn std::fmt::Display) -> Self {
-        UiError::new(
-            ErrorKind::Local,
-            format!("{what_de}: {cause}"),
-            format!("{what_en}: {cause}"),
-        )
+    /// A problem with what the user gave, with the core's message.
+    pub fn problem(problem: &Problem) -> Self {
+        UiError::in_both(ErrorKind::of(problem.category()), |lang| {
+            problem.message(lang)
+        })
+    }
+
+    /// No session: the user has to connect first.
+    pub fn not_connected() -> Self {
+        Refusal::NotConnected.into()
+    }
+}
+
+/// What only the window says: its messages name its screens and dialogs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// The connect screen's address field is empty.
+    NoAddress,
+    /// A command needs a session and there is none.
+    NotConnected,
+    /// A sync uses the connection.
+    SyncRunning,
+    /// The demo gateway keeps its own archive.
+    DemoArchiveOnly,
+    /// The file to save as a chart is no SVG.
+    NotAChart,
+    /// Files could not be written.
+    ExportFailed {
+        /// Why.
+        reason: String,
+    },
+    /// A bug: a task panicked or a lock is poisoned.
+    Internal {
+        /// What is known.
+        reason: String,
+    },
+}
+
+impl Refusal {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            Refusal::NoAddress => ErrorKind::Connection,
+            Refusal::NotConnected => ErrorKind::NotConnected,
+            Refusal::SyncRunning => ErrorKind::Busy,
+            Refusal::NotAChart => ErrorKind::Data,
+            Refusal::DemoArchiveOnly | Refusal::ExportFailed { .. } | Refusal::Internal { .. } => {
+                ErrorKind::Local
+            }
+        }
+    }
+
+    /// What happened and what to do.
+    pub fn message(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (Refusal::NoAddress, Lang::De) => {
+                "Bitte die Adresse des Gateways angeben (z. B. 192.168.1.100).".to_owned()
+            }
+            (Refusal::NoAddress, Lang::En) => {
+                "Please enter the gateway's address (e.g. 192.168.1.100).".to_owned()
+            }
+            (Refusal::NotConnected, Lang::De) => {
+                "Keine Verbindung zu einem Gateway. Bitte zuerst verbinden.".to_owned()
+            }
+            (Refusal::NotConnected, Lang::En) => {
+                "Not connected to a gateway. Please connect first.".to_owned()
+            }
+            (Refusal::SyncRunning, Lang::De) => "Gerade läuft ein Abgleich mit dem Gateway. Bitte warten, bis er fertig ist, oder ihn unter „Archiv“ abbrechen.".to_owned(),
+            (Refusal::SyncRunning, Lang::En) => "A sync with the gateway is running. Please wait until it is done, or cancel it under “Archive”.".to_owned(),
+            (Refusal::DemoArchiveOnly, Lang::De) => "Mit dem Demo-Gateway wird immer das Demo-Archiv benutzt, damit erfundene Werte nie in Ihr Archiv gelangen. Bitte zuerst trennen.".to_owned(),
+            (Refusal::DemoArchiveOnly, Lang::En) => "The demo gateway always uses the demo archive, so that invented values never get into your archive. Please disconnect first.".to_owned(),
+            (Refusal::NotAChart, Lang::De) => "Das ist kein Diagramm (SVG).".to_owned(),
+            (Refusal::NotAChart, Lang::En) => "That is not a chart (SVG).".to_owned(),
+            (Refusal::ExportFailed { reason }, Lang::De) => format!(
+                "Der Export ist fehlgeschlagen: {reason}. Bitte einen anderen Speicherort wählen oder freien Platz prüfen."
+            ),
+            (Refusal::ExportFailed { reason }, Lang::En) => format!(
+                "The export failed: {reason}. Please choose another place or check the free space."
+            ),
+            (Refusal::Internal { reason }, Lang::De) => {
+                format!("Interner Fehler ({reason}). Bitte das Programm neu starten.")
+            }
+            (Refusal::Internal { reason }, Lang::En) => {
+                format!("Internal error ({reason}). Please restart the program.")
+            }
+        }
+    }
+}
+
+impl From<Refusal> for UiError {
+    fn from(r: Refusal) -> Self {
+        UiError::in_both(r.kind(), |lang| r.message(lang))
     }
 }
 

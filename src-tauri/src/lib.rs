@@ -22,7 +22,7 @@ use commands::{
     AppCore, ArchivePaths, ArchiveView, ConnectOutcome, ConnectRequest, ExportDone, ExportRequest,
     Features, GatewayScreen, ProgressView, SelfTestView, SessionView, SyncDone, ValuesRequest,
 };
-use error::UiError;
+use error::{Refusal, UiError};
 use views::{BillView, CertView, ContractView, LogView, ValuesView};
 
 /// What the window asks once at start.
@@ -184,7 +184,11 @@ async fn check_bill(supplier: Vec<u8>, device: Vec<u8>) -> Result<BillView, UiEr
     // thread that serves the window.
     tauri::async_runtime::spawn_blocking(move || commands::check_bill(&supplier, &device))
         .await
-        .map_err(|e| UiError::local("Interner Fehler", "Internal error", &e))?
+        .map_err(|e| {
+            UiError::from(Refusal::Internal {
+                reason: e.to_string(),
+            })
+        })?
 }
 
 /// Runs the window until it is closed.

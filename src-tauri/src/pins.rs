@@ -2,7 +2,6 @@
 //! ([`han_client::PinStore`], read and written by `durchblick_core::connect`).
 
 use han_client::PinFileError;
-use smgw_model::Lang;
 
 use crate::error::{ErrorKind, UiError};
 
@@ -11,7 +10,7 @@ pub use han_client::default_pin_path as default_path;
 
 /// The pin file's own message, as a local problem.
 pub fn ui_error(e: &PinFileError) -> UiError {
-    UiError::new(ErrorKind::Local, e.message(Lang::De), e.message(Lang::En))
+    UiError::in_both(ErrorKind::Local, |lang| e.message(lang))
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@ use std::path::Path;
 use smgw_model::{Lang, Obis, Quantity, ScaledValue, Unit};
 use tariff::Evaluation;
 
-use crate::failure::{code, Failure};
+use crate::failure::{code, CliProblem, Failure};
 use crate::table::Table;
 
 fn tariff_failure(e: tariff::from_ar2418::AdapterError, lang: Lang) -> Failure {
@@ -34,13 +34,12 @@ pub async fn run(
             let profile = tariff::from_ar2418::supplier_file(supplier)
                 .map_err(|e| tariff_failure(e, lang))?;
             let supplier_doc = archive_io::ar2418::read_file(supplier).map_err(|e| {
-                Failure::new(
-                    code::DATA,
-                    lang,
-                    format!("Die Tarifdatei ist nicht lesbar: {e}"),
-                    format!("The tariff file cannot be read: {e}"),
-                )
+                CliProblem::TariffUnreadable {
+                    reason: e.to_string(),
+                }
+                .failure(lang)
             })?;
+
             let doc = crate::export_cmd::device_from_archive(archive, &supplier_doc, lang).await?;
             let series =
                 tariff::from_ar2418::device_series(&doc).map_err(|e| tariff_failure(e, lang))?;

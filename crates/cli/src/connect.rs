@@ -4,14 +4,15 @@
 use std::io::{BufRead, IsTerminal, Write};
 
 use durchblick_core::connect::{connect, ConnectError, Connected};
+use durchblick_core::Problem;
 use han_client::{Auth, ConexaGateway, Fingerprint};
 use smgw_model::Lang;
 
 use crate::args::ConnectArgs;
-use crate::failure::{code, Failure};
+use crate::failure::{code, CliProblem, Failure};
 
 /// Reads a secret from `var`, else asks on the terminal without echo.
-fn secret(var: &str, prompt: &str, lang: Lang) -> Result<String, Failure> {
+fn secret(var: &'static str, prompt: &str, lang: Lang) -> Result<String, Failure> {
     if let Ok(value) = std::env::var(var) {
         return Ok(value);
     }
@@ -22,26 +23,17 @@ fn secret(var: &str, prompt: &str, lang: Lang) -> Result<String, Failure> {
     } else {
         None
     };
-    asked.ok_or_else(|| {
-        Failure::new(
-            code::USAGE,
-            lang,
-            format!("Kein Passwort: bitte in der Umgebungsvariablen {var} angeben oder im Terminal eingeben."),
-            format!("No password: set the environment variable {var} or run in a terminal to be asked."),
-        )
-    })
+    asked.ok_or_else(|| CliProblem::NoPassword { var }.failure(lang))
 }
 
 fn read_file(path: &std::path::Path, lang: Lang) -> Result<Vec<u8>, Failure> {
     std::fs::read(path).map_err(|e| {
-        Failure::new(
-            code::AUTHENTICATION,
+        Failure::problem(
+            &Problem::KeyFileUnreadable {
+                path: path.to_owned(),
+                reason: e.to_string(),
+            },
             lang,
-            format!(
-                "Die Schlüsseldatei {} lässt sich nicht lesen: {e}",
-                path.display()
-            ),
-            format!("Cannot read the key file {}: {e}", path.display()),
         )
     })
 }
@@ -74,12 +66,7 @@ pub fn auth(args: &ConnectArgs, lang: Lang) -> Result<Auth, Failure> {
             password,
         });
     }
-    Err(Failure::new(
-        code::USAGE,
-        lang,
-        "Bitte eine Anmeldung angeben: --user NAME (Benutzername und Passwort) oder --p12 DATEI (Schlüsseldatei).",
-        "Please say how to log in: --user NAME (user name and password) or --p12 FILE (key file).",
-    ))
+    Err(CliProblem::NoLogin.failure(lang))
 }
 
 fn ask_yes(question: &str) -> bool {
@@ -99,17 +86,6 @@ fn ask_yes(question: &str) -> bool {
     )
 }
 
-fn bad_pin(lang: Lang, text: &str) -> Failure {
-    Failure::new(
-        code::USAGE,
-        lang,
-        format!(
-            "--pin {text:?} ist kein SHA-256-Fingerabdruck (64 Hex-Ziffern, Doppelpunkte erlaubt)."
-        ),
-        format!("--pin {text:?} is not a SHA-256 fingerprint (64 hex digits, colons allowed)."),
-    )
-}
-
 /// Connects with the remembered or given pin; on first contact shows the fingerprint and
 /// remembers it only after the user confirmed (`--trust-on-first-use`, or "yes" at the
 /// prompt).
@@ -119,7 +95,7 @@ pub async fn open(args: &ConnectArgs, lang: Lang) -> Result<ConexaGateway, Failu
     let given = match &args.pin {
         Some(text) => Some(
             text.parse::<Fingerprint>()
-                .map_err(|_| bad_pin(lang, text))?,
+                .map_err(|_| CliProblem::BadPin { text: text.clone() }.failure(lang))?,
         ),
         None => None,
     };
@@ -156,12 +132,10 @@ pub async fn open(args: &ConnectArgs, lang: Lang) -> Result<ConexaGateway, Failu
                     "Trust this certificate? [y/N]",
                 ));
             if !confirmed {
-                return Err(Failure::new(
-                    code::CONNECTION,
-                    lang,
-                    format!("Nicht verbunden, weil das Zertifikat nicht bestätigt wurde. Zum Bestätigen erneut aufrufen mit --pin {fingerprint} (oder --trust-on-first-use)."),
-                    format!("Not connected because the certificate was not confirmed. To confirm, run again with --pin {fingerprint} (or --trust-on-first-use)."),
-                ));
+                return Err(CliProblem::NotConfirmed {
+                    fingerprint: fingerprint.to_string(),
+                }
+                .failure(lang));
             }
             attempt(Some(fingerprint))
                 .await
@@ -183,11 +157,11 @@ pub async fn open(args: &ConnectArgs, lang: Lang) -> Result<ConexaGateway, Failu
             Ok(*gateway)
         }
         // The certificate was confirmed for this very attempt.
-        Connected::NeedsConfirmation { fingerprint, .. } => Err(Failure::new(
-            code::CONNECTION,
+        Connected::NeedsConfirmation { fingerprint, .. } => Err(Failure::problem(
+            &Problem::CertificateChangedMeanwhile {
+                fingerprint: fingerprint.to_string(),
+            },
             lang,
-            format!("Das Gateway zeigt ein anderes Zertifikat als eben ({fingerprint}). Bitte erneut versuchen."),
-            format!("The gateway shows another certificate than a moment ago ({fingerprint}). Please try again."),
         )),
     }
 }
@@ -195,8 +169,9 @@ pub async fn open(args: &ConnectArgs, lang: Lang) -> Result<ConexaGateway, Failu
 fn failure(e: &ConnectError, lang: Lang) -> Failure {
     match e {
         ConnectError::Client(e) => Failure::client(e, lang),
-        ConnectError::Pins(e) => {
-            Failure::new(code::DATA, lang, e.message(Lang::De), e.message(Lang::En))
-        }
+        ConnectError::Pins(e) => Failure {
+            code: code::DATA,
+            message: e.message(lang),
+        },
     }
 }

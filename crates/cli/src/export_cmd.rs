@@ -12,7 +12,7 @@ use chrono::{DateTime, SubsecRound, Utc};
 use clap::{Args, ValueEnum};
 use smgw_model::Lang;
 
-use crate::failure::{code, Failure};
+use crate::failure::{code, CliProblem, Failure};
 
 /// What `export` writes.
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -199,27 +199,16 @@ fn is_zip(path: &Path) -> bool {
 pub async fn run_verify(args: &VerifyArgs, lang: Lang, json: bool) -> Result<(), Failure> {
     let dir = &args.bundle;
     if dir.is_file() && is_zip(dir) {
-        return Err(Failure::new(
-            code::USAGE,
-            lang,
-            format!(
-                "{} ist eine Zip-Datei; bitte entpacken und das Verzeichnis prüfen.",
-                dir.display()
-            ),
-            format!(
-                "{} is a zip file; please unpack it and verify the directory.",
-                dir.display()
-            ),
-        ));
+        return Err(CliProblem::ZipGiven { path: dir.clone() }.failure(lang));
     }
     let report = export::verify_bundle(dir).map_err(|e| {
-        Failure::new(
-            code::DATA,
-            lang,
-            format!("{} kann nicht geprüft werden: {e}", dir.display()),
-            format!("Cannot verify {}: {e}", dir.display()),
-        )
+        CliProblem::CannotVerify {
+            path: dir.clone(),
+            reason: e.to_string(),
+        }
+        .failure(lang)
     })?;
+
     if json {
         print_json(
             &serde_json::json!({

@@ -20,10 +20,10 @@ use chrono::{DateTime, Duration, Utc};
 use clap::Parser;
 use gateway::{CancelFlag, Gateway, GatewayError, GatewayFacts, Period};
 use smgw_model::records::Database;
-use smgw_model::{Lang, NaiveAs, Obis};
+use smgw_model::Lang;
 
 use args::{ArchiveCommand, Cli, Command, DatabaseArg, LangArg};
-use failure::{code, Failure};
+use failure::{code, CliProblem, Failure};
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -70,14 +70,7 @@ fn resolve_lang(arg: Option<LangArg>) -> Lang {
 
 /// A time given by the user: local (Europe/Berlin) unless it names a zone.
 pub(crate) fn user_time(text: &str, lang: Lang) -> Result<DateTime<Utc>, Failure> {
-    smgw_model::time::parse_datetime(text, NaiveAs::Berlin).map_err(|e| {
-        Failure::new(
-            code::USAGE,
-            lang,
-            format!("Zeitangabe {text:?} nicht verstanden ({e}). Beispiel: 2025-03-01T00:00 oder 2025-03-01."),
-            format!("Cannot read the time {text:?} ({e}). Example: 2025-03-01T00:00 or 2025-03-01."),
-        )
-    })
+    durchblick_core::problem::user_time(text).map_err(|p| Failure::problem(&p, lang))
 }
 
 /// The archive file: the one given, else the standard one in the user's data directory.
@@ -88,14 +81,7 @@ pub(crate) fn archive_path(
     given
         .map(std::path::Path::to_path_buf)
         .or_else(archive::default_path)
-        .ok_or_else(|| {
-            Failure::new(
-                code::USAGE,
-                lang,
-                "Kein Datenverzeichnis bekannt: bitte das Archiv mit --archive DATEI angeben.",
-                "No data directory known: please name the archive with --archive FILE.",
-            )
-        })
+        .ok_or_else(|| CliProblem::NoArchive.failure(lang))
 }
 
 fn database_name(db: DatabaseArg) -> &'static str {
@@ -158,16 +144,8 @@ async fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
                 Some((from, to))
             };
             let channels = match channel {
-                Some(text) => vec![Obis::from_str(&text)
-                    .map_err(|e| {
-                        Failure::new(
-                            code::USAGE,
-                            lang,
-                            format!("Kanal {text:?} ist keine OBIS-Kennzahl ({e}). Beispiel: 1-0:1.8.0*255"),
-                            format!("Channel {text:?} is not an OBIS id ({e}). Example: 1-0:1.8.0*255"),
-                        )
-                    })?
-                    .to_hex()],
+                Some(text) => vec![durchblick_core::problem::user_channel(&text)
+                    .map_err(|p| Failure::problem(&p, lang))?],
                 None => Vec::new(),
             };
             let mut gateway = connect::open(&connect, lang).await?;

@@ -7,11 +7,16 @@
 //! - [`demo`]: the bundled demo gateway on loopback and a session with it,
 //! - [`pull`]: everything a gateway holds for the consumer in a period, in memory, as the
 //!   export crate's input (the live export; the archive's pull is `durchblick-sync`),
-//! - [`archived`]: the same input from the archive, without a gateway.
+//! - [`archived`]: the same input from the archive, without a gateway,
+//! - [`problem`]: what the user gave that cannot be used (a time, a channel, a key file),
+//!   with the message both front doors show.
 //!
 //! Files are written by `export::files` for both front doors alike.
 
 pub mod archived;
 pub mod connect;
 pub mod demo;
+pub mod problem;
 pub mod pull;
+
+pub use problem::Problem;

@@ -12,8 +12,9 @@ use serde::Serialize;
 use smgw_model::{Database, Lang};
 
 use super::{lock_poisoned, AppCore};
-use crate::error::{ErrorKind, UiError};
+use crate::error::{ErrorKind, Refusal, UiError};
 use crate::views::{Instant, Text};
+use durchblick_core::Problem;
 
 /// Which archive files a window uses.
 #[derive(Debug, Clone, Default)]
@@ -368,7 +369,7 @@ fn archive_error(e: &ArchiveError) -> UiError {
         ArchiveError::Io { .. } => ErrorKind::Local,
         _ => ErrorKind::Data,
     };
-    UiError::new(kind, e.message(Lang::De), e.message(Lang::En))
+    UiError::in_both(kind, |lang| e.message(lang))
 }
 
 /// The sync's own messages (they add that nothing read so far is lost), with the kind
@@ -441,11 +442,7 @@ async fn read_view(db: &Archive, view: &mut ArchiveView) -> Result<(), ArchiveEr
 
 /// The refusal of gateway calls while a sync uses the connection.
 pub(super) fn sync_running() -> UiError {
-    UiError::new(
-        ErrorKind::Busy,
-        "Gerade läuft ein Abgleich mit dem Gateway. Bitte warten, bis er fertig ist, oder ihn unter „Archiv“ abbrechen.",
-        "A sync with the gateway is running. Please wait until it is done, or cancel it under “Archive”.",
-    )
+    Refusal::SyncRunning.into()
 }
 
 /// Marks a sync as running for as long as it lives.
@@ -465,13 +462,8 @@ impl AppCore {
             .lock()
             .map_err(|_| lock_poisoned())?
             .effective(demo);
-        path.map(|p| (p, demo)).ok_or_else(|| {
-            UiError::new(
-                ErrorKind::Local,
-                "Dieses System nennt keinen Ordner für Programmdaten. Bitte eine Archivdatei wählen.",
-                "This system names no folder for program data. Please choose an archive file.",
-            )
-        })
+        path.map(|p| (p, demo))
+            .ok_or_else(|| UiError::problem(&Problem::NoDataDirectory))
     }
 
     /// The archive file the archive screen shows now. Does not wait for the session, so
@@ -508,11 +500,7 @@ impl AppCore {
     /// session always keeps the demo archive.
     pub async fn choose_archive(&self, path: &str) -> Result<ArchiveView, UiError> {
         if self.demo_session.load(Ordering::SeqCst) {
-            return Err(UiError::new(
-                ErrorKind::Local,
-                "Mit dem Demo-Gateway wird immer das Demo-Archiv benutzt, damit erfundene Werte nie in Ihr Archiv gelangen. Bitte zuerst trennen.",
-                "The demo gateway always uses the demo archive, so that invented values never get into your archive. Please disconnect first.",
-            ));
+            return Err(Refusal::DemoArchiveOnly.into());
         }
         let path = PathBuf::from(path);
         // Look before switching: a foreign or damaged file is refused here, not later.
@@ -538,7 +526,7 @@ impl AppCore {
                     archive_io::ExportError::Archive(ArchiveError::Io { .. }) => ErrorKind::Local,
                     _ => ErrorKind::Data,
                 };
-                UiError::new(kind, e.message(Lang::De), e.message(Lang::En))
+                UiError::in_both(kind, |lang| e.message(lang))
             })
     }
 

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use smgw_model::Lang;
 
 use super::{parse_time, AppCore, ProgressView};
-use crate::error::{ErrorKind, UiError};
+use crate::error::{ErrorKind, Refusal, UiError};
 use crate::views::BillView;
 
 /// What to export.
@@ -93,11 +93,10 @@ pub struct ExportDone {
 }
 
 fn export_failed(e: &dyn std::fmt::Display) -> UiError {
-    UiError::new(
-        ErrorKind::Local,
-        format!("Der Export ist fehlgeschlagen: {e}. Bitte einen anderen Speicherort wählen oder freien Platz prüfen."),
-        format!("The export failed: {e}. Please choose another place or check the free space."),
-    )
+    Refusal::ExportFailed {
+        reason: e.to_string(),
+    }
+    .into()
 }
 
 /// Writes `set` in `format` to `path` (the bundle folder into a new folder inside it) with
@@ -130,7 +129,7 @@ fn write_export(
         _ => path.to_path_buf(),
     };
     let written = export::files::write(set, format, &target, lang)
-        .map_err(|e| UiError::new(ErrorKind::Local, e.message(Lang::De), e.message(Lang::En)))?;
+        .map_err(|e| UiError::in_both(ErrorKind::Local, |lang| e.message(lang)))?;
     Ok((target, written.files))
 }
 
@@ -190,11 +189,7 @@ impl AppCore {
 /// Writes a chart the window shows (SVG text from the export crate) to a file.
 pub fn save_chart(path: &str, svg: &str) -> Result<(), UiError> {
     if !svg.trim_start().starts_with("<svg") && !svg.trim_start().starts_with("<?xml") {
-        return Err(UiError::new(
-            ErrorKind::Data,
-            "Das ist kein Diagramm (SVG).",
-            "That is not a chart (SVG).",
-        ));
+        return Err(Refusal::NotAChart.into());
     }
     std::fs::write(path, svg).map_err(|e| export_failed(&e))
 }

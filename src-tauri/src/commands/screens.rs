@@ -9,8 +9,9 @@ use serde::{Deserialize, Serialize};
 use smgw_model::records::Database;
 
 use super::{lock_poisoned, parse_time, AppCore, ProgressView, SELF_TEST_LOCK};
-use crate::error::{ErrorKind, UiError};
+use crate::error::UiError;
 use crate::views::{status_legend, ChannelValues, ContractView, GatewayView, LogView, ValuesView};
+use durchblick_core::Problem;
 
 /// A values request.
 #[derive(Debug, Clone, Deserialize)]
@@ -138,11 +139,7 @@ impl AppCore {
         let from = parse_time(&req.from)?;
         let to = parse_time(&req.to)?;
         if to <= from {
-            return Err(UiError::new(
-                ErrorKind::Data,
-                "Das Ende des Zeitraums muss nach dem Anfang liegen.",
-                "The end of the period must be after its start.",
-            ));
+            return Err(UiError::problem(&Problem::PeriodReversed));
         }
         let cancel = self.fresh_cancel()?;
         let mut c = self.gateway_session().await?;
