@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use smgw_model::time::{berlin_date, berlin_day_bounds, to_berlin};
-use smgw_model::{CertificateKind, Medium, Reading, Unit};
+use smgw_model::{CertificateKind, ChannelName, Medium, Reading, Unit};
 
 use crate::set::{ContractExport, ExportSet, ValueList};
 
@@ -220,8 +220,9 @@ fn meter_reading(
         meter_reading_id: Some(format!(
             "{}.{}",
             vl.channel_name
-                .strip_suffix(".sm")
-                .unwrap_or(&vl.channel_name),
+                .parse::<ChannelName>()
+                .map(|c| c.without_suffix())
+                .unwrap_or_else(|_| vl.channel_name.clone()),
             vl.database.wire_name()
         )),
         reading_type: Some(ar2418::ReadingType {

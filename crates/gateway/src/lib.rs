@@ -28,7 +28,7 @@ use chrono::{DateTime, Duration, Utc};
 use smgw_model::records::{
     ChannelReadings, Contract, ContractDetail, Database, GatewayInfo, LogEntry,
 };
-use smgw_model::UserId;
+use smgw_model::{ChannelName, UserId};
 
 pub use error::{ErrorCategory, GatewayError, MakerError};
 pub use memory::{MemoryGateway, MemoryValues};
@@ -245,11 +245,6 @@ pub trait Gateway: Send {
     async fn disconnect(&mut self);
 }
 
-/// The OBIS part of a channel name (`<obis hex>` or `<obis hex>.<meter>.sm`).
-fn obis_part(name: &str) -> &str {
-    name.split('.').next().unwrap_or(name)
-}
-
 /// The channel of `detail`'s value list `database` that a values answer names
 /// (`<obis hex>` or `<obis hex>.<meter>.sm`).
 pub fn channel_of(
@@ -257,28 +252,27 @@ pub fn channel_of(
     database: &Database,
     name: &str,
 ) -> Option<smgw_model::records::Channel> {
-    let hex = obis_part(name);
+    let obis = ChannelName::obis_of(name)?;
     detail
         .databases
         .iter()
         .filter(|db| &db.database == database)
         .flat_map(|db| db.channels.iter())
-        .find(|ch| ch.obis.to_hex().eq_ignore_ascii_case(hex))
+        .find(|ch| ch.obis == obis)
         .copied()
 }
 
-/// Keeps the channels whose OBIS id is among `wanted` (hex, with or without the meter
-/// suffix); with none wanted, every channel.
+/// Keeps the channels whose OBIS id is among `wanted` (any form [`ChannelName::obis_of`]
+/// reads); with none wanted, every channel.
 pub fn retain_channels(channels: &mut Vec<ChannelReadings>, wanted: &[String]) {
     if wanted.is_empty() {
         return;
     }
-    channels.retain(|ch| {
-        let hex = obis_part(&ch.channel);
-        wanted
-            .iter()
-            .any(|w| obis_part(w).eq_ignore_ascii_case(hex))
-    });
+    let wanted: Vec<_> = wanted
+        .iter()
+        .filter_map(|w| ChannelName::obis_of(w))
+        .collect();
+    channels.retain(|ch| ChannelName::obis_of(&ch.channel).is_some_and(|o| wanted.contains(&o)));
 }
 
 /// Reads the whole logbook from `from_index` on, page by page.

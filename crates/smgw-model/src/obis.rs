@@ -413,6 +413,25 @@ impl ChannelName {
             meter_id: meter_id.into(),
         }
     }
+
+    /// The OBIS id a channel is named by, from a name as a gateway or a user gives it:
+    /// a whole channel name, or just its OBIS part (hex or `1-0:1.8.0*255`). Names that
+    /// are no [`ChannelName`] as a whole still tell their OBIS id this way.
+    pub fn obis_of(text: &str) -> Option<Obis> {
+        if let Ok(name) = text.parse::<ChannelName>() {
+            return Some(name.obis);
+        }
+        let t = text.trim();
+        t.parse::<Obis>()
+            .ok()
+            .or_else(|| t.split('.').next()?.parse::<Obis>().ok())
+    }
+
+    /// The name without its `.sm` suffix (`<OBIS hex>.<meter id>`), as AR 2418-6 files
+    /// start their meter reading ids.
+    pub fn without_suffix(&self) -> String {
+        format!("{}.{}", self.obis.to_hex(), self.meter_id)
+    }
 }
 
 impl fmt::Display for ChannelName {
@@ -663,5 +682,23 @@ mod tests {
         }
         let json = serde_json::to_string(&c).unwrap();
         assert_eq!(serde_json::from_str::<ChannelName>(&json).unwrap(), c);
+    }
+
+    #[test]
+    fn obis_of_any_form_of_a_channel() {
+        let import = Obis::from_str("1-0:1.8.0*255").unwrap();
+        for text in [
+            "0100010800ff.0551010038180402.sm",
+            "0100010800FF.1EMH0012345678.SM",
+            "0100010800ff",
+            "1-0:1.8.0*255",
+            "0100010800ff.meter with spaces.sm",
+        ] {
+            assert_eq!(ChannelName::obis_of(text), Some(import), "{text}");
+        }
+        assert_eq!(ChannelName::obis_of("meter.0100010800ff"), None);
+        assert_eq!(ChannelName::obis_of(""), None);
+        let c: ChannelName = "0100010800ff.0551010038180402.sm".parse().unwrap();
+        assert_eq!(c.without_suffix(), "0100010800ff.0551010038180402");
     }
 }
