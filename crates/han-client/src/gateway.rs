@@ -115,10 +115,9 @@ impl ConexaGateway {
         let limits = self.limits();
         let (detail, database) = (detail.clone(), database.clone());
         Ok(Fetched::deferred(raw, move |body| {
-            let wire = response::parse_readings(body, &limits).map_err(unreadable)?;
             let scaler_of =
                 |name: &str| gateway::channel_of(&detail, &database, name).map(|c| c.scaler);
-            wire.to_model(scaler_of).map_err(unreadable)
+            response::parse_readings_model(body, &limits, scaler_of).map_err(unreadable)
         }))
     }
 }

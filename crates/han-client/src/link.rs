@@ -341,7 +341,7 @@ impl Link {
         };
         let outcome = tokio::time::timeout(timeout, async {
             match exchange.await {
-                Ok((parts, Ok(collected))) => Ok((parts, collected.to_bytes().to_vec())),
+                Ok((parts, Ok(collected))) => Ok((parts, Vec::from(collected.to_bytes()))),
                 Ok((_, Err(e))) => Err(Err(e)),
                 Err(e) => Err(Ok(e)),
             }

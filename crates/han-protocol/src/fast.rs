@@ -13,6 +13,8 @@ use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value};
 
+use smgw_model as model;
+
 use crate::response::{ChannelReadings, Header, Limits, Reading, Readings};
 use crate::time::parse_wire_time;
 
@@ -53,15 +55,49 @@ struct Raw<'a> {
     #[serde(rename = "target-time", borrow)]
     target_time: Option<Cow<'a, str>>,
     value: WireNumber,
-    #[serde(rename = "cosem-status")]
-    cosem_status: Option<String>,
-    #[serde(rename = "smgw-status")]
-    smgw_status: Option<String>,
-    #[serde(rename = "meter-status")]
-    meter_status: Option<String>,
-    #[serde(rename = "owner-number")]
-    owner_number: Option<String>,
-    signature: Option<String>,
+    #[serde(rename = "cosem-status", borrow)]
+    cosem_status: Option<Cow<'a, str>>,
+    #[serde(rename = "smgw-status", borrow)]
+    smgw_status: Option<Cow<'a, str>>,
+    #[serde(rename = "meter-status", borrow)]
+    meter_status: Option<Cow<'a, str>>,
+    #[serde(rename = "owner-number", borrow)]
+    owner_number: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    signature: Option<Cow<'a, str>>,
+}
+
+impl Raw<'_> {
+    /// Every text within the limits.
+    fn fits(&self, limits: &Limits) -> bool {
+        let max = limits.max_string_bytes;
+        self.capture_time.len() <= max
+            && [
+                &self.target_time,
+                &self.cosem_status,
+                &self.smgw_status,
+                &self.meter_status,
+                &self.owner_number,
+                &self.signature,
+            ]
+            .iter()
+            .all(|t| t.as_ref().is_none_or(|t| t.len() <= max))
+    }
+
+    /// Capture and target time (`None` target: not sent or empty); `None` when a time
+    /// does not read.
+    fn times(
+        &self,
+    ) -> Option<(
+        chrono::DateTime<chrono::Utc>,
+        Option<chrono::DateTime<chrono::Utc>>,
+    )> {
+        let target_time = match self.target_time.as_deref() {
+            None => None,
+            Some(s) => time(s)?,
+        };
+        Some((time(&self.capture_time)??, target_time))
+    }
 }
 
 /// The same leniency as the slow path for numbers: native integers, integral floats, or
@@ -121,8 +157,9 @@ fn time(s: &str) -> Option<Option<chrono::DateTime<chrono::Utc>>> {
     parse_wire_time(s).map(Some)
 }
 
-/// The `readings` response, or `None` when the body needs the lenient path.
-pub(crate) fn readings(body: &[u8], limits: &Limits) -> Option<Readings> {
+/// The envelope of a plain `readings` response with every limit kept, or `None` when the
+/// body needs the lenient path.
+fn envelope<'a>(body: &'a [u8], limits: &Limits) -> Option<(Envelope<'a>, Option<u64>)> {
     if body.len() > limits.max_body_bytes {
         return None;
     }
@@ -148,45 +185,36 @@ pub(crate) fn readings(body: &[u8], limits: &Limits) -> Option<Readings> {
         return None;
     }
     let mut total = 0usize;
-    let mut channels = Vec::with_capacity(env.readings.channels.len());
-    for ch in env.readings.channels {
+    for ch in &env.readings.channels {
         total += ch.readings.len();
         if ch.readings.len() > limits.max_items
             || total > limits.max_items
             || ch.obis.len() > limits.max_string_bytes
+            || !ch.readings.iter().all(|r| r.fits(limits))
         {
             return None;
         }
+    }
+    Some((env, records))
+}
+
+/// The `readings` response, or `None` when the body needs the lenient path.
+pub(crate) fn readings(body: &[u8], limits: &Limits) -> Option<Readings> {
+    let (env, records) = envelope(body, limits)?;
+    let mut channels = Vec::with_capacity(env.readings.channels.len());
+    for ch in env.readings.channels {
         let mut readings = Vec::with_capacity(ch.readings.len());
         for r in ch.readings {
-            let texts = [
-                &r.cosem_status,
-                &r.smgw_status,
-                &r.meter_status,
-                &r.owner_number,
-                &r.signature,
-            ];
-            if r.capture_time.len() > limits.max_string_bytes
-                || r.target_time
-                    .as_ref()
-                    .is_some_and(|t| t.len() > limits.max_string_bytes)
-                || !texts.iter().all(|s| text_ok(s, limits))
-            {
-                return None;
-            }
-            let target_time = match r.target_time.as_deref() {
-                None => None,
-                Some(s) => time(s)?,
-            };
+            let (capture_time, target_time) = r.times()?;
             readings.push(Reading {
-                capture_time: time(&r.capture_time)??,
+                capture_time,
                 target_time,
                 value: r.value.0?,
-                cosem_status: r.cosem_status,
-                smgw_status: r.smgw_status,
-                meter_status: r.meter_status,
-                owner_number: r.owner_number,
-                signature: r.signature.filter(|s| !s.is_empty()),
+                cosem_status: r.cosem_status.map(Cow::into_owned),
+                smgw_status: r.smgw_status.map(Cow::into_owned),
+                meter_status: r.meter_status.map(Cow::into_owned),
+                owner_number: r.owner_number.map(Cow::into_owned),
+                signature: r.signature.filter(|s| !s.is_empty()).map(Cow::into_owned),
                 extra: Map::new(),
             });
         }
@@ -207,6 +235,56 @@ pub(crate) fn readings(body: &[u8], limits: &Limits) -> Option<Readings> {
         channels,
         extra: Map::new(),
     })
+}
+
+/// A status word as [`Readings::to_model`] reads it; `None` when it does not read (the
+/// lenient path then names the field).
+fn status<T>(
+    text: &Option<Cow<'_, str>>,
+    parse: impl Fn(&str) -> Result<T, model::StatusError>,
+) -> Option<Option<T>> {
+    match text.as_deref().map(str::trim) {
+        None | Some("") => Some(None),
+        Some(t) => parse(t).ok().map(Some),
+    }
+}
+
+/// The `readings` response straight as records, as [`Readings::to_model`] gives them from
+/// [`readings`], without the wire structs between (the texts of each value are only
+/// read, not copied). `None` when the body or a value needs the lenient path.
+pub(crate) fn readings_model(
+    body: &[u8],
+    limits: &Limits,
+    scaler_of: &dyn Fn(&str) -> Option<i8>,
+) -> Option<Vec<model::ChannelReadings>> {
+    let (env, _) = envelope(body, limits)?;
+    let mut out = Vec::with_capacity(env.readings.channels.len());
+    for ch in env.readings.channels {
+        let scaler = scaler_of(&ch.obis)?;
+        let mut readings = Vec::with_capacity(ch.readings.len());
+        for r in &ch.readings {
+            let (capture_time, target_time) = r.times()?;
+            let signature = match r.signature.as_deref().map(str::trim) {
+                None | Some("") => None,
+                Some(h) => Some(hex::decode(h).ok()?),
+            };
+            readings.push(model::Reading {
+                capture_time: Some(capture_time),
+                target_time: target_time.unwrap_or(capture_time),
+                value: model::ScaledValue::new(i128::from(r.value.0?), scaler),
+                cosem_status: status(&r.cosem_status, model::CombinedStatus::from_hex)?,
+                smgw_status: status(&r.smgw_status, model::GatewayStatus::from_hex)?,
+                meter_status: status(&r.meter_status, model::MeterStatus::from_hex)?,
+                owner: r.owner_number.as_deref().map(str::to_owned),
+                signature,
+            });
+        }
+        out.push(model::ChannelReadings {
+            channel: ch.obis,
+            readings,
+        });
+    }
+    Some(out)
 }
 
 #[cfg(test)]
@@ -253,6 +331,57 @@ mod tests {
                 "{value}"
             );
         }
+    }
+
+    #[test]
+    fn records_straight_from_the_body_equal_the_wire_structs_converted() {
+        let scaler = |name: &str| name.starts_with("0100010800ff").then_some(-1i8);
+        for body in [
+            PLAIN.to_owned(),
+            PLAIN.replace("a0000000208c3800", "A0000000208C3800"),
+            PLAIN.replace(r#""owner-number":"1ELS0012345678","#, ""),
+            PLAIN.replace("171165900", r#"" +42 ""#),
+        ] {
+            let direct =
+                readings_model(body.as_bytes(), &Limits::default(), &scaler).expect("plain shape");
+            let converted = lenient(&body)
+                .expect("lenient")
+                .to_model(scaler)
+                .expect("model");
+            assert_eq!(direct, converted, "{body}");
+            assert_eq!(
+                crate::response::parse_readings_model(body.as_bytes(), &Limits::default(), scaler)
+                    .expect("model"),
+                converted
+            );
+        }
+        let direct = readings_model(PLAIN.as_bytes(), &Limits::default(), &scaler).unwrap();
+        assert_eq!(direct[0].readings[1].signature, Some(vec![0xab, 0x12]));
+        assert_eq!(
+            direct[0].readings[0].owner.as_deref(),
+            Some("1ELS0012345678")
+        );
+        // What the conversion refuses, it refuses with the field's path, whichever path ran.
+        for (body, path) in [
+            (PLAIN.replace("a0000000208c3800", "zz"), "cosem-status"),
+            (
+                PLAIN.replace(r#""signature":"ab12""#, r#""signature":"xyz""#),
+                "signature",
+            ),
+        ] {
+            assert!(readings_model(body.as_bytes(), &Limits::default(), &scaler).is_none());
+            let err =
+                crate::response::parse_readings_model(body.as_bytes(), &Limits::default(), scaler)
+                    .expect_err("refused");
+            assert!(err.to_string().contains(path), "{err}");
+        }
+        // A channel without a known scaler, too.
+        let none = |_: &str| None;
+        assert!(readings_model(PLAIN.as_bytes(), &Limits::default(), &none).is_none());
+        assert!(
+            crate::response::parse_readings_model(PLAIN.as_bytes(), &Limits::default(), none)
+                .is_err()
+        );
     }
 
     #[test]

@@ -592,6 +592,20 @@ pub fn parse_readings(body: &[u8], limits: &Limits) -> Result<Readings, Protocol
     parse_readings_lenient(body, limits)
 }
 
+/// The `readings` response as records (see [`Readings::to_model`] for `scaler_of`): the
+/// fast path straight into records when the body is plain, else the lenient path and its
+/// conversion, which give the same records or the precise error.
+pub fn parse_readings_model(
+    body: &[u8],
+    limits: &Limits,
+    scaler_of: impl Fn(&str) -> Option<i8>,
+) -> Result<Vec<smgw_model::records::ChannelReadings>, ProtocolError> {
+    if let Some(fast) = crate::fast::readings_model(body, limits, &scaler_of) {
+        return Ok(fast);
+    }
+    parse_readings_lenient(body, limits)?.to_model(scaler_of)
+}
+
 /// The lenient path of [`parse_readings`]: every spelling and type the gateway may use,
 /// and the precise error for what does not fit.
 pub(crate) fn parse_readings_lenient(
