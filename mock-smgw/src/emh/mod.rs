@@ -591,4 +591,16 @@ mod tests {
         assert_eq!(norm("1EMH0012345678.SM"), "1emh0012345678");
         assert_eq!(listed("1EMH0012345678", 1), "1EMH0012345678.sm");
     }
+
+    #[test]
+    fn switches_come_from_the_faults_object() {
+        let f: crate::Faults =
+            serde_json::from_str(r#"{"emh": {"no-history": true, "min-pause-ms": 5}}"#)
+                .unwrap_or_default();
+        assert!(f.emh.no_history && !f.emh.no_logbook);
+        assert_eq!(f.emh.min_pause_ms, 5);
+        assert!(serde_json::from_str::<crate::Faults>(r#"{"emh": {"nope": 1}}"#).is_err());
+        let sc = crate::Scenario::builtin("emh-demo").map(|s| s.m.faults.emh.min_pause_ms);
+        assert_eq!(sc.ok(), Some(50));
+    }
 }
