@@ -245,6 +245,8 @@ pub struct Faults {
     pub redirect_location: Option<String>,
     /// Seed of the probabilistic faults.
     pub seed: u64,
+    /// EMH CASA switches (scenarios with `maker = "emh"`).
+    pub emh: crate::emh::EmhFaults,
 }
 
 /// A consumer (Letztverbraucher) configured on the gateway.

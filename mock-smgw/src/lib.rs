@@ -22,6 +22,7 @@ mod ar2418;
 pub mod config;
 mod data;
 mod digest;
+mod emh;
 mod methods;
 mod scenario;
 mod server;
@@ -30,6 +31,7 @@ mod tls;
 
 pub use config::{DigestAlgorithm, Faults, Level, MakerConf, WrongCredentials};
 pub use data::{LogEntry, Reading};
+pub use emh::{EmhFaults, EmhStats};
 pub use scenario::{Scenario, ScenarioError};
 pub use server::{start, Options, RunningMock, StartError, Stats};
 pub use tls::{han_provider, TlsError};

@@ -128,9 +128,23 @@ pub(crate) struct Shared {
     session_max: Duration,
     self_test_lock: Duration,
     self_test_duration: Duration,
+    pub(crate) emh: crate::emh::State,
 }
 
 impl Shared {
+    /// The faults in force.
+    pub(crate) fn current_faults(&self) -> Faults {
+        self.faults
+            .lock()
+            .map(|f| f.faults.clone())
+            .unwrap_or_default()
+    }
+
+    /// A `WWW-Authenticate` value with a fresh nonce.
+    pub(crate) fn digest_challenge(&self) -> String {
+        self.digest.challenge(false)
+    }
+
     /// The gateway clock: the scenario's "now" plus the clock offset (plus run time if the
     /// scenario asks for a running clock).
     pub(crate) fn gateway_time(&self) -> i64 {
@@ -241,6 +255,11 @@ impl RunningMock {
         set_faults(&self.shared, faults);
     }
 
+    /// Counters of the EMH interface (scenarios with `maker = "emh"`).
+    pub fn emh_stats(&self) -> crate::emh::EmhStats {
+        self.shared.emh.stats()
+    }
+
     /// Whether the HAN has been switched off by the `han-off-after-calls` fault.
     pub fn han_is_off(&self) -> bool {
         *self.shared.han_off.borrow()
@@ -340,6 +359,7 @@ pub async fn start(
         self_test_duration: opts
             .self_test_duration
             .unwrap_or(Duration::from_secs(m.limits.self_test_duration_seconds)),
+        emh: Default::default(),
         scenario: scenario.clone(),
     });
     set_faults(&shared, opts.faults.unwrap_or_else(|| m.faults.clone()));
@@ -439,11 +459,20 @@ pub(crate) struct ConnCtx {
     /// Consumer logged in by client certificate.
     cert_consumer: Option<usize>,
     inflight: Arc<AtomicU64>,
+    /// The address the connection came to (the EMH checks the `Host` header against it).
+    local: Option<SocketAddr>,
+}
+
+impl ConnCtx {
+    pub(crate) fn local_addr(&self) -> Option<SocketAddr> {
+        self.local
+    }
 }
 
 async fn connection(shared: Arc<Shared>, stream: TcpStream, mut stop: watch::Receiver<bool>) {
     inc(&shared.counters.connections);
     let _ = stream.set_nodelay(true);
+    let local = stream.local_addr().ok();
     let acceptor = TlsAcceptor::from(Arc::clone(&shared.tls));
     let tls = match tokio::time::timeout(Duration::from_secs(30), acceptor.accept(stream)).await {
         Ok(Ok(s)) => s,
@@ -477,6 +506,7 @@ async fn connection(shared: Arc<Shared>, stream: TcpStream, mut stop: watch::Rec
     let ctx = ConnCtx {
         cert_consumer,
         inflight: Arc::new(AtomicU64::new(0)),
+        local,
     };
     let svc_shared = Arc::clone(&shared);
     let svc_ctx = ctx.clone();
@@ -579,13 +609,13 @@ impl Body for MockBody {
 
 type Resp = Response<MockBody>;
 
-fn empty(status: StatusCode) -> Resp {
+pub(crate) fn empty(status: StatusCode) -> Resp {
     let mut r = Response::new(MockBody::Full(None));
     *r.status_mut() = status;
     r
 }
 
-fn json_resp(status: StatusCode, body: Vec<u8>) -> Resp {
+pub(crate) fn json_resp(status: StatusCode, body: Vec<u8>) -> Resp {
     let mut r = Response::new(MockBody::Full(Some(Bytes::from(body))));
     *r.status_mut() = status;
     r.headers_mut()
@@ -598,13 +628,13 @@ pub(crate) fn error(status: StatusCode, msg: &str) -> Resp {
     json_resp(status, body)
 }
 
-enum Auth {
+pub(crate) enum Auth {
     Consumer(usize),
     Respond(Resp),
     Hold,
 }
 
-fn authenticate(shared: &Shared, ctx: &ConnCtx, req: &Request<Incoming>) -> Auth {
+pub(crate) fn authenticate(shared: &Shared, ctx: &ConnCtx, req: &Request<Incoming>) -> Auth {
     if let Some(c) = ctx.cert_consumer {
         return Auth::Consumer(c);
     }
@@ -661,6 +691,9 @@ async fn handle(shared: &Arc<Shared>, ctx: &ConnCtx, req: Request<Incoming>) -> 
     }
     if path == "/__mock/faults" {
         return faults_endpoint(shared, req).await;
+    }
+    if shared.scenario.maker() == crate::config::MakerConf::Emh {
+        return crate::emh::handle(shared, ctx, req).await;
     }
     let is_root = path == "/smgw/m2m" || path == "/smgw/m2m/";
     let userid = path

@@ -1,0 +1,736 @@
+//! The EMH CASA 1.1 interface behind the maker-neutral [`gateway::Gateway`] interface.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::time::{Duration as StdDuration, Instant};
+
+use async_trait::async_trait;
+use chrono::{DateTime, Duration, Utc};
+use gateway::{
+    Capabilities, Fetched, Gateway, GatewayError, GatewayFacts, LogPage, Maker, Period, RawAnswer,
+};
+use han_client::han_protocol::digest::{self, DigestInput};
+use han_client::{
+    ClientError, Fingerprint, HttpRequest, Link, LinkOptions, Outcome, Phase, PinPolicy, Timeouts,
+};
+use smgw_model::records::{
+    ChannelReadings, Contract, ContractDetail, Database, DatabaseChannels, GatewayInfo, LogEntry,
+};
+use smgw_model::{Obis, SmgwState, UserId};
+
+use crate::error::EmhError;
+use crate::wire::{self, WireError};
+
+/// The mDNS name EMH gateways answer to on the HAN (IPv6 link-local: give a zone id).
+pub const DEFAULT_HOST: &str = "smgw.local";
+/// The usual IPv4 address of an EMH gateway's HAN port.
+pub const DEFAULT_IPV4: &str = "192.168.33.2";
+/// The pause the gateway needs between two requests.
+pub const DEFAULT_PAUSE: StdDuration = StdDuration::from_millis(500);
+/// The path that tells an EMH gateway (see [`crate::looks_like_emh`]): the meter list.
+pub const PROBE_PATH: &str = "/json/metering/origin/";
+const SYSTEM_PATH: &str = "/json/systeminformations";
+
+/// Where and how to connect.
+#[derive(Clone)]
+pub struct EmhOptions {
+    /// Address as the user gave it (IP address, `smgw.local`, `fe80::1%eth0`); also the
+    /// `Host` header, which the gateway checks.
+    pub host: String,
+    /// Port (443).
+    pub port: u16,
+    /// Digest user name.
+    pub user: String,
+    /// Digest password (kept in memory only, never logged).
+    pub password: String,
+    /// How to treat the gateway's certificate.
+    pub pin: PinPolicy,
+    /// Time limits.
+    pub timeouts: Timeouts,
+    /// Pause before every request, counted from the previous answer ([`DEFAULT_PAUSE`]).
+    pub pause: StdDuration,
+    /// Attempts after a busy answer or a dropped connection, with doubling pauses.
+    pub retries: u32,
+    /// Larger answers are refused.
+    pub max_body_bytes: usize,
+    /// How many months back the logbook is searched at most.
+    pub logbook_months: u32,
+}
+
+impl EmhOptions {
+    /// Options with port 443, default time limits and the default pause.
+    pub fn new(
+        host: impl Into<String>,
+        user: impl Into<String>,
+        password: impl Into<String>,
+        pin: PinPolicy,
+    ) -> EmhOptions {
+        EmhOptions {
+            host: host.into(),
+            port: 443,
+            user: user.into(),
+            password: password.into(),
+            pin,
+            timeouts: Timeouts::default(),
+            pause: DEFAULT_PAUSE,
+            retries: 4,
+            max_body_bytes: 64 << 20,
+            logbook_months: 36,
+        }
+    }
+}
+
+impl fmt::Debug for EmhOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EmhOptions")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("user", &self.user)
+            .field("password", &"<hidden>")
+            .field("pin", &self.pin)
+            .field("pause", &self.pause)
+            .field("retries", &self.retries)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Percent-encodes a path segment (ids are sent exactly as the gateway named them).
+fn seg(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn unreadable(path: &str, e: WireError) -> EmhError {
+    EmhError::Unreadable {
+        path: path.to_owned(),
+        what: e.what,
+        reason: e.reason,
+    }
+}
+
+struct Got {
+    status: u16,
+    body: Vec<u8>,
+}
+
+/// An EMH CASA gateway as a [`Gateway`]: one `GET` at a time with a pause between
+/// requests, each answered with a fresh Digest response to a fresh challenge.
+pub struct EmhGateway {
+    link: Link,
+    user: String,
+    password: String,
+    pause: StdDuration,
+    /// A longer pause learned from busy answers.
+    learned_pause: StdDuration,
+    retries: u32,
+    logbook_months: u32,
+    last_done: Option<Instant>,
+    capabilities: Capabilities,
+    user_id: UserId,
+    realm: Option<String>,
+    /// The gateway's clock when last read, and when that was.
+    clock: Option<(DateTime<Utc>, Instant)>,
+    meters: Vec<String>,
+    contract_meters: HashMap<String, Vec<String>>,
+    month_cache: Vec<(String, Vec<u8>)>,
+    warnings: Vec<String>,
+}
+
+impl fmt::Debug for EmhGateway {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EmhGateway")
+            .field("link", &self.link)
+            .field("user", &self.user)
+            .field("realm", &self.realm)
+            .field("capabilities", &self.capabilities)
+            .finish_non_exhaustive()
+    }
+}
+
+impl EmhGateway {
+    /// Connects and logs in: reads the meter list (which proves an EMH gateway and the
+    /// credentials), the gateway's clock, and whether stored values and the logbook exist.
+    /// A first contact ends in [`EmhError::Transport`] with
+    /// [`ClientError::UnknownCertificate`] (see [`EmhError::unknown_certificate`]).
+    pub async fn connect(opts: EmhOptions) -> Result<EmhGateway, EmhError> {
+        let link = Link::new(LinkOptions {
+            host: opts.host.clone(),
+            port: opts.port,
+            pin: opts.pin,
+            identity: None,
+            timeouts: opts.timeouts,
+            max_body_bytes: opts.max_body_bytes,
+        })?;
+        let mut g = EmhGateway {
+            link,
+            user_id: UserId::new(opts.user.clone()),
+            user: opts.user,
+            password: opts.password,
+            pause: opts.pause,
+            learned_pause: StdDuration::ZERO,
+            retries: opts.retries,
+            logbook_months: opts.logbook_months.max(1),
+            last_done: None,
+            capabilities: Capabilities {
+                maker: Maker::Emh,
+                history: false,
+                logbook: false,
+                self_test: false,
+                max_window: Duration::days(31),
+                pause: opts.pause,
+            },
+            realm: None,
+            clock: None,
+            meters: Vec::new(),
+            contract_meters: HashMap::new(),
+            month_cache: Vec::new(),
+            warnings: Vec::new(),
+        };
+        let body = g.get(PROBE_PATH).await?.ok_or_else(|| {
+            EmhError::NotEmh(format!("{PROBE_PATH} is unknown to the device (404)"))
+        })?;
+        g.meters = wire::meter_ids(&body).map_err(|e| unreadable(PROBE_PATH, e))?;
+        if let Some(body) = g.get(SYSTEM_PATH).await? {
+            if let Ok(s) = wire::system(&body) {
+                g.clock = s.time.map(|t| (t, Instant::now()));
+            }
+        }
+        let month = wire::month_segment(wire::month_of(g.now()));
+        if let Some(meter) = g.meters.first().cloned() {
+            let path = format!("/json/metering/origin/{}/{month}/extended", seg(&meter));
+            g.capabilities.history = g.get(&path).await?.is_some();
+        }
+        let path = format!("/json/conlogbook/{}/{month}", seg(&g.user));
+        g.capabilities.logbook = g.get(&path).await?.is_some();
+        Ok(g)
+    }
+
+    /// The gateway id as its Digest realm names it (e.g. `EEMH0012345678`).
+    pub fn realm(&self) -> Option<&str> {
+        self.realm.as_deref()
+    }
+
+    /// The meters as the gateway listed them at login.
+    pub fn meters(&self) -> &[String] {
+        &self.meters
+    }
+
+    /// What could not be read and was skipped or kept only in the raw answer (never values).
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
+    }
+
+    /// SHA-256 fingerprint of the gateway's certificate.
+    pub fn peer_fingerprint(&self) -> Fingerprint {
+        self.link.peer_fingerprint()
+    }
+
+    /// Counters of the connection: handshakes, requests, 401 answers.
+    pub fn stats(&self) -> han_client::Stats {
+        self.link.stats()
+    }
+
+    fn warn(&mut self, w: Vec<String>) {
+        for x in w {
+            if self.warnings.len() < 1000 && !self.warnings.contains(&x) {
+                self.warnings.push(x);
+            }
+        }
+    }
+
+    /// The gateway's clock now (from its last reading), else this computer's.
+    fn now(&self) -> DateTime<Utc> {
+        match self.clock {
+            Some((t, at)) => t + Duration::from_std(at.elapsed()).unwrap_or_default(),
+            None => Utc::now(),
+        }
+    }
+
+    async fn wait_pause(&self, extra: StdDuration) {
+        let pause = self.pause.max(self.learned_pause);
+        let wait = match self.last_done {
+            Some(t) => (pause + extra).saturating_sub(t.elapsed()),
+            None => extra,
+        };
+        if !wait.is_zero() {
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    /// After a busy answer or a dropped request: a longer pause from now on (doubling, at
+    /// most 2 s), and a wait before the retry that doubles with every attempt.
+    fn backoff(&mut self, attempt: u32) -> StdDuration {
+        self.learned_pause = (self.learned_pause.max(StdDuration::from_millis(100)) * 2)
+            .min(StdDuration::from_secs(2));
+        self.pause.max(StdDuration::from_millis(200)) * 2u32.saturating_pow(attempt.min(6))
+    }
+
+    /// One `GET`: a request without credentials, then one answering the challenge it gets
+    /// (a fresh nonce every time); busy answers and dropped connections retried with
+    /// doubling pauses.
+    async fn send(&mut self, uri: &str) -> Result<Got, EmhError> {
+        let mut authorization: Option<String> = None;
+        let mut refused = 0u32;
+        let mut attempt = 0u32;
+        let mut extra = StdDuration::ZERO;
+        loop {
+            self.wait_pause(extra).await;
+            extra = StdDuration::ZERO;
+            let mut headers = vec![("accept", "application/json".to_owned())];
+            if let Some(a) = &authorization {
+                headers.push(("authorization", a.clone()));
+            }
+            let timeout = self.link.timeouts().response;
+            let sent = self
+                .link
+                .send(
+                    &HttpRequest {
+                        method: "GET",
+                        uri,
+                        headers,
+                        body: &[],
+                    },
+                    timeout,
+                )
+                .await;
+            self.last_done = Some(Instant::now());
+            let credentials_sent = authorization.take().is_some();
+            let (status, headers, body) = match sent? {
+                Outcome::Silence if credentials_sent => {
+                    return Err(EmhError::SilentAfterCredentials { after: timeout })
+                }
+                Outcome::Silence => {
+                    return Err(ClientError::Timeout {
+                        phase: Phase::Response,
+                        after: timeout,
+                    }
+                    .into())
+                }
+                Outcome::Closed { error, .. } => {
+                    attempt += 1;
+                    if attempt > self.retries {
+                        return Err(error.into());
+                    }
+                    extra = self.backoff(attempt);
+                    continue;
+                }
+                Outcome::Answer {
+                    status,
+                    headers,
+                    body,
+                } => (status, headers, body),
+            };
+            match status {
+                503 | 429 => {
+                    attempt += 1;
+                    if attempt > self.retries {
+                        return Err(EmhError::Busy { attempts: attempt });
+                    }
+                    extra = self.backoff(attempt);
+                }
+                401 => {
+                    let values = headers
+                        .iter()
+                        .filter(|(n, _)| n == "www-authenticate")
+                        .map(|(_, v)| v.as_str());
+                    let challenges = digest::parse_challenges(values)
+                        .map_err(|e| EmhError::Challenge(e.to_string()))?;
+                    let Some(challenge) = digest::best_challenge(&challenges) else {
+                        return Err(EmhError::Challenge("no Digest challenge".into()));
+                    };
+                    if credentials_sent {
+                        // Stale, or refused: a refused answer may be a nonce the gateway
+                        // already forgot, so one fresh challenge more is answered.
+                        if challenge.stale {
+                            attempt += 1;
+                        } else {
+                            refused += 1;
+                        }
+                        if refused >= 2 || attempt > self.retries {
+                            return Err(EmhError::LoginRefused);
+                        }
+                    }
+                    self.realm = Some(challenge.realm.clone());
+                    let cnonce = self.link.cnonce()?;
+                    let a = challenge
+                        .authorization(&DigestInput {
+                            username: &self.user,
+                            password: &self.password,
+                            method: "GET",
+                            uri,
+                            body: &[],
+                            nc: 1,
+                            cnonce: &cnonce,
+                        })
+                        .map_err(|e| EmhError::Challenge(e.to_string()))?;
+                    authorization = Some(a);
+                }
+                _ => return Ok(Got { status, body }),
+            }
+        }
+    }
+
+    /// A `GET` whose answer must be 200; 404 is `None`.
+    async fn get(&mut self, uri: &str) -> Result<Option<Vec<u8>>, EmhError> {
+        let got = self.send(uri).await?;
+        match got.status {
+            200..=299 => Ok(Some(got.body)),
+            404 => Ok(None),
+            400 if String::from_utf8_lossy(&got.body)
+                .to_ascii_lowercase()
+                .contains("host") =>
+            {
+                Err(EmhError::HostRejected {
+                    host: self.link.host().to_owned(),
+                })
+            }
+            status => Err(EmhError::Http {
+                status,
+                path: uri.to_owned(),
+            }),
+        }
+    }
+
+    /// A `GET` below a meter: 404 means the meter is gone.
+    async fn get_meter(&mut self, uri: &str, meter: &str) -> Result<Vec<u8>, EmhError> {
+        self.get(uri)
+            .await?
+            .ok_or_else(|| EmhError::MeterExchanged {
+                meter: meter.to_owned(),
+            })
+    }
+
+    /// A `GET` that must not be 404.
+    async fn get_found(&mut self, uri: &str) -> Result<Vec<u8>, EmhError> {
+        self.get(uri).await?.ok_or_else(|| EmhError::Http {
+            status: 404,
+            path: uri.to_owned(),
+        })
+    }
+
+    async fn contract_wire(
+        &mut self,
+        id: &str,
+    ) -> Result<(String, Vec<u8>, wire::ContractWire), EmhError> {
+        let path = format!("/json/metering/derived/{}", seg(id));
+        let body = self.get_found(&path).await?;
+        let mut w = Vec::new();
+        let c = wire::contract(&body, &mut w).map_err(|e| unreadable(&path, e))?;
+        self.warn(w);
+        self.contract_meters.insert(id.to_owned(), c.meters.clone());
+        Ok((path, body, c))
+    }
+
+    async fn meters_of(&mut self, id: &str) -> Result<Vec<String>, EmhError> {
+        match self.contract_meters.get(id) {
+            Some(m) => Ok(m.clone()),
+            None => Ok(self.contract_wire(id).await?.2.meters),
+        }
+    }
+
+    /// Current values of one meter.
+    async fn current_of(
+        &mut self,
+        meter: &str,
+        scaler_of: &(dyn Fn(&Obis) -> Option<i8> + Sync),
+    ) -> Result<(String, Vec<u8>, Vec<wire::ValueWire>), EmhError> {
+        let path = format!("/json/metering/origin/{}/extended", seg(meter));
+        let body = self.get_meter(&path, meter).await?;
+        let mut w = Vec::new();
+        let values = wire::current(&body, scaler_of, &mut w).map_err(|e| unreadable(&path, e))?;
+        self.warn(w);
+        Ok((path, body, values))
+    }
+
+    async fn month(&mut self, path: &str, meter: &str) -> Result<Vec<u8>, EmhError> {
+        if let Some((_, b)) = self.month_cache.iter().find(|(p, _)| p == path) {
+            return Ok(b.clone());
+        }
+        let body = self.get_meter(path, meter).await?;
+        if self.month_cache.len() >= 4 {
+            self.month_cache.remove(0);
+        }
+        self.month_cache.push((path.to_owned(), body.clone()));
+        Ok(body)
+    }
+}
+
+fn raw(method: &str, parts: &[(String, Vec<u8>)]) -> RawAnswer {
+    RawAnswer {
+        method: method.to_owned(),
+        request: parts
+            .iter()
+            .map(|(p, _)| format!("GET {p}"))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        received_at: Utc::now(),
+        body: wire::composite(parts),
+    }
+}
+
+/// The OBIS ids of a value list of `detail`, as hex.
+fn wanted(detail: &ContractDetail, database: &Database) -> Vec<String> {
+    detail
+        .databases
+        .iter()
+        .filter(|d| &d.database == database)
+        .flat_map(|d| d.channels.iter().map(|c| c.obis.to_hex()))
+        .collect()
+}
+
+fn scaler_in(detail: &ContractDetail, database: &Database, obis: &Obis) -> Option<i8> {
+    gateway::channel_of(detail, database, &obis.to_hex()).map(|c| c.scaler)
+}
+
+#[async_trait]
+impl Gateway for EmhGateway {
+    fn capabilities(&self) -> &Capabilities {
+        &self.capabilities
+    }
+
+    fn user_id(&self) -> &UserId {
+        &self.user_id
+    }
+
+    async fn gateway_info(&mut self) -> Result<Fetched<GatewayFacts>, GatewayError> {
+        let (parts, system) = match self.get(SYSTEM_PATH).await? {
+            Some(body) => {
+                let s = wire::system(&body).map_err(|e| unreadable(SYSTEM_PATH, e))?;
+                (vec![(SYSTEM_PATH.to_owned(), body)], s)
+            }
+            None => {
+                // No system information: the clock from the newest current value.
+                let mut s = wire::SystemWire::default();
+                let mut parts = Vec::new();
+                if let Some(meter) = self.meters.first().cloned() {
+                    let (path, body, values) = self.current_of(&meter, &|_| None).await?;
+                    s.time = values.iter().filter_map(|v| v.reading.capture_time).max();
+                    parts.push((path, body));
+                }
+                (parts, s)
+            }
+        };
+        let id = match (&system.id, &self.realm) {
+            (Some(id), Some(realm)) if !id.eq_ignore_ascii_case(realm) => {
+                self.warn(vec![format!(
+                    "the gateway calls itself {id} but its login realm is {realm}"
+                )]);
+                id.clone()
+            }
+            (Some(id), _) => id.clone(),
+            (None, Some(realm)) => realm.clone(),
+            (None, None) => String::new(),
+        };
+        let time = system.time.unwrap_or_else(Utc::now);
+        self.clock = Some((time, Instant::now()));
+        let state = system
+            .state
+            .as_deref()
+            .and_then(|s| SmgwState::from_hex(s).ok());
+        let facts = GatewayFacts {
+            info: GatewayInfo {
+                id,
+                state,
+                time: Some(time),
+                firmware: system.firmware,
+                certificates: Vec::new(),
+            },
+            state_as_sent: system.state,
+            han_certificate_matches: None,
+        };
+        Ok(Fetched::ready(raw("systeminformations", &parts), facts))
+    }
+
+    async fn contracts(&mut self) -> Result<Fetched<Vec<Contract>>, GatewayError> {
+        let list = "/json/metering/derived";
+        let body = self.get_found(list).await?;
+        let ids = wire::contract_ids(&body).map_err(|e| unreadable(list, e))?;
+        let mut parts = vec![(list.to_owned(), body)];
+        let mut contracts = Vec::with_capacity(ids.len());
+        for id in ids {
+            let (path, body, c) = self.contract_wire(&id).await?;
+            parts.push((path, body));
+            contracts.push(Contract {
+                name: c.name.unwrap_or_else(|| id.clone()),
+                usage_point_id: id,
+                taf: c.taf,
+                state: c.state.unwrap_or(smgw_model::records::TafState::Running),
+                start: c.start,
+                end: c.end,
+                capture_time: None,
+                billing_periods: Vec::new(),
+                meters: c.meters,
+                metering_point_id: c.metering_point_id,
+                delivery_id: None,
+                on_demand: false,
+            });
+        }
+        Ok(Fetched::ready(raw("metering/derived", &parts), contracts))
+    }
+
+    async fn contract_detail(
+        &mut self,
+        usage_point_id: &str,
+    ) -> Result<Fetched<ContractDetail>, GatewayError> {
+        let (path, body, c) = self.contract_wire(usage_point_id).await?;
+        let mut parts = vec![(path, body)];
+        let mut channels = Vec::new();
+        for meter in &c.meters {
+            let (path, body, values) = self.current_of(meter, &|_| None).await?;
+            for ch in wire::channels(&values) {
+                if !channels
+                    .iter()
+                    .any(|x: &smgw_model::records::Channel| x.obis == ch.obis)
+                {
+                    channels.push(ch);
+                }
+            }
+            parts.push((path, body));
+        }
+        let detail = ContractDetail {
+            usage_point_id: usage_point_id.to_owned(),
+            name: c.name.unwrap_or_else(|| usage_point_id.to_owned()),
+            emts: Vec::new(),
+            transparency_bit: false,
+            taf_profile: None,
+            databases: if channels.is_empty() {
+                Vec::new()
+            } else {
+                vec![DatabaseChannels {
+                    database: Database::Origin,
+                    channels,
+                }]
+            },
+        };
+        Ok(Fetched::ready(
+            raw("metering/derived/detail", &parts),
+            detail,
+        ))
+    }
+
+    async fn values(
+        &mut self,
+        detail: &ContractDetail,
+        database: &Database,
+        period: Period,
+    ) -> Result<Fetched<Vec<ChannelReadings>>, GatewayError> {
+        if !self.capabilities.history {
+            return Err(GatewayError::NotOffered("stored values"));
+        }
+        if *database != Database::Origin {
+            return Err(GatewayError::NotOffered("this value list"));
+        }
+        let meters = self.meters_of(&detail.usage_point_id).await?;
+        let months = wire::months_covering(period.from, period.to);
+        let mut parts = Vec::new();
+        let mut values = Vec::new();
+        for meter in &meters {
+            for month in &months {
+                let path = format!(
+                    "/json/metering/origin/{}/{}/extended",
+                    seg(meter),
+                    wire::month_segment(*month)
+                );
+                let body = self.month(&path, meter).await?;
+                let mut w = Vec::new();
+                let got = wire::stored(&body, &|o| scaler_in(detail, database, o), &mut w)
+                    .map_err(|e| unreadable(&path, e))?;
+                self.warn(w);
+                values.extend(got.into_iter().filter(|v| {
+                    v.reading.target_time > period.from && v.reading.target_time <= period.to
+                }));
+                parts.push((path, body));
+            }
+        }
+        let mut channels = wire::by_channel(values);
+        gateway::retain_channels(&mut channels, &wanted(detail, database));
+        for ch in &mut channels {
+            ch.readings.sort_by_key(|r| r.target_time);
+        }
+        Ok(Fetched::ready(
+            raw("metering/origin/period", &parts),
+            channels,
+        ))
+    }
+
+    async fn current_values(
+        &mut self,
+        detail: &ContractDetail,
+        database: &Database,
+    ) -> Result<Fetched<Vec<ChannelReadings>>, GatewayError> {
+        let meters = self.meters_of(&detail.usage_point_id).await?;
+        let mut parts = Vec::new();
+        let mut values = Vec::new();
+        for meter in &meters {
+            let (path, body, got) = self
+                .current_of(meter, &|o| scaler_in(detail, database, o))
+                .await?;
+            values.extend(got);
+            parts.push((path, body));
+        }
+        let mut channels = wire::by_channel(values);
+        gateway::retain_channels(&mut channels, &wanted(detail, database));
+        Ok(Fetched::ready(
+            raw("metering/origin/extended", &parts),
+            channels,
+        ))
+    }
+
+    async fn log_page(&mut self, from_index: u64) -> Result<Fetched<LogPage>, GatewayError> {
+        if !self.capabilities.logbook {
+            return Err(GatewayError::NotOffered("logbook"));
+        }
+        // Month by month back from the gateway's clock, until the entry `from_index` is
+        // reached or three months in a row are empty.
+        let mut month = wire::month_of(self.now());
+        let mut parts = Vec::new();
+        let mut all: Vec<LogEntry> = Vec::new();
+        let mut empty = 0;
+        for _ in 0..self.logbook_months {
+            let path = format!(
+                "/json/conlogbook/{}/{}",
+                seg(&self.user),
+                wire::month_segment(month)
+            );
+            let body = self.get_found(&path).await?;
+            let mut w = Vec::new();
+            let entries = wire::logbook(&body, &mut w).map_err(|e| unreadable(&path, e))?;
+            self.warn(w);
+            parts.push((path, body));
+            empty = if entries.is_empty() { empty + 1 } else { 0 };
+            let reached = from_index > 0 && entries.iter().any(|e| e.index <= from_index);
+            all.extend(entries);
+            if reached || empty >= 3 {
+                break;
+            }
+            month = wire::previous_month(month);
+        }
+        parts.reverse();
+        all.retain(|e| e.index >= from_index);
+        all.sort_by_key(|e| e.index);
+        all.dedup_by_key(|e| e.index);
+        Ok(Fetched::ready(
+            raw("conlogbook", &parts),
+            LogPage {
+                entries: all,
+                next: None,
+            },
+        ))
+    }
+
+    async fn self_test(&mut self) -> Result<(), GatewayError> {
+        Err(GatewayError::NotOffered("self-test"))
+    }
+
+    async fn disconnect(&mut self) {
+        self.month_cache.clear();
+        self.link.close();
+    }
+}
