@@ -23,6 +23,7 @@ pub mod config;
 mod data;
 mod digest;
 mod methods;
+mod ppc;
 mod scenario;
 mod server;
 pub mod time;
@@ -30,6 +31,7 @@ mod tls;
 
 pub use config::{DigestAlgorithm, Faults, Level, MakerConf, WrongCredentials};
 pub use data::{LogEntry, Reading};
+pub use ppc::{PpcFaults, PpcStats};
 pub use scenario::{Scenario, ScenarioError};
 pub use server::{start, Options, RunningMock, StartError, Stats};
 pub use tls::{han_provider, TlsError};

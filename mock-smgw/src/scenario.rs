@@ -35,7 +35,7 @@ pub enum ScenarioError {
     #[error("invalid scenario: {0}")]
     Invalid(String),
     /// No builtin scenario of that name.
-    #[error("no builtin scenario named {0:?} (have: demo, prosumer, multi-consumer, quirky-firmware, huge)")]
+    #[error("no builtin scenario named {0:?} (have: demo, prosumer, multi-consumer, quirky-firmware, huge, ppc-demo)")]
     UnknownBuiltin(String),
     /// A query named something the scenario does not have.
     #[error("not in the scenario: {0}")]
@@ -213,6 +213,7 @@ const BUILTIN: &[(&str, &[(&str, &str)])] = &[
             "wan-sub-ca.pem"
         ]
     ),
+    builtin!("ppc-demo", ["han-cert.pem", "han-key.pem"]),
     builtin!(
         "ar2418",
         [
@@ -257,7 +258,8 @@ impl Scenario {
     }
 
     /// A scenario compiled into the crate: `demo`, `prosumer`, `multi-consumer`,
-    /// `quirky-firmware`, `huge` or `ar2418` (the base for `--from-ar2418`).
+    /// `quirky-firmware`, `huge`, `ppc-demo` (a PPC gateway) or `ar2418` (the base for
+    /// `--from-ar2418`).
     pub fn builtin(name: &str) -> Result<Scenario, ScenarioError> {
         let (_, files) = BUILTIN
             .iter()
