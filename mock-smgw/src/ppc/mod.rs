@@ -692,13 +692,10 @@ fn post(
                 for ch in &db.channels {
                     let readings = up.readings(db, ch, a - 1, b, m.now);
                     any |= !readings.is_empty();
-                    let meter = readings
-                        .first()
-                        .map(|r| r.channel.clone())
-                        .unwrap_or_else(|| {
-                            format!("{}.{}", ch.obis, name.split_once('.').map_or("", |x| x.1))
-                        });
-                    columns.push((meter, ch.scaler, ch.unit, readings));
+                    // `<obis hex>.<meter id, lower case>.sm`, as the PPC names its channels.
+                    let channel =
+                        format!("{}.{}", ch.obis, name.split_once('.').map_or("", |x| x.1));
+                    columns.push((channel, ch.scaler, ch.unit, readings));
                 }
             }
             if !any {
