@@ -602,11 +602,15 @@ fn post(
     }
     let action = form.get("action").cloned().unwrap_or_default();
     *i.stats.actions.entry(action.clone()).or_default() += 1;
-    // A fresh token for every page, quoted one way or the other.
+    // A fresh token for every page, quoted one way or the other. Exports answer files,
+    // which cannot carry a token: the token stays.
+    let file_action = action.starts_with("export");
     let (tkn, single) = match i.session.as_mut() {
         Some(s) => {
             s.pages += 1;
-            s.tkn = hash_hex(&["tkn", &s.cookie, &s.pages.to_string()])[..24].to_owned();
+            if !file_action {
+                s.tkn = hash_hex(&["tkn", &s.cookie, &s.pages.to_string()])[..24].to_owned();
+            }
             (s.tkn.clone(), s.pages % 2 == 1)
         }
         None => return broken(i, "Invalide Session"),
