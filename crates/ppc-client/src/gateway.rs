@@ -226,7 +226,7 @@ impl PpcGateway {
         let warnings = Arc::clone(&self.warnings);
         let r = raw("exportMeterValues", request, a.body);
         Ok(Some(Fetched::deferred(r, move |body| {
-            let file = signed::unwrap(body).map_err(|e| GatewayError::Data(e))?;
+            let file = signed::unwrap(body).map_err(GatewayError::Data)?;
             let profile = signed::parse_profile(&file.content).map_err(GatewayError::Data)?;
             if let Ok(mut w) = warnings.lock() {
                 w.extend(profile.warnings);

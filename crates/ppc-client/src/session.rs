@@ -91,9 +91,9 @@ impl Session {
         let link = Link::new(LinkOptions {
             host: opts.host.clone(),
             port: opts.port,
-            pin: opts.pin.clone(),
+            pin: opts.pin,
             identity: None,
-            timeouts: opts.timeouts.clone(),
+            timeouts: opts.timeouts,
             max_body_bytes: opts.max_body_bytes,
         })?;
         Ok(Session {

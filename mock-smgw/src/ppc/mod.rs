@@ -390,7 +390,7 @@ pub(crate) async fn handle(shared: &Arc<Shared>, req: Request<Incoming>) -> Resp
         .ppc
         .inner
         .lock()
-        .map_or(false, |mut i| match i.locked_until {
+        .is_ok_and(|mut i| match i.locked_until {
             Some(until) if Instant::now() < until => true,
             Some(_) => {
                 i.locked_until = None;
@@ -431,9 +431,11 @@ pub(crate) async fn handle(shared: &Arc<Shared>, req: Request<Incoming>) -> Resp
         .iter()
         .map(|c| (c.username.as_deref(), c.password.as_deref()))
         .collect();
-    let force_stale = shared.ppc.inner.lock().map_or(false, |mut i| {
-        std::mem::take(&mut i.faults.stale_nonce_next)
-    });
+    let force_stale = shared
+        .ppc
+        .inner
+        .lock()
+        .is_ok_and(|mut i| std::mem::take(&mut i.faults.stale_nonce_next));
     let verdict = match shared.digest.verify(&auth, method.as_str(), &uri, &users) {
         Verdict::Ok(_) if force_stale => Verdict::Stale,
         v => v,
