@@ -14,9 +14,9 @@ struct Args {
     /// Address to listen on; loopback only (port 0 picks a free port).
     #[arg(long, default_value = "127.0.0.1:0")]
     listen: SocketAddr,
-    /// Scenario: a builtin name (demo, prosumer, multi-consumer, quirky-firmware, huge, emh-demo
-    /// for an EMH CASA 1.1 gateway) or a
-    /// path to a scenario TOML file or directory.
+    /// Scenario: a builtin name (demo, prosumer, multi-consumer, quirky-firmware, huge,
+    /// ppc-demo for a PPC gateway, emh-demo for an EMH CASA 1.1 gateway) or a path to a
+    /// scenario TOML file or directory.
     #[arg(long, default_value = "demo")]
     scenario: String,
     /// Serve the value lists and logbook of this AR 2418-6 XML file as the first consumer's

@@ -35,7 +35,7 @@ pub enum ScenarioError {
     #[error("invalid scenario: {0}")]
     Invalid(String),
     /// No builtin scenario of that name.
-    #[error("no builtin scenario named {0:?} (have: demo, prosumer, multi-consumer, quirky-firmware, huge, emh-demo)")]
+    #[error("no builtin scenario named {0:?} (have: demo, prosumer, multi-consumer, quirky-firmware, huge, ppc-demo, emh-demo)")]
     UnknownBuiltin(String),
     /// A query named something the scenario does not have.
     #[error("not in the scenario: {0}")]
@@ -214,6 +214,7 @@ const BUILTIN: &[(&str, &[(&str, &str)])] = &[
         ]
     ),
     builtin!("emh-demo", ["han-cert.pem", "han-key.pem"]),
+    builtin!("ppc-demo", ["han-cert.pem", "han-key.pem"]),
     builtin!(
         "ar2418",
         [
@@ -258,8 +259,8 @@ impl Scenario {
     }
 
     /// A scenario compiled into the crate: `demo`, `prosumer`, `multi-consumer`,
-    /// `quirky-firmware`, `huge`, `ar2418` (the base for `--from-ar2418`) or `emh-demo` (an
-    /// EMH CASA 1.1 gateway).
+    /// `quirky-firmware`, `huge`, `ppc-demo` (a PPC gateway), `emh-demo` (an EMH CASA 1.1
+    /// gateway) or `ar2418` (the base for `--from-ar2418`).
     pub fn builtin(name: &str) -> Result<Scenario, ScenarioError> {
         let (_, files) = BUILTIN
             .iter()

@@ -118,7 +118,9 @@ struct SelfTests {
 pub(crate) struct Shared {
     pub scenario: Scenario,
     tls: Arc<rustls::ServerConfig>,
-    digest: DigestServer,
+    pub(crate) digest: DigestServer,
+    /// The PPC web application's state (sessions, lockout, faults).
+    pub(crate) ppc: crate::ppc::PpcState,
     counters: Counters,
     faults: Mutex<FaultState>,
     self_tests: Mutex<SelfTests>,
@@ -260,6 +262,16 @@ impl RunningMock {
         self.shared.emh.stats()
     }
 
+    /// Replaces the PPC behaviour switches (like `POST /__mock/ppc-faults`).
+    pub fn set_ppc_faults(&self, faults: crate::PpcFaults) {
+        self.shared.ppc.set_faults(faults);
+    }
+
+    /// What happened on the PPC interface.
+    pub fn ppc_stats(&self) -> crate::PpcStats {
+        self.shared.ppc.stats()
+    }
+
     /// Whether the HAN has been switched off by the `han-off-after-calls` fault.
     pub fn han_is_off(&self) -> bool {
         *self.shared.han_off.borrow()
@@ -335,6 +347,7 @@ pub async fn start(
     let shared = Arc::new(Shared {
         tls,
         digest,
+        ppc: crate::ppc::PpcState::default(),
         counters: Counters::default(),
         faults: Mutex::new(FaultState {
             faults: Faults::default(),
@@ -692,8 +705,10 @@ async fn handle(shared: &Arc<Shared>, ctx: &ConnCtx, req: Request<Incoming>) -> 
     if path == "/__mock/faults" {
         return faults_endpoint(shared, req).await;
     }
-    if shared.scenario.maker() == crate::config::MakerConf::Emh {
-        return crate::emh::handle(shared, ctx, req).await;
+    match shared.scenario.maker() {
+        crate::config::MakerConf::Emh => return crate::emh::handle(shared, ctx, req).await,
+        crate::config::MakerConf::Ppc => return crate::ppc::handle(shared, req).await,
+        crate::config::MakerConf::Conexa => {}
     }
     let is_root = path == "/smgw/m2m" || path == "/smgw/m2m/";
     let userid = path

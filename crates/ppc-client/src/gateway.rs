@@ -1,0 +1,648 @@
+//! [`PpcGateway`]: the PPC web application behind the maker-neutral [`gateway::Gateway`].
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono_tz::Europe::Berlin;
+use gateway::{
+    Capabilities, Fetched, Gateway, GatewayError, GatewayFacts, LogPage, Maker, Period, RawAnswer,
+};
+use smgw_model::records::{
+    Channel, ChannelReadings, Contract, ContractDetail, Database, DatabaseChannels, FirmwareInfo,
+    GatewayInfo, LogEntry, Taf, TafState,
+};
+use smgw_model::{Obis, Unit, UserId};
+
+use crate::error::PpcError;
+use crate::html::{self, LogRefusal, Page, Welcome};
+use crate::session::{Answer, Session};
+use crate::signed;
+use crate::table;
+use crate::{HistorySource, PpcOptions};
+
+/// Entries per logbook page handed to callers.
+const LOG_PAGE: usize = 1000;
+
+/// A meter as this session lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Meter {
+    /// The per-session id used in requests.
+    pub mid: String,
+    /// The stable name, e.g. `01005e318002.1lgz0072999211.sm`.
+    pub name: String,
+}
+
+struct CurrentCache {
+    at: Instant,
+    raw: RawAnswer,
+    values: Vec<ChannelReadings>,
+}
+
+/// A logged-in PPC gateway.
+pub struct PpcGateway {
+    session: Session,
+    options: PpcOptions,
+    user_id: UserId,
+    capabilities: Capabilities,
+    welcome: Welcome,
+    meters: Vec<Meter>,
+    current: HashMap<String, CurrentCache>,
+    /// The logbook as read in this session (ascending by record number).
+    log: Option<Vec<LogEntry>>,
+    /// Raw files of the logbook read, handed out with the pages.
+    log_raw: Vec<RawAnswer>,
+    table_fallback: bool,
+    warnings: Arc<Mutex<Vec<String>>>,
+}
+
+impl std::fmt::Debug for PpcGateway {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PpcGateway")
+            .field("session", &self.session)
+            .field("meters", &self.meters)
+            .finish_non_exhaustive()
+    }
+}
+
+fn local_text(t: DateTime<Utc>) -> String {
+    t.with_timezone(&Berlin)
+        .format("%Y-%m-%d %H:%M:%S")
+        .to_string()
+}
+
+fn raw(action: &str, request: String, body: Vec<u8>) -> RawAnswer {
+    RawAnswer {
+        method: action.to_owned(),
+        request,
+        received_at: Utc::now(),
+        body,
+    }
+}
+
+fn unreadable(action: &str, why: impl Into<String>) -> PpcError {
+    PpcError::Unreadable {
+        action: action.to_owned(),
+        why: why.into(),
+    }
+}
+
+impl PpcGateway {
+    /// Connects and logs in. A first contact with an unknown certificate fails with
+    /// `PpcError::Client(ClientError::UnknownCertificate { .. })`: ask the user, then connect
+    /// again with `PinPolicy::Pinned(fingerprint)`. A refused password is never retried.
+    pub async fn connect(options: PpcOptions) -> Result<PpcGateway, PpcError> {
+        let mut session = Session::new(&options)?;
+        let welcome = session.login().await?;
+        let capabilities = Capabilities {
+            maker: Maker::Ppc,
+            history: true,
+            logbook: true,
+            self_test: options.allow_self_test_reboot,
+            max_window: Duration::days(31),
+            pause: options.pause,
+        };
+        Ok(PpcGateway {
+            user_id: UserId::new(options.user.clone()),
+            session,
+            capabilities,
+            welcome,
+            meters: Vec::new(),
+            current: HashMap::new(),
+            log: None,
+            log_raw: Vec::new(),
+            table_fallback: options.history == HistorySource::Table,
+            warnings: Arc::new(Mutex::new(Vec::new())),
+            options,
+        })
+    }
+
+    /// What the welcome page said (firmware, last synchronisation).
+    pub fn welcome(&self) -> &Welcome {
+        &self.welcome
+    }
+
+    /// The gateway's certificate (DER) as seen in the handshake.
+    pub fn peer_certificate(&self) -> &[u8] {
+        self.session.link().peer_certificate()
+    }
+
+    /// Connection counters.
+    pub fn stats(&self) -> han_client::Stats {
+        self.session.link().stats()
+    }
+
+    /// Warnings collected so far (unreadable auxiliary fields, cached current values, …),
+    /// taken out.
+    pub fn take_warnings(&self) -> Vec<String> {
+        self.warnings
+            .lock()
+            .map(|mut w| std::mem::take(&mut *w))
+            .unwrap_or_default()
+    }
+
+    fn warn(&self, w: impl Into<String>) {
+        if let Ok(mut v) = self.warnings.lock() {
+            v.push(w.into());
+        }
+    }
+
+    /// Whether values are read from the HTML table (the export failed or was switched off).
+    pub fn uses_table(&self) -> bool {
+        self.table_fallback
+    }
+
+    async fn ensure_session(&mut self) -> Result<(), PpcError> {
+        if !self.session.logged_in {
+            self.welcome = self.session.login().await?;
+            // `mid`s are per session.
+            self.meters.clear();
+        }
+        Ok(())
+    }
+
+    async fn post(&mut self, action: &str, fields: &[(&str, &str)]) -> Result<Answer, PpcError> {
+        self.ensure_session().await?;
+        self.session.post(action, fields).await
+    }
+
+    /// The meters (`meterform`): the stable names and this session's `mid`s.
+    pub async fn meters(&mut self) -> Result<(Vec<Meter>, RawAnswer), PpcError> {
+        let a = self.post("meterform", &[]).await?;
+        let page = Page::parse(&a.body);
+        self.meters = html::meters(&page)
+            .into_iter()
+            .map(|(mid, name)| Meter { mid, name })
+            .collect();
+        Ok((
+            self.meters.clone(),
+            raw("meterform", "action=meterform".into(), a.body),
+        ))
+    }
+
+    async fn mid_of(&mut self, name: &str) -> Result<String, PpcError> {
+        if !self.session.logged_in || !self.meters.iter().any(|m| m.name == name) {
+            self.ensure_session().await?;
+            self.meters().await?;
+        }
+        self.meters
+            .iter()
+            .find(|m| m.name == name)
+            .map(|m| m.mid.clone())
+            .ok_or_else(|| PpcError::NoSuchMeter(name.to_owned()))
+    }
+
+    /// History of one meter from the signed export; `Ok(None)` when the export did not
+    /// give a file (the caller falls back to the table).
+    async fn export_values(
+        &mut self,
+        name: &str,
+        period: Period,
+    ) -> Result<Option<Fetched<Vec<ChannelReadings>>>, PpcError> {
+        let mid = self.mid_of(name).await?;
+        let from = local_text(period.from);
+        let to = local_text(period.to);
+        let fields = [
+            ("mid", mid.as_str()),
+            ("from", from.as_str()),
+            ("to", to.as_str()),
+        ];
+        let a = self.post("exportMeterValues", &fields).await?;
+        let request = format!("action=exportMeterValues&mid={mid}&from={from}&to={to}");
+        if a.status != 200 {
+            // An HTTP error means: no data in this range.
+            let r = raw("exportMeterValues", request, a.body);
+            return Ok(Some(Fetched::ready(r, Vec::new())));
+        }
+        if !signed::looks_like_cms(&a.body) {
+            self.warn(format!(
+                "exportMeterValues answered a page instead of a file ({}); values read from the table instead",
+                Page::parse(&a.body).text().chars().take(120).collect::<String>()
+            ));
+            return Ok(None);
+        }
+        let warnings = Arc::clone(&self.warnings);
+        let r = raw("exportMeterValues", request, a.body);
+        Ok(Some(Fetched::deferred(r, move |body| {
+            let file = signed::unwrap(body).map_err(GatewayError::Data)?;
+            let profile = signed::parse_profile(&file.content).map_err(GatewayError::Data)?;
+            if let Ok(mut w) = warnings.lock() {
+                w.extend(profile.warnings);
+            }
+            let mut channels = profile.channels;
+            for c in &mut channels {
+                c.readings
+                    .retain(|r| r.target_time > period.from && r.target_time <= period.to);
+            }
+            Ok(channels)
+        })))
+    }
+
+    /// History from the HTML table, one local day per request (halved while paginated).
+    async fn table_values(
+        &mut self,
+        name: &str,
+        period: Period,
+    ) -> Result<Fetched<Vec<ChannelReadings>>, PpcError> {
+        let mid = self.mid_of(name).await?;
+        let first = (period.from + Duration::seconds(1))
+            .with_timezone(&Berlin)
+            .date_naive();
+        let last = period.to.with_timezone(&Berlin).date_naive();
+        let mut bodies: Vec<u8> = Vec::new();
+        let mut rows = Vec::new();
+        let mut day = first;
+        while day <= last {
+            let mut ranges = vec![(
+                day_start(day),
+                day_start(day) + Duration::hours(24) - Duration::seconds(1),
+            )];
+            while let Some((a, b)) = ranges.pop() {
+                let from = a.format("%Y-%m-%d %H:%M:%S").to_string();
+                let to = b.format("%Y-%m-%d %H:%M:%S").to_string();
+                let fields = [
+                    ("mid", mid.as_str()),
+                    ("from", from.as_str()),
+                    ("to", to.as_str()),
+                ];
+                let ans = self.post("showMeterValues", &fields).await?;
+                let page = Page::parse(&ans.body);
+                let (r, next) = html::value_rows(&page);
+                if next && b - a > Duration::minutes(30) {
+                    // More than one page: ask for halves (newest first stays in order).
+                    let mid_t = a + (b - a) / 2;
+                    ranges.push((a, mid_t));
+                    ranges.push((mid_t + Duration::seconds(1), b));
+                    continue;
+                }
+                if next {
+                    self.warn(format!("showMeterValues {from}..{to}: still more than one page; later rows missing"));
+                }
+                bodies.extend_from_slice(
+                    format!("<!-- showMeterValues from={from} to={to} -->\n").as_bytes(),
+                );
+                bodies.extend_from_slice(&ans.body);
+                rows.extend(r);
+            }
+            day = match day.succ_opt() {
+                Some(d) => d,
+                None => break,
+            };
+        }
+        let mut warnings = Vec::new();
+        let mut channels = table::readings(&rows, name, &mut warnings);
+        if !warnings.is_empty() {
+            if let Ok(mut w) = self.warnings.lock() {
+                w.extend(warnings);
+            }
+        }
+        for c in &mut channels {
+            c.readings
+                .retain(|r| r.target_time > period.from && r.target_time <= period.to);
+        }
+        let request = format!(
+            "action=showMeterValues&mid={mid}&from={}&to={} (one day per request)",
+            local_text(period.from),
+            local_text(period.to)
+        );
+        Ok(Fetched::ready(
+            raw("showMeterValues", request, bodies),
+            channels,
+        ))
+    }
+
+    /// Reads the whole logbook: from 2000-01-01 to tomorrow, ranges halved while the gateway
+    /// refuses more than 1000 entries, merged by record number.
+    async fn read_log(&mut self) -> Result<(), PpcError> {
+        let start = NaiveDate::from_ymd_opt(2000, 1, 1)
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .unwrap_or_default();
+        let end = (Utc::now() + Duration::days(2))
+            .with_timezone(&Berlin)
+            .naive_local();
+        let mut ranges = vec![(start, end)];
+        let mut entries: Vec<LogEntry> = Vec::new();
+        let mut raws = Vec::new();
+        while let Some((a, b)) = ranges.pop() {
+            let from = a.format("%Y-%m-%d %H:%M:%S").to_string();
+            let to = b.format("%Y-%m-%d %H:%M:%S").to_string();
+            let ans = self
+                .post(
+                    "exportLogData",
+                    &[("from", from.as_str()), ("to", to.as_str())],
+                )
+                .await?;
+            let request = format!("action=exportLogData&from={from}&to={to}");
+            if signed::looks_like_cms(&ans.body) && ans.status == 200 {
+                let file = signed::unwrap(&ans.body).map_err(|e| unreadable("exportLogData", e))?;
+                let book = signed::parse_logbook(&file.content)
+                    .map_err(|e| unreadable("exportLogData", e))?;
+                for w in book.warnings {
+                    self.warn(w);
+                }
+                entries.extend(book.entries);
+                raws.push(raw("exportLogData", request, ans.body));
+                continue;
+            }
+            if ans.status != 200 {
+                return Err(PpcError::Http {
+                    status: ans.status,
+                    action: "exportLogData".to_owned(),
+                });
+            }
+            match html::log_refusal(&Page::parse(&ans.body)) {
+                Some(LogRefusal::NoData) => {}
+                Some(LogRefusal::TooMany { .. }) if b - a > Duration::seconds(2) => {
+                    let m = a + (b - a) / 2;
+                    // Newest half first on the stack, so the older half is read first; a
+                    // shared boundary second is merged by record number.
+                    ranges.push((m, b));
+                    ranges.push((a, m));
+                }
+                Some(LogRefusal::TooMany { found, allowed }) => {
+                    return Err(unreadable(
+                        "exportLogData",
+                        format!("{found} entries within two seconds, only {allowed} allowed"),
+                    ))
+                }
+                Some(LogRefusal::BadTime(t)) => return Err(unreadable("exportLogData", t)),
+                None => {
+                    return Err(unreadable(
+                        "exportLogData",
+                        "neither a file nor a known message",
+                    ))
+                }
+            }
+        }
+        entries.sort_by_key(|e| e.index);
+        entries.dedup_by_key(|e| e.index);
+        self.log = Some(entries);
+        self.log_raw = raws;
+        Ok(())
+    }
+}
+
+fn day_start(d: NaiveDate) -> chrono::NaiveDateTime {
+    d.and_hms_opt(0, 0, 0).unwrap_or_default()
+}
+
+fn channel_for(obis_hex: &str) -> Option<Channel> {
+    let obis: Obis = obis_hex.parse().ok()?;
+    let unit = match obis.to_bytes()[3] {
+        7 => Unit::from_code(27),
+        _ => Unit::from_code(30),
+    };
+    Some(Channel {
+        obis,
+        unit,
+        scaler: -1,
+    })
+}
+
+#[async_trait]
+impl Gateway for PpcGateway {
+    fn capabilities(&self) -> &Capabilities {
+        &self.capabilities
+    }
+
+    fn user_id(&self) -> &UserId {
+        &self.user_id
+    }
+
+    async fn gateway_info(&mut self) -> Result<Fetched<GatewayFacts>, GatewayError> {
+        let a = self.post("swversions", &[]).await?;
+        let page = Page::parse(&a.body);
+        let mut firmware: Vec<FirmwareInfo> = html::sw_versions(&page)
+            .into_iter()
+            .map(|(component, version, hash)| FirmwareInfo {
+                component,
+                version,
+                hash,
+            })
+            .collect();
+        if firmware.is_empty() {
+            if let Some(v) = &self.welcome.firmware {
+                firmware.push(FirmwareInfo {
+                    component: "firmware".to_owned(),
+                    version: v.clone(),
+                    hash: String::new(),
+                });
+            }
+        }
+        let info = GatewayInfo {
+            id: self.welcome.smgw_id.clone().unwrap_or_default(),
+            state: None,
+            time: None,
+            firmware,
+            certificates: Vec::new(),
+        };
+        let facts = GatewayFacts {
+            info,
+            state_as_sent: None,
+            han_certificate_matches: None,
+        };
+        Ok(Fetched::ready(
+            raw("swversions", "action=swversions".into(), a.body),
+            facts,
+        ))
+    }
+
+    async fn contracts(&mut self) -> Result<Fetched<Vec<Contract>>, GatewayError> {
+        let (meters, r) = self.meters().await?;
+        let contracts = meters
+            .iter()
+            .map(|m| Contract {
+                usage_point_id: m.name.clone(),
+                name: m.name.clone(),
+                taf: Taf::Taf7,
+                state: TafState::from_wire("running"),
+                start: None,
+                end: None,
+                capture_time: None,
+                billing_periods: Vec::new(),
+                meters: m
+                    .name
+                    .split('.')
+                    .nth(1)
+                    .map(|s| vec![s.to_owned()])
+                    .unwrap_or_default(),
+                metering_point_id: None,
+                delivery_id: None,
+                on_demand: false,
+            })
+            .collect();
+        Ok(Fetched::ready(r, contracts))
+    }
+
+    async fn contract_detail(
+        &mut self,
+        usage_point_id: &str,
+    ) -> Result<Fetched<ContractDetail>, GatewayError> {
+        let mid = self.mid_of(usage_point_id).await?;
+        let a = self
+            .post("exportMeterProfile", &[("mid", mid.as_str())])
+            .await?;
+        let mut obis = Vec::new();
+        if a.status == 200 && signed::looks_like_cms(&a.body) {
+            match signed::unwrap(&a.body).and_then(|f| signed::parse_meter_profile(&f.content)) {
+                Ok(o) => obis = o,
+                Err(e) => self.warn(format!("exportMeterProfile: {e}")),
+            }
+        }
+        if obis.is_empty() {
+            self.warn(format!(
+                "the meter profile of {usage_point_id} lists no channels; assuming import 1.8.0 and export 2.8.0"
+            ));
+            obis = vec!["0100010800ff".to_owned(), "0100020800ff".to_owned()];
+        }
+        let channels = obis.iter().filter_map(|o| channel_for(o)).collect();
+        let detail = ContractDetail {
+            usage_point_id: usage_point_id.to_owned(),
+            name: usage_point_id.to_owned(),
+            emts: Vec::new(),
+            transparency_bit: false,
+            taf_profile: None,
+            databases: vec![DatabaseChannels {
+                database: Database::Origin,
+                channels,
+            }],
+        };
+        Ok(Fetched::ready(
+            raw(
+                "exportMeterProfile",
+                format!("action=exportMeterProfile&mid={mid}"),
+                a.body,
+            ),
+            detail,
+        ))
+    }
+
+    async fn values(
+        &mut self,
+        detail: &ContractDetail,
+        database: &Database,
+        period: Period,
+    ) -> Result<Fetched<Vec<ChannelReadings>>, GatewayError> {
+        if database != &Database::Origin {
+            return Err(GatewayError::NotOffered("value lists other than origin"));
+        }
+        let name = detail.usage_point_id.clone();
+        if !self.table_fallback {
+            match self.export_values(&name, period).await? {
+                Some(f) => return Ok(f),
+                None if self.options.history == HistorySource::Auto => {
+                    self.table_fallback = true;
+                }
+                None => {
+                    return Err(unreadable("exportMeterValues", "no file").into());
+                }
+            }
+        }
+        Ok(self.table_values(&name, period).await?)
+    }
+
+    async fn current_values(
+        &mut self,
+        detail: &ContractDetail,
+        database: &Database,
+    ) -> Result<Fetched<Vec<ChannelReadings>>, GatewayError> {
+        let _ = database;
+        let name = detail.usage_point_id.clone();
+        if let Some(c) = self.current.get(&name) {
+            if c.at.elapsed() < self.options.current_values_interval {
+                let (raw, values) = (c.raw.clone(), c.values.clone());
+                self.warn(format!(
+                    "current values of {name} are from {} s ago: PPC gateways must not be asked more often than every {} minutes",
+                    c.at.elapsed().as_secs(),
+                    self.options.current_values_interval.as_secs() / 60
+                ));
+                return Ok(Fetched::ready(raw, values));
+            }
+        }
+        let mid = self.mid_of(&name).await?;
+        let a = self
+            .post("showMeterProfile", &[("mid", mid.as_str())])
+            .await?;
+        let (rows, _) = html::value_rows(&Page::parse(&a.body));
+        let mut warnings = Vec::new();
+        let values = table::readings(&rows, &name, &mut warnings);
+        for w in warnings {
+            self.warn(w);
+        }
+        let r = raw(
+            "showMeterProfile",
+            format!("action=showMeterProfile&mid={mid}"),
+            a.body,
+        );
+        self.current.insert(
+            name,
+            CurrentCache {
+                at: Instant::now(),
+                raw: r.clone(),
+                values: values.clone(),
+            },
+        );
+        Ok(Fetched::ready(r, values))
+    }
+
+    async fn log_page(&mut self, from_index: u64) -> Result<Fetched<LogPage>, GatewayError> {
+        // A fresh read when a caller starts over (index 0 or 1) or the log was not read yet.
+        let fresh = self.log.is_none() || from_index <= 1;
+        if fresh {
+            self.read_log().await?;
+        }
+        let all = self.log.as_deref().unwrap_or_default();
+        let entries: Vec<LogEntry> = all
+            .iter()
+            .filter(|e| e.index >= from_index)
+            .take(LOG_PAGE)
+            .cloned()
+            .collect();
+        let next = match entries.last() {
+            Some(last) if all.iter().any(|e| e.index > last.index) => Some(last.index + 1),
+            _ => None,
+        };
+        // The raw answer: the signed files of this read, one after the other (each a
+        // complete DER file), with the page that read them; later pages of the same read
+        // refer to them.
+        let (body, request) = if fresh {
+            let mut body = Vec::new();
+            for r in &self.log_raw {
+                body.extend_from_slice(&r.body);
+            }
+            let request = self
+                .log_raw
+                .iter()
+                .map(|r| r.request.clone())
+                .collect::<Vec<_>>()
+                .join("\n");
+            (body, request)
+        } else {
+            (
+                Vec::new(),
+                format!("entries from {from_index} of the files read with the first page"),
+            )
+        };
+        let r = raw("exportLogData", request, body);
+        Ok(Fetched::ready(r, LogPage { entries, next }))
+    }
+
+    async fn self_test(&mut self) -> Result<(), GatewayError> {
+        if !self.options.allow_self_test_reboot {
+            return Err(PpcError::SelfTestNotConfirmed.into());
+        }
+        self.post("selftest", &[]).await?;
+        // The gateway reboots: the session is gone.
+        self.session.forget();
+        self.meters.clear();
+        Ok(())
+    }
+
+    async fn disconnect(&mut self) {
+        self.log = None;
+        self.log_raw.clear();
+        self.session.logout().await;
+    }
+}
