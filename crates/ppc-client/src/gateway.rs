@@ -431,10 +431,15 @@ impl Gateway for PpcGateway {
                 });
             }
         }
+        // The pages show no clock; the web server's `Date` header is the gateway's.
+        let time = a
+            .header("date")
+            .and_then(|d| chrono::DateTime::parse_from_rfc2822(d).ok())
+            .map(|t| t.with_timezone(&chrono::Utc));
         let info = GatewayInfo {
             id: self.welcome.smgw_id.clone().unwrap_or_default(),
             state: None,
-            time: None,
+            time,
             firmware,
             certificates: Vec::new(),
         };
