@@ -5,7 +5,7 @@
 use std::time::{Duration, Instant};
 
 use han_client::{HttpRequest, Link, LinkOptions, Outcome};
-use han_protocol::digest::{parse_challenges, DigestChallenge, DigestInput};
+use han_client::digest::{parse_challenges, DigestChallenge, DigestInput};
 
 use crate::error::PpcError;
 use crate::html::{self, Page, Welcome};
@@ -190,7 +190,7 @@ impl Session {
             .map(|(_, v)| v.as_str())
             .collect();
         let challenges = parse_challenges(values).map_err(|e| PpcError::NotPpc(e.to_string()))?;
-        let ch = han_protocol::digest::best_challenge(&challenges)
+        let ch = han_client::digest::best_challenge(&challenges)
             .cloned()
             .ok_or_else(|| PpcError::NotPpc("no Digest challenge".to_owned()))?;
         self.challenge = Some(ch);
