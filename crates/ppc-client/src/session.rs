@@ -4,8 +4,8 @@
 
 use std::time::{Duration, Instant};
 
-use han_client::{HttpRequest, Link, LinkOptions, Outcome};
 use han_client::digest::{parse_challenges, DigestChallenge, DigestInput};
+use han_client::{HttpRequest, Link, LinkOptions, Outcome};
 
 use crate::error::PpcError;
 use crate::html::{self, Page, Welcome};
