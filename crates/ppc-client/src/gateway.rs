@@ -384,6 +384,40 @@ impl PpcGateway {
     }
 }
 
+impl PpcGateway {
+    /// The gateway's clock, as well as the web application tells it: the `Date` header of
+    /// an answer if it sends one, else the welcome page's "last synchronisation" (German
+    /// local time; a lower bound of the clock, so a sync never marks values as read that
+    /// the gateway has not stored yet), else this computer's clock (with a warning).
+    fn clock_estimate(&self, headers: &[(String, String)]) -> DateTime<Utc> {
+        let date = headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case("date"))
+            .and_then(|(_, v)| DateTime::parse_from_rfc2822(v.trim()).ok())
+            .map(|t| t.with_timezone(&Utc));
+        if let Some(t) = date {
+            return t;
+        }
+        let last_sync = self
+            .welcome
+            .last_sync
+            .as_deref()
+            .and_then(html::local_time_in)
+            .and_then(|t| t.and_local_timezone(Berlin).earliest())
+            .map(|t| t.with_timezone(&Utc));
+        if let Some(t) = last_sync {
+            return t;
+        }
+        self.warn(
+            "Die Uhrzeit des Gateways ist unbekannt (keine Date-Kopfzeile, keine letzte Synchronisation auf der Startseite); \
+             die Uhr dieses Computers wird verwendet. Prüfen Sie, ob sie stimmt. / \
+             The gateway's clock is unknown (no Date header, no last synchronisation on the welcome page); \
+             this computer's clock is used instead. Check that it is right.",
+        );
+        Utc::now()
+    }
+}
+
 fn day_start(d: NaiveDate) -> chrono::NaiveDateTime {
     d.and_hms_opt(0, 0, 0).unwrap_or_default()
 }
@@ -431,10 +465,11 @@ impl Gateway for PpcGateway {
                 });
             }
         }
+        let time = self.clock_estimate(&a.headers);
         let info = GatewayInfo {
             id: self.welcome.smgw_id.clone().unwrap_or_default(),
             state: None,
-            time: None,
+            time: Some(time),
             firmware,
             certificates: Vec::new(),
         };
