@@ -54,6 +54,8 @@ pub struct PpcGateway {
     log: Option<Vec<LogEntry>>,
     /// Raw files of the logbook read, handed out with the pages.
     log_raw: Vec<RawAnswer>,
+    /// Where the page handed out last said the next one starts.
+    log_next: Option<u64>,
     table_fallback: bool,
     warnings: Arc<Mutex<Vec<String>>>,
 }
@@ -113,6 +115,7 @@ impl PpcGateway {
             current: HashMap::new(),
             log: None,
             log_raw: Vec::new(),
+            log_next: None,
             table_fallback: options.history == HistorySource::Table,
             warnings: Arc::new(Mutex::new(Vec::new())),
             options,
@@ -315,10 +318,24 @@ impl PpcGateway {
 
     /// Reads the whole logbook: from 2000-01-01 to tomorrow, ranges halved while the gateway
     /// refuses more than 1000 entries, merged by record number.
-    async fn read_log(&mut self) -> Result<(), PpcError> {
-        let start = NaiveDate::from_ymd_opt(2000, 1, 1)
-            .and_then(|d| d.and_hms_opt(0, 0, 0))
-            .unwrap_or_default();
+    ///
+    /// From `from_index` on, when an entry before it was read earlier through this object,
+    /// the range starts at that entry's time (a later sync in the same session asks once).
+    async fn read_log(&mut self, from_index: u64) -> Result<(), PpcError> {
+        let known = self
+            .log
+            .as_deref()
+            .unwrap_or_default()
+            .iter()
+            .rev()
+            .find(|e| e.index < from_index)
+            .and_then(|e| e.time);
+        let start = match known {
+            Some(t) => t.with_timezone(&Berlin).naive_local() - Duration::seconds(1),
+            None => NaiveDate::from_ymd_opt(2000, 1, 1)
+                .and_then(|d| d.and_hms_opt(0, 0, 0))
+                .unwrap_or_default(),
+        };
         let end = (Utc::now() + Duration::days(2))
             .with_timezone(&Berlin)
             .naive_local();
@@ -375,6 +392,10 @@ impl PpcGateway {
                     ))
                 }
             }
+        }
+        if known.is_some() {
+            // Keep what was read before (its times place later reads).
+            entries.extend(self.log.take().unwrap_or_default());
         }
         entries.sort_by_key(|e| e.index);
         entries.dedup_by_key(|e| e.index);
@@ -623,10 +644,11 @@ impl Gateway for PpcGateway {
     }
 
     async fn log_page(&mut self, from_index: u64) -> Result<Fetched<LogPage>, GatewayError> {
-        // A fresh read when a caller starts over (index 0 or 1) or the log was not read yet.
-        let fresh = self.log.is_none() || from_index <= 1;
+        // A fresh read unless the caller continues with the page after the one handed out
+        // last (a later sync in the same session must see entries written since).
+        let fresh = self.log.is_none() || self.log_next != Some(from_index);
         if fresh {
-            self.read_log().await?;
+            self.read_log(from_index).await?;
         }
         let all = self.log.as_deref().unwrap_or_default();
         let entries: Vec<LogEntry> = all
@@ -660,6 +682,7 @@ impl Gateway for PpcGateway {
                 format!("entries from {from_index} of the files read with the first page"),
             )
         };
+        self.log_next = next;
         let r = raw("exportLogData", request, body);
         Ok(Fetched::ready(r, LogPage { entries, next }))
     }
@@ -676,8 +699,8 @@ impl Gateway for PpcGateway {
     }
 
     async fn disconnect(&mut self) {
-        self.log = None;
         self.log_raw.clear();
+        self.log_next = None;
         self.session.logout().await;
     }
 }

@@ -172,6 +172,45 @@ async fn a_sync_archives_every_value_and_the_logbook_once_and_logs_out() {
     g.disconnect().await;
     let s = m.ppc_stats();
     assert_eq!((s.logins, s.logouts), (1, 1), "{s:?}");
+
+    // A later sync through the same object logs in again and archives the two entries
+    // written since (the logout and the new login), asking only for the recent range.
+    let before = m
+        .ppc_stats()
+        .actions
+        .get("exportLogData")
+        .copied()
+        .unwrap_or(0);
+    let third = run(&mut g, &db).await;
+    let log_requests = m
+        .ppc_stats()
+        .actions
+        .get("exportLogData")
+        .copied()
+        .unwrap_or(0)
+        - before;
+    assert_eq!(third.log.inserted, 2, "{third:?}");
+    assert_eq!(third.values.inserted, 0);
+    assert_eq!(log_requests, 1);
+    let log = db
+        .log_entries(first.consumer, &LogFilter::default())
+        .await
+        .expect("log");
+    assert_eq!(log.len(), expected_log.len() + 3);
+    assert_eq!(
+        log.iter()
+            .rev()
+            .take(2)
+            .filter_map(|e| e.entry.message.as_deref())
+            .collect::<Vec<_>>(),
+        [
+            "Letztverbraucher demo hat sich angemeldet",
+            "Letztverbraucher demo hat sich abgemeldet"
+        ]
+    );
+    g.disconnect().await;
+    let s = m.ppc_stats();
+    assert_eq!((s.logins, s.logouts), (2, 2), "{s:?}");
     assert!(!s.crashed);
     assert_eq!(s.broken_session_pages, 0);
     let warnings = g.take_warnings();
