@@ -19,7 +19,7 @@ use smgw_model::{Obis, Unit, UserId};
 use crate::error::PpcError;
 use crate::html::{self, LogRefusal, Page, Welcome};
 use crate::session::{Answer, Session};
-use crate::signed;
+use crate::signed::{self, SignatureCheck};
 use crate::table;
 use crate::{HistorySource, PpcOptions};
 
@@ -33,6 +33,75 @@ pub struct Meter {
     pub mid: String,
     /// The stable name, e.g. `01005e318002.1lgz0072999211.sm`.
     pub name: String,
+}
+
+/// The signature check of one signed file read in this session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileCheck {
+    /// The action that returned the file (`exportMeterValues`, `exportLogData`,
+    /// `exportMeterProfile`).
+    pub action: String,
+    /// The request as sent (the raw answer's `request`).
+    pub request: String,
+    /// The result: integrity against the certificate carried in the file, not who issued it.
+    pub check: SignatureCheck,
+    /// Whether the signer's certificate is the gateway's TLS certificate of this connection
+    /// (the one the user pinned). `false` says nothing bad: gateways may sign with another
+    /// certificate.
+    pub signer_is_tls_certificate: bool,
+}
+
+/// Where signature checks are collected (also from deferred decoding on other threads).
+#[derive(Clone)]
+struct Checks {
+    checks: Arc<Mutex<Vec<FileCheck>>>,
+    warnings: Arc<Mutex<Vec<String>>>,
+    peer_certificate: Arc<Vec<u8>>,
+}
+
+impl Checks {
+    fn record(&self, action: &str, request: &str, check: &SignatureCheck) {
+        let signer_is_tls_certificate = matches!(
+            check,
+            SignatureCheck::Verified { signer_certificate, .. }
+                if !signer_certificate.is_empty() && **signer_certificate == **self.peer_certificate
+        );
+        let warning = match check {
+            SignatureCheck::Verified { .. } => None,
+            SignatureCheck::Failed { why } => Some(format!(
+                "{action} ({request}): Die Signatur der Datei passt nicht zu ihrem Inhalt ({why}). \
+                 Die Werte wurden trotzdem übernommen und die Originaldatei aufbewahrt; lesen Sie \
+                 die Werte erneut und fragen Sie Ihren Messstellenbetreiber, wenn es wieder vorkommt. / \
+                 The file's signature does not match its content ({why}). The values were kept \
+                 all the same and the original file is kept; read them again and ask your \
+                 metering point operator if it happens again."
+            )),
+            SignatureCheck::NoCertificate => Some(format!(
+                "{action} ({request}): Die Datei enthält kein Zertifikat ihres Unterzeichners; \
+                 die Signatur wurde nicht geprüft. Die Werte wurden übernommen. / The file \
+                 carries no certificate of its signer; its signature was not checked. The \
+                 values were kept."
+            )),
+            SignatureCheck::NotCheckable { why } => Some(format!(
+                "{action} ({request}): Die Signatur der Datei kann nicht geprüft werden ({why}). \
+                 Die Werte wurden übernommen. / The file's signature cannot be checked ({why}). \
+                 The values were kept."
+            )),
+        };
+        if let Some(w) = warning {
+            if let Ok(mut v) = self.warnings.lock() {
+                v.push(w);
+            }
+        }
+        if let Ok(mut v) = self.checks.lock() {
+            v.push(FileCheck {
+                action: action.to_owned(),
+                request: request.to_owned(),
+                check: check.clone(),
+                signer_is_tls_certificate,
+            });
+        }
+    }
 }
 
 struct CurrentCache {
@@ -58,6 +127,7 @@ pub struct PpcGateway {
     log_next: Option<u64>,
     table_fallback: bool,
     warnings: Arc<Mutex<Vec<String>>>,
+    checks: Checks,
 }
 
 impl std::fmt::Debug for PpcGateway {
@@ -106,6 +176,12 @@ impl PpcGateway {
             max_window: Duration::days(31),
             pause: options.pause,
         };
+        let warnings = Arc::new(Mutex::new(Vec::new()));
+        let checks = Checks {
+            checks: Arc::new(Mutex::new(Vec::new())),
+            warnings: Arc::clone(&warnings),
+            peer_certificate: Arc::new(session.link().peer_certificate().to_vec()),
+        };
         Ok(PpcGateway {
             user_id: UserId::new(options.user.clone()),
             session,
@@ -117,7 +193,8 @@ impl PpcGateway {
             log_raw: Vec::new(),
             log_next: None,
             table_fallback: options.history == HistorySource::Table,
-            warnings: Arc::new(Mutex::new(Vec::new())),
+            warnings,
+            checks,
             options,
         })
     }
@@ -143,6 +220,18 @@ impl PpcGateway {
         self.warnings
             .lock()
             .map(|mut w| std::mem::take(&mut *w))
+            .unwrap_or_default()
+    }
+
+    /// The signature check of every signed file read through this object so far (values,
+    /// logbook, meter profiles), in order: "ok" means the content is what the holder of the
+    /// certificate carried in the file signed (integrity); who issued that certificate is not
+    /// checked. Checks of values files appear when their answer is decoded.
+    pub fn signature_checks(&self) -> Vec<FileCheck> {
+        self.checks
+            .checks
+            .lock()
+            .map(|c| c.clone())
             .unwrap_or_default()
     }
 
@@ -227,9 +316,11 @@ impl PpcGateway {
             return Ok(None);
         }
         let warnings = Arc::clone(&self.warnings);
-        let r = raw("exportMeterValues", request, a.body);
+        let checks = self.checks.clone();
+        let r = raw("exportMeterValues", request.clone(), a.body);
         Ok(Some(Fetched::deferred(r, move |body| {
             let file = signed::unwrap(body).map_err(GatewayError::Data)?;
+            checks.record("exportMeterValues", &request, &file.signature);
             let profile = signed::parse_profile(&file.content).map_err(GatewayError::Data)?;
             if let Ok(mut w) = warnings.lock() {
                 w.extend(profile.warnings);
@@ -354,6 +445,8 @@ impl PpcGateway {
             let request = format!("action=exportLogData&from={from}&to={to}");
             if signed::looks_like_cms(&ans.body) && ans.status == 200 {
                 let file = signed::unwrap(&ans.body).map_err(|e| unreadable("exportLogData", e))?;
+                self.checks
+                    .record("exportLogData", &request, &file.signature);
                 let book = signed::parse_logbook(&file.content)
                     .map_err(|e| unreadable("exportLogData", e))?;
                 for w in book.warnings {
@@ -542,7 +635,12 @@ impl Gateway for PpcGateway {
             .await?;
         let mut obis = Vec::new();
         if a.status == 200 && signed::looks_like_cms(&a.body) {
-            match signed::unwrap(&a.body).and_then(|f| signed::parse_meter_profile(&f.content)) {
+            let request = format!("action=exportMeterProfile&mid={mid}");
+            match signed::unwrap(&a.body).and_then(|f| {
+                self.checks
+                    .record("exportMeterProfile", &request, &f.signature);
+                signed::parse_meter_profile(&f.content)
+            }) {
                 Ok(o) => obis = o,
                 Err(e) => self.warn(format!("exportMeterProfile: {e}")),
             }

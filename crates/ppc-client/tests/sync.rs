@@ -213,6 +213,10 @@ async fn a_sync_archives_every_value_and_the_logbook_once_and_logs_out() {
     assert_eq!((s.logins, s.logouts), (2, 2), "{s:?}");
     assert!(!s.crashed);
     assert_eq!(s.broken_session_pages, 0);
+    // Every signed file (values, logbook, meter profiles) verified against its certificate.
+    let checks = g.signature_checks();
+    assert!(checks.len() > 20, "{}", checks.len());
+    assert!(checks.iter().all(|c| c.check.is_verified()), "{checks:?}");
     let warnings = g.take_warnings();
     assert!(
         warnings.iter().all(|w| !w.contains("signature")),
