@@ -20,7 +20,8 @@
 //! Quirks as behaviour: the `Host` header must name the address connected to (or
 //! `smgw.local`), a nonce answers one request only (reused → 401), a request while another is
 //! being answered is dropped, one arriving sooner than `min-pause-ms` after the previous
-//! answer gets 503. Variants and faults are [`EmhFaults`].
+//! answer gets 503. Variants and faults are [`EmhFaults`] (also a gateway with meters but
+//! no contracts).
 
 use std::collections::{BTreeMap, HashSet};
 use std::net::SocketAddr;
@@ -58,6 +59,9 @@ pub struct EmhFaults {
     pub meter_exchanged: bool,
     /// A request arriving sooner than this after the previous answer gets 503.
     pub min_pause_ms: u64,
+    /// A gateway with meters but no contracts: `metering/derived` is an empty list and
+    /// `derived/{id}` answers 404.
+    pub no_contracts: bool,
 }
 
 /// Counters of the EMH interface (see [`crate::RunningMock::emh_stats`]).
@@ -531,6 +535,8 @@ fn answer(shared: &Shared, ctx: &ConnCtx, req: &Request<Incoming>, faults: &EmhF
                 _ => not_found("unknown path"),
             }
         }
+        ["metering", "derived"] if faults.no_contracts => json_ok(&json!([])),
+        ["metering", "derived", ..] if faults.no_contracts => not_found("unknown contract"),
         ["metering", "derived"] => json_ok(&contract_ids(c)),
         ["metering", "derived", id, tail @ ..] => {
             let Some(up) = c.usage_points.iter().find(|u| u.id == *id) else {
