@@ -145,9 +145,16 @@ pub(crate) fn local(t: i64) -> String {
 
 /// Whether the `Host` header names the address the request came to (or `smgw.local`).
 fn host_ok(host: Option<&str>, local_addr: Option<SocketAddr>) -> bool {
-    let Some(host) = host.map(str::to_ascii_lowercase) else {
+    let Some(mut host) = host.map(str::to_ascii_lowercase) else {
         return false;
     };
+    // A link-local address carries its zone (RFC 6874 `[fe80::1%25eth0]`): the address is
+    // what counts.
+    if let (Some(z), Some(end)) = (host.find("%25"), host.find(']')) {
+        if z < end {
+            host.replace_range(z..end, "");
+        }
+    }
     let Some(addr) = local_addr else {
         return true;
     };
@@ -594,6 +601,10 @@ mod tests {
         assert!(host_ok(Some("SMGW.local"), Some(addr)));
         assert!(!host_ok(Some("localhost:8443"), Some(addr)));
         assert!(!host_ok(None, Some(addr)));
+        let v6: SocketAddr = "[fe80::1]:8443".parse().unwrap_or_else(|_| unreachable!());
+        assert!(host_ok(Some("[fe80::1]:8443"), Some(v6)));
+        assert!(host_ok(Some("[fe80::1%25eth0]:8443"), Some(v6)));
+        assert!(!host_ok(Some("[fe80::2%25eth0]:8443"), Some(v6)));
         assert_eq!(norm("1EMH0012345678.SM"), "1emh0012345678");
         assert_eq!(listed("1EMH0012345678", 1), "1EMH0012345678.sm");
     }

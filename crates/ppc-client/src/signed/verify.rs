@@ -75,8 +75,11 @@ impl SignatureCheck {
     }
 }
 
-/// A DER element: (tag, whole element, contents).
-fn tlv(input: &[u8]) -> Option<(u8, &[u8], &[u8], &[u8])> {
+/// A DER element: (tag, whole element, contents, what follows it).
+type Tlv<'a> = (u8, &'a [u8], &'a [u8], &'a [u8]);
+
+/// Reads one DER element (definite length, at most 4 length bytes).
+fn tlv(input: &[u8]) -> Option<Tlv<'_>> {
     let (&tag, rest) = input.split_first()?;
     let (&first, rest) = rest.split_first()?;
     let (len, rest) = if first < 0x80 {
