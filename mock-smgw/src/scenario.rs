@@ -339,6 +339,11 @@ impl Scenario {
         &self.m.name
     }
 
+    /// The gateway's id (`smgw-id`, e.g. `EPPC0210486901`).
+    pub fn smgw_id(&self) -> &str {
+        &self.m.smgw_id
+    }
+
     /// Whose HAN interface the mock speaks for this scenario.
     pub fn maker(&self) -> MakerConf {
         self.m.maker

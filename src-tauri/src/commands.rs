@@ -9,7 +9,7 @@ use std::sync::Mutex as StdMutex;
 use std::time::{Duration, Instant as StdInstant};
 
 use chrono::{DateTime, Utc};
-use durchblick_core::connect::{self, ConnectError, Connected};
+use durchblick_core::connect::{self, ConnectError, Connected, Target};
 use durchblick_core::demo::DemoError;
 use gateway::{CancelFlag, Gateway};
 use han_client::{Auth, Fingerprint};
@@ -26,7 +26,7 @@ pub use screens::*;
 use crate::error::{ErrorKind, Refusal, UiError};
 use crate::pins;
 use crate::views::CertView;
-use durchblick_core::Problem;
+use durchblick_core::{Problem, Vendor};
 
 /// How long the gateway refuses a new self-test after one started.
 pub const SELF_TEST_LOCK: Duration = Duration::from_secs(600);
@@ -76,6 +76,49 @@ pub struct ConnectRequest {
     /// A fingerprint the user has just confirmed (first contact or replaced gateway).
     #[serde(default)]
     pub confirm_fingerprint: Option<String>,
+    /// Whose interface the gateway speaks (found out when not chosen).
+    #[serde(default)]
+    pub vendor: VendorChoice,
+    /// The user accepted that a self-test reboots the gateway (PPC).
+    #[serde(default)]
+    pub allow_self_test_reboot: bool,
+}
+
+/// The maker chosen in the connect screen.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VendorChoice {
+    /// Find out on connect.
+    #[default]
+    Auto,
+    /// Theben CONEXA.
+    Conexa,
+    /// PPC.
+    Ppc,
+    /// EMH CASA.
+    Emh,
+}
+
+impl From<VendorChoice> for Vendor {
+    fn from(v: VendorChoice) -> Vendor {
+        match v {
+            VendorChoice::Auto => Vendor::Auto,
+            VendorChoice::Conexa => Vendor::Conexa,
+            VendorChoice::Ppc => Vendor::Ppc,
+            VendorChoice::Emh => Vendor::Emh,
+        }
+    }
+}
+
+impl From<Vendor> for VendorChoice {
+    fn from(v: Vendor) -> VendorChoice {
+        match v {
+            Vendor::Auto => VendorChoice::Auto,
+            Vendor::Conexa => VendorChoice::Conexa,
+            Vendor::Ppc => VendorChoice::Ppc,
+            Vendor::Emh => VendorChoice::Emh,
+        }
+    }
 }
 
 /// The result of a connection attempt that did not fail.
@@ -104,6 +147,8 @@ pub struct SessionView {
     pub fingerprint: String,
     /// Whether this is the bundled demo gateway.
     pub demo: bool,
+    /// Whose interface the gateway speaks.
+    pub vendor: VendorChoice,
 }
 
 /// Progress of a long call, as sent to the window.
@@ -250,14 +295,23 @@ impl AppCore {
             Login::Password { user, password } => Auth::Digest { user, password },
             Login::Pkcs12 { data, password } => Auth::Pkcs12 { data, password },
         };
-        let connected =
-            connect::connect(&host, req.port, auth, self.pin_path.as_deref(), confirmed)
-                .await
-                .map_err(|e| match e {
-                    ConnectError::Client(e) => UiError::from_client(&e),
-                    ConnectError::Pins(e) => pins::ui_error(&e),
-                })?;
-        let (gateway, fingerprint) = match connected {
+        let target = Target {
+            host: host.clone(),
+            port: req.port,
+            vendor: req.vendor.into(),
+            allow_self_test_reboot: req.allow_self_test_reboot,
+        };
+        let connected = connect::connect(&target, auth, self.pin_path.as_deref(), confirmed)
+            .await
+            .map_err(|e| match e {
+                ConnectError::Client(e) => UiError::from_client(&e),
+                ConnectError::Pins(e) => pins::ui_error(&e),
+                ConnectError::Gateway(e) => UiError::from_gateway(&e),
+                e @ ConnectError::PasswordOnly(_) => {
+                    UiError::in_both(ErrorKind::Authentication, |lang| e.message(lang))
+                }
+            })?;
+        let (gateway, fingerprint, vendor) = match connected {
             Connected::NeedsConfirmation {
                 fingerprint,
                 subject,
@@ -269,11 +323,12 @@ impl AppCore {
             }
             Connected::Session {
                 gateway,
+                vendor,
                 fingerprint,
                 remembered,
             } => {
                 remembered.map_err(|e| pins::ui_error(&e))?;
-                (gateway, fingerprint.to_hex())
+                (gateway, fingerprint.to_hex(), vendor)
             }
         };
         let view = SessionView {
@@ -281,6 +336,7 @@ impl AppCore {
             userid: gateway.user_id().to_string(),
             fingerprint,
             demo: false,
+            vendor: vendor.into(),
         };
         // The old session (and the demo gateway behind it) ends only after its running
         // calls, cancelled above, have finished their current request.
@@ -299,21 +355,29 @@ impl AppCore {
 
     /// Starts the bundled demo gateway on a free loopback port and connects to it. Its
     /// certificate is pinned without asking: this program created it.
-    pub async fn start_demo(&self) -> Result<SessionView, UiError> {
+    pub async fn start_demo(&self, vendor: VendorChoice) -> Result<SessionView, UiError> {
         self.disconnect().await;
-        let demo = durchblick_core::demo::start().await.map_err(|e| match e {
-            DemoError::Client(e) => UiError::from_client(&e),
-            e => UiError::in_both(ErrorKind::Local, |lang| e.message(lang)),
-        })?;
+        let vendor = match Vendor::from(vendor) {
+            Vendor::Auto => Vendor::Conexa,
+            chosen => chosen,
+        };
+        let demo = durchblick_core::demo::start(vendor)
+            .await
+            .map_err(|e| match e {
+                DemoError::Client(e) => UiError::from_client(&e),
+                DemoError::Gateway(e) => UiError::from_gateway(&e),
+                e => UiError::in_both(ErrorKind::Local, |lang| e.message(lang)),
+            })?;
         let view = SessionView {
             host: demo.mock.addr().ip().to_string(),
             userid: demo.gateway.user_id().to_string(),
             fingerprint: demo.fingerprint.to_hex(),
             demo: true,
+            vendor: vendor.into(),
         };
         *self.demo.lock().await = Some(demo.mock);
         *self.session.lock().await = Some(Session {
-            gateway: Box::new(demo.gateway),
+            gateway: demo.gateway,
             view: view.clone(),
         });
         self.demo_session.store(true, Ordering::SeqCst);
@@ -376,6 +440,8 @@ mod tests {
                 password: "geheim-123".into(),
             },
             confirm_fingerprint: None,
+            vendor: Default::default(),
+            allow_self_test_reboot: false,
         };
         let text = format!("{req:?}");
         assert!(

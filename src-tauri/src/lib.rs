@@ -88,8 +88,11 @@ async fn connect(
 }
 
 #[tauri::command]
-async fn start_demo(core: State<'_, AppCore>) -> Result<SessionView, UiError> {
-    core.start_demo().await
+async fn start_demo(
+    core: State<'_, AppCore>,
+    vendor: Option<commands::VendorChoice>,
+) -> Result<SessionView, UiError> {
+    core.start_demo(vendor.unwrap_or_default()).await
 }
 
 #[tauri::command]

@@ -47,7 +47,7 @@ async fn sync_from_the_window_then_export_from_the_archive_offline() {
     assert!(!dir.path().join("user.sqlite").exists());
 
     // The demo gateway's data goes into the demo archive.
-    core.start_demo().await.expect("demo");
+    core.start_demo(Default::default()).await.expect("demo");
     let mut events = Vec::new();
     let first = core.sync(&mut |p| events.push(p)).await.expect("sync");
     assert!(first.path.ends_with("demo.sqlite"), "{}", first.path);

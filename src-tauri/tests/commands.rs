@@ -156,7 +156,10 @@ async fn demo_gateway_screens() {
         core.gateway().await.expect_err("no session").kind,
         ErrorKind::NotConnected
     );
-    let session = core.start_demo().await.expect("demo starts");
+    let session = core
+        .start_demo(Default::default())
+        .await
+        .expect("demo starts");
     assert!(session.demo);
     assert_eq!(session.host, "127.0.0.1");
 
@@ -270,7 +273,7 @@ async fn demo_gateway_screens() {
 #[tokio::test]
 async fn a_year_of_values_with_progress_and_cancel() {
     let core = AppCore::new(None);
-    core.start_demo().await.expect("demo");
+    core.start_demo(Default::default()).await.expect("demo");
     let mut progress = Vec::new();
     let year = core
         .values(
@@ -372,7 +375,7 @@ fn bill_check_of_trudi_reference_files() {
 async fn exports_every_format_from_a_live_pull() {
     use durchblick_app::commands::{ExportFormat, ExportRequest};
     let core = AppCore::new(None);
-    core.start_demo().await.expect("demo");
+    core.start_demo(Default::default()).await.expect("demo");
     let dir = tempfile::tempdir().expect("temp dir");
     let request = |format, name: &str| ExportRequest {
         source: Default::default(),

@@ -163,7 +163,7 @@ async fn record() -> BTreeMap<&'static str, Value> {
     });
     fx.insert(
         "demo_session",
-        json(&demo.start_demo().await.expect("demo")),
+        json(&demo.start_demo(Default::default()).await.expect("demo")),
     );
     fx.insert("gateway", json(&demo.gateway().await.expect("gateway")));
     fx.insert(

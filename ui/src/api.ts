@@ -43,14 +43,18 @@ export type Login =
   | { mode: "password"; user: string; password: string }
   | { mode: "pkcs12"; data: number[]; password: string };
 
+export type Vendor = "auto" | "conexa" | "ppc" | "emh";
+
 export type ConnectRequest = {
   host: string;
   port: number;
   login: Login;
   confirm_fingerprint?: string | null;
+  vendor?: Vendor;
+  allow_self_test_reboot?: boolean;
 };
 
-export type SessionView = { host: string; userid: string; fingerprint: string; demo: boolean };
+export type SessionView = { host: string; userid: string; fingerprint: string; demo: boolean; vendor: Vendor };
 export type ConnectOutcome =
   | ({ status: "connected" } & SessionView)
   | { status: "confirm_certificate"; fingerprint: string; subject: string };
@@ -226,7 +230,7 @@ export const api = {
   inspectPkcs12: (data: number[], password: string) =>
     invoke<CertView>("inspect_pkcs12", { data, password }),
   connect: (request: ConnectRequest) => invoke<ConnectOutcome>("connect", { request }),
-  startDemo: () => invoke<SessionView>("start_demo"),
+  startDemo: (vendor?: Vendor) => invoke<SessionView>("start_demo", { vendor: vendor ?? null }),
   disconnect: () => invoke<void>("disconnect"),
   gateway: () => invoke<GatewayScreen>("gateway"),
   contracts: () => invoke<ContractView[]>("contracts"),

@@ -16,6 +16,7 @@ import {
   type GatewayScreen,
   type LogView,
   type NetworkHelp,
+  type Vendor,
   type Progress,
   type SessionView,
   type Startup,
@@ -35,6 +36,8 @@ type ConsumptionPeriod = "day" | "week" | "month" | "year";
 type Screen = "connect" | "gateway" | "contracts" | "values" | "log" | "sync" | "export" | "bill";
 
 type ConnectForm = {
+  vendor: Vendor;
+  allowReboot: boolean;
   host: string;
   port: string;
   mode: "password" | "pkcs12";
@@ -53,6 +56,8 @@ const state = {
   cancellable: true,
   error: null as UiError | null,
   form: {
+    vendor: "auto",
+    allowReboot: false,
     host: "192.168.1.100",
     port: "443",
     mode: "password",
@@ -350,6 +355,27 @@ function connectView(): HTMLElement {
   const form = h(
     "form",
     { class: "panel", id: "connect-form", onsubmit: (e: Event) => { e.preventDefault(); void doConnect(null); } },
+    select("vendor", t("vendor"), VENDORS.map(([v, key]) => [v, t(key)]), f.vendor, (v) => {
+      const vendor = v as Vendor;
+      // The maker's factory address, unless the user typed one of their own.
+      const known = Object.values(VENDOR_HOSTS);
+      if (known.includes(f.host) && VENDOR_HOSTS[vendor]) f.host = VENDOR_HOSTS[vendor];
+      f.vendor = vendor;
+      state.error = null;
+      render();
+    }),
+    h("p", { class: "hint", id: "vendor-help" }, t(VENDOR_HELP[f.vendor])),
+    f.vendor === "ppc"
+      ? h("label", { class: "check" },
+          (() => {
+            const c = h("input", { type: "checkbox", id: "allow-reboot" }) as HTMLInputElement;
+            c.checked = f.allowReboot;
+            c.addEventListener("change", () => (f.allowReboot = c.checked));
+            return c;
+          })(),
+          t("allowReboot"),
+        )
+      : null,
     h("div", { class: "row" },
       field(t("host"), input("host", f.host, (v) => (f.host = v), { autocomplete: "off", onblur: "" })),
       field(t("port"), input("port", f.port, (v) => (f.port = v), { inputmode: "numeric", class: "short" })),
@@ -377,6 +403,16 @@ function connectView(): HTMLElement {
     h("div", { class: "cols" }, h("div", {}, form, demo), netHelp()),
   );
 }
+
+const VENDORS: [Vendor, Key][] = [
+  ["auto", "vendorAuto"],
+  ["conexa", "vendorConexa"],
+  ["ppc", "vendorPpc"],
+  ["emh", "vendorEmh"],
+];
+const VENDOR_HELP: Record<Vendor, Key> = { auto: "vendorHelpAuto", conexa: "vendorHelpConexa", ppc: "vendorHelpPpc", emh: "vendorHelpEmh" };
+/** Addresses the makers' gateways have out of the box. */
+const VENDOR_HOSTS: Record<Vendor, string> = { auto: "192.168.1.100", conexa: "192.168.1.100", ppc: "192.168.1.200", emh: "smgw.local" };
 
 function confirmBox(): HTMLElement | null {
   const c = state.confirm;
@@ -473,7 +509,14 @@ async function doConnect(confirm: string | null): Promise<void> {
       : { mode: "pkcs12" as const, data: f.p12 ?? [], password: f.p12Password };
   state.confirm = null;
   const out = await run(() =>
-    api.connect({ host: f.host, port: Number.isFinite(port) ? port : 443, login, confirm_fingerprint: confirm }),
+    api.connect({
+      host: f.host,
+      port: Number.isFinite(port) ? port : 443,
+      login,
+      confirm_fingerprint: confirm,
+      vendor: f.vendor,
+      allow_self_test_reboot: f.vendor === "ppc" && f.allowReboot,
+    }),
   );
   if (state.error?.kind === "certificate_changed") {
     state.changed = state.error;
@@ -490,7 +533,7 @@ async function doConnect(confirm: string | null): Promise<void> {
     return;
   }
   state.changed = null;
-  connected({ host: out.host, userid: out.userid, fingerprint: out.fingerprint, demo: out.demo });
+  connected({ host: out.host, userid: out.userid, fingerprint: out.fingerprint, demo: out.demo, vendor: out.vendor });
 }
 
 async function startDemo(): Promise<void> {
@@ -601,6 +644,8 @@ function gatewayView(): HTMLElement {
 }
 
 async function startSelfTest(): Promise<void> {
+  // A PPC gateway reboots for its self-test: the HAN port is gone for minutes.
+  if (state.session?.vendor === "ppc" && !window.confirm(t("rebootWarning"))) return;
   const r = await run(() => api.selfTest());
   if (r) {
     state.selfTestUntil = Date.now() + r.lock_seconds * 1000;

@@ -135,6 +135,31 @@ describe("connect", () => {
     assert.equal(connects[0].args.request.confirm_fingerprint, null);
     assert.equal(connects[1].args.request.confirm_fingerprint, confirm.fingerprint);
     assert.equal(connects[1].args.request.port, 443);
+    assert.equal(connects[0].args.request.vendor, "auto", "the maker is found out unless chosen");
+    assert.deepEqual(page.errors, []);
+  });
+
+  test("maker choice: factory address, connection help, the PPC self-test needs consent", async () => {
+    const page = await open({ lang: "en-US" });
+    assert.equal(await page.inputValue("#host"), "192.168.1.100");
+    await page.selectOption("#vendor", "ppc");
+    assert.equal(await page.inputValue("#host"), "192.168.1.200", "PPC's factory address");
+    assert.ok((await page.textContent("#vendor-help")).includes("One login at a time"));
+    assert.equal(await page.isChecked("#allow-reboot"), false, "no reboot without consent");
+    await page.check("#allow-reboot");
+    await page.selectOption("#vendor", "emh");
+    assert.equal(await page.inputValue("#host"), "smgw.local");
+    assert.equal(await page.$("#allow-reboot"), null, "only PPC reboots for its self-test");
+    await page.fill("#host", "10.0.0.7");
+    await page.selectOption("#vendor", "ppc");
+    assert.equal(await page.inputValue("#host"), "10.0.0.7", "an address the user typed stays");
+    await page.fill("#user", "demo");
+    await page.fill("#password", "demo");
+    await page.click("#connect");
+    await page.waitForSelector("#confirm");
+    const sent = (await calls(page, "connect"))[0].args.request;
+    assert.equal(sent.vendor, "ppc");
+    assert.equal(sent.allow_self_test_reboot, true);
     assert.deepEqual(page.errors, []);
   });
 

@@ -25,6 +25,30 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// Gateway makers.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum VendorArg {
+    /// Find out on connect.
+    Auto,
+    /// Theben CONEXA (JSON below /smgw/m2m; user name and password, or key file).
+    Conexa,
+    /// PPC (web application at /cgi-bin/hanservice.cgi; default address 192.168.1.200).
+    Ppc,
+    /// EMH CASA (JSON below /json/; smgw.local or 192.168.33.2).
+    Emh,
+}
+
+impl From<VendorArg> for durchblick_core::Vendor {
+    fn from(v: VendorArg) -> Self {
+        match v {
+            VendorArg::Auto => durchblick_core::Vendor::Auto,
+            VendorArg::Conexa => durchblick_core::Vendor::Conexa,
+            VendorArg::Ppc => durchblick_core::Vendor::Ppc,
+            VendorArg::Emh => durchblick_core::Vendor::Emh,
+        }
+    }
+}
+
 /// Languages of messages.
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
 pub enum LangArg {
@@ -44,6 +68,11 @@ pub struct ConnectArgs {
     /// TCP port of the gateway.
     #[arg(long, default_value_t = 443)]
     pub port: u16,
+
+    /// Whose HAN interface the gateway speaks; `auto` finds out (two requests without
+    /// credentials). PPC and EMH gateways log in with user name and password.
+    #[arg(long, value_enum, default_value = "auto", env = "DURCHBLICK_VENDOR")]
+    pub vendor: VendorArg,
 
     /// User name for HTTP Digest login; the password comes from DURCHBLICK_PASSWORD or a prompt.
     #[arg(long, conflicts_with_all = ["p12", "pem_cert"])]
@@ -136,8 +165,16 @@ pub enum Command {
         to: Option<String>,
     },
     /// Start the gateway's self-test (at most once every 10 minutes); the result appears in
-    /// the logbook.
-    SelfTest(ConnectArgs),
+    /// the logbook. On PPC gateways the self-test reboots the gateway: it runs only with
+    /// --confirm-reboot.
+    SelfTest {
+        #[command(flatten)]
+        connect: ConnectArgs,
+        /// Allow a self-test that reboots the gateway (PPC): the HAN port is gone for some
+        /// minutes, and a gateway that does not come back needs its operator.
+        #[arg(long)]
+        confirm_reboot: bool,
+    },
     /// Check a supplier's bill (TAF-1/TAF-2): recompute the energy per tariff stage from the
     /// meter's own original value lists in an AR 2418-6 device file (e.g. a TRuDI export).
     Bill {
@@ -153,7 +190,11 @@ pub enum Command {
         supplier: PathBuf,
     },
     /// Start the bundled demo gateway on 127.0.0.1 and take a short tour of it.
-    Demo,
+    Demo {
+        /// Whose gateway the demo imitates.
+        #[arg(long, value_enum, default_value = "conexa")]
+        vendor: VendorArg,
+    },
     /// Copy everything the gateway holds about you into the local archive. Only what is
     /// new since the last sync is read; an interrupted sync continues where it stopped.
     Sync {

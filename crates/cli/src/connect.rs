@@ -3,9 +3,10 @@
 
 use std::io::{BufRead, IsTerminal, Write};
 
-use durchblick_core::connect::{connect, ConnectError, Connected};
+use durchblick_core::connect::{connect, ConnectError, Connected, Target};
 use durchblick_core::Problem;
-use han_client::{Auth, ConexaGateway, Fingerprint};
+use gateway::Gateway;
+use han_client::{Auth, Fingerprint};
 use smgw_model::Lang;
 
 use crate::args::ConnectArgs;
@@ -89,8 +90,18 @@ fn ask_yes(question: &str) -> bool {
 /// Connects with the remembered or given pin; on first contact shows the fingerprint and
 /// remembers it only after the user confirmed (`--trust-on-first-use`, or "yes" at the
 /// prompt).
-pub async fn open(args: &ConnectArgs, lang: Lang) -> Result<ConexaGateway, Failure> {
+pub async fn open(
+    args: &ConnectArgs,
+    allow_self_test_reboot: bool,
+    lang: Lang,
+) -> Result<Box<dyn Gateway>, Failure> {
     let auth = auth(args, lang)?;
+    let target = Target {
+        host: args.host.clone(),
+        port: args.port,
+        vendor: args.vendor.into(),
+        allow_self_test_reboot,
+    };
     let pins = han_client::default_pin_path();
     let given = match &args.pin {
         Some(text) => Some(
@@ -99,15 +110,8 @@ pub async fn open(args: &ConnectArgs, lang: Lang) -> Result<ConexaGateway, Failu
         ),
         None => None,
     };
-    let attempt = |confirmed: Option<Fingerprint>| {
-        connect(
-            &args.host,
-            args.port,
-            auth.clone(),
-            pins.as_deref(),
-            confirmed,
-        )
-    };
+    let attempt =
+        |confirmed: Option<Fingerprint>| connect(&target, auth.clone(), pins.as_deref(), confirmed);
     let connected = match attempt(given).await.map_err(|e| failure(&e, lang))? {
         Connected::NeedsConfirmation {
             fingerprint,
@@ -154,7 +158,7 @@ pub async fn open(args: &ConnectArgs, lang: Lang) -> Result<ConexaGateway, Failu
             if let Err(e) = remembered {
                 eprintln!("{}", e.message(lang));
             }
-            Ok(*gateway)
+            Ok(gateway)
         }
         // The certificate was confirmed for this very attempt.
         Connected::NeedsConfirmation { fingerprint, .. } => Err(Failure::problem(
@@ -169,8 +173,13 @@ pub async fn open(args: &ConnectArgs, lang: Lang) -> Result<ConexaGateway, Failu
 fn failure(e: &ConnectError, lang: Lang) -> Failure {
     match e {
         ConnectError::Client(e) => Failure::client(e, lang),
-        ConnectError::Pins(e) => Failure {
+        ConnectError::Gateway(e) => Failure::gateway(e, lang),
+        ConnectError::Pins(_) => Failure {
             code: code::DATA,
+            message: e.message(lang),
+        },
+        ConnectError::PasswordOnly(_) => Failure {
+            code: code::AUTHENTICATION,
             message: e.message(lang),
         },
     }

@@ -13,18 +13,21 @@ fn heading(lang: Lang, de: &str, en: &str) {
 }
 
 /// Runs the tour. With `json`, every step prints its JSON document instead of tables.
-pub async fn run(lang: Lang, json: bool) -> Result<(), Failure> {
+pub async fn run(vendor: durchblick_core::Vendor, lang: Lang, json: bool) -> Result<(), Failure> {
     let durchblick_core::demo::Demo {
         mock,
         gateway: mut session,
         fingerprint,
-    } = durchblick_core::demo::start().await.map_err(|e| match e {
-        durchblick_core::demo::DemoError::Client(e) => Failure::client(&e, lang),
-        e => Failure {
-            code: code::DATA,
-            message: e.message(lang),
-        },
-    })?;
+    } = durchblick_core::demo::start(vendor)
+        .await
+        .map_err(|e| match e {
+            durchblick_core::demo::DemoError::Client(e) => Failure::client(&e, lang),
+            durchblick_core::demo::DemoError::Gateway(e) => Failure::gateway(&e, lang),
+            e => Failure {
+                code: code::DATA,
+                message: e.message(lang),
+            },
+        })?;
     let addr = mock.addr();
     if !json {
         println!(
@@ -41,13 +44,16 @@ pub async fn run(lang: Lang, json: bool) -> Result<(), Failure> {
     }
 
     heading(lang, "Gateway", "Gateway");
-    let facts = show_info(&mut session, lang, json).await?;
+    let facts = show_info(session.as_mut(), lang, json).await?;
 
     heading(lang, "Verträge", "Contracts");
-    let contracts = show_contracts(&mut session, lang, json).await?;
+    let contracts = show_contracts(session.as_mut(), lang, json).await?;
 
-    // The gateway's clock, not ours: the demo data ends at the scenario's "now".
-    let gateway_now = facts.info.time.unwrap_or_else(chrono::Utc::now);
+    // The gateway's clock, not ours: the demo data ends at the scenario's "now" (which is
+    // also the clock of a demo gateway that reports none, as PPC gateways do).
+    let gateway_now = facts.info.time.unwrap_or_else(|| {
+        chrono::DateTime::from_timestamp(mock.scenario().now(), 0).unwrap_or_else(chrono::Utc::now)
+    });
 
     for contract in &contracts {
         let id = contract.usage_point_id.as_str();
@@ -56,7 +62,7 @@ pub async fn run(lang: Lang, json: bool) -> Result<(), Failure> {
             &format!("Kanäle von {id}"),
             &format!("Channels of {id}"),
         );
-        show_channels(&mut session, id, lang, json).await?;
+        show_channels(session.as_mut(), id, lang, json).await?;
         if contract.taf.stores_values() {
             if contract.taf == smgw_model::records::Taf::Taf7 {
                 heading(
@@ -70,7 +76,7 @@ pub async fn run(lang: Lang, json: bool) -> Result<(), Failure> {
                     channels: &[],
                     range: Some((gateway_now - Duration::hours(3), gateway_now)),
                 };
-                show_readings(&mut session, &query, lang, json).await?;
+                show_readings(session.as_mut(), &query, lang, json).await?;
             }
         } else {
             heading(lang, "Aktuelle Werte", "Current values");
@@ -80,7 +86,7 @@ pub async fn run(lang: Lang, json: bool) -> Result<(), Failure> {
                 channels: &[],
                 range: None,
             };
-            show_readings(&mut session, &query, lang, json).await?;
+            show_readings(session.as_mut(), &query, lang, json).await?;
         }
     }
 
@@ -89,20 +95,22 @@ pub async fn run(lang: Lang, json: bool) -> Result<(), Failure> {
         "Die letzten 10 Einträge des Letztverbraucher-Logbuchs",
         "The last 10 entries of the consumer logbook",
     );
-    show_log(&mut session, None, None, Some(10), lang, json).await?;
+    show_log(session.as_mut(), None, None, Some(10), lang, json).await?;
 
-    let stats = session.session().stats();
+    session.disconnect().await;
+    // Counted by the gateway: every request of the tour, logins and logout included.
+    let stats = mock.stats();
     if !json {
         println!(
             "\n{}",
             match lang {
                 Lang::De => format!(
                     "Fertig: {} TLS-Handshake(s), {} HTTP-Anfragen. Mit einem echten Gateway: durchblick --help.",
-                    stats.handshakes, stats.requests
+                    stats.tls_handshakes, stats.http_requests
                 ),
                 Lang::En => format!(
                     "Done: {} TLS handshake(s), {} HTTP requests. With a real gateway: durchblick --help.",
-                    stats.handshakes, stats.requests
+                    stats.tls_handshakes, stats.http_requests
                 ),
             }
         );

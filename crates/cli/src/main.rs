@@ -96,7 +96,7 @@ fn database_name(db: DatabaseArg) -> &'static str {
 async fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
     let json = cli.json;
     match cli.command {
-        Command::Demo => demo::run(lang, json).await,
+        Command::Demo { vendor } => demo::run(vendor.into(), lang, json).await,
         Command::Sync { connect, archive } => sync_cmd::sync(&connect, archive, lang, json).await,
         Command::Archive {
             command: ArchiveCommand::Status { archive },
@@ -109,17 +109,10 @@ async fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
         Command::Export(args) => export_cmd::run_export(&args, lang, json).await,
         Command::Verify(args) => export_cmd::run_verify(&args, lang, json).await,
         Command::Import(args) => export_cmd::run_import(&args, lang, json).await,
-        Command::Info(connect) => {
-            let mut gateway = connect::open(&connect, lang).await?;
-            show_info(&mut gateway, lang, json).await.map(drop)
-        }
-        Command::Contracts(connect) => {
-            let mut gateway = connect::open(&connect, lang).await?;
-            show_contracts(&mut gateway, lang, json).await.map(drop)
-        }
+        Command::Info(connect) => ask(&connect, false, Ask::Info, lang, json).await,
+        Command::Contracts(connect) => ask(&connect, false, Ask::Contracts, lang, json).await,
         Command::Channels { connect, contract } => {
-            let mut gateway = connect::open(&connect, lang).await?;
-            show_channels(&mut gateway, &contract, lang, json).await
+            ask(&connect, false, Ask::Channels(contract), lang, json).await
         }
         Command::Readings {
             connect,
@@ -130,6 +123,7 @@ async fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
             to,
             last,
         } => {
+            // What the user typed is checked before the gateway is asked.
             let range = if last {
                 None
             } else {
@@ -148,23 +142,85 @@ async fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
                     .map_err(|p| Failure::problem(&p, lang))?],
                 None => Vec::new(),
             };
-            let mut gateway = connect::open(&connect, lang).await?;
-            let query = ReadingsQuery {
-                contract: &contract,
+            let readings = Ask::Readings {
+                contract,
                 database: database_name(database),
-                channels: &channels,
+                channels,
                 range,
             };
-            show_readings(&mut gateway, &query, lang, json).await
+            ask(&connect, false, readings, lang, json).await
         }
         Command::Log { connect, from, to } => {
             let from = from.map(|t| user_time(&t, lang)).transpose()?;
             let to = to.map(|t| user_time(&t, lang)).transpose()?;
-            let mut gateway = connect::open(&connect, lang).await?;
-            show_log(&mut gateway, from, to, None, lang, json).await
+            ask(&connect, false, Ask::Log { from, to }, lang, json).await
         }
-        Command::SelfTest(connect) => {
-            let mut gateway = connect::open(&connect, lang).await?;
+        Command::SelfTest {
+            connect,
+            confirm_reboot,
+        } => ask(&connect, confirm_reboot, Ask::SelfTest, lang, json).await,
+    }
+}
+
+/// One question to a gateway, its input already checked.
+enum Ask {
+    Info,
+    Contracts,
+    Channels(String),
+    Readings {
+        contract: String,
+        database: &'static str,
+        channels: Vec<String>,
+        range: Option<(DateTime<Utc>, DateTime<Utc>)>,
+    },
+    Log {
+        from: Option<DateTime<Utc>>,
+        to: Option<DateTime<Utc>>,
+    },
+    SelfTest,
+}
+
+/// Connects, asks, and always ends the session (a PPC gateway allows one session at a
+/// time: without the logout the next login would have to wait for its timeout).
+async fn ask(
+    connect: &args::ConnectArgs,
+    allow_self_test_reboot: bool,
+    question: Ask,
+    lang: Lang,
+    json: bool,
+) -> Result<(), Failure> {
+    let mut gateway = connect::open(connect, allow_self_test_reboot, lang).await?;
+    let result = answer(gateway.as_mut(), question, lang, json).await;
+    gateway.disconnect().await;
+    result
+}
+
+async fn answer(
+    gateway: &mut dyn Gateway,
+    question: Ask,
+    lang: Lang,
+    json: bool,
+) -> Result<(), Failure> {
+    match question {
+        Ask::Info => show_info(gateway, lang, json).await.map(drop),
+        Ask::Contracts => show_contracts(gateway, lang, json).await.map(drop),
+        Ask::Channels(contract) => show_channels(gateway, &contract, lang, json).await,
+        Ask::Readings {
+            contract,
+            database,
+            channels,
+            range,
+        } => {
+            let query = ReadingsQuery {
+                contract: &contract,
+                database,
+                channels: &channels,
+                range,
+            };
+            show_readings(gateway, &query, lang, json).await
+        }
+        Ask::Log { from, to } => show_log(gateway, from, to, None, lang, json).await,
+        Ask::SelfTest => {
             gateway.self_test().await.map_err(failed(lang))?;
             if json {
                 output::print_json(&serde_json::json!({ "self_test": "started" }))

@@ -93,7 +93,7 @@ pub async fn sync(
     let db = Archive::open(&path)
         .await
         .map_err(|e| Failure::archive(&e, lang))?;
-    let mut session = connect::open(connect_args, lang).await?;
+    let mut session = connect::open(connect_args, false, lang).await?;
 
     let terminal = std::io::stderr().is_terminal();
     let mut last_line: Option<Instant> = None;
@@ -113,13 +113,14 @@ pub async fn sync(
         }
     };
     let result = durchblick_sync::sync(
-        &mut session,
+        session.as_mut(),
         &db,
         &SyncOptions::default(),
         progress,
         &cancel,
     )
     .await;
+    session.disconnect().await;
     on_signal.abort();
     if terminal {
         eprintln!();

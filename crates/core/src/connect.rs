@@ -4,18 +4,46 @@
 
 use std::path::Path;
 
-use han_client::{
-    Auth, ClientError, ConexaGateway, ConnectOptions, Connection, Fingerprint, PinFileError,
-    PinPolicy, PinStore,
-};
+use gateway::{Gateway, GatewayError};
+use han_client::{Auth, ClientError, Fingerprint, PinFileError, PinPolicy, PinStore};
 use smgw_model::Lang;
+
+use crate::makers::{self, OpenError, Pace, Vendor};
+
+/// Where the gateway is and whose interface it speaks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    /// Address (IP address or name).
+    pub host: String,
+    /// Port (443 for every maker's gateway).
+    pub port: u16,
+    /// The maker, or [`Vendor::Auto`] to find out.
+    pub vendor: Vendor,
+    /// The user confirmed that a self-test may reboot the gateway (PPC gateways do; without
+    /// this their adapter refuses the self-test).
+    pub allow_self_test_reboot: bool,
+}
+
+impl Target {
+    /// `host:port` of a gateway whose maker is found out on connect.
+    pub fn new(host: impl Into<String>, port: u16) -> Target {
+        Target {
+            host: host.into(),
+            port,
+            vendor: Vendor::Auto,
+            allow_self_test_reboot: false,
+        }
+    }
+}
 
 /// What [`connect`] came to.
 pub enum Connected {
     /// A session, made with the pinned certificate.
     Session {
-        /// The session (boxed: it is large, and callers keep it behind a pointer anyway).
-        gateway: Box<ConexaGateway>,
+        /// The session with the maker's adapter.
+        gateway: Box<dyn Gateway>,
+        /// Whose interface it speaks (found out when [`Vendor::Auto`] was asked).
+        vendor: Vendor,
         /// The gateway's certificate fingerprint.
         fingerprint: Fingerprint,
         /// Whether the pin could be remembered (a failure here does not undo the session;
@@ -41,30 +69,56 @@ pub enum ConnectError {
     /// The gateway could not be reached, refused the login, or showed another certificate.
     #[error("{0}")]
     Client(#[from] ClientError),
+    /// The maker's adapter refused (e.g. a PPC gateway locked after failed logins).
+    #[error("{0}")]
+    Gateway(#[from] GatewayError),
+    /// This maker's gateways are read with user name and password, not a key file.
+    #[error("{} gateways log in with user name and password", .0.name())]
+    PasswordOnly(Vendor),
 }
 
 impl ConnectError {
     /// What happened and what to do.
     pub fn message(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (ConnectError::Pins(e), _) => e.message(lang),
+            (ConnectError::Client(e), _) => e.message(lang),
+            (ConnectError::Gateway(e), _) => e.message(lang),
+            (ConnectError::PasswordOnly(v), Lang::De) => format!(
+                "Gateways von {} werden mit Benutzername und Passwort gelesen, nicht mit einer Schlüsseldatei. Bitte die Zugangsdaten des Messstellenbetreibers für die HAN-Schnittstelle angeben.",
+                v.name().to_uppercase()
+            ),
+            (ConnectError::PasswordOnly(v), Lang::En) => format!(
+                "{} gateways are read with user name and password, not with a key file. Please give the meter operator's login for the HAN interface.",
+                v.name().to_uppercase()
+            ),
+        }
+    }
+
+    /// The category (exit code, kind of error in the window).
+    pub fn category(&self) -> gateway::ErrorCategory {
         match self {
-            ConnectError::Pins(e) => e.message(lang),
-            ConnectError::Client(e) => e.message(lang),
+            ConnectError::Pins(_) => gateway::ErrorCategory::Data,
+            ConnectError::Client(e) => e.category(),
+            ConnectError::Gateway(e) => e.category(),
+            ConnectError::PasswordOnly(_) => gateway::ErrorCategory::Authentication,
         }
     }
 }
 
-/// Connects to `host:port` with `auth`. The certificate must be `confirmed` (given by the
+/// Connects to `target` with `auth`. The certificate must be `confirmed` (given by the
 /// user, e.g. from the meter operator, or confirmed after [`Connected::NeedsConfirmation`])
 /// or remembered in the pin file at `pins`; otherwise the first contact is returned as a
 /// question. A changed certificate is [`ClientError::CertificateChanged`]. The pin the
-/// session was made with is remembered when it differs from the file's.
+/// session was made with is remembered when it differs from the file's. With
+/// [`Vendor::Auto`] the maker is found out first (over the same certificate check).
 pub async fn connect(
-    host: &str,
-    port: u16,
+    target: &Target,
     auth: Auth,
     pins: Option<&Path>,
     confirmed: Option<Fingerprint>,
 ) -> Result<Connected, ConnectError> {
+    let (host, port) = (target.host.as_str(), target.port);
     let mut store = match pins {
         Some(path) => PinStore::load(path)?,
         None => PinStore::default(),
@@ -86,23 +140,30 @@ pub async fn connect(
         Some(fp) => PinPolicy::Pinned(fp),
         None => PinPolicy::TrustOnFirstUse,
     };
-    let mut opts = ConnectOptions::new(host, auth, policy);
-    opts.port = port;
-    let session = match Connection::connect(opts).await {
-        Ok(session) => session,
-        Err(ClientError::UnknownCertificate {
+    let question = |e: ClientError| match e {
+        ClientError::UnknownCertificate {
             fingerprint,
             subject,
-        }) => {
-            return Ok(Connected::NeedsConfirmation {
-                fingerprint,
-                subject,
-            })
-        }
-        Err(e) => return Err(e.into()),
+        } => Ok(Connected::NeedsConfirmation {
+            fingerprint,
+            subject,
+        }),
+        e => Err(ConnectError::Client(e)),
     };
-    let fingerprint = session.peer_fingerprint();
-    let hex = fingerprint.to_hex();
+    let vendor = match target.vendor {
+        Vendor::Auto => match makers::detect(host, port, &auth, policy).await {
+            Ok(vendor) => vendor,
+            Err(e) => return question(e),
+        },
+        chosen => chosen,
+    };
+    let opened = match makers::open(vendor, target, auth, policy, Pace::Device).await {
+        Ok(opened) => opened,
+        Err(OpenError::Client(e)) => return question(e),
+        Err(OpenError::Gateway(e)) => return Err(e.into()),
+        Err(OpenError::PasswordOnly(v)) => return Err(ConnectError::PasswordOnly(v)),
+    };
+    let hex = opened.fingerprint.to_hex();
     let remembered = match pins {
         Some(path) if store.get(host, port) != Some(hex.as_str()) => {
             store.set(host, port, &hex);
@@ -111,8 +172,9 @@ pub async fn connect(
         _ => Ok(()),
     };
     Ok(Connected::Session {
-        gateway: Box::new(ConexaGateway::new(session)),
-        fingerprint,
+        gateway: opened.gateway,
+        vendor,
+        fingerprint: opened.fingerprint,
         remembered,
     })
 }

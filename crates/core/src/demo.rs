@@ -1,19 +1,23 @@
-//! The bundled demo gateway: the mock gateway's `demo` scenario on a free loopback port in
-//! this process, read over real TLS like a real gateway.
+//! The bundled demo gateways: the mock gateway's `demo` scenario (CONEXA), `ppc-demo` or
+//! `emh-demo` on a free loopback port in this process, read over real TLS like a real
+//! gateway, through the same adapters.
 
 use std::net::{Ipv4Addr, SocketAddr};
 
-use han_client::PinPolicy;
-use han_client::{Auth, ClientError, ConexaGateway, ConnectOptions, Connection, Fingerprint};
+use gateway::{Gateway, GatewayError};
+use han_client::{Auth, ClientError, Fingerprint, PinPolicy};
 use mock_smgw::RunningMock;
 use smgw_model::Lang;
+
+use crate::connect::Target;
+use crate::makers::{self, OpenError, Pace, Vendor};
 
 /// A running demo gateway and a session with it.
 pub struct Demo {
     /// The gateway; stop it with [`RunningMock::shutdown`] when done.
     pub mock: RunningMock,
     /// Logged in as `demo`/`demo`.
-    pub gateway: ConexaGateway,
+    pub gateway: Box<dyn Gateway>,
     /// Its certificate, pinned without asking: this program created it.
     pub fingerprint: Fingerprint,
 }
@@ -27,6 +31,9 @@ pub enum DemoError {
     /// The session with it failed.
     #[error("{0}")]
     Client(#[from] ClientError),
+    /// The maker's adapter refused.
+    #[error("{0}")]
+    Gateway(#[from] GatewayError),
 }
 
 impl DemoError {
@@ -38,14 +45,20 @@ impl DemoError {
                 Lang::En => format!("Could not start the demo gateway: {e}"),
             },
             DemoError::Client(e) => e.message(lang),
+            DemoError::Gateway(e) => e.message(lang),
         }
     }
 }
 
-/// Starts the demo gateway and logs in.
-pub async fn start() -> Result<Demo, DemoError> {
+/// Starts the demo gateway of `vendor` (CONEXA for [`Vendor::Auto`]) and logs in.
+pub async fn start(vendor: Vendor) -> Result<Demo, DemoError> {
     let failed = |e: &dyn std::fmt::Display| DemoError::Mock(e.to_string());
-    let scenario = mock_smgw::Scenario::builtin("demo").map_err(|e| failed(&e))?;
+    let (vendor, name) = match vendor {
+        Vendor::Conexa | Vendor::Auto => (Vendor::Conexa, "demo"),
+        Vendor::Ppc => (Vendor::Ppc, "ppc-demo"),
+        Vendor::Emh => (Vendor::Emh, "emh-demo"),
+    };
+    let scenario = mock_smgw::Scenario::builtin(name).map_err(|e| failed(&e))?;
     let listen = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
     let mock = mock_smgw::start(scenario, listen, mock_smgw::Options::default())
         .await
@@ -57,24 +70,36 @@ pub async fn start() -> Result<Demo, DemoError> {
             return Err(failed(&e));
         }
     };
-    let mut opts = ConnectOptions::new(
-        mock.addr().ip().to_string(),
-        Auth::Digest {
-            user: "demo".into(),
-            password: "demo".into(),
-        },
+    let auth = Auth::Digest {
+        user: "demo".into(),
+        password: "demo".into(),
+    };
+    let target = Target {
+        vendor,
+        ..Target::new(mock.addr().ip().to_string(), mock.addr().port())
+    };
+    let opened = makers::open(
+        vendor,
+        &target,
+        auth,
         PinPolicy::Pinned(fingerprint),
-    );
-    opts.port = mock.addr().port();
-    match Connection::connect(opts).await {
-        Ok(session) => Ok(Demo {
+        Pace::Demo,
+    )
+    .await;
+    match opened {
+        Ok(opened) => Ok(Demo {
             mock,
-            gateway: ConexaGateway::new(session),
+            gateway: opened.gateway,
             fingerprint,
         }),
         Err(e) => {
             mock.shutdown().await;
-            Err(e.into())
+            Err(match e {
+                OpenError::Client(e) => e.into(),
+                OpenError::Gateway(e) => e.into(),
+                // The demo logs in with a password.
+                OpenError::PasswordOnly(_) => failed(&"password login refused"),
+            })
         }
     }
 }

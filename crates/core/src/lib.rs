@@ -2,8 +2,9 @@
 //! the window) offer, written once over the [`gateway::Gateway`] interface, so that the
 //! front doors only turn arguments or commands into calls and results into output.
 //!
-//! - [`connect`]: a real gateway with the certificate check (remembered pin, first
-//!   contact as a question, the confirmed pin remembered),
+//! - [`connect`]: a real gateway of any maker ([`Vendor`]: CONEXA, PPC, EMH, or found out
+//!   on connect) with the certificate check (remembered pin, first contact as a question,
+//!   the confirmed pin remembered),
 //! - [`demo`]: the bundled demo gateway on loopback and a session with it,
 //! - [`pull`]: everything a gateway holds for the consumer in a period, in memory, as the
 //!   export crate's input (the live export; the archive's pull is `durchblick-sync`),
@@ -16,7 +17,9 @@
 pub mod archived;
 pub mod connect;
 pub mod demo;
+mod makers;
 pub mod problem;
 pub mod pull;
 
+pub use makers::Vendor;
 pub use problem::Problem;

@@ -2,8 +2,9 @@
 //! demo gateway over real TLS.
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
+use durchblick_core::Vendor;
 use durchblick_core::{demo, pull};
-use gateway::{CancelFlag, Gateway, MemoryGateway};
+use gateway::{CancelFlag, MemoryGateway};
 
 fn start() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2025, 3, 1, 0, 0, 0).single().unwrap()
@@ -64,7 +65,7 @@ async fn a_gateway_without_history_or_logbook_is_not_asked_for_them() {
 
 #[tokio::test]
 async fn the_demo_gateway_answers_over_tls_and_a_cancelled_pull_stops() {
-    let mut d = demo::start().await.expect("demo");
+    let mut d = demo::start(Vendor::Conexa).await.expect("demo");
     let facts = d
         .gateway
         .gateway_info()
@@ -77,7 +78,7 @@ async fn the_demo_gateway_answers_over_tls_and_a_cancelled_pull_stops() {
     let cancel = CancelFlag::new();
     cancel.cancel();
     let err = pull::live(
-        &mut d.gateway,
+        d.gateway.as_mut(),
         now - Duration::days(40),
         now,
         &mut |_| {},
@@ -87,4 +88,39 @@ async fn the_demo_gateway_answers_over_tls_and_a_cancelled_pull_stops() {
     .expect_err("cancelled");
     assert!(matches!(err, gateway::GatewayError::Cancelled), "{err:?}");
     d.mock.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_makers_demo_gateway_gives_a_live_export() {
+    for vendor in [Vendor::Ppc, Vendor::Emh] {
+        let mut d = demo::start(vendor).await.expect("demo");
+        let now = DateTime::from_timestamp(d.mock.scenario().now(), 0).expect("now");
+        let mut steps = 0;
+        let set = pull::live(
+            d.gateway.as_mut(),
+            now - Duration::days(2),
+            now,
+            &mut |_| steps += 1,
+            &CancelFlag::new(),
+        )
+        .await
+        .expect("pull");
+        d.gateway.disconnect().await;
+        assert_eq!(
+            set.gateway.id.to_string(),
+            d.mock.scenario().smgw_id(),
+            "{vendor:?}"
+        );
+        let values: usize = set
+            .contracts
+            .iter()
+            .flat_map(|c| &c.value_lists)
+            .map(|v| v.readings.len())
+            .sum();
+        // Two days of quarter hours of at least one channel.
+        assert!(values >= 2 * 96, "{vendor:?}: {values} values");
+        assert!(!set.log.is_empty(), "{vendor:?}: the logbook of the period");
+        assert!(steps > 0);
+        d.mock.shutdown().await;
+    }
 }

@@ -9,7 +9,7 @@ use chrono::{DateTime, Duration, Utc};
 use gateway::{
     Capabilities, Fetched, Gateway, GatewayError, GatewayFacts, LogPage, Maker, Period, RawAnswer,
 };
-use han_client::han_protocol::digest::{self, DigestInput};
+use han_client::digest::{self, DigestInput};
 use han_client::{
     ClientError, Fingerprint, HttpRequest, Link, LinkOptions, Outcome, Phase, PinPolicy, Timeouts,
 };

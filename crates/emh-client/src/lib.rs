@@ -6,7 +6,7 @@
 //! crate's README; the reading is tolerant (see [`wire`]), the sending strict.
 //!
 //! IO goes through [`han_client::Link`] (pinned TLS 1.2, one HTTP/1.1 request at a time);
-//! Digest challenges are answered with `han_protocol::digest` (re-exported by han-client).
+//! Digest challenges are answered with `han_client::digest`.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), emh_client::EmhError> {
@@ -49,7 +49,7 @@ pub fn looks_like_emh(status: u16, headers: &[(String, String)], body: &[u8]) ->
                 .iter()
                 .filter(|(n, _)| n.eq_ignore_ascii_case("www-authenticate"))
                 .map(|(_, v)| v.as_str());
-            han_client::han_protocol::digest::parse_challenges(values)
+            han_client::digest::parse_challenges(values)
                 .is_ok_and(|c| c.iter().any(|c| wire::realm_is_emh_id(&c.realm)))
         }
         200 => wire::meter_ids(body).is_ok(),

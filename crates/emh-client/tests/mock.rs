@@ -8,7 +8,7 @@ use std::time::Duration;
 use common::*;
 use emh_client::{looks_like_emh, EmhError, EmhGateway};
 use gateway::{CancelFlag, ErrorCategory, Gateway, GatewayError, Maker, Period};
-use han_client::han_protocol::digest::{self, DigestInput};
+use han_client::digest::{self, DigestInput};
 use han_client::{HttpRequest, Link, LinkOptions, Outcome, PinPolicy, Timeouts};
 use mock_smgw::{EmhFaults, Faults};
 use smgw_model::records::{ContractDetail, Database, Reading, Taf};

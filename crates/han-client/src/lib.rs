@@ -39,6 +39,9 @@ mod tls;
 pub use error::{ClientError, ErrorCategory, Phase};
 pub use gateway::ConexaGateway;
 pub use han_protocol::{self, Lang};
+/// HTTP Digest (RFC 7616 and the MD5 of RFC 2617): challenges and answers, for every
+/// maker's adapter (the CONEXA session uses it through `han_protocol::exchange`).
+pub use han_protocol::digest;
 pub use identity::{cert_info, CertInfo, ClientIdentity, KeyCurve};
 pub use link::{HttpRequest, Link, LinkOptions, Outcome};
 pub use pin::{BadFingerprint, Fingerprint, PinPolicy};

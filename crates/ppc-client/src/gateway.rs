@@ -579,6 +579,7 @@ impl Gateway for PpcGateway {
                 });
             }
         }
+        // The pages show no clock: the web server's `Date` header, else the welcome page.
         let time = self.clock_estimate(&a.headers);
         let info = GatewayInfo {
             id: self.welcome.smgw_id.clone().unwrap_or_default(),

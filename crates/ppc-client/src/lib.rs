@@ -132,7 +132,7 @@ pub fn is_ppc_answer(headers: &[(String, String)]) -> bool {
     headers.iter().any(|(n, v)| {
         (n.eq_ignore_ascii_case("server") && v.trim().eq_ignore_ascii_case(REALM))
             || (n.eq_ignore_ascii_case("www-authenticate")
-                && han_protocol::digest::parse_challenges([v.as_str()])
+                && han_client::digest::parse_challenges([v.as_str()])
                     .is_ok_and(|c| c.iter().any(|c| c.realm == REALM)))
     })
 }

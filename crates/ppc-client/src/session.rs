@@ -4,8 +4,8 @@
 
 use std::time::{Duration, Instant};
 
+use han_client::digest::{parse_challenges, DigestChallenge, DigestInput};
 use han_client::{HttpRequest, Link, LinkOptions, Outcome};
-use han_protocol::digest::{parse_challenges, DigestChallenge, DigestInput};
 
 use crate::error::PpcError;
 use crate::html::{self, Page, Welcome};
@@ -25,7 +25,7 @@ pub(crate) struct Answer {
 }
 
 impl Answer {
-    fn header(&self, name: &str) -> Option<&str> {
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
@@ -190,7 +190,7 @@ impl Session {
             .map(|(_, v)| v.as_str())
             .collect();
         let challenges = parse_challenges(values).map_err(|e| PpcError::NotPpc(e.to_string()))?;
-        let ch = han_protocol::digest::best_challenge(&challenges)
+        let ch = han_client::digest::best_challenge(&challenges)
             .cloned()
             .ok_or_else(|| PpcError::NotPpc("no Digest challenge".to_owned()))?;
         self.challenge = Some(ch);

@@ -370,6 +370,18 @@ fn append_log(shared: &Shared, inner: &mut Inner, consumer: usize, sub: u32, tex
 
 /// Serves `/cgi-bin/hanservice.cgi` and `/__mock/ppc-faults` for a PPC scenario.
 pub(crate) async fn handle(shared: &Arc<Shared>, req: Request<Incoming>) -> Resp {
+    let mut r = answer(shared, req).await;
+    // The gateway's clock, as its web server states it on every answer (the pages show
+    // no clock of their own).
+    let date = chrono::DateTime::from_timestamp(shared.gateway_time(), 0)
+        .map(|t| t.format("%a, %d %b %Y %H:%M:%S GMT").to_string());
+    if let Some(v) = date.and_then(|d| HeaderValue::from_str(&d).ok()) {
+        r.headers_mut().insert(hyper::header::DATE, v);
+    }
+    r
+}
+
+async fn answer(shared: &Arc<Shared>, req: Request<Incoming>) -> Resp {
     let path = req.uri().path().to_owned();
     if path == "/__mock/ppc-faults" {
         return faults_endpoint(shared, req).await;

@@ -51,6 +51,8 @@ pub fn password(
             password: pass.into(),
         },
         confirm_fingerprint: confirm.map(str::to_owned),
+        vendor: Default::default(),
+        allow_self_test_reboot: false,
     }
 }
 
@@ -63,6 +65,8 @@ pub fn pkcs12(mock: &mock_smgw::RunningMock, file: &str, pass: &str) -> ConnectR
             password: pass.into(),
         },
         confirm_fingerprint: None,
+        vendor: Default::default(),
+        allow_self_test_reboot: false,
     }
 }
 
