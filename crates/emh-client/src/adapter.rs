@@ -14,8 +14,8 @@ use han_client::{
     ClientError, Fingerprint, HttpRequest, Link, LinkOptions, Outcome, Phase, PinPolicy, Timeouts,
 };
 use smgw_model::records::{
-    ChannelReadings, Contract, ContractDetail, Database, DatabaseChannels, GatewayInfo, LogEntry,
-    Taf,
+    BillingPeriod, ChannelReadings, Contract, ContractDetail, Database, DatabaseChannels,
+    GatewayInfo, LogEntry, Taf,
 };
 use smgw_model::{Obis, SmgwState, UserId};
 
@@ -451,6 +451,33 @@ impl EmhGateway {
         }
     }
 
+    /// The billing periods of a contract (`derived/{id}/billingperiods`), auxiliary: a 404
+    /// or another refusal means none (the latter with a warning); the answer joins `parts`.
+    async fn billing_periods(
+        &mut self,
+        id: &str,
+        parts: &mut Vec<(String, Vec<u8>)>,
+    ) -> Result<Vec<BillingPeriod>, EmhError> {
+        let path = format!("/json/metering/derived/{}/billingperiods", seg(id));
+        match self.get(&path).await {
+            Ok(Some(body)) => {
+                let mut w = Vec::new();
+                let periods = wire::billing_periods(&body, &mut w);
+                self.warn(w.into_iter().map(|x| format!("{path}: {x}")).collect());
+                parts.push((path, body));
+                Ok(periods)
+            }
+            Ok(None) => Ok(Vec::new()),
+            Err(EmhError::Http { status, .. }) => {
+                self.warn(vec![format!(
+                    "{path}: HTTP {status}; the contract's billing periods are unknown"
+                )]);
+                Ok(Vec::new())
+            }
+            Err(e) => Err(e),
+        }
+    }
+
     /// Current values of one meter.
     async fn current_of(
         &mut self,
@@ -634,6 +661,7 @@ impl Gateway for EmhGateway {
         for id in ids {
             let (path, body, c) = self.contract_wire(&id).await?;
             parts.push((path, body));
+            let billing_periods = self.billing_periods(&id, &mut parts).await?;
             contracts.push(Contract {
                 name: c.name.unwrap_or_else(|| id.clone()),
                 usage_point_id: id,
@@ -642,7 +670,7 @@ impl Gateway for EmhGateway {
                 start: c.start,
                 end: c.end,
                 capture_time: None,
-                billing_periods: Vec::new(),
+                billing_periods,
                 meters: c.meters,
                 metering_point_id: c.metering_point_id,
                 delivery_id: None,
