@@ -33,7 +33,7 @@ mod tls;
 pub use config::{DigestAlgorithm, Faults, Level, MakerConf, WrongCredentials};
 pub use data::{LogEntry, Reading};
 pub use emh::{EmhFaults, EmhStats};
-pub use ppc::{PpcFaults, PpcStats};
+pub use ppc::{PpcFaults, PpcStats, SignedFileFault};
 pub use scenario::{Scenario, ScenarioError};
 pub use server::{start, Options, RunningMock, StartError, Stats};
 pub use tls::{han_provider, TlsError};

@@ -14,7 +14,8 @@ use han_client::{
     ClientError, Fingerprint, HttpRequest, Link, LinkOptions, Outcome, Phase, PinPolicy, Timeouts,
 };
 use smgw_model::records::{
-    ChannelReadings, Contract, ContractDetail, Database, DatabaseChannels, GatewayInfo, LogEntry,
+    BillingPeriod, ChannelReadings, Contract, ContractDetail, Database, DatabaseChannels,
+    GatewayInfo, LogEntry, Taf,
 };
 use smgw_model::{Obis, SmgwState, UserId};
 
@@ -30,6 +31,9 @@ pub const DEFAULT_PAUSE: StdDuration = StdDuration::from_millis(500);
 /// The path that tells an EMH gateway (see [`crate::looks_like_emh`]): the meter list.
 pub const PROBE_PATH: &str = "/json/metering/origin/";
 const SYSTEM_PATH: &str = "/json/systeminformations";
+/// The prefix of the synthetic contract of a meter on a gateway without `derived`
+/// contracts: `meter-` + the meter id as the gateway lists it.
+pub const SYNTHETIC_CONTRACT_PREFIX: &str = "meter-";
 
 /// Where and how to connect.
 #[derive(Clone)]
@@ -415,10 +419,22 @@ impl EmhGateway {
         })
     }
 
+    /// The meter of a synthetic contract id (`meter-` + a meter listed at login).
+    fn synthetic_meter(&self, id: &str) -> Option<String> {
+        let meter = id.strip_prefix(SYNTHETIC_CONTRACT_PREFIX)?;
+        self.meters.iter().find(|m| m.as_str() == meter).cloned()
+    }
+
     async fn contract_wire(
         &mut self,
         id: &str,
     ) -> Result<(String, Vec<u8>, wire::ContractWire), EmhError> {
+        if let Some(meter) = self.synthetic_meter(id) {
+            // No request: the contract exists only on this side (see `contracts`).
+            let c = synthetic_contract(&meter);
+            self.contract_meters.insert(id.to_owned(), c.meters.clone());
+            return Ok((String::new(), Vec::new(), c));
+        }
         let path = format!("/json/metering/derived/{}", seg(id));
         let body = self.get_found(&path).await?;
         let mut w = Vec::new();
@@ -432,6 +448,33 @@ impl EmhGateway {
         match self.contract_meters.get(id) {
             Some(m) => Ok(m.clone()),
             None => Ok(self.contract_wire(id).await?.2.meters),
+        }
+    }
+
+    /// The billing periods of a contract (`derived/{id}/billingperiods`), auxiliary: a 404
+    /// or another refusal means none (the latter with a warning); the answer joins `parts`.
+    async fn billing_periods(
+        &mut self,
+        id: &str,
+        parts: &mut Vec<(String, Vec<u8>)>,
+    ) -> Result<Vec<BillingPeriod>, EmhError> {
+        let path = format!("/json/metering/derived/{}/billingperiods", seg(id));
+        match self.get(&path).await {
+            Ok(Some(body)) => {
+                let mut w = Vec::new();
+                let periods = wire::billing_periods(&body, &mut w);
+                self.warn(w.into_iter().map(|x| format!("{path}: {x}")).collect());
+                parts.push((path, body));
+                Ok(periods)
+            }
+            Ok(None) => Ok(Vec::new()),
+            Err(EmhError::Http { status, .. }) => {
+                self.warn(vec![format!(
+                    "{path}: HTTP {status}; the contract's billing periods are unknown"
+                )]);
+                Ok(Vec::new())
+            }
+            Err(e) => Err(e),
         }
     }
 
@@ -459,6 +502,22 @@ impl EmhGateway {
         }
         self.month_cache.push((path.to_owned(), body.clone()));
         Ok(body)
+    }
+}
+
+/// The stand-in for a contract the gateway does not list: TAF 7-like, the meter's own
+/// values (`origin`), no start (the sync reaches back `SyncOptions::history`).
+fn synthetic_contract(meter: &str) -> wire::ContractWire {
+    wire::ContractWire {
+        taf: Taf::Taf7,
+        meters: vec![meter.to_owned()],
+        name: Some(format!(
+            "Zähler {meter} (kein Tarif im Gateway / no contract in the gateway)"
+        )),
+        state: Some(smgw_model::records::TafState::Running),
+        start: None,
+        end: None,
+        metering_point_id: None,
     }
 }
 
@@ -550,13 +609,59 @@ impl Gateway for EmhGateway {
 
     async fn contracts(&mut self) -> Result<Fetched<Vec<Contract>>, GatewayError> {
         let list = "/json/metering/derived";
-        let body = self.get_found(list).await?;
-        let ids = wire::contract_ids(&body).map_err(|e| unreadable(list, e))?;
-        let mut parts = vec![(list.to_owned(), body)];
+        let (ids, mut parts) = match self.get(list).await? {
+            Some(body) => {
+                let ids = wire::contract_ids(&body).map_err(|e| unreadable(list, e))?;
+                (ids, vec![(list.to_owned(), body)])
+            }
+            None => (Vec::new(), vec![(list.to_owned(), Vec::new())]),
+        };
+        if ids.is_empty() && !self.meters.is_empty() {
+            // Meters but no contracts: one synthetic TAF 7-like contract per meter, so that
+            // its values can be read and archived. The meter list is the evidence.
+            let body = self.get_found(PROBE_PATH).await?;
+            self.meters = wire::meter_ids(&body).map_err(|e| unreadable(PROBE_PATH, e))?;
+            parts.push((PROBE_PATH.to_owned(), body));
+            self.warn(vec![format!(
+                "Das Gateway nennt keine Tarife (metering/derived); für jeden der {} Zähler \
+                 wird ein Ersatz-Tarif „{SYNTHETIC_CONTRACT_PREFIX}<Zähler>“ mit seinen \
+                 Messwerten geführt. / The gateway lists no contracts (metering/derived); \
+                 each of its {} meters gets a stand-in contract \
+                 \"{SYNTHETIC_CONTRACT_PREFIX}<meter>\" with its own values.",
+                self.meters.len(),
+                self.meters.len()
+            )]);
+            let contracts = self
+                .meters
+                .clone()
+                .into_iter()
+                .map(|meter| {
+                    let id = format!("{SYNTHETIC_CONTRACT_PREFIX}{meter}");
+                    let c = synthetic_contract(&meter);
+                    self.contract_meters.insert(id.clone(), c.meters.clone());
+                    Contract {
+                        name: c.name.unwrap_or_else(|| id.clone()),
+                        usage_point_id: id,
+                        taf: c.taf,
+                        state: c.state.unwrap_or(smgw_model::records::TafState::Running),
+                        start: None,
+                        end: None,
+                        capture_time: None,
+                        billing_periods: Vec::new(),
+                        meters: c.meters,
+                        metering_point_id: None,
+                        delivery_id: None,
+                        on_demand: false,
+                    }
+                })
+                .collect();
+            return Ok(Fetched::ready(raw("metering/derived", &parts), contracts));
+        }
         let mut contracts = Vec::with_capacity(ids.len());
         for id in ids {
             let (path, body, c) = self.contract_wire(&id).await?;
             parts.push((path, body));
+            let billing_periods = self.billing_periods(&id, &mut parts).await?;
             contracts.push(Contract {
                 name: c.name.unwrap_or_else(|| id.clone()),
                 usage_point_id: id,
@@ -565,7 +670,7 @@ impl Gateway for EmhGateway {
                 start: c.start,
                 end: c.end,
                 capture_time: None,
-                billing_periods: Vec::new(),
+                billing_periods,
                 meters: c.meters,
                 metering_point_id: c.metering_point_id,
                 delivery_id: None,
@@ -580,7 +685,11 @@ impl Gateway for EmhGateway {
         usage_point_id: &str,
     ) -> Result<Fetched<ContractDetail>, GatewayError> {
         let (path, body, c) = self.contract_wire(usage_point_id).await?;
-        let mut parts = vec![(path, body)];
+        let mut parts = if path.is_empty() {
+            Vec::new()
+        } else {
+            vec![(path, body)]
+        };
         let mut channels = Vec::new();
         for meter in &c.meters {
             let (path, body, values) = self.current_of(meter, &|_| None).await?;

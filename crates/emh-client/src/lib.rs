@@ -33,6 +33,7 @@ pub mod wire;
 
 pub use crate::adapter::{
     EmhGateway, EmhOptions, DEFAULT_HOST, DEFAULT_IPV4, DEFAULT_PAUSE, PROBE_PATH,
+    SYNTHETIC_CONTRACT_PREFIX,
 };
 pub use crate::error::EmhError;
 

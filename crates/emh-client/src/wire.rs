@@ -8,7 +8,8 @@
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use serde_json::{Map, Value};
 use smgw_model::records::{
-    Channel, ChannelReadings, FirmwareInfo, LogEntry, LogLevel, Reading, Taf, TafState,
+    BillingPeriod, Channel, ChannelReadings, FirmwareInfo, LogEntry, LogLevel, Reading, Taf,
+    TafState,
 };
 use smgw_model::time::{berlin_date, berlin_day_bounds, parse_datetime, NaiveAs};
 use smgw_model::{CombinedStatus, GatewayStatus, Obis, ScaledValue, Unit};
@@ -199,6 +200,82 @@ pub fn contract(body: &[u8], warnings: &mut Vec<String>) -> Result<ContractWire,
         end,
         metering_point_id: text_field(o, &["metering_point", "metering_point_id", "zpb", "melo"]),
     })
+}
+
+/// Reads `GET /json/metering/derived/{id}/billingperiods`: a list (bare or inside an
+/// object) of periods, each an object with a start and an optional end (empty or missing:
+/// still open), or a `[start, end]` pair. Periods that cannot be read become warnings; the
+/// answer itself stays the evidence. Never fails on an auxiliary shape.
+pub fn billing_periods(body: &[u8], warnings: &mut Vec<String>) -> Vec<BillingPeriod> {
+    let v = match json(body) {
+        Ok(v) => v,
+        Err(e) => {
+            warnings.push(format!(
+                "billing periods unreadable ({}), kept only in the raw answer",
+                e.reason
+            ));
+            return Vec::new();
+        }
+    };
+    let Some(items) = list(
+        &v,
+        &["billing_periods", "billingperiods", "periods", "items"],
+    ) else {
+        warnings.push("billing periods: no list, kept only in the raw answer".to_owned());
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let (start, end) = match item {
+            Value::Object(o) => (
+                text_field(
+                    o,
+                    &[
+                        "start",
+                        "begin",
+                        "from",
+                        "start_time",
+                        "valid_from",
+                        "timestamp_start",
+                    ],
+                ),
+                text_field(
+                    o,
+                    &[
+                        "end",
+                        "to",
+                        "end_time",
+                        "valid_to",
+                        "valid_until",
+                        "timestamp_end",
+                    ],
+                ),
+            ),
+            Value::Array(a) => (a.first().and_then(text), a.get(1).and_then(text)),
+            _ => (None, None),
+        };
+        let Some(start) = start.as_deref().and_then(time) else {
+            warnings.push(format!(
+                "billing period {i}: no readable start ({start:?}), skipped"
+            ));
+            continue;
+        };
+        let end = match end.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(e) => match time(e) {
+                Some(t) => Some(t),
+                None => {
+                    warnings.push(format!(
+                        "billing period {i}: end {e:?} unreadable, taken as open"
+                    ));
+                    None
+                }
+            },
+        };
+        out.push(BillingPeriod { start, end });
+    }
+    out.sort_by_key(|p| p.start);
+    out
 }
 
 /// One value as read, with its channel.
@@ -645,6 +722,52 @@ pub fn meter_is_emh(id: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn billing_periods_in_any_shape_and_unreadable_ones_reported() {
+        let t = |s: &str| time(s).unwrap();
+        let mut w = Vec::new();
+        let body = br#"{"billing_periods": [
+            {"index": 1, "start": "2026-10-01T00:00:00+02:00", "end": ""},
+            {"Begin": "2026-09-01T00:00:00+02:00", "End": "2026-10-01T00:00:00+02:00"},
+            ["2026-08-01T00:00:00+02:00", "2026-09-01T00:00:00+02:00"],
+            {"start": "gestern"},
+            {"start": "2026-07-01T00:00:00+02:00", "end": "bald"},
+            42
+        ]}"#;
+        let p = billing_periods(body, &mut w);
+        assert_eq!(
+            p,
+            [
+                BillingPeriod {
+                    start: t("2026-07-01T00:00:00+02:00"),
+                    end: None
+                },
+                BillingPeriod {
+                    start: t("2026-08-01T00:00:00+02:00"),
+                    end: Some(t("2026-09-01T00:00:00+02:00"))
+                },
+                BillingPeriod {
+                    start: t("2026-09-01T00:00:00+02:00"),
+                    end: Some(t("2026-10-01T00:00:00+02:00"))
+                },
+                BillingPeriod {
+                    start: t("2026-10-01T00:00:00+02:00"),
+                    end: None
+                },
+            ]
+        );
+        assert_eq!(w.len(), 3, "{w:?}");
+        assert!(
+            w[0].contains("period 3") && w[1].contains("\"bald\"") && w[2].contains("period 5")
+        );
+        let mut w = Vec::new();
+        assert!(billing_periods(b"<html>", &mut w).is_empty());
+        assert!(billing_periods(b"{\"x\": 1}", &mut w).is_empty());
+        assert_eq!(w.len(), 2);
+        assert!(billing_periods(b"[]", &mut w).is_empty());
+        assert_eq!(w.len(), 2);
+    }
 
     fn no_scaler(_: &Obis) -> Option<i8> {
         None

@@ -105,3 +105,94 @@ async fn without_history_a_sync_keeps_each_current_value() {
         .iter()
         .all(|s| s.count == 1 && s.last == Some(t("2026-11-20T09:00:00Z"))));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_contracts_each_meter_gets_a_synthetic_contract_and_its_values_are_archived() {
+    let emh = EmhFaults {
+        no_contracts: true,
+        ..EmhFaults::default()
+    };
+    let mock = start_with(Some(faults(emh, 0))).await;
+    let dir = tempfile::tempdir().unwrap();
+    let db = Archive::open(dir.path().join("emh.sqlite")).await.unwrap();
+    let mut g = connect(&mock).await;
+
+    // The interface: one TAF 7-like contract per meter, channels from its current values.
+    use gateway::Gateway;
+    let contracts = g.contracts().await.unwrap().into_value().unwrap();
+    let ids: Vec<_> = contracts
+        .iter()
+        .map(|c| c.usage_point_id.as_str())
+        .collect();
+    assert_eq!(ids, ["meter-1emh0012345678", "meter-1EMH0087654321.sm"]);
+    assert!(contracts
+        .iter()
+        .all(|c| c.taf == smgw_model::records::Taf::Taf7 && c.meters.len() == 1));
+    let d = g
+        .contract_detail(ids[1])
+        .await
+        .unwrap()
+        .into_value()
+        .unwrap();
+    assert_eq!(d.databases.len(), 1);
+    assert_eq!(
+        d.databases[0].database,
+        smgw_model::records::Database::Origin
+    );
+    let ch = &d.databases[0].channels;
+    assert_eq!(ch.len(), 1);
+    assert_eq!(ch[0].obis.to_hex(), OBIS);
+    assert_eq!(ch[0].scaler, 0, "the meter's own scaler");
+    assert!(g.warnings().iter().any(|w| w.contains("no contracts")));
+
+    // A sync archives every value of both meters (the contracts have no start: the sync
+    // reaches back `history`; the values begin in August and September).
+    let opts = SyncOptions {
+        history: chrono::Duration::days(130),
+        ..SyncOptions::default()
+    };
+    let report = sync(&mut g, &db, &opts, |_| {}, &CancelFlag::new())
+        .await
+        .expect("sync");
+    let want7 = mock
+        .scenario()
+        .expected_readings("demo", TAF7, "origin", OBIS)
+        .unwrap();
+    let want1 = mock
+        .scenario()
+        .expected_readings("demo", TAF1, "origin", OBIS)
+        .unwrap();
+    assert_eq!(report.contracts, 2);
+    assert_eq!(
+        report.values.inserted,
+        u64::try_from(want7.len() + want1.len()).unwrap(),
+        "{report:?}"
+    );
+    assert_eq!(report.current_calls, 0);
+    let status = db.status(Scope::All).await.unwrap();
+    assert_eq!(status.len(), 2);
+    for s in &status {
+        let want = if s
+            .channel
+            .key
+            .name
+            .meter_id
+            .eq_ignore_ascii_case("1emh0012345678")
+        {
+            &want7
+        } else {
+            &want1
+        };
+        assert_eq!(s.count, want.len() as u64);
+        let stored = db
+            .readings(s.channel.id, None, None, u32::MAX)
+            .await
+            .unwrap();
+        for (got, e) in stored.iter().zip(want.iter()) {
+            assert_eq!(got.reading.target_time, unix(e.target_time));
+            assert_eq!(got.reading.value.raw, i128::from(e.value));
+        }
+    }
+    let s = mock.emh_stats();
+    assert_eq!(s.reused_nonce + s.too_fast + s.overlapping, 0, "{s:?}");
+}

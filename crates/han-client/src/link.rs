@@ -88,6 +88,8 @@ struct Conn {
 pub struct Link {
     host: String,
     port: u16,
+    /// The `Host` header, set when connecting.
+    host_header: String,
     connector: TlsConnector,
     verifier: Arc<PinningVerifier>,
     provider: Arc<CryptoProvider>,
@@ -108,17 +110,125 @@ impl std::fmt::Debug for Link {
     }
 }
 
-fn host_header(host: &str, port: u16) -> String {
-    let h = if host.contains(':') && !host.starts_with('[') {
-        format!("[{host}]")
-    } else {
-        host.to_owned()
+/// Where a host text leads: what to connect to, the TLS server name and the `Host` header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    /// The socket address (IP literals, with the IPv6 scope id) or `name:port` to resolve.
+    pub connect: ConnectTo,
+    /// The TLS server name: the IP address without zone and brackets, or the host name.
+    pub server_name: String,
+    /// The `Host` header: IPv6 in brackets with the zone as RFC 6874 `%25`, `:port` unless 443.
+    pub host_header: String,
+}
+
+/// What a TCP connection goes to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConnectTo {
+    /// An IP address literal (IPv6 with its scope id).
+    Addr(std::net::SocketAddr),
+    /// A name, as `name:port`, resolved when connecting.
+    Name(String),
+}
+
+/// Splits a host text as a user gives it into a [`Target`]: `192.168.33.2`, `smgw.local`,
+/// `fe80::1`, `[fe80::1]`, `fe80::1%eth0`, `fe80::1%2`, `[fe80::1%eth0]` and the URI form
+/// `[fe80::1%25eth0]` (RFC 6874; inside brackets `%25` is the `%`). A zone that is not a
+/// number is an interface name, turned into its index by `zone_index` (on Unix
+/// `if_nametoindex`). Errors say what is wrong with the text.
+pub fn target(
+    host: &str,
+    port: u16,
+    zone_index: impl Fn(&str) -> Option<u32>,
+) -> Result<Target, String> {
+    use std::net::{IpAddr, Ipv6Addr, SocketAddr, SocketAddrV6};
+    let text = host.trim();
+    let (inner, bracketed) = match text.strip_prefix('[') {
+        Some(rest) => match rest.strip_suffix(']') {
+            Some(inner) => (inner, true),
+            None => return Err(format!("{text}: '[' without ']'")),
+        },
+        None => (text, false),
     };
-    if port == 443 {
-        h
-    } else {
-        format!("{h}:{port}")
+    if inner.is_empty() {
+        return Err("no address given".to_owned());
     }
+    let with_port = |h: String| {
+        if port == 443 {
+            h
+        } else {
+            format!("{h}:{port}")
+        }
+    };
+    let (addr_text, zone) = match inner.split_once('%') {
+        Some((a, z)) => {
+            // In a URI (brackets) the `%` of the zone is written `%25` (RFC 6874).
+            let z = match z.strip_prefix("25") {
+                Some(rest) if bracketed && !rest.is_empty() => rest,
+                _ => z,
+            };
+            (a, Some(z))
+        }
+        None => (inner, None),
+    };
+    if let Some(z) = zone {
+        if z.is_empty() || z.contains(|c: char| c == '%' || c == '/' || c.is_whitespace()) {
+            return Err(format!(
+                "{text}: zone id {z:?} is not an interface name or number"
+            ));
+        }
+    }
+    match (addr_text.parse::<IpAddr>(), zone) {
+        (Ok(IpAddr::V6(v6)), zone) => {
+            let scope = match zone {
+                None => 0,
+                Some(z) => match z.parse::<u32>() {
+                    Ok(n) => n,
+                    Err(_) => zone_index(z).ok_or_else(|| {
+                        format!("{text}: no network interface named {z:?} on this computer")
+                    })?,
+                },
+            };
+            let v6: Ipv6Addr = v6;
+            let header = match zone {
+                Some(z) => format!("[{v6}%25{z}]"),
+                None => format!("[{v6}]"),
+            };
+            Ok(Target {
+                connect: ConnectTo::Addr(SocketAddr::V6(SocketAddrV6::new(v6, port, 0, scope))),
+                server_name: v6.to_string(),
+                host_header: with_port(header),
+            })
+        }
+        (Ok(IpAddr::V4(_)), Some(_)) => Err(format!("{text}: a zone id belongs to IPv6 only")),
+        (Ok(IpAddr::V4(v4)), None) if !bracketed => Ok(Target {
+            connect: ConnectTo::Addr(SocketAddr::new(IpAddr::V4(v4), port)),
+            server_name: v4.to_string(),
+            host_header: with_port(v4.to_string()),
+        }),
+        (Err(_), None) if !bracketed && !addr_text.contains(':') => Ok(Target {
+            connect: ConnectTo::Name(format!("{addr_text}:{port}")),
+            server_name: addr_text.to_owned(),
+            host_header: with_port(addr_text.to_owned()),
+        }),
+        _ => Err(format!("{text}: neither an IP address nor a host name")),
+    }
+}
+
+/// The index of a network interface by name (`if_nametoindex`); `None` if there is none.
+#[cfg(unix)]
+pub fn interface_index(name: &str) -> Option<u32> {
+    let c = std::ffi::CString::new(name).ok()?;
+    // SAFETY: `c` is a valid NUL-terminated string that lives across the call, and
+    // `if_nametoindex` only reads it; it returns 0 for an unknown name.
+    let index = unsafe { libc::if_nametoindex(c.as_ptr()) };
+    (index != 0).then_some(index)
+}
+
+/// The index of a network interface by name: not known on this platform (give the zone as
+/// a number, e.g. `fe80::1%12`).
+#[cfg(not(unix))]
+pub fn interface_index(_name: &str) -> Option<u32> {
+    None
 }
 
 /// Finds a rustls error inside an IO error chain.
@@ -150,6 +260,7 @@ impl Link {
         let config =
             tls::client_config(provider.clone(), verifier.clone(), opts.identity.as_ref())?;
         Ok(Link {
+            host_header: String::new(),
             host: opts.host,
             port: opts.port,
             connector: TlsConnector::from(Arc::new(config)),
@@ -199,13 +310,18 @@ impl Link {
     }
 
     async fn open(&mut self) -> Result<(), ClientError> {
-        let bare = self.host.trim_start_matches('[').trim_end_matches(']');
-        let addr = if bare.contains(':') {
-            format!("[{bare}]:{}", self.port)
-        } else {
-            format!("{bare}:{}", self.port)
+        let target = self.target()?;
+        let addr = match &target.connect {
+            ConnectTo::Addr(a) => a.to_string(),
+            ConnectTo::Name(n) => n.clone(),
         };
-        let tcp = tokio::time::timeout(self.timeouts.connect, TcpStream::connect(&addr))
+        let connect = async {
+            match &target.connect {
+                ConnectTo::Addr(a) => TcpStream::connect(*a).await,
+                ConnectTo::Name(n) => TcpStream::connect(n.as_str()).await,
+            }
+        };
+        let tcp = tokio::time::timeout(self.timeouts.connect, connect)
             .await
             .map_err(|_| ClientError::Timeout {
                 phase: Phase::Connect,
@@ -217,7 +333,8 @@ impl Link {
             })?;
         // Requests are small and strictly sequential: do not let Nagle delay them.
         let _ = tcp.set_nodelay(true);
-        let name = ServerName::try_from(bare.to_owned())
+        self.host_header = target.host_header.clone();
+        let name = ServerName::try_from(target.server_name.clone())
             .map_err(|e| ClientError::Tls(format!("invalid host name: {e}")))?;
         self.stats.handshakes += 1;
         let tls = tokio::time::timeout(self.timeouts.handshake, self.connector.connect(name, tcp))
@@ -243,6 +360,14 @@ impl Link {
             last_used: Instant::now(),
         });
         Ok(())
+    }
+
+    /// Where the host text leads (see [`target`]).
+    fn target(&self) -> Result<Target, ClientError> {
+        target(&self.host, self.port, interface_index).map_err(|why| ClientError::Connect {
+            addr: format!("{}:{}", self.host, self.port),
+            source: std::io::Error::new(std::io::ErrorKind::InvalidInput, why),
+        })
     }
 
     fn handshake_error(&self, e: std::io::Error) -> ClientError {
@@ -313,7 +438,7 @@ impl Link {
         let mut builder = hyper::Request::builder()
             .method(method)
             .uri(request.uri)
-            .header(HOST, host_header(&self.host, self.port))
+            .header(HOST, self.host_header.as_str())
             .header(CONTENT_LENGTH, request.body.len());
         for (name, value) in &request.headers {
             builder = builder.header(
@@ -404,5 +529,101 @@ impl Link {
                 })
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV6};
+
+    use super::*;
+
+    fn eth0(name: &str) -> Option<u32> {
+        (name == "eth0").then_some(7)
+    }
+
+    fn v6(addr: &str, port: u16, scope: u32) -> ConnectTo {
+        let ip: Ipv6Addr = addr.parse().unwrap();
+        ConnectTo::Addr(SocketAddr::V6(SocketAddrV6::new(ip, port, 0, scope)))
+    }
+
+    #[test]
+    fn link_local_with_interface_name_or_number() {
+        for text in [
+            "fe80::1%eth0",
+            "[fe80::1%eth0]",
+            "[fe80::1%25eth0]",
+            " fe80::1%eth0 ",
+        ] {
+            let t = target(text, 443, eth0).unwrap();
+            assert_eq!(t.connect, v6("fe80::1", 443, 7), "{text}");
+            assert_eq!(t.server_name, "fe80::1", "{text}");
+            assert_eq!(t.host_header, "[fe80::1%25eth0]", "{text}");
+        }
+        let t = target("fe80::1%7", 8443, eth0).unwrap();
+        assert_eq!(t.connect, v6("fe80::1", 8443, 7));
+        assert_eq!(t.host_header, "[fe80::1%257]:8443");
+        // Unbracketed, `%25` is a zone of its own (the index 25), not an escaped `%`.
+        let t = target("fe80::1%25", 443, eth0).unwrap();
+        assert_eq!(t.connect, v6("fe80::1", 443, 25));
+        // Bracketed URI form with a numeric zone.
+        let t = target("[fe80::1%2512]", 443, eth0).unwrap();
+        assert_eq!(t.connect, v6("fe80::1", 443, 12));
+        // The TLS server name is the address without zone: rustls takes it as an IP.
+        assert!(ServerName::try_from(t.server_name.clone()).is_ok());
+    }
+
+    #[test]
+    fn plain_addresses_and_names() {
+        let t = target("::1", 8443, eth0).unwrap();
+        assert_eq!(t.connect, v6("::1", 8443, 0));
+        assert_eq!(
+            (t.server_name.as_str(), t.host_header.as_str()),
+            ("::1", "[::1]:8443")
+        );
+        let t = target("[::1]", 443, eth0).unwrap();
+        assert_eq!(t.host_header, "[::1]");
+        let t = target("192.168.33.2", 443, eth0).unwrap();
+        assert_eq!(
+            t.connect,
+            ConnectTo::Addr(SocketAddr::new(Ipv4Addr::new(192, 168, 33, 2).into(), 443))
+        );
+        assert_eq!(
+            (t.server_name.as_str(), t.host_header.as_str()),
+            ("192.168.33.2", "192.168.33.2")
+        );
+        let t = target("smgw.local", 8443, eth0).unwrap();
+        assert_eq!(t.connect, ConnectTo::Name("smgw.local:8443".to_owned()));
+        assert_eq!(
+            (t.server_name.as_str(), t.host_header.as_str()),
+            ("smgw.local", "smgw.local:8443")
+        );
+    }
+
+    #[test]
+    fn wrong_texts_say_what_is_wrong() {
+        let e = target("fe80::1%wlan9", 443, eth0).unwrap_err();
+        assert!(e.contains("no network interface named \"wlan9\""), "{e}");
+        assert!(target("192.168.33.2%eth0", 443, eth0)
+            .unwrap_err()
+            .contains("IPv6 only"));
+        assert!(target("[fe80::1", 443, eth0)
+            .unwrap_err()
+            .contains("without"));
+        assert!(target("fe80::1%", 443, eth0).is_err());
+        assert!(target("[smgw.local]", 443, eth0).is_err());
+        assert!(target("fe80::zz", 443, eth0).is_err());
+        assert!(target("", 443, eth0).is_err());
+        assert!(target("[]", 443, eth0).is_err());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn interface_names_resolve_on_this_computer() {
+        // The loopback interface exists everywhere (`lo` on Linux, `lo0` on the BSDs).
+        let lo = interface_index("lo").or_else(|| interface_index("lo0"));
+        assert!(lo.is_some_and(|i| i > 0), "{lo:?}");
+        assert_eq!(interface_index("no-such-interface0"), None);
+        assert_eq!(interface_index("nul\0byte"), None);
     }
 }

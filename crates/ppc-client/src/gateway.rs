@@ -19,7 +19,7 @@ use smgw_model::{Obis, Unit, UserId};
 use crate::error::PpcError;
 use crate::html::{self, LogRefusal, Page, Welcome};
 use crate::session::{Answer, Session};
-use crate::signed;
+use crate::signed::{self, SignatureCheck};
 use crate::table;
 use crate::{HistorySource, PpcOptions};
 
@@ -33,6 +33,75 @@ pub struct Meter {
     pub mid: String,
     /// The stable name, e.g. `01005e318002.1lgz0072999211.sm`.
     pub name: String,
+}
+
+/// The signature check of one signed file read in this session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileCheck {
+    /// The action that returned the file (`exportMeterValues`, `exportLogData`,
+    /// `exportMeterProfile`).
+    pub action: String,
+    /// The request as sent (the raw answer's `request`).
+    pub request: String,
+    /// The result: integrity against the certificate carried in the file, not who issued it.
+    pub check: SignatureCheck,
+    /// Whether the signer's certificate is the gateway's TLS certificate of this connection
+    /// (the one the user pinned). `false` says nothing bad: gateways may sign with another
+    /// certificate.
+    pub signer_is_tls_certificate: bool,
+}
+
+/// Where signature checks are collected (also from deferred decoding on other threads).
+#[derive(Clone)]
+struct Checks {
+    checks: Arc<Mutex<Vec<FileCheck>>>,
+    warnings: Arc<Mutex<Vec<String>>>,
+    peer_certificate: Arc<Vec<u8>>,
+}
+
+impl Checks {
+    fn record(&self, action: &str, request: &str, check: &SignatureCheck) {
+        let signer_is_tls_certificate = matches!(
+            check,
+            SignatureCheck::Verified { signer_certificate, .. }
+                if !signer_certificate.is_empty() && **signer_certificate == **self.peer_certificate
+        );
+        let warning = match check {
+            SignatureCheck::Verified { .. } => None,
+            SignatureCheck::Failed { why } => Some(format!(
+                "{action} ({request}): Die Signatur der Datei passt nicht zu ihrem Inhalt ({why}). \
+                 Die Werte wurden trotzdem übernommen und die Originaldatei aufbewahrt; lesen Sie \
+                 die Werte erneut und fragen Sie Ihren Messstellenbetreiber, wenn es wieder vorkommt. / \
+                 The file's signature does not match its content ({why}). The values were kept \
+                 all the same and the original file is kept; read them again and ask your \
+                 metering point operator if it happens again."
+            )),
+            SignatureCheck::NoCertificate => Some(format!(
+                "{action} ({request}): Die Datei enthält kein Zertifikat ihres Unterzeichners; \
+                 die Signatur wurde nicht geprüft. Die Werte wurden übernommen. / The file \
+                 carries no certificate of its signer; its signature was not checked. The \
+                 values were kept."
+            )),
+            SignatureCheck::NotCheckable { why } => Some(format!(
+                "{action} ({request}): Die Signatur der Datei kann nicht geprüft werden ({why}). \
+                 Die Werte wurden übernommen. / The file's signature cannot be checked ({why}). \
+                 The values were kept."
+            )),
+        };
+        if let Some(w) = warning {
+            if let Ok(mut v) = self.warnings.lock() {
+                v.push(w);
+            }
+        }
+        if let Ok(mut v) = self.checks.lock() {
+            v.push(FileCheck {
+                action: action.to_owned(),
+                request: request.to_owned(),
+                check: check.clone(),
+                signer_is_tls_certificate,
+            });
+        }
+    }
 }
 
 struct CurrentCache {
@@ -54,8 +123,11 @@ pub struct PpcGateway {
     log: Option<Vec<LogEntry>>,
     /// Raw files of the logbook read, handed out with the pages.
     log_raw: Vec<RawAnswer>,
+    /// Where the page handed out last said the next one starts.
+    log_next: Option<u64>,
     table_fallback: bool,
     warnings: Arc<Mutex<Vec<String>>>,
+    checks: Checks,
 }
 
 impl std::fmt::Debug for PpcGateway {
@@ -104,6 +176,12 @@ impl PpcGateway {
             max_window: Duration::days(31),
             pause: options.pause,
         };
+        let warnings = Arc::new(Mutex::new(Vec::new()));
+        let checks = Checks {
+            checks: Arc::new(Mutex::new(Vec::new())),
+            warnings: Arc::clone(&warnings),
+            peer_certificate: Arc::new(session.link().peer_certificate().to_vec()),
+        };
         Ok(PpcGateway {
             user_id: UserId::new(options.user.clone()),
             session,
@@ -113,8 +191,10 @@ impl PpcGateway {
             current: HashMap::new(),
             log: None,
             log_raw: Vec::new(),
+            log_next: None,
             table_fallback: options.history == HistorySource::Table,
-            warnings: Arc::new(Mutex::new(Vec::new())),
+            warnings,
+            checks,
             options,
         })
     }
@@ -140,6 +220,18 @@ impl PpcGateway {
         self.warnings
             .lock()
             .map(|mut w| std::mem::take(&mut *w))
+            .unwrap_or_default()
+    }
+
+    /// The signature check of every signed file read through this object so far (values,
+    /// logbook, meter profiles), in order: "ok" means the content is what the holder of the
+    /// certificate carried in the file signed (integrity); who issued that certificate is not
+    /// checked. Checks of values files appear when their answer is decoded.
+    pub fn signature_checks(&self) -> Vec<FileCheck> {
+        self.checks
+            .checks
+            .lock()
+            .map(|c| c.clone())
             .unwrap_or_default()
     }
 
@@ -224,9 +316,11 @@ impl PpcGateway {
             return Ok(None);
         }
         let warnings = Arc::clone(&self.warnings);
-        let r = raw("exportMeterValues", request, a.body);
+        let checks = self.checks.clone();
+        let r = raw("exportMeterValues", request.clone(), a.body);
         Ok(Some(Fetched::deferred(r, move |body| {
             let file = signed::unwrap(body).map_err(GatewayError::Data)?;
+            checks.record("exportMeterValues", &request, &file.signature);
             let profile = signed::parse_profile(&file.content).map_err(GatewayError::Data)?;
             if let Ok(mut w) = warnings.lock() {
                 w.extend(profile.warnings);
@@ -315,10 +409,24 @@ impl PpcGateway {
 
     /// Reads the whole logbook: from 2000-01-01 to tomorrow, ranges halved while the gateway
     /// refuses more than 1000 entries, merged by record number.
-    async fn read_log(&mut self) -> Result<(), PpcError> {
-        let start = NaiveDate::from_ymd_opt(2000, 1, 1)
-            .and_then(|d| d.and_hms_opt(0, 0, 0))
-            .unwrap_or_default();
+    ///
+    /// From `from_index` on, when an entry before it was read earlier through this object,
+    /// the range starts at that entry's time (a later sync in the same session asks once).
+    async fn read_log(&mut self, from_index: u64) -> Result<(), PpcError> {
+        let known = self
+            .log
+            .as_deref()
+            .unwrap_or_default()
+            .iter()
+            .rev()
+            .find(|e| e.index < from_index)
+            .and_then(|e| e.time);
+        let start = match known {
+            Some(t) => t.with_timezone(&Berlin).naive_local() - Duration::seconds(1),
+            None => NaiveDate::from_ymd_opt(2000, 1, 1)
+                .and_then(|d| d.and_hms_opt(0, 0, 0))
+                .unwrap_or_default(),
+        };
         let end = (Utc::now() + Duration::days(2))
             .with_timezone(&Berlin)
             .naive_local();
@@ -337,6 +445,8 @@ impl PpcGateway {
             let request = format!("action=exportLogData&from={from}&to={to}");
             if signed::looks_like_cms(&ans.body) && ans.status == 200 {
                 let file = signed::unwrap(&ans.body).map_err(|e| unreadable("exportLogData", e))?;
+                self.checks
+                    .record("exportLogData", &request, &file.signature);
                 let book = signed::parse_logbook(&file.content)
                     .map_err(|e| unreadable("exportLogData", e))?;
                 for w in book.warnings {
@@ -376,11 +486,49 @@ impl PpcGateway {
                 }
             }
         }
+        if known.is_some() {
+            // Keep what was read before (its times place later reads).
+            entries.extend(self.log.take().unwrap_or_default());
+        }
         entries.sort_by_key(|e| e.index);
         entries.dedup_by_key(|e| e.index);
         self.log = Some(entries);
         self.log_raw = raws;
         Ok(())
+    }
+}
+
+impl PpcGateway {
+    /// The gateway's clock, as well as the web application tells it: the `Date` header of
+    /// an answer if it sends one, else the welcome page's "last synchronisation" (German
+    /// local time; a lower bound of the clock, so a sync never marks values as read that
+    /// the gateway has not stored yet), else this computer's clock (with a warning).
+    fn clock_estimate(&self, headers: &[(String, String)]) -> DateTime<Utc> {
+        let date = headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case("date"))
+            .and_then(|(_, v)| DateTime::parse_from_rfc2822(v.trim()).ok())
+            .map(|t| t.with_timezone(&Utc));
+        if let Some(t) = date {
+            return t;
+        }
+        let last_sync = self
+            .welcome
+            .last_sync
+            .as_deref()
+            .and_then(html::local_time_in)
+            .and_then(|t| t.and_local_timezone(Berlin).earliest())
+            .map(|t| t.with_timezone(&Utc));
+        if let Some(t) = last_sync {
+            return t;
+        }
+        self.warn(
+            "Die Uhrzeit des Gateways ist unbekannt (keine Date-Kopfzeile, keine letzte Synchronisation auf der Startseite); \
+             die Uhr dieses Computers wird verwendet. Prüfen Sie, ob sie stimmt. / \
+             The gateway's clock is unknown (no Date header, no last synchronisation on the welcome page); \
+             this computer's clock is used instead. Check that it is right.",
+        );
+        Utc::now()
     }
 }
 
@@ -431,15 +579,12 @@ impl Gateway for PpcGateway {
                 });
             }
         }
-        // The pages show no clock; the web server's `Date` header is the gateway's.
-        let time = a
-            .header("date")
-            .and_then(|d| chrono::DateTime::parse_from_rfc2822(d).ok())
-            .map(|t| t.with_timezone(&chrono::Utc));
+        // The pages show no clock: the web server's `Date` header, else the welcome page.
+        let time = self.clock_estimate(&a.headers);
         let info = GatewayInfo {
             id: self.welcome.smgw_id.clone().unwrap_or_default(),
             state: None,
-            time,
+            time: Some(time),
             firmware,
             certificates: Vec::new(),
         };
@@ -491,7 +636,12 @@ impl Gateway for PpcGateway {
             .await?;
         let mut obis = Vec::new();
         if a.status == 200 && signed::looks_like_cms(&a.body) {
-            match signed::unwrap(&a.body).and_then(|f| signed::parse_meter_profile(&f.content)) {
+            let request = format!("action=exportMeterProfile&mid={mid}");
+            match signed::unwrap(&a.body).and_then(|f| {
+                self.checks
+                    .record("exportMeterProfile", &request, &f.signature);
+                signed::parse_meter_profile(&f.content)
+            }) {
                 Ok(o) => obis = o,
                 Err(e) => self.warn(format!("exportMeterProfile: {e}")),
             }
@@ -593,10 +743,11 @@ impl Gateway for PpcGateway {
     }
 
     async fn log_page(&mut self, from_index: u64) -> Result<Fetched<LogPage>, GatewayError> {
-        // A fresh read when a caller starts over (index 0 or 1) or the log was not read yet.
-        let fresh = self.log.is_none() || from_index <= 1;
+        // A fresh read unless the caller continues with the page after the one handed out
+        // last (a later sync in the same session must see entries written since).
+        let fresh = self.log.is_none() || self.log_next != Some(from_index);
         if fresh {
-            self.read_log().await?;
+            self.read_log(from_index).await?;
         }
         let all = self.log.as_deref().unwrap_or_default();
         let entries: Vec<LogEntry> = all
@@ -630,6 +781,7 @@ impl Gateway for PpcGateway {
                 format!("entries from {from_index} of the files read with the first page"),
             )
         };
+        self.log_next = next;
         let r = raw("exportLogData", request, body);
         Ok(Fetched::ready(r, LogPage { entries, next }))
     }
@@ -646,8 +798,8 @@ impl Gateway for PpcGateway {
     }
 
     async fn disconnect(&mut self) {
-        self.log = None;
         self.log_raw.clear();
+        self.log_next = None;
         self.session.logout().await;
     }
 }

@@ -415,6 +415,39 @@ pub fn welcome(page: &Page) -> Welcome {
     }
 }
 
+/// The first local date and time in `text`: `YYYY-MM-DD HH:MM[:SS]` (also with `T`) or
+/// `DD.MM.YYYY HH:MM[:SS]`, as the welcome page's "Letzte Synchronisation" shows it.
+pub fn local_time_in(text: &str) -> Option<chrono::NaiveDateTime> {
+    use chrono::NaiveDateTime;
+    let chars: Vec<char> = text.chars().collect();
+    let formats = [
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%dT%H:%M:%S",
+        "%d.%m.%Y %H:%M:%S",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%dT%H:%M",
+        "%d.%m.%Y %H:%M",
+    ];
+    for start in 0..chars.len() {
+        if !chars[start].is_ascii_digit() || (start > 0 && chars[start - 1].is_ascii_digit()) {
+            continue;
+        }
+        for len in [19usize, 16] {
+            let Some(slice) = chars.get(start..start + len) else {
+                continue;
+            };
+            let candidate: String = slice.iter().collect();
+            if let Some(t) = formats
+                .iter()
+                .find_map(|f| NaiveDateTime::parse_from_str(&candidate, f).ok())
+            {
+                return Some(t);
+            }
+        }
+    }
+    None
+}
+
 /// A DIN 43863-5 gateway id in text: `E`, a digit, three letters, then digits (14
 /// characters), e.g. `EPPC0210486901` is `E` + `PPC` + … in the short form some pages use.
 fn find_smgw_id(text: &str) -> Option<String> {
@@ -563,6 +596,21 @@ mod tests {
             Some("Letzte Synchronisation: 2026-11-20 09:50:00")
         );
         assert_eq!(w.smgw_id.as_deref(), Some("EPPC0210486901"));
+        let t = |s: &str| chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S").ok();
+        assert_eq!(
+            w.last_sync.as_deref().and_then(local_time_in),
+            t("2026-11-20 09:50:00")
+        );
+        assert_eq!(
+            local_time_in("Letzte Synchronisation: 20.11.2026 09:50"),
+            t("2026-11-20 09:50:00")
+        );
+        assert_eq!(
+            local_time_in("Stand 2026-11-20T23:59:58 MEZ"),
+            t("2026-11-20 23:59:58")
+        );
+        assert_eq!(local_time_in("noch nie"), None);
+        assert_eq!(local_time_in("12026-13-40 25:00"), None);
     }
 
     #[test]

@@ -37,9 +37,10 @@ pub mod table;
 use std::time::Duration;
 
 pub use error::PpcError;
-pub use gateway::{Meter, PpcGateway};
+pub use gateway::{FileCheck, Meter, PpcGateway};
 pub use han_client::{PinPolicy, Timeouts};
 pub use session::{PATH, REALM};
+pub use signed::SignatureCheck;
 
 /// The address PPC gateways have out of the box.
 pub const DEFAULT_HOST: &str = "192.168.1.200";

@@ -18,6 +18,10 @@ use smgw_model::status::GatewayStatus;
 use smgw_model::time::{parse_datetime, NaiveAs};
 use smgw_model::ScaledValue;
 
+mod verify;
+
+pub use verify::SignatureCheck;
+
 const ID_SIGNED_DATA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.2");
 
 /// Whether a body looks like a DER CMS file (a SEQUENCE) rather than an HTML page.
@@ -34,9 +38,14 @@ pub struct SignedFile {
     pub signers: usize,
     /// Certificates carried in the file (DER).
     pub certificates: usize,
+    /// The signature check of the first signer against the certificate carried in the
+    /// file: integrity only, not who issued the certificate.
+    pub signature: SignatureCheck,
 }
 
-/// Unwraps a CMS `ContentInfo` holding `SignedData` and returns its content.
+/// Unwraps a CMS `ContentInfo` holding `SignedData` and returns its content with the result
+/// of the signature check. A signature that does not verify is not an error: the content is
+/// returned all the same (the caller warns and keeps the file as evidence).
 pub fn unwrap(der_bytes: &[u8]) -> Result<SignedFile, String> {
     let info = ContentInfo::from_der(der_bytes).map_err(|e| format!("not a CMS file: {e}"))?;
     if info.content_type != ID_SIGNED_DATA {
@@ -49,17 +58,19 @@ pub fn unwrap(der_bytes: &[u8]) -> Result<SignedFile, String> {
         .content
         .decode_as()
         .map_err(|e| format!("SignedData unreadable: {e}"))?;
-    let Some(econtent) = signed.encap_content_info.econtent else {
+    let Some(econtent) = signed.encap_content_info.econtent.as_ref() else {
         return Err("SignedData without content (detached signature)".to_owned());
     };
     let content = match econtent.decode_as::<OctetString>() {
         Ok(o) => o.as_bytes().to_vec(),
         Err(_) => econtent.value().to_vec(),
     };
+    let signature = verify::check(der_bytes, &signed, &content);
     Ok(SignedFile {
         content,
         signers: signed.signer_infos.0.len(),
-        certificates: signed.certificates.map_or(0, |c| c.0.len()),
+        certificates: signed.certificates.as_ref().map_or(0, |c| c.0.len()),
+        signature,
     })
 }
 

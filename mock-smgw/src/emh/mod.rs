@@ -20,7 +20,8 @@
 //! Quirks as behaviour: the `Host` header must name the address connected to (or
 //! `smgw.local`), a nonce answers one request only (reused → 401), a request while another is
 //! being answered is dropped, one arriving sooner than `min-pause-ms` after the previous
-//! answer gets 503. Variants and faults are [`EmhFaults`].
+//! answer gets 503. Variants and faults are [`EmhFaults`] (also a gateway with meters but
+//! no contracts).
 
 use std::collections::{BTreeMap, HashSet};
 use std::net::SocketAddr;
@@ -58,6 +59,9 @@ pub struct EmhFaults {
     pub meter_exchanged: bool,
     /// A request arriving sooner than this after the previous answer gets 503.
     pub min_pause_ms: u64,
+    /// A gateway with meters but no contracts: `metering/derived` is an empty list and
+    /// `derived/{id}` answers 404.
+    pub no_contracts: bool,
 }
 
 /// Counters of the EMH interface (see [`crate::RunningMock::emh_stats`]).
@@ -141,9 +145,16 @@ pub(crate) fn local(t: i64) -> String {
 
 /// Whether the `Host` header names the address the request came to (or `smgw.local`).
 fn host_ok(host: Option<&str>, local_addr: Option<SocketAddr>) -> bool {
-    let Some(host) = host.map(str::to_ascii_lowercase) else {
+    let Some(mut host) = host.map(str::to_ascii_lowercase) else {
         return false;
     };
+    // A link-local address carries its zone (RFC 6874 `[fe80::1%25eth0]`): the address is
+    // what counts.
+    if let (Some(z), Some(end)) = (host.find("%25"), host.find(']')) {
+        if z < end {
+            host.replace_range(z..end, "");
+        }
+    }
     let Some(addr) = local_addr else {
         return true;
     };
@@ -531,6 +542,8 @@ fn answer(shared: &Shared, ctx: &ConnCtx, req: &Request<Incoming>, faults: &EmhF
                 _ => not_found("unknown path"),
             }
         }
+        ["metering", "derived"] if faults.no_contracts => json_ok(&json!([])),
+        ["metering", "derived", ..] if faults.no_contracts => not_found("unknown contract"),
         ["metering", "derived"] => json_ok(&contract_ids(c)),
         ["metering", "derived", id, tail @ ..] => {
             let Some(up) = c.usage_points.iter().find(|u| u.id == *id) else {
@@ -588,6 +601,10 @@ mod tests {
         assert!(host_ok(Some("SMGW.local"), Some(addr)));
         assert!(!host_ok(Some("localhost:8443"), Some(addr)));
         assert!(!host_ok(None, Some(addr)));
+        let v6: SocketAddr = "[fe80::1]:8443".parse().unwrap_or_else(|_| unreachable!());
+        assert!(host_ok(Some("[fe80::1]:8443"), Some(v6)));
+        assert!(host_ok(Some("[fe80::1%25eth0]:8443"), Some(v6)));
+        assert!(!host_ok(Some("[fe80::2%25eth0]:8443"), Some(v6)));
         assert_eq!(norm("1EMH0012345678.SM"), "1emh0012345678");
         assert_eq!(listed("1EMH0012345678", 1), "1EMH0012345678.sm");
     }

@@ -61,6 +61,26 @@ pub struct PpcFaults {
     pub istvalide_123: bool,
     /// The next authenticated request finds its nonce stale (empty `200`).
     pub stale_nonce_next: bool,
+    /// How the signed export files (`exportMeterValues`, `exportLogData`,
+    /// `exportMeterProfile`) are spoiled.
+    pub signed_file: SignedFileFault,
+}
+
+/// A spoiled signed export file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SignedFileFault {
+    /// Signed correctly (signed attributes with the message digest).
+    #[default]
+    Intact,
+    /// One byte of the content changed after signing.
+    TamperedContent,
+    /// One byte of the signature changed.
+    TamperedSignature,
+    /// No certificate carried in the file.
+    NoCertificate,
+    /// Signed over the content itself, without signed attributes (also valid CMS).
+    NoSignedAttributes,
 }
 
 impl Default for PpcFaults {
@@ -75,6 +95,7 @@ impl Default for PpcFaults {
             export_broken: false,
             istvalide_123: false,
             stale_nonce_next: false,
+            signed_file: SignedFileFault::Intact,
         }
     }
 }
@@ -724,7 +745,12 @@ fn post(
                 );
             }
             let xml = pages::profile_xml(&columns);
-            signed_file(shared, &xml, &format!("{name}_values.p7s"))
+            signed_file(
+                shared,
+                i.faults.signed_file,
+                &xml,
+                &format!("{name}_values.p7s"),
+            )
         }
         "exportMeterProfile" => {
             let Some((name, up)) = find_meter(form.get("mid")) else {
@@ -741,6 +767,7 @@ fn post(
                 .collect();
             signed_file(
                 shared,
+                i.faults.signed_file,
                 &pages::meter_profile_xml(&name, &obis),
                 &format!("{name}_profile.p7s"),
             )
@@ -785,7 +812,7 @@ fn post(
                 return page(&format!("<p id=\"div_error\" class=\"message\">{text}</p>"));
             }
             let xml = pages::log_xml(&m.smgw_id, &entries);
-            signed_file(shared, &xml, "logdata.p7s")
+            signed_file(shared, i.faults.signed_file, &xml, "logdata.p7s")
         }
         "swversions" => page(&pages::swversions(&[
             (
@@ -851,9 +878,9 @@ fn post(
     }
 }
 
-fn signed_file(shared: &Shared, xml: &str, file_name: &str) -> Resp {
+fn signed_file(shared: &Shared, fault: SignedFileFault, xml: &str, file_name: &str) -> Resp {
     let m = &shared.scenario.m;
-    match cms::sign(xml.as_bytes(), &m.han_cert_pem, &m.han_key_pem) {
+    match cms::sign(xml.as_bytes(), &m.han_cert_pem, &m.han_key_pem, fault) {
         Ok(der) => {
             let mut r = respond(StatusCode::OK, "application/pkcs7-mime", der);
             if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{file_name}\"")) {
