@@ -37,8 +37,9 @@ pub use records::{
     MeteringPointId, Reading, Taf, TafState,
 };
 pub use status::{
-    CombinedStatus, EnergyDirection, FnnStatus, GatewayStatus, MeterFlags, MeterStatus,
-    OperatingState, PtbStatus, SmgwState, StatusError,
+    ptb_of_words, CombinedStatus, EnergyDirection, FnnStatus, GatewayBit, GatewayStatus, MeterBit,
+    MeterFlags, MeterStatus, NotIdentified, OperatingState, PtbStatus, SmgwState, StatusError,
+    StatusWords,
 };
 pub use time::{NaiveAs, TimeError};
 pub use unit::Unit;

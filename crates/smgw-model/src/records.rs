@@ -13,7 +13,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use crate::ids::{DeviceId, IdError};
 use crate::lang::Lang;
 use crate::obis::{ChannelName, Obis, ObisError};
-use crate::status::{CombinedStatus, GatewayStatus, MeterStatus, PtbStatus, SmgwState};
+use crate::status::{
+    CombinedStatus, GatewayStatus, MeterStatus, NotIdentified, PtbStatus, SmgwState, StatusWords,
+};
 use crate::unit::Unit;
 use crate::value::{Quantity, ScaledValue};
 
@@ -655,12 +657,36 @@ pub struct Reading {
 }
 
 impl Reading {
-    /// The PTB status from the gateway word (`smgw-status`, else the first half of
-    /// `cosem-status`); `None` if neither was sent.
+    /// The status words the value came with: the gateway word (`smgw-status`, else the
+    /// first half of `cosem-status`) and the meter word (`meter-status`, else the second
+    /// half of `cosem-status`); `None` without a gateway word.
+    pub fn status_words(&self) -> Option<StatusWords> {
+        let gateway = self.smgw_status.or(self.cosem_status.map(|c| c.gateway))?;
+        Some(StatusWords {
+            gateway,
+            meter: self.meter_status.or(self.cosem_status.map(|c| c.meter)),
+        })
+    }
+
+    /// The PTB status by the table (`smgw_model::status`), from both words; `None` if no
+    /// gateway word was sent, `Some(Err(_))` if a word lacks its identification bits.
+    pub fn ptb_checked(&self) -> Option<Result<PtbStatus, NotIdentified>> {
+        self.status_words().map(StatusWords::ptb)
+    }
+
+    /// The PTB status, `None` if no gateway word was sent or a word lacks its
+    /// identification bits (then no status is guessed; see [`Reading::ptb_checked`]).
     pub fn ptb(&self) -> Option<PtbStatus> {
-        self.smgw_status
-            .or(self.cosem_status.map(|c| c.gateway))
-            .map(GatewayStatus::ptb)
+        self.ptb_checked().and_then(Result::ok)
+    }
+
+    /// The set bits of the status words in words (see [`StatusWords::texts`]), joined
+    /// with `"; "`; empty without status words or when no bit but the identification is
+    /// set.
+    pub fn status_text(&self, lang: Lang) -> String {
+        self.status_words()
+            .map(|w| w.text(lang))
+            .unwrap_or_default()
     }
 }
 
@@ -919,6 +945,31 @@ mod tests {
             signature: Some(vec![0xde, 0xad]),
         };
         assert_eq!(r.ptb(), Some(PtbStatus::CriticalTemporary));
+        assert_eq!(
+            r.status_text(Lang::De),
+            "PTB: kritischer vorübergehender Fehler (Wert ungültig)"
+        );
+        // The meter word enters the PTB status: `meter-status` with magnetic influence.
+        let magnetic = Reading {
+            cosem_status: Some(CombinedStatus::from_hex("a000000020000000").unwrap()),
+            meter_status: Some(MeterStatus::from_hex("20400000").unwrap()),
+            ..r.clone()
+        };
+        assert_eq!(magnetic.ptb(), Some(PtbStatus::CriticalTemporary));
+        assert_eq!(
+            magnetic.status_text(Lang::En),
+            "meter magnetically influenced"
+        );
+        // A word without identification: no status guessed, shown as such.
+        let odd = Reading {
+            cosem_status: Some(CombinedStatus::from_hex("0000010500100504").unwrap()),
+            ..r.clone()
+        };
+        assert_eq!(odd.ptb(), None);
+        assert!(matches!(odd.ptb_checked(), Some(Err(_))));
+        assert!(odd
+            .status_text(Lang::En)
+            .starts_with("gateway status word without identification"));
         let with_word = Reading {
             smgw_status: Some(GatewayStatus::from_hex("a0080000").unwrap()),
             ..r.clone()
@@ -941,6 +992,8 @@ mod tests {
             ..r
         };
         assert_eq!(unsigned.ptb(), None);
+        assert_eq!(unsigned.ptb_checked(), None);
+        assert_eq!(unsigned.status_text(Lang::En), "");
         let json = serde_json::to_string(&unsigned).unwrap();
         assert!(json.contains("\"signature\":null"));
         assert_eq!(serde_json::from_str::<Reading>(&json).unwrap(), unsigned);

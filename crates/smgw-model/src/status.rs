@@ -8,57 +8,57 @@
 //!   The gateway's `cosem-status` (`a0000000208c3800`) and the `statusFNN` element of
 //!   AR 2418-6 files (`A084000020000000`) share this layout ([`CombinedStatus`]).
 //!
-//! # Bit numbering (worked out from the reference vectors)
+//! # Bit numbering
 //!
 //! Each 32-bit word is read least-significant bit first: **bit n is the bit with mask
 //! `0x80 >> (n % 8)` in byte `n / 8` of the hex text**. So the leftmost written bit is
 //! bit 0. Internally a word is kept as a `u32` with bit n = `1 << n`
 //! (`u32::from_be_bytes(bytes).reverse_bits()`).
 //!
-//! Under this reading the five TRuDI reference vectors map to their PTB status with one
-//! flag per status, the three PTB bits lie side by side (12, 13, 14), and the constant
-//! pattern at the start of every gateway word (`A…` = bits 0 and 2, `0101` in bits 0–3)
-//! matches the older TRuDI sample files, which wrote the gateway word as a plain
-//! big-endian number (`00000105`: bits 0 and 2 again). Those old files cannot confirm more:
-//! read as a plain number their word also has bit 8 set while their `statusPTB` is 0, and
-//! read the new way it sets no PTB bit at all. They are decoded the new way here.
+//! # The bit tables (FNN Lastenheft SMGW, as the reference display program TRuDI reads them)
 //!
-//! Gateway word, named bits:
+//! Source: `../shared/reference/status-words.md`, the project's authority for these tables.
 //!
-//! | bit | hex (byte 1) | name | PTB status | source |
-//! |-----|--------------|------|------------|--------|
-//! | 0–3 | `A…` in byte 0 | identification, `0101` in every gateway word seen | – | observed |
-//! | 8   | `x80`        | fatal error                         | 4 | reference vector `A084…` |
-//! | 12  | `x08`        | PTB warning                         | 1 | reference vector `A008…` |
-//! | 13  | `x04`        | PTB temporary error (value signed but invalid, usable as substitute) | 2 | reference vector `A004…` |
-//! | 14  | `x02`        | PTB critical temporary error (value invalid) | 3 | reference vector `A002…` |
+//! Gateway word ([`GatewayBit`]):
 //!
-//! The FNN Lastenheft SMGW also defines bits such as "system time invalid" and the
-//! transparency bit; their positions are not in the documents this project has, so they
-//! are **not named** here. They stay available through [`GatewayStatus::unknown_bits`] and
-//! [`GatewayStatus::bit`]. The gateway folds such conditions into the PTB bits above
-//! (e.g. an invalid system time makes values "temporary error"), so the PTB status does
-//! not depend on the unnamed bits.
+//! | bit | meaning | PTB |
+//! |-----|---------|-----|
+//! | 0, 2 | identification, both set in every gateway word (`A…`) | – |
+//! | 1   | transparency bit | – |
+//! | 8   | fatal error | 4 |
+//! | 9   | system time invalid | 3 |
+//! | 12  | PTB warning | 1 |
+//! | 13  | PTB temporary error (value invalid, signed value usable as substitute) | 2 |
+//! | 14  | PTB critical temporary error (value invalid) | 3 |
 //!
-//! Meter word (the FNN basic meter's status word, the same as its OBIS 1-0:96.5.0 value):
+//! Meter word ([`MeterBit`]):
 //!
-//! | bit | hex (byte 0/1) | name | source |
-//! |-----|----------------|------|--------|
-//! | 2   | `2…` in byte 0 | identification of the FNN layout, set in every gateway meter word seen | observed |
-//! | 8   | `x80` in byte 1 | load: power above the meter's start-up threshold | DZG DVS74 manual as cited by PyPI `pysml` 0.1.9; real captures |
-//! | 11  | `x10` in byte 1 | energy direction: 1 = export (feeding into the grid) | same manual via `pysml`; real captures |
+//! | bit | meaning | PTB |
+//! |-----|---------|-----|
+//! | 2   | identification, set in every meter word in this layout (`…2…`) | – |
+//! | 8   | start-up: load above the start-up threshold | – |
+//! | 9   | magnetically influenced | 3 |
+//! | 10  | manipulation (terminal cover / parameter switch opened) | 3 |
+//! | 11  | energy direction of the sum negative (export) | – |
+//! | 12–14 | energy direction L1 / L2 / L3 negative | – |
+//! | 15  | phase sequence (rotating field) not L1-L2-L3 | – |
+//! | 16  | backstop active | – |
+//! | 17  | fatal error | 4 |
+//! | 18–20 | voltage present on L1 / L2 / L3 | – |
 //!
-//! The real captures are the SML files of the `libsml-testing` collection (shipped with the
-//! `sml-rs` 0.4.0 crate), where meters send this word as a plain integer whose bit n is
-//! bit n here: all DZG, Holley, ISKRA MT631/MT691, Itron and EMH mME40 words have bit 2; bit
-//! 11 is set exactly in the two captures with negative total power (−105.5 W, −310.6 W);
-//! bit 8 is set at 216 W and clear at 6.2 W and 6.8 W. Older eHZ/EDL21 meters use another
-//! layout without bit 2 (export is bit 5 there), so the named flags are only read from
-//! words with the identification bit ([`MeterStatus::flags`]). The rest of the meter status
-//! (fatal error, manipulation, magnetic influence, phase voltages …) has no source here and
-//! is kept raw ([`MeterStatus::logical`], [`MeterStatus::bit`]): guessing positions would
-//! show wrong alarms to consumers. The PTB status is taken from the gateway word only,
-//! since the gateway already evaluates the meter's status into it.
+//! The PTB status ([`ptb_of_words`]): the first rule that matches wins — 4 if meter bit 17
+//! or gateway bit 8; 3 if gateway bit 9 or 14, or meter bit 10 or 9; 2 if gateway bit 13;
+//! 1 if gateway bit 12; else 0.
+//!
+//! A word pair is **well-formed** when the gateway word has bits 0 and 2 and the meter word
+//! bit 2. A word lacking its identification bits is in another (or no) layout: its bits
+//! are not named and no PTB status is derived from it ([`NotIdentified`]); the word is
+//! shown as such with its hex digits. The older TRuDI sample files' `0000010500100504`
+//! (paired there with `statusPTB` 0) is such a pair.
+//!
+//! [`CombinedStatus::ptb`] and [`GatewayStatus::ptb`] apply the table to the bits without
+//! that check (kept for callers that need a number for any word); everything shown to
+//! people uses the checked [`StatusWords::ptb`] / [`CombinedStatus::ptb_checked`].
 
 use std::fmt;
 use std::str::FromStr;
@@ -194,12 +194,16 @@ impl<'de> Deserialize<'de> for PtbStatus {
     }
 }
 
-/// Bit positions of the gateway status word (see the module docs for their sources).
+/// Bit positions of the gateway status word (see the module docs).
 pub mod gateway_bits {
-    /// Bits 0–3: identification pattern (`0101` for gateway words).
-    pub const IDENTIFICATION_MASK: u32 = 0b1111;
+    /// Bits 0 and 2: identification, both set in every gateway word.
+    pub const IDENTIFICATION_MASK: u32 = 0b0101;
+    /// Bit 1: transparency bit.
+    pub const TRANSPARENCY: u32 = 1;
     /// Bit 8: fatal error (PTB 4).
     pub const FATAL_ERROR: u32 = 8;
+    /// Bit 9: system time invalid (PTB 3).
+    pub const SYSTEM_TIME_INVALID: u32 = 9;
     /// Bit 12: PTB warning (PTB 1).
     pub const PTB_WARNING: u32 = 12;
     /// Bit 13: PTB temporary error, value usable as substitute (PTB 2).
@@ -208,14 +212,225 @@ pub mod gateway_bits {
     pub const PTB_CRITICAL_TEMPORARY_ERROR: u32 = 14;
 }
 
-/// The identification pattern in bits 0–3 of every gateway word seen (`A…` in hex).
+/// Bit positions of the meter status word (see the module docs).
+pub mod meter_bits {
+    /// Bit 2: identification of the FNN layout.
+    pub const IDENTIFICATION: u32 = 2;
+    /// Bit 8: start-up, load above the start-up threshold.
+    pub const START_UP: u32 = 8;
+    /// Bit 9: magnetically influenced (PTB 3).
+    pub const MAGNETIC_INFLUENCE: u32 = 9;
+    /// Bit 10: manipulation, terminal cover or parameter switch opened (PTB 3).
+    pub const MANIPULATION: u32 = 10;
+    /// Bit 11: energy direction of the sum negative (export).
+    pub const SUM_DIRECTION_NEGATIVE: u32 = 11;
+    /// Bit 12: energy direction L1 negative.
+    pub const L1_DIRECTION_NEGATIVE: u32 = 12;
+    /// Bit 13: energy direction L2 negative.
+    pub const L2_DIRECTION_NEGATIVE: u32 = 13;
+    /// Bit 14: energy direction L3 negative.
+    pub const L3_DIRECTION_NEGATIVE: u32 = 14;
+    /// Bit 15: phase sequence (rotating field) not L1-L2-L3.
+    pub const PHASE_SEQUENCE: u32 = 15;
+    /// Bit 16: backstop active.
+    pub const BACKSTOP: u32 = 16;
+    /// Bit 17: fatal error (PTB 4).
+    pub const FATAL_ERROR: u32 = 17;
+    /// Bit 18: voltage present on L1.
+    pub const VOLTAGE_L1: u32 = 18;
+    /// Bit 19: voltage present on L2.
+    pub const VOLTAGE_L2: u32 = 19;
+    /// Bit 20: voltage present on L3.
+    pub const VOLTAGE_L3: u32 = 20;
+}
+
+/// The identification pattern of every gateway word: bits 0 and 2 (`A…` in hex), as
+/// [`GatewayStatus::identification`] returns it.
 pub const GATEWAY_IDENTIFICATION: u8 = 0b0101;
+
+/// A named bit of the gateway status word (identification excluded: see
+/// [`GatewayStatus::is_identified`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum GatewayBit {
+    /// Bit 1: transparency bit.
+    Transparency,
+    /// Bit 8: fatal error.
+    FatalError,
+    /// Bit 9: system time invalid.
+    SystemTimeInvalid,
+    /// Bit 12: PTB warning.
+    PtbWarning,
+    /// Bit 13: PTB temporary error (value invalid, signed value usable as substitute).
+    PtbTemporaryError,
+    /// Bit 14: PTB critical temporary error (value invalid).
+    PtbCriticalTemporaryError,
+}
+
+impl GatewayBit {
+    /// All named bits, in bit order.
+    pub const ALL: [GatewayBit; 6] = [
+        GatewayBit::Transparency,
+        GatewayBit::FatalError,
+        GatewayBit::SystemTimeInvalid,
+        GatewayBit::PtbWarning,
+        GatewayBit::PtbTemporaryError,
+        GatewayBit::PtbCriticalTemporaryError,
+    ];
+
+    /// The bit number (bit n = `1 << n` of [`GatewayStatus::logical`]).
+    pub fn position(self) -> u32 {
+        match self {
+            GatewayBit::Transparency => gateway_bits::TRANSPARENCY,
+            GatewayBit::FatalError => gateway_bits::FATAL_ERROR,
+            GatewayBit::SystemTimeInvalid => gateway_bits::SYSTEM_TIME_INVALID,
+            GatewayBit::PtbWarning => gateway_bits::PTB_WARNING,
+            GatewayBit::PtbTemporaryError => gateway_bits::PTB_TEMPORARY_ERROR,
+            GatewayBit::PtbCriticalTemporaryError => gateway_bits::PTB_CRITICAL_TEMPORARY_ERROR,
+        }
+    }
+
+    /// The bit's meaning in words.
+    pub fn text(self, lang: Lang) -> &'static str {
+        match self {
+            GatewayBit::Transparency => lang.pick("Transparenzbit", "transparency bit"),
+            GatewayBit::FatalError => lang.pick("Gateway: fataler Fehler", "gateway: fatal error"),
+            GatewayBit::SystemTimeInvalid => {
+                lang.pick("Systemzeit ungültig", "system time invalid")
+            }
+            GatewayBit::PtbWarning => lang.pick("PTB-Warnung", "PTB warning"),
+            GatewayBit::PtbTemporaryError => lang.pick(
+                "PTB: vorübergehender Fehler (signierter Wert als Ersatzwert nutzbar)",
+                "PTB: temporary error (signed value usable as substitute)",
+            ),
+            GatewayBit::PtbCriticalTemporaryError => lang.pick(
+                "PTB: kritischer vorübergehender Fehler (Wert ungültig)",
+                "PTB: critical temporary error (value invalid)",
+            ),
+        }
+    }
+}
+
+/// A named bit of the meter status word (identification excluded: see
+/// [`MeterStatus::is_identified`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MeterBit {
+    /// Bit 8: start-up, load above the start-up threshold.
+    StartUp,
+    /// Bit 9: magnetically influenced.
+    MagneticInfluence,
+    /// Bit 10: manipulation (terminal cover / parameter switch opened).
+    Manipulation,
+    /// Bit 11: energy direction of the sum negative (export).
+    SumDirectionNegative,
+    /// Bit 12: energy direction L1 negative.
+    L1DirectionNegative,
+    /// Bit 13: energy direction L2 negative.
+    L2DirectionNegative,
+    /// Bit 14: energy direction L3 negative.
+    L3DirectionNegative,
+    /// Bit 15: phase sequence (rotating field) not L1-L2-L3.
+    PhaseSequence,
+    /// Bit 16: backstop active.
+    Backstop,
+    /// Bit 17: fatal error.
+    FatalError,
+    /// Bit 18: voltage present on L1.
+    VoltageL1,
+    /// Bit 19: voltage present on L2.
+    VoltageL2,
+    /// Bit 20: voltage present on L3.
+    VoltageL3,
+}
+
+impl MeterBit {
+    /// All named bits, in bit order.
+    pub const ALL: [MeterBit; 13] = [
+        MeterBit::StartUp,
+        MeterBit::MagneticInfluence,
+        MeterBit::Manipulation,
+        MeterBit::SumDirectionNegative,
+        MeterBit::L1DirectionNegative,
+        MeterBit::L2DirectionNegative,
+        MeterBit::L3DirectionNegative,
+        MeterBit::PhaseSequence,
+        MeterBit::Backstop,
+        MeterBit::FatalError,
+        MeterBit::VoltageL1,
+        MeterBit::VoltageL2,
+        MeterBit::VoltageL3,
+    ];
+
+    /// The bit number (bit n = `1 << n` of [`MeterStatus::logical`]).
+    pub fn position(self) -> u32 {
+        use meter_bits as m;
+        match self {
+            MeterBit::StartUp => m::START_UP,
+            MeterBit::MagneticInfluence => m::MAGNETIC_INFLUENCE,
+            MeterBit::Manipulation => m::MANIPULATION,
+            MeterBit::SumDirectionNegative => m::SUM_DIRECTION_NEGATIVE,
+            MeterBit::L1DirectionNegative => m::L1_DIRECTION_NEGATIVE,
+            MeterBit::L2DirectionNegative => m::L2_DIRECTION_NEGATIVE,
+            MeterBit::L3DirectionNegative => m::L3_DIRECTION_NEGATIVE,
+            MeterBit::PhaseSequence => m::PHASE_SEQUENCE,
+            MeterBit::Backstop => m::BACKSTOP,
+            MeterBit::FatalError => m::FATAL_ERROR,
+            MeterBit::VoltageL1 => m::VOLTAGE_L1,
+            MeterBit::VoltageL2 => m::VOLTAGE_L2,
+            MeterBit::VoltageL3 => m::VOLTAGE_L3,
+        }
+    }
+
+    /// The bit's meaning in words.
+    pub fn text(self, lang: Lang) -> &'static str {
+        match self {
+            MeterBit::StartUp => lang.pick(
+                "Anlauf: Last über der Anlaufschwelle",
+                "start-up: load above the start-up threshold",
+            ),
+            MeterBit::MagneticInfluence => lang.pick(
+                "Zähler magnetisch beeinflusst",
+                "meter magnetically influenced",
+            ),
+            MeterBit::Manipulation => lang.pick(
+                "Manipulation (Klemmendeckel oder Parameterschalter geöffnet)",
+                "manipulation (terminal cover or parameter switch opened)",
+            ),
+            MeterBit::SumDirectionNegative => lang.pick(
+                "Energierichtung Summe negativ (Einspeisung)",
+                "energy direction of the sum negative (export)",
+            ),
+            MeterBit::L1DirectionNegative => {
+                lang.pick("Energierichtung L1 negativ", "energy direction L1 negative")
+            }
+            MeterBit::L2DirectionNegative => {
+                lang.pick("Energierichtung L2 negativ", "energy direction L2 negative")
+            }
+            MeterBit::L3DirectionNegative => {
+                lang.pick("Energierichtung L3 negativ", "energy direction L3 negative")
+            }
+            MeterBit::PhaseSequence => {
+                lang.pick("Drehfeld nicht L1-L2-L3", "phase sequence not L1-L2-L3")
+            }
+            MeterBit::Backstop => lang.pick("Rücklaufsperre aktiv", "backstop active"),
+            MeterBit::FatalError => lang.pick("Zähler: fataler Fehler", "meter: fatal error"),
+            MeterBit::VoltageL1 => lang.pick("Spannung an L1", "voltage on L1"),
+            MeterBit::VoltageL2 => lang.pick("Spannung an L2", "voltage on L2"),
+            MeterBit::VoltageL3 => lang.pick("Spannung an L3", "voltage on L3"),
+        }
+    }
+}
 
 /// The named flags of a gateway status word.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 pub struct GatewayFlags {
+    /// Transparency bit (bit 1).
+    pub transparency: bool,
     /// Fatal error (bit 8).
     pub fatal_error: bool,
+    /// System time invalid (bit 9).
+    pub system_time_invalid: bool,
     /// PTB warning (bit 12).
     pub ptb_warning: bool,
     /// PTB temporary error (bit 13).
@@ -256,51 +471,145 @@ impl GatewayStatus {
         n < 32 && self.logical & (1 << n) != 0
     }
 
-    /// Bits 0–3 (`0b0101` in every gateway word seen).
+    /// Bits 0 and 2 (`0b0101` in every gateway word).
     pub fn identification(self) -> u8 {
+        // The mask keeps bits 0 and 2 only, so the value fits a u8.
         (self.logical & gateway_bits::IDENTIFICATION_MASK) as u8
+    }
+
+    /// True if both identification bits (0 and 2) are set.
+    pub fn is_identified(self) -> bool {
+        self.identification() == GATEWAY_IDENTIFICATION
+    }
+
+    /// Whether a named bit is set (regardless of the identification).
+    pub fn has(self, bit: GatewayBit) -> bool {
+        self.bit(bit.position())
+    }
+
+    /// The named bits that are set, in bit order (regardless of the identification).
+    pub fn set_bits(self) -> Vec<GatewayBit> {
+        GatewayBit::ALL
+            .into_iter()
+            .filter(|b| self.has(*b))
+            .collect()
     }
 
     /// The named flags.
     pub fn flags(self) -> GatewayFlags {
         GatewayFlags {
-            fatal_error: self.bit(gateway_bits::FATAL_ERROR),
-            ptb_warning: self.bit(gateway_bits::PTB_WARNING),
-            ptb_temporary_error: self.bit(gateway_bits::PTB_TEMPORARY_ERROR),
-            ptb_critical_temporary_error: self.bit(gateway_bits::PTB_CRITICAL_TEMPORARY_ERROR),
+            transparency: self.has(GatewayBit::Transparency),
+            fatal_error: self.has(GatewayBit::FatalError),
+            system_time_invalid: self.has(GatewayBit::SystemTimeInvalid),
+            ptb_warning: self.has(GatewayBit::PtbWarning),
+            ptb_temporary_error: self.has(GatewayBit::PtbTemporaryError),
+            ptb_critical_temporary_error: self.has(GatewayBit::PtbCriticalTemporaryError),
         }
     }
 
-    /// Set bits that this crate does not name (neither identification nor a flag).
+    /// Set bits that the table does not name (neither identification nor a named bit).
     pub fn unknown_bits(self) -> u32 {
-        let known = gateway_bits::IDENTIFICATION_MASK
-            | 1 << gateway_bits::FATAL_ERROR
-            | 1 << gateway_bits::PTB_WARNING
-            | 1 << gateway_bits::PTB_TEMPORARY_ERROR
-            | 1 << gateway_bits::PTB_CRITICAL_TEMPORARY_ERROR;
+        let known = GatewayBit::ALL
+            .iter()
+            .fold(gateway_bits::IDENTIFICATION_MASK, |m, b| {
+                m | 1 << b.position()
+            });
         self.logical & !known
     }
 
-    /// The PTB status: the most severe flag set wins (fatal > critical > temporary >
-    /// warning > none).
+    /// The PTB status from this word alone, by the table's rules for the gateway bits
+    /// (fatal 8 → 4; time invalid 9 or 14 → 3; 13 → 2; 12 → 1; else 0), without checking
+    /// the identification. See [`ptb_of_words`] for the checked status of a reading.
     pub fn ptb(self) -> PtbStatus {
-        let f = self.flags();
-        if f.fatal_error {
-            PtbStatus::Fatal
-        } else if f.ptb_critical_temporary_error {
-            PtbStatus::CriticalTemporary
-        } else if f.ptb_temporary_error {
-            PtbStatus::Temporary
-        } else if f.ptb_warning {
-            PtbStatus::Warning
-        } else {
-            PtbStatus::NoError
-        }
+        ptb_from_bits(self, None)
     }
 }
 
-/// The meter's 4-byte status word. The identification, load and energy-direction bits are
-/// interpreted (see the module docs); everything else is available raw.
+/// The table's mapping, applied to the bits as they are.
+fn ptb_from_bits(gateway: GatewayStatus, meter: Option<MeterStatus>) -> PtbStatus {
+    let g = gateway.flags();
+    let m = |b: MeterBit| meter.is_some_and(|w| w.has(b));
+    if m(MeterBit::FatalError) || g.fatal_error {
+        PtbStatus::Fatal
+    } else if g.system_time_invalid
+        || g.ptb_critical_temporary_error
+        || m(MeterBit::Manipulation)
+        || m(MeterBit::MagneticInfluence)
+    {
+        PtbStatus::CriticalTemporary
+    } else if g.ptb_temporary_error {
+        PtbStatus::Temporary
+    } else if g.ptb_warning {
+        PtbStatus::Warning
+    } else {
+        PtbStatus::NoError
+    }
+}
+
+/// Why no PTB status is derived from a word pair: a word lacks its identification bits,
+/// so it is in another (or no) layout and its bits cannot be read by the table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct NotIdentified {
+    /// The gateway word, if it lacks bits 0 and 2.
+    pub gateway: Option<GatewayStatus>,
+    /// The meter word, if it lacks bit 2.
+    pub meter: Option<MeterStatus>,
+}
+
+impl NotIdentified {
+    /// In words, naming the unreadable word(s) with their hex digits.
+    pub fn text(self, lang: Lang) -> String {
+        let mut parts = Vec::with_capacity(2);
+        if let Some(g) = self.gateway {
+            parts.push(format!(
+                "{} {}",
+                lang.pick(
+                    "Gateway-Statuswort ohne Kennung, nicht ausgewertet:",
+                    "gateway status word without identification, not interpreted:"
+                ),
+                g.to_hex()
+            ));
+        }
+        if let Some(m) = self.meter {
+            parts.push(format!(
+                "{} {}",
+                lang.pick(
+                    "Zähler-Statuswort ohne Kennung, nicht ausgewertet:",
+                    "meter status word without identification, not interpreted:"
+                ),
+                m.to_hex()
+            ));
+        }
+        parts.join("; ")
+    }
+}
+
+impl fmt::Display for NotIdentified {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text(Lang::En))
+    }
+}
+
+impl std::error::Error for NotIdentified {}
+
+/// The PTB status of a gateway word and, if sent, the meter word, exactly by the table of
+/// the module docs; [`NotIdentified`] if a word lacks its identification bits. Without a
+/// meter word only the gateway rules apply.
+pub fn ptb_of_words(
+    gateway: GatewayStatus,
+    meter: Option<MeterStatus>,
+) -> Result<PtbStatus, NotIdentified> {
+    let bad = NotIdentified {
+        gateway: (!gateway.is_identified()).then_some(gateway),
+        meter: meter.filter(|m| !m.is_identified()),
+    };
+    if bad.gateway.is_some() || bad.meter.is_some() {
+        return Err(bad);
+    }
+    Ok(ptb_from_bits(gateway, meter))
+}
+
+/// The meter's 4-byte status word.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct MeterStatus {
     logical: u32,
@@ -308,22 +617,22 @@ pub struct MeterStatus {
 
 impl MeterStatus {
     /// Bit 2: identification of the FNN layout, set in every meter word a gateway sent.
-    pub const IDENTIFICATION_BIT: u32 = 2;
+    pub const IDENTIFICATION_BIT: u32 = meter_bits::IDENTIFICATION;
     /// Bit 8: load above the start-up threshold.
-    pub const LOAD_BIT: u32 = 8;
-    /// Bit 11: energy direction, set while exporting.
-    pub const EXPORT_BIT: u32 = 11;
+    pub const LOAD_BIT: u32 = meter_bits::START_UP;
+    /// Bit 11: energy direction of the sum, set while exporting.
+    pub const EXPORT_BIT: u32 = meter_bits::SUM_DIRECTION_NEGATIVE;
 
-    /// The named flags, for words in the FNN layout (identification bit set); `None` for
-    /// other layouts, whose bits mean other things.
+    /// Load and energy direction, for words in the FNN layout (identification bit set);
+    /// `None` for other layouts, whose bits mean other things.
     pub fn flags(self) -> Option<MeterFlags> {
-        self.bit(Self::IDENTIFICATION_BIT).then(|| {
-            let load = self.bit(Self::LOAD_BIT);
+        self.is_identified().then(|| {
+            let load = self.has(MeterBit::StartUp);
             MeterFlags {
                 load,
                 // Without load no energy flows: the direction bit says nothing then.
                 direction: load.then(|| {
-                    if self.bit(Self::EXPORT_BIT) {
+                    if self.has(MeterBit::SumDirectionNegative) {
                         EnergyDirection::Export
                     } else {
                         EnergyDirection::Import
@@ -358,6 +667,29 @@ impl MeterStatus {
         n < 32 && self.logical & (1 << n) != 0
     }
 
+    /// True if the identification bit (2) is set.
+    pub fn is_identified(self) -> bool {
+        self.bit(Self::IDENTIFICATION_BIT)
+    }
+
+    /// Whether a named bit is set (regardless of the identification).
+    pub fn has(self, bit: MeterBit) -> bool {
+        self.bit(bit.position())
+    }
+
+    /// The named bits that are set, in bit order (regardless of the identification).
+    pub fn set_bits(self) -> Vec<MeterBit> {
+        MeterBit::ALL.into_iter().filter(|b| self.has(*b)).collect()
+    }
+
+    /// Set bits that the table does not name (neither identification nor a named bit).
+    pub fn unknown_bits(self) -> u32 {
+        let known = MeterBit::ALL
+            .iter()
+            .fold(1 << Self::IDENTIFICATION_BIT, |m, b| m | 1 << b.position());
+        self.logical & !known
+    }
+
     /// Numbers of all set bits except the identification bit, ascending.
     pub fn other_set_bits(self) -> Vec<u32> {
         (0..32)
@@ -385,7 +717,7 @@ impl EnergyDirection {
     }
 }
 
-/// The named flags of a meter status word.
+/// Load and energy direction from a meter status word.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct MeterFlags {
     /// The meter measured a load above its start-up threshold.
@@ -402,6 +734,81 @@ impl MeterFlags {
             None => lang.pick("keine Last", "no load").to_owned(),
         }
     }
+}
+
+/// The status words a value came with: the gateway word and, if sent, the meter word.
+///
+/// This is what people are shown: [`StatusWords::ptb`] (checked against the
+/// identification bits) and [`StatusWords::texts`] (the set bits in words).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct StatusWords {
+    /// The gateway word.
+    pub gateway: GatewayStatus,
+    /// The meter word, if sent.
+    pub meter: Option<MeterStatus>,
+}
+
+impl StatusWords {
+    /// The PTB status by the table, or [`NotIdentified`]; see [`ptb_of_words`].
+    pub fn ptb(self) -> Result<PtbStatus, NotIdentified> {
+        ptb_of_words(self.gateway, self.meter)
+    }
+
+    /// The set bits in words, gateway word first, in bit order; set bits the table does not
+    /// name are listed by number. A word without its identification bits is listed as such
+    /// with its hex digits, its bits not named. Empty when no bit but the identification
+    /// is set.
+    pub fn texts(self, lang: Lang) -> Vec<String> {
+        let mut out = Vec::new();
+        let bad = NotIdentified {
+            gateway: (!self.gateway.is_identified()).then_some(self.gateway),
+            meter: self.meter.filter(|m| !m.is_identified()),
+        };
+        if bad.gateway.is_some() {
+            out.push(NotIdentified { meter: None, ..bad }.text(lang));
+        } else {
+            let g = self.gateway;
+            out.extend(g.set_bits().into_iter().map(|b| b.text(lang).to_owned()));
+            out.extend(unknown_texts(
+                g.unknown_bits(),
+                lang.pick("Gateway", "gateway"),
+                lang,
+            ));
+        }
+        if bad.meter.is_some() {
+            out.push(
+                NotIdentified {
+                    gateway: None,
+                    ..bad
+                }
+                .text(lang),
+            );
+        } else if let Some(m) = self.meter {
+            out.extend(m.set_bits().into_iter().map(|b| b.text(lang).to_owned()));
+            out.extend(unknown_texts(
+                m.unknown_bits(),
+                lang.pick("Zähler", "meter"),
+                lang,
+            ));
+        }
+        out
+    }
+
+    /// [`StatusWords::texts`] joined with `"; "` (empty when nothing is set).
+    pub fn text(self, lang: Lang) -> String {
+        self.texts(lang).join("; ")
+    }
+}
+
+fn unknown_texts(bits: u32, word: &str, lang: Lang) -> impl Iterator<Item = String> + '_ {
+    (0..32u32)
+        .filter(move |n| bits & (1 << n) != 0)
+        .map(move |n| {
+            format!(
+                "{} {n} ({word})",
+                lang.pick("unbenanntes Bit", "unnamed bit")
+            )
+        })
 }
 
 /// Gateway word followed by meter word: the reading's `cosem-status` and AR 2418-6's
@@ -447,9 +854,24 @@ impl CombinedStatus {
         hex::encode(wire.to_be_bytes())
     }
 
-    /// The PTB status (from the gateway word, see the module docs).
+    /// The PTB status by the table of the module docs (both words), applied to the bits
+    /// without checking the identification; see [`CombinedStatus::ptb_checked`].
     pub fn ptb(self) -> PtbStatus {
-        self.gateway.ptb()
+        ptb_from_bits(self.gateway, Some(self.meter))
+    }
+
+    /// The PTB status by the table, or [`NotIdentified`] if a word lacks its
+    /// identification bits.
+    pub fn ptb_checked(self) -> Result<PtbStatus, NotIdentified> {
+        self.words().ptb()
+    }
+
+    /// Both words, for [`StatusWords::ptb`] and [`StatusWords::texts`].
+    pub fn words(self) -> StatusWords {
+        StatusWords {
+            gateway: self.gateway,
+            meter: Some(self.meter),
+        }
     }
 }
 
@@ -551,7 +973,7 @@ impl SmgwState {
             || self.word.identification() != GATEWAY_IDENTIFICATION
         {
             OperatingState::Unknown
-        } else if f.ptb_critical_temporary_error || f.ptb_temporary_error {
+        } else if f.ptb_critical_temporary_error || f.ptb_temporary_error || f.system_time_invalid {
             OperatingState::TemporaryError
         } else if f.ptb_warning {
             OperatingState::Warning
@@ -578,24 +1000,273 @@ impl SmgwState {
 mod tests {
     use super::*;
 
+    /// Every check vector of `../shared/reference/status-words.md`, verbatim.
+    const CHECK_VECTORS: [(&str, u8); 10] = [
+        ("A084000020000000", 4),
+        ("A004000020000000", 2),
+        ("A000000020000000", 0),
+        ("A008000020000000", 1),
+        ("A002000020000000", 3),
+        ("A000000020400000", 3),
+        ("A000000020200000", 3),
+        ("A040000020000000", 3),
+        ("A000000020004000", 4),
+        ("E000000020000000", 0),
+    ];
+
     #[test]
     fn reference_vectors() {
-        let cases = [
-            ("A084000020000000", PtbStatus::Fatal),
-            ("A004000020000000", PtbStatus::Temporary),
-            ("A000000020000000", PtbStatus::NoError),
-            ("A008000020000000", PtbStatus::Warning),
-            ("A002000020000000", PtbStatus::CriticalTemporary),
-        ];
-        for (hex, want) in cases {
+        for (hex, want) in CHECK_VECTORS {
             let s = CombinedStatus::from_hex(hex).unwrap();
+            let want = PtbStatus::from_code(want).unwrap();
+            assert_eq!(s.ptb_checked(), Ok(want), "{hex}");
             assert_eq!(s.ptb(), want, "{hex}");
             assert_eq!(s.gateway.identification(), GATEWAY_IDENTIFICATION, "{hex}");
+            assert!(
+                s.gateway.is_identified() && s.meter.is_identified(),
+                "{hex}"
+            );
             assert_eq!(s.gateway.unknown_bits(), 0, "{hex}");
-            assert!(s.meter.bit(MeterStatus::IDENTIFICATION_BIT));
-            assert!(s.meter.other_set_bits().is_empty());
+            assert_eq!(s.meter.unknown_bits(), 0, "{hex}");
             assert_eq!(s.to_hex(), hex.to_ascii_lowercase());
         }
+    }
+
+    #[test]
+    fn check_vectors_name_their_bits() {
+        let bits = |hex: &str| {
+            let s = CombinedStatus::from_hex(hex).unwrap();
+            (s.gateway.set_bits(), s.meter.set_bits())
+        };
+        use GatewayBit as G;
+        use MeterBit as M;
+        assert_eq!(
+            bits("A084000020000000"),
+            (vec![G::FatalError, G::PtbTemporaryError], vec![])
+        );
+        assert_eq!(
+            bits("A004000020000000"),
+            (vec![G::PtbTemporaryError], vec![])
+        );
+        assert_eq!(bits("A000000020000000"), (vec![], vec![]));
+        assert_eq!(bits("A008000020000000"), (vec![G::PtbWarning], vec![]));
+        assert_eq!(
+            bits("A002000020000000"),
+            (vec![G::PtbCriticalTemporaryError], vec![])
+        );
+        assert_eq!(
+            bits("A000000020400000"),
+            (vec![], vec![M::MagneticInfluence])
+        );
+        assert_eq!(bits("A000000020200000"), (vec![], vec![M::Manipulation]));
+        assert_eq!(
+            bits("A040000020000000"),
+            (vec![G::SystemTimeInvalid], vec![])
+        );
+        assert_eq!(bits("A000000020004000"), (vec![], vec![M::FatalError]));
+        assert_eq!(bits("E000000020000000"), (vec![G::Transparency], vec![]));
+        let words = CombinedStatus::from_hex("A084000020000000")
+            .unwrap()
+            .words();
+        assert_eq!(
+            words.texts(Lang::De),
+            vec![
+                "Gateway: fataler Fehler".to_owned(),
+                "PTB: vorübergehender Fehler (signierter Wert als Ersatzwert nutzbar)".to_owned()
+            ]
+        );
+        assert_eq!(
+            CombinedStatus::from_hex("A000000020400000")
+                .unwrap()
+                .words()
+                .text(Lang::En),
+            "meter magnetically influenced"
+        );
+        assert_eq!(
+            CombinedStatus::from_hex("A000000020000000")
+                .unwrap()
+                .words()
+                .texts(Lang::En),
+            Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn every_named_bit_has_its_mask_and_texts() {
+        // Masks after reversal, from the tables of the reference file.
+        let gateway = [
+            (GatewayBit::Transparency, 0x0000_0002),
+            (GatewayBit::FatalError, 0x0000_0100),
+            (GatewayBit::SystemTimeInvalid, 0x0000_0200),
+            (GatewayBit::PtbWarning, 0x0000_1000),
+            (GatewayBit::PtbTemporaryError, 0x0000_2000),
+            (GatewayBit::PtbCriticalTemporaryError, 0x0000_4000),
+        ];
+        assert_eq!(gateway.len(), GatewayBit::ALL.len());
+        let mut texts = std::collections::HashSet::new();
+        for (bit, mask) in gateway {
+            assert_eq!(1u32 << bit.position(), mask, "{bit:?}");
+            let w = GatewayStatus::from_logical(0b0101 | mask);
+            assert_eq!(w.set_bits(), vec![bit]);
+            assert_eq!(w.unknown_bits(), 0);
+            assert_ne!(bit.text(Lang::De), bit.text(Lang::En));
+            assert!(texts.insert(bit.text(Lang::De)) && texts.insert(bit.text(Lang::En)));
+        }
+        let meter = [
+            (MeterBit::StartUp, 0x0000_0100),
+            (MeterBit::MagneticInfluence, 0x0000_0200),
+            (MeterBit::Manipulation, 0x0000_0400),
+            (MeterBit::SumDirectionNegative, 0x0000_0800),
+            (MeterBit::L1DirectionNegative, 0x0000_1000),
+            (MeterBit::L2DirectionNegative, 0x0000_2000),
+            (MeterBit::L3DirectionNegative, 0x0000_4000),
+            (MeterBit::PhaseSequence, 0x0000_8000),
+            (MeterBit::Backstop, 0x0001_0000),
+            (MeterBit::FatalError, 0x0002_0000),
+            (MeterBit::VoltageL1, 0x0004_0000),
+            (MeterBit::VoltageL2, 0x0008_0000),
+            (MeterBit::VoltageL3, 0x0010_0000),
+        ];
+        assert_eq!(meter.len(), MeterBit::ALL.len());
+        for (bit, mask) in meter {
+            assert_eq!(1u32 << bit.position(), mask, "{bit:?}");
+            let w = MeterStatus::from_logical(0b0100 | mask);
+            assert_eq!(w.set_bits(), vec![bit]);
+            assert_eq!(w.unknown_bits(), 0);
+            assert_ne!(bit.text(Lang::De), bit.text(Lang::En));
+            assert!(texts.insert(bit.text(Lang::De)) && texts.insert(bit.text(Lang::En)));
+        }
+        assert_eq!(gateway_bits::IDENTIFICATION_MASK, 0x0000_0005);
+        assert_eq!(1u32 << meter_bits::IDENTIFICATION, 0x0000_0004);
+        // Serde names for programs.
+        assert_eq!(
+            serde_json::to_string(&MeterBit::L2DirectionNegative).unwrap(),
+            "\"l2-direction-negative\""
+        );
+        assert_eq!(
+            serde_json::to_string(&GatewayBit::SystemTimeInvalid).unwrap(),
+            "\"system-time-invalid\""
+        );
+    }
+
+    #[test]
+    fn ptb_rules_in_order() {
+        let g =
+            |bits: &[u32]| GatewayStatus::from_logical(bits.iter().fold(0b0101, |w, b| w | 1 << b));
+        let m =
+            |bits: &[u32]| MeterStatus::from_logical(bits.iter().fold(0b0100, |w, b| w | 1 << b));
+        let ptb = |gw: &[u32], mw: &[u32]| ptb_of_words(g(gw), Some(m(mw))).map(PtbStatus::code);
+        // Fatal wins over everything, from either word.
+        assert_eq!(ptb(&[8, 9, 12, 13, 14], &[9, 10]), Ok(4));
+        assert_eq!(ptb(&[12, 13, 14], &[17]), Ok(4));
+        // Critical: time invalid, gateway bit 14, manipulation, magnetic; over 2 and 1.
+        for (gw, mw) in [
+            (&[9u32][..], &[][..]),
+            (&[14], &[]),
+            (&[], &[10u32][..]),
+            (&[], &[9]),
+            (&[12, 13], &[9]),
+        ] {
+            assert_eq!(ptb(gw, mw), Ok(3), "{gw:?} {mw:?}");
+        }
+        assert_eq!(ptb(&[12, 13], &[]), Ok(2));
+        assert_eq!(ptb(&[12], &[]), Ok(1));
+        // Bits that do not enter the PTB status.
+        assert_eq!(ptb(&[1], &[8, 11, 12, 13, 14, 15, 16, 18, 19, 20]), Ok(0));
+        // Without a meter word only the gateway rules apply.
+        assert_eq!(
+            ptb_of_words(g(&[9]), None),
+            Ok(PtbStatus::CriticalTemporary)
+        );
+        assert_eq!(ptb_of_words(g(&[]), None), Ok(PtbStatus::NoError));
+    }
+
+    #[test]
+    fn words_without_identification_are_not_guessed() {
+        // The older TRuDI sample files' word: neither half has its identification bits.
+        let old = CombinedStatus::from_hex("0000010500100504").unwrap();
+        let err = old.ptb_checked().unwrap_err();
+        assert_eq!(err.gateway, Some(old.gateway));
+        assert_eq!(err.meter, Some(old.meter));
+        assert_eq!(
+            old.words().texts(Lang::En),
+            vec![
+                "gateway status word without identification, not interpreted: 00000105".to_owned(),
+                "meter status word without identification, not interpreted: 00100504".to_owned()
+            ]
+        );
+        // Only one half lacking: the other is still named, no PTB status either way.
+        let fatal_without_meter_id = CombinedStatus::from_hex("A084000000000000").unwrap();
+        let err = fatal_without_meter_id.ptb_checked().unwrap_err();
+        assert_eq!(
+            (err.gateway, err.meter.map(|m| m.to_hex())),
+            (None, Some("00000000".into()))
+        );
+        assert_eq!(
+            fatal_without_meter_id.words().texts(Lang::De),
+            vec![
+                "Gateway: fataler Fehler".to_owned(),
+                "PTB: vorübergehender Fehler (signierter Wert als Ersatzwert nutzbar)".to_owned(),
+                "Zähler-Statuswort ohne Kennung, nicht ausgewertet: 00000000".to_owned(),
+            ]
+        );
+        // One identification bit is not enough.
+        for g in ["80000000", "20000000", "00000000", "ffffffff"] {
+            let w = GatewayStatus::from_hex(g).unwrap();
+            let identified = g == "ffffffff";
+            assert_eq!(w.is_identified(), identified, "{g}");
+            assert_eq!(ptb_of_words(w, None).is_ok(), identified, "{g}");
+        }
+        assert!(!MeterStatus::from_hex("dfffffff").unwrap().is_identified());
+        assert_eq!(
+            ptb_of_words(
+                GatewayStatus::from_hex("a0000000").unwrap(),
+                Some(MeterStatus::from_hex("dfffffff").unwrap())
+            )
+            .unwrap_err()
+            .text(Lang::En),
+            "meter status word without identification, not interpreted: dfffffff"
+        );
+    }
+
+    #[test]
+    fn edge_words_decode_totally() {
+        for (g, m) in [
+            (0u32, 0u32),
+            (u32::MAX, u32::MAX),
+            (0x5, 0x4),
+            (0xAAAA_AAAA, 0x5555_5555),
+            (0x5555_5555, 0xAAAA_AAAA),
+            (1 << 31, 1 << 31),
+        ] {
+            for lang in [Lang::De, Lang::En] {
+                let c = CombinedStatus {
+                    gateway: GatewayStatus::from_logical(g),
+                    meter: MeterStatus::from_logical(m),
+                };
+                let texts = c.words().texts(lang);
+                let _ = c.ptb_checked();
+                let _ = c.ptb();
+                assert_eq!(CombinedStatus::from_hex(&c.to_hex()).unwrap(), c);
+                // Every set bit is either named or listed as unnamed, unless unidentified.
+                if c.gateway.is_identified() && c.meter.is_identified() {
+                    let named = c.gateway.set_bits().len() + c.meter.set_bits().len();
+                    let unknown = (c.gateway.unknown_bits().count_ones()
+                        + c.meter.unknown_bits().count_ones())
+                        as usize;
+                    assert_eq!(texts.len(), named + unknown, "{g:x} {m:x}");
+                }
+            }
+        }
+        // All bits set: everything named, fatal.
+        let all = CombinedStatus::from_hex("ffffffffffffffff").unwrap();
+        assert_eq!(all.ptb_checked(), Ok(PtbStatus::Fatal));
+        assert_eq!(all.gateway.set_bits().len(), GatewayBit::ALL.len());
+        assert_eq!(all.meter.set_bits().len(), MeterBit::ALL.len());
+        assert!(all
+            .words()
+            .texts(Lang::En)
+            .contains(&"unnamed bit 3 (gateway)".to_owned()));
     }
 
     #[test]
@@ -630,9 +1301,16 @@ mod tests {
         let c = CombinedStatus::from_hex("a0000000208c3800").unwrap();
         assert_eq!(c.ptb(), PtbStatus::NoError);
         assert_eq!(c.meter.other_set_bits(), vec![8, 12, 13, 18, 19, 20]);
-        // Older TRuDI sample files pair this statusFNN with statusPTB 0.
+        assert_eq!(c.ptb_checked(), Ok(PtbStatus::NoError));
+        assert_eq!(
+            c.words().text(Lang::En),
+            "start-up: load above the start-up threshold; energy direction L1 negative; \
+             energy direction L2 negative; voltage on L1; voltage on L2; voltage on L3"
+        );
+        // Older TRuDI sample files pair this statusFNN with statusPTB 0; it has no
+        // identification bits, so no status is derived from it.
         let old = CombinedStatus::from_hex("0000010500100504").unwrap();
-        assert_eq!(old.ptb(), PtbStatus::NoError);
+        assert!(old.ptb_checked().is_err());
         assert_ne!(old.gateway.identification(), GATEWAY_IDENTIFICATION);
     }
 
@@ -672,10 +1350,14 @@ mod tests {
 
     #[test]
     fn unknown_bits_are_kept() {
-        let g = GatewayStatus::from_hex("a0400000").unwrap();
-        assert_eq!(g.unknown_bits(), 1 << 9);
+        let g = GatewayStatus::from_hex("a0000010").unwrap();
+        assert_eq!(g.unknown_bits(), 1 << 27);
         assert_eq!(g.ptb(), PtbStatus::NoError);
-        assert_eq!(g.to_hex(), "a0400000");
+        assert_eq!(g.to_hex(), "a0000010");
+        // Bit 9 is named now: system time invalid.
+        let t = GatewayStatus::from_hex("a0400000").unwrap();
+        assert_eq!(t.unknown_bits(), 0);
+        assert_eq!(t.ptb(), PtbStatus::CriticalTemporary);
     }
 
     #[test]
