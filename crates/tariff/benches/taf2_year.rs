@@ -84,6 +84,7 @@ fn series(p: &TariffProfile) -> MeterSeries {
         is_original: true,
         scaler: -1,
         unit: "Wh".into(),
+        period: Some(900),
         readings,
     }
 }

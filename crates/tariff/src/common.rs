@@ -8,6 +8,7 @@ use smgw_model::Obis;
 use crate::calendar::local;
 use crate::error::TariffError;
 use crate::input::{MeterSeries, Reading, TariffProfile, TariffStage};
+use crate::raster::is_raster_point;
 use crate::result::{Range, Register, Section, Total};
 
 /// The original value lists among `series`; an error if there is none.
@@ -87,8 +88,9 @@ pub(crate) fn section(
     }
 }
 
-/// Valid readings inside `[from, to]`, sorted by time, one per time (the first valid one
-/// listed wins), as (time, value).
+/// Valid readings at raster points of the list's period inside `[from, to]`, sorted by
+/// time, one per time (the first valid one listed wins), as (time, value). A value off the
+/// raster counts as missing ([`crate::raster`]).
 pub(crate) fn valid_readings(
     series: &MeterSeries,
     from: DateTime<Utc>,
@@ -97,7 +99,12 @@ pub(crate) fn valid_readings(
     let mut v: Vec<(DateTime<Utc>, i64)> = series
         .readings
         .iter()
-        .filter(|r| Reading::is_valid(r) && r.time >= from && r.time <= to)
+        .filter(|r| {
+            Reading::is_valid(r)
+                && r.time >= from
+                && r.time <= to
+                && is_raster_point(r.time, series.period)
+        })
         .map(|r| (r.time, r.value))
         .collect();
     // Stable sort keeps document order among equal times, so dedup keeps the first.

@@ -11,6 +11,7 @@ use crate::error::TariffError;
 use crate::input::{
     DayProfile, MeterSeries, Reading, SpecialDay, SwitchPoint, TariffProfile, TariffStage, UseCase,
 };
+use crate::raster;
 use crate::result::Evaluation;
 
 /// Why a file cannot be turned into inputs, or the bill not be recomputed.
@@ -112,14 +113,26 @@ pub fn meter_series(mr: &MeterReading) -> Result<MeterSeries, AdapterError> {
         .as_deref()
         .ok_or(AdapterError::Missing("ReadingType/obisCode"))?
         .parse()?;
+    // The measuring period: as declared, else the most frequent spacing (the validator's
+    // rule), so that values off its raster can be told apart.
+    let period = rt
+        .measurement_period
+        .filter(|p| *p > 0)
+        .or_else(|| ar2418::detect_period(&ar2418::reading_times(mr)));
     let mut readings = Vec::with_capacity(mr.reading_count());
     for r in mr.readings() {
+        // The reference program's rule for values off the raster (see `crate::raster`).
+        let time = raster::reading_time(
+            r.target_time.map(|t| t.with_timezone(&Utc)),
+            r.capture_time().map(|t| t.with_timezone(&Utc)),
+            period,
+        );
         // A value without a time or without a value cannot be billed; it is a gap.
-        let (Some(time), Some(value)) = (r.effective_time(), r.value) else {
+        let (Some(time), Some(value)) = (time, r.value) else {
             continue;
         };
         readings.push(Reading {
-            time: time.with_timezone(&Utc),
+            time,
             value,
             // A reading with neither `statusPTB` nor a readable `statusFNN` counts as
             // critical (3): nothing vouches for it, as in `is_valid_for_billing`.
@@ -139,6 +152,7 @@ pub fn meter_series(mr: &MeterReading) -> Result<MeterSeries, AdapterError> {
             .unwrap_or(0)
             .clamp(i16::from(i8::MIN), i16::from(i8::MAX)) as i8,
         unit: unit_name(rt.uom),
+        period,
         readings,
     })
 }

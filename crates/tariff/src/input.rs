@@ -115,7 +115,9 @@ pub struct TariffProfile {
 /// One value of a meter value list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Reading {
-    /// The raster time the value belongs to (targetTime, else capture time).
+    /// The time the value is billed at: its target time, else its capture time moved to
+    /// the nearest raster point when within 3 % of the period ([`crate::raster`]). Only
+    /// values at raster points of the list's period are used.
     pub time: DateTime<Utc>,
     /// Register value in raw units (before the scaler).
     pub value: i64,
@@ -144,6 +146,11 @@ pub struct MeterSeries {
     pub scaler: i8,
     /// Unit of the scaled values, e.g. "Wh".
     pub unit: String,
+    /// The measuring period in seconds (`measurementPeriod`, else detected from the
+    /// spacing of the values). Values off its raster count as missing
+    /// ([`crate::raster`]); `None` if unknown, then every value is used.
+    #[serde(default)]
+    pub period: Option<u32>,
     /// The values, in any order.
     pub readings: Vec<Reading>,
 }

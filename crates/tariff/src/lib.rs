@@ -41,6 +41,7 @@
 //!     is_original: true,
 //!     scaler: -1,
 //!     unit: "Wh".into(),
+//!     period: Some(900),
 //!     readings,
 //! };
 //! let result = evaluate(&profile, &[list]).unwrap();
@@ -55,6 +56,7 @@ mod common;
 pub mod error;
 pub mod from_ar2418;
 pub mod input;
+pub mod raster;
 pub mod result;
 pub mod taf1;
 pub mod taf2;

@@ -11,6 +11,7 @@ use crate::common::{
 };
 use crate::error::TariffError;
 use crate::input::{MeterSeries, TariffProfile, UseCase};
+use crate::raster::is_raster_point;
 use crate::result::Evaluation;
 
 /// Billing period lengths TAF-1 allows, in months.
@@ -107,8 +108,12 @@ pub fn evaluate(
     })
 }
 
-/// The first valid value whose target time is exactly `at`.
+/// The first valid value whose time is exactly `at`, a raster point of the list's period
+/// (a billing period off the raster finds no value).
 fn value_at(list: &MeterSeries, at: DateTime<Utc>) -> Option<i64> {
+    if !is_raster_point(at, list.period) {
+        return None;
+    }
     list.readings
         .iter()
         .find(|r| r.time == at && r.is_valid())

@@ -95,6 +95,7 @@ fn list(
         is_original: true,
         scaler: -1,
         unit: "Wh".into(),
+        period: u32::try_from(step * 60).ok(),
         readings,
     }
 }
