@@ -61,7 +61,7 @@ impl CsvVariant {
 }
 
 /// Column headers of the value list CSV: (German, English).
-pub const VALUE_COLUMNS: [(&str, &str); 19] = [
+pub const VALUE_COLUMNS: [(&str, &str); 20] = [
     ("Vertrag", "usage_point"),
     ("Messwertliste", "database"),
     ("Kanal", "channel"),
@@ -81,6 +81,8 @@ pub const VALUE_COLUMNS: [(&str, &str); 19] = [
     ("COSEM-Status", "cosem_status"),
     ("Herkunft", "owner"),
     ("Signatur", "signature"),
+    // Added last so that the earlier columns keep their positions.
+    ("Statusbits", "status_bits"),
 ];
 
 /// Column headers of the logbook CSV: (German, English).
@@ -193,6 +195,9 @@ pub fn write_values_csv(set: &ExportSet, variant: CsvVariant, out: impl Write) -
                 w.field(opt(&r.cosem_status.map(|s| s.to_hex())));
                 w.field(opt(&r.owner));
                 w.field(opt(&r.signature.as_ref().map(hex::encode)));
+                // The set bits of both status words in words; a word without its
+                // identification bits is named as such (smgw_model::StatusWords::texts).
+                w.field(r.status_text(lang));
                 w.end_row()?;
             }
         }

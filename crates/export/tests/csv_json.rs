@@ -72,6 +72,12 @@ fn value_csv_parses_back_exactly_in_both_variants() {
             col(lang.pick("Signatur", "signature")),
             col(lang.pick("Kanal", "channel")),
         );
+        let c_bits = col(lang.pick("Statusbits", "status_bits"));
+        assert_eq!(
+            c_bits,
+            header.len() - 1,
+            "the status bits column comes last"
+        );
         let mut seen_ptb = HashSet::new();
         for (row, (vl, r)) in rows[1..].iter().zip(&originals) {
             assert_eq!(row.len(), header.len());
@@ -89,7 +95,11 @@ fn value_csv_parses_back_exactly_in_both_variants() {
             let ptb = r.ptb().unwrap();
             assert_eq!(row[c_ptb], ptb.code().to_string());
             assert_eq!(row[c_text], ptb.text(lang));
+            assert_eq!(row[c_bits], r.status_text(lang));
             seen_ptb.insert(ptb.code());
+            if ptb.code() != 0 {
+                assert!(!row[c_bits].is_empty(), "{row:?}");
+            }
             assert_eq!(
                 row[c_sig],
                 r.signature.as_ref().map(hex::encode).unwrap_or_default()
