@@ -305,9 +305,17 @@ pub struct ValueRow {
     /// Value with unit, English.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub en: Option<String>,
-    /// PTB status 0–4; absent if not sent or for gaps.
+    /// PTB status 0–4; absent if not sent, for gaps, or when a status word lacks its
+    /// identification bits (then no status is guessed; `sde`/`sen` say so).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub s: Option<u8>,
+    /// The set status bits in words, German (`smgw_model::StatusWords::texts`, joined
+    /// with "; "); absent when no bit but the identification is set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sde: Option<String>,
+    /// The same in English.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sen: Option<String>,
     /// True for a missing value (gap).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub gap: bool,
@@ -485,6 +493,8 @@ impl ChannelValues {
                     de: None,
                     en: None,
                     s: None,
+                    sde: None,
+                    sen: None,
                     gap: true,
                     sig: false,
                 });
@@ -500,6 +510,8 @@ impl ChannelValues {
                 de: Some(format(r.value, Lang::De)),
                 en: Some(format(r.value, Lang::En)),
                 s: r.ptb().map(PtbStatus::code),
+                sde: Some(r.status_text(Lang::De)).filter(|t| !t.is_empty()),
+                sen: Some(r.status_text(Lang::En)).filter(|t| !t.is_empty()),
                 gap: false,
                 sig: r.signature.is_some(),
             });

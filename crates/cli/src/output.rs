@@ -12,6 +12,23 @@ fn time_or_dash(t: Option<DateTime<Utc>>) -> String {
     t.map(format_german).unwrap_or_else(|| "–".to_owned())
 }
 
+/// The status column of a value: the PTB status in words, then the set status bits
+/// (`smgw_model::StatusWords::texts`); a word without its identification bits is named as
+/// such, never given a guessed status; "–" without status words.
+fn status_cell(r: &Reading, lang: Lang) -> String {
+    let ptb = match r.ptb_checked() {
+        None => return "–".to_owned(),
+        Some(Ok(p)) => Some(p.text(lang)),
+        Some(Err(_)) => None,
+    };
+    let bits = r.status_text(lang);
+    match (ptb, bits.is_empty()) {
+        (Some(p), true) => p.to_owned(),
+        (Some(p), false) => format!("{p} ({bits})"),
+        (None, _) => bits,
+    }
+}
+
 /// A clock difference for people: seconds when small, else the largest sensible unit.
 fn skew(d: chrono::Duration) -> String {
     let s = d.num_seconds();
@@ -180,9 +197,7 @@ pub fn readings(channel: &Channel, values: &[Reading], lang: Lang) -> String {
             format_german(r.target_time),
             time_or_dash(r.capture_time),
             Quantity::new(r.value, channel.unit).format_auto(lang),
-            r.ptb()
-                .map(|p| p.text(lang).to_owned())
-                .unwrap_or_else(|| "–".to_owned()),
+            status_cell(r, lang),
         ]);
     }
     let count = match (lang, values.len()) {
