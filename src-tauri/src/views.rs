@@ -524,6 +524,8 @@ impl ChannelValues {
                 de: None,
                 en: None,
                 s: None,
+                sde: None,
+                sen: None,
                 gap: true,
                 sig: false,
             });
