@@ -7,9 +7,11 @@ set -euo pipefail
 # curl let the mock gateway's tests show its TLS policy with independent clients.
 # The desktop window: WebKitGTK headers to build Tauri; Xvfb, xauth and ImageMagick to run
 # the real window headless and screenshot it; WebKitWebDriver to drive it; Chromium for the
-# UI tests (playwright-core).
+# UI tests (playwright-core). mosquitto: the real MQTT broker `durchblick watch`'s tests
+# start on a loopback port (mosquitto-clients to look at it by hand).
 APT_PACKAGES=(libxml2-utils openssl curl ca-certificates pkg-config
-    libwebkit2gtk-4.1-dev webkit2gtk-driver xvfb xauth imagemagick chromium)
+    libwebkit2gtk-4.1-dev webkit2gtk-driver xvfb xauth imagemagick chromium
+    mosquitto mosquitto-clients)
 # Node.js builds the window's front end; any recent one will do, so only add Debian's when
 # there is none.
 command -v node >/dev/null 2>&1 || APT_PACKAGES+=(nodejs)

@@ -213,6 +213,36 @@ pub enum Command {
     /// Load an AR 2418-6 file (a TRuDI export or our own) into the archive; values already
     /// there are skipped, different ones kept as conflicts.
     Import(crate::export_cmd::ImportArgs),
+    /// Run unattended: read current values every 15 minutes (never faster than the
+    /// gateway allows), publish them to an MQTT broker with Home Assistant discovery, sync
+    /// the archive once a day, wait out outages; stops on Ctrl-C/SIGTERM. Broker password
+    /// from DURCHBLICK_MQTT_PASSWORD; gateway passwords as for the other commands, or from
+    /// the systemd credentials `durchblick-password` / `durchblick-p12-password`.
+    Watch {
+        #[command(flatten)]
+        connect: ConnectArgs,
+        /// The broker: mqtt://host:1883 or mqtts://host:8883 (user optionally as
+        /// mqtt://user@host).
+        #[arg(long, value_name = "URL", env = "DURCHBLICK_MQTT")]
+        mqtt: String,
+        /// Extra CA certificates (PEM) to trust for mqtts://.
+        #[arg(long, value_name = "FILE")]
+        mqtt_ca: Option<PathBuf>,
+        /// Minutes between two reads of current values (at least 15, and at least the
+        /// pause the gateway's maker needs).
+        #[arg(long, value_name = "MINUTES", default_value_t = 15)]
+        interval: u64,
+        /// The archive file synced once a day (default: durchblick/archive.sqlite in the
+        /// user's data directory).
+        #[arg(long, value_name = "FILE")]
+        archive: Option<PathBuf>,
+        /// Do not sync the archive; only publish.
+        #[arg(long, conflicts_with = "archive")]
+        no_archive: bool,
+        /// Read once, publish, wait for the broker's acknowledgement and exit.
+        #[arg(long)]
+        once: bool,
+    },
     /// The local archive.
     Archive {
         #[command(subcommand)]

@@ -12,6 +12,7 @@ mod failure;
 mod output;
 mod sync_cmd;
 mod table;
+mod watch_cmd;
 
 use std::process::ExitCode;
 use std::str::FromStr;
@@ -98,6 +99,25 @@ async fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
     match cli.command {
         Command::Demo { vendor } => demo::run(vendor.into(), lang, json).await,
         Command::Sync { connect, archive } => sync_cmd::sync(&connect, archive, lang, json).await,
+        Command::Watch {
+            connect,
+            mqtt,
+            mqtt_ca,
+            interval,
+            archive,
+            no_archive,
+            once,
+        } => {
+            let args = watch_cmd::WatchArgs {
+                mqtt,
+                mqtt_ca,
+                interval,
+                archive,
+                no_archive,
+                once,
+            };
+            watch_cmd::run(&connect, &args, lang).await
+        }
         Command::Archive {
             command: ArchiveCommand::Status { archive },
         } => sync_cmd::status(archive, lang, json).await,
