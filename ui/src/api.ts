@@ -96,6 +96,9 @@ export type ValueRow = {
   de?: string;
   en?: string;
   s?: number;
+  /** The set status bits in words (German / English); absent when only identification is set. */
+  sde?: string;
+  sen?: string;
   gap?: boolean;
   sig?: boolean;
 };

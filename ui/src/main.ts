@@ -755,6 +755,15 @@ async function loadCurrent(id: string): Promise<void> {
   }
 }
 
+/** The PTB status in words with the set status bits; without a PTB status (not sent, or
+ * a word without identification) what the gateway's words say, else "–". */
+function statusText(r: ValueRow, words: Map<number, { de: string; en: string }>, withCode: boolean): string {
+  const bits = lang() === "de" ? r.sde : r.sen;
+  if (r.s === undefined) return bits ?? "–";
+  const ptb = withCode ? `${r.s} – ${pick(words.get(r.s))}` : pick(words.get(r.s));
+  return bits ? `${ptb} (${bits})` : ptb;
+}
+
 function select(id: string, label: string, options: [string, string][], value: string, onChange: (v: string) => void): HTMLElement {
   const el = h("select", { id }, options.map(([v, text]) => h("option", { value: v }, text))) as HTMLSelectElement;
   el.value = value;
@@ -824,7 +833,7 @@ function valueTable(v: ValuesView): HTMLElement[] {
               { title: t("targetTime"), width: "15rem", cell: (r) => r.t },
               { title: t("captureTime"), width: "17rem", cell: (r) => (r.gap ? "" : `${r.c ?? "–"}${r.d ? ` (${r.d > 0 ? "+" : ""}${r.d} s)` : ""}`) },
               { title: t("value"), width: "minmax(10rem,1fr)", align: "right", cell: (r) => (r.gap ? t("gapRow") : `${pick({ de: r.de ?? "", en: r.en ?? "" })}${r.sig ? " ✓" : ""}`) },
-              { title: t("status"), width: "minmax(12rem,1.4fr)", cell: (r) => (r.gap ? "" : r.s === undefined ? "–" : `${r.s} – ${pick(words.get(r.s))}`) },
+              { title: t("status"), width: "minmax(12rem,1.4fr)", cell: (r) => (r.gap ? "" : statusText(r, words, true)) },
             ],
             ch.rows,
             (r) => (r.gap ? "gap" : `st-${r.s ?? "x"}`),
@@ -883,7 +892,7 @@ function valuesView(): HTMLElement {
                       h("td", {}, ch.info ? `${ch.info.obis} ${pick(ch.info.name)}` : ch.channel),
                       h("td", {}, r.t),
                       h("td", { class: "num" }, pick({ de: r.de ?? "", en: r.en ?? "" })),
-                      h("td", {}, r.s === undefined ? "–" : pick(words.get(r.s))),
+                      h("td", {}, statusText(r, words, false)),
                     )))),
                 );
               })(),
