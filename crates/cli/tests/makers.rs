@@ -1,5 +1,5 @@
 //! Every maker through the real binary: `durchblick sync` (maker found out on connect),
-//! `export bundle` and `verify` against the PPC and EMH mock gateways over real TLS on
+//! `export bundle`, `verify` and (EMH) `bill --archive` against the PPC and EMH mock gateways over real TLS on
 //! 127.0.0.1, with real archive files. The PPC sync keeps the device's pause of 1 s between
 //! requests, so it takes about a minute and a half.
 
@@ -41,14 +41,13 @@ fn json_of(out: &Output) -> Value {
     serde_json::from_slice(&out.stdout).expect("JSON on stdout")
 }
 
-/// Syncs the mock of `scenario` into a fresh archive, exports the bundle and verifies it;
-/// returns the sync report.
-async fn sync_bundle_verify(mock: &mock_smgw::RunningMock) -> Value {
-    let dir = tempfile::tempdir().expect("temp dir");
+/// Syncs the mock into a fresh archive in `dir` (`archive.sqlite`), exports the bundle and
+/// verifies it; returns the sync report.
+async fn sync_bundle_verify(mock: &mock_smgw::RunningMock, dir: &Path) -> Value {
     let (config, archive, bundle) = (
-        dir.path().join("config"),
-        dir.path().join("archive.sqlite"),
-        dir.path().join("bundle"),
+        dir.join("config"),
+        dir.join("archive.sqlite"),
+        dir.join("bundle"),
     );
     let port = mock.addr().port().to_string();
     let sync = json_of(&run(
@@ -89,7 +88,8 @@ async fn sync_bundle_verify(mock: &mock_smgw::RunningMock) -> Value {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_ppc_gateway_is_synced_bundled_and_logged_out() {
     let m = mock("ppc-demo").await;
-    let report = sync_bundle_verify(&m).await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let report = sync_bundle_verify(&m, dir.path()).await;
     // Two meters with 15-minute values since 2025-10-01 and 2500 logbook entries (more
     // than one export may hold), plus the entry of this login.
     let values = report["values"]["new"].as_u64().expect("values");
@@ -112,13 +112,111 @@ async fn a_ppc_gateway_is_synced_bundled_and_logged_out() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_emh_gateway_is_synced_and_bundled() {
+async fn an_emh_gateway_is_synced_bundled_and_its_bill_checked() {
     let m = mock("emh-demo").await;
-    let report = sync_bundle_verify(&m).await;
-    assert!(
-        report["values"]["new"].as_u64().expect("values") > 10_000,
-        "{report}"
-    );
+    let dir = tempfile::tempdir().expect("temp dir");
+    let report = sync_bundle_verify(&m, dir.path()).await;
+    let values = report["values"]["new"].as_u64().expect("values");
+    assert!(values > 10_000, "{report}");
     assert_eq!(report["log"]["new"].as_u64(), Some(400), "{report}");
+
+    // The bill check from the archive: a one-day TAF-2 tariff (low 22:00–06:00, high
+    // 06:00–22:00) for the TAF-7 contract's metering point equals the register differences
+    // the gateway's scenario holds for that day.
+    use chrono::{TimeZone, Timelike};
+    use chrono_tz::Europe::Berlin;
+    let start = Berlin
+        .with_ymd_and_hms(2026, 10, 6, 0, 0, 0)
+        .single()
+        .expect("day")
+        .timestamp();
+    let expected = m
+        .scenario()
+        .expected_readings_between(
+            "demo",
+            "taf7-1emh0012345678",
+            "origin",
+            "0100010800ff",
+            start - 1,
+            start + 86_400,
+        )
+        .expect("the scenario's values");
+    assert_eq!(expected.len(), 97, "a whole day of quarter hours");
+    let (mut low, mut high) = (0i64, 0i64);
+    for pair in expected.windows(2) {
+        let hour = Berlin
+            .timestamp_opt(pair[0].target_time, 0)
+            .single()
+            .expect("time")
+            .hour();
+        let delta = pair[1].value - pair[0].value;
+        if (6..22).contains(&hour) {
+            high += delta;
+        } else {
+            low += delta;
+        }
+    }
+    let supplier = dir.path().join("supplier.xml");
+    std::fs::write(&supplier, emh_supplier_xml()).expect("supplier file");
+    let archive = dir.path().join("archive.sqlite");
+    let bill = json_of(&run(
+        &dir.path().join("config"),
+        &[
+            "bill".as_ref(),
+            "--archive".as_ref(),
+            archive.as_os_str(),
+            "--supplier".as_ref(),
+            supplier.as_os_str(),
+        ],
+    ));
+    let amount = |obis: &str| {
+        bill["registers"]
+            .as_array()
+            .expect("registers")
+            .iter()
+            .find(|r| r["obis"] == obis)
+            .and_then(|r| r["amount"].as_i64())
+    };
+    assert_eq!(amount("1-0:1.8.1*255"), Some(low), "{bill}");
+    assert_eq!(amount("1-0:1.8.2*255"), Some(high), "{bill}");
+    assert_eq!(amount("1-0:1.8.63*255"), Some(0), "{bill}");
     m.shutdown().await;
+}
+
+/// A one-day TAF-2 tariff file (2026-10-06) for emh-demo's TAF-7 metering point.
+fn emh_supplier_xml() -> String {
+    let profile: String = [(0, 1), (6, 2), (22, 1)]
+        .iter()
+        .map(|(h, t)| {
+            format!(
+                "<DayTimeProfile><startTime><hour>{h}</hour><minute>0</minute></startTime>\
+                 <tariffNumber>{t}</tariffNumber></DayTimeProfile>"
+            )
+        })
+        .collect();
+    format!(
+        r#"<?xml version="1.0" encoding="utf-8"?>
+<UsagePoints xmlns="http://vde.de/AR_2418-6.xsd" xmlns:espi="http://naesb.org/espi">
+ <UsagePoint>
+  <espi:ServiceCategory><espi:kind>0</espi:kind></espi:ServiceCategory>
+  <usagePointId>DE0009876543210EM0000000000000001</usagePointId>
+  <InvoicingParty><invoicingPartyId>9900000000003</invoicingPartyId></InvoicingParty>
+  <SMGW><smgwId>EEMH0012345678</smgwId></SMGW>
+  <tariffName>Zweitarif HT/NT (TAF 2)</tariffName>
+  <AnalysisProfile>
+   <tariffUseCase>2</tariffUseCase>
+   <tariffId>HTNT</tariffId>
+   <billingPeriod><duration>86400</duration><start>2026-10-06T00:00:00+02:00</start></billingPeriod>
+   <TariffStage><tariffNumber>1</tariffNumber><description>NT</description><obisCode>0100010801ff</obisCode></TariffStage>
+   <TariffStage><tariffNumber>2</tariffNumber><description>HT</description><obisCode>0100010802ff</obisCode></TariffStage>
+   <defaultTariffNumber>1</defaultTariffNumber>
+   <TariffChangeTrigger><TimeTrigger>
+    <DayProfile><dayId>1</dayId>{profile}</DayProfile>
+    <SpecialDayProfile><specialDayDate><year>2026</year><month>10</month><day_of_month>6</day_of_month></specialDayDate><dayId>1</dayId></SpecialDayProfile>
+   </TimeTrigger></TariffChangeTrigger>
+  </AnalysisProfile>
+ </UsagePoint>
+</UsagePoints>
+"#
+    )
 }
