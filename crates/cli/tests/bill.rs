@@ -5,6 +5,9 @@ use std::process::Command;
 
 use serde_json::Value;
 
+#[path = "common/tariff_file.rs"]
+mod tariff_file;
+
 const BIN: &str = env!("CARGO_BIN_EXE_durchblick");
 
 fn reference(path: &str) -> PathBuf {
@@ -85,49 +88,6 @@ fn a_missing_start_value_is_a_data_error_with_exit_code_6() {
     );
     assert_eq!(out.status.code(), Some(6));
     assert!(!String::from_utf8_lossy(&out.stderr).trim().is_empty());
-}
-
-/// A one-day TAF-2 tariff file for the demo gateway's metering point: low tariff (1) at
-/// night, high tariff (2) from 06:00 to 22:00, local time.
-fn supplier_xml(date: chrono::NaiveDate) -> String {
-    use chrono::Datelike;
-    let profile: String = [(0, 1), (6, 2), (22, 1)]
-        .iter()
-        .map(|(h, t)| {
-            format!(
-                "<DayTimeProfile><startTime><hour>{h}</hour><minute>0</minute></startTime>\
-                 <tariffNumber>{t}</tariffNumber></DayTimeProfile>"
-            )
-        })
-        .collect();
-    format!(
-        r#"<?xml version="1.0" encoding="utf-8"?>
-<UsagePoints xmlns="http://vde.de/AR_2418-6.xsd" xmlns:espi="http://naesb.org/espi">
- <UsagePoint>
-  <espi:ServiceCategory><espi:kind>0</espi:kind></espi:ServiceCategory>
-  <usagePointId>DE0001234567890AB0000000000000001</usagePointId>
-  <InvoicingParty><invoicingPartyId>9900000000003</invoicingPartyId></InvoicingParty>
-  <SMGW><smgwId>EPPC0210486901</smgwId></SMGW>
-  <tariffName>Zweitarif HT/NT (TAF 2)</tariffName>
-  <AnalysisProfile>
-   <tariffUseCase>2</tariffUseCase>
-   <tariffId>HTNT</tariffId>
-   <billingPeriod><duration>86400</duration><start>{date}T00:00:00+01:00</start></billingPeriod>
-   <TariffStage><tariffNumber>1</tariffNumber><description>NT</description><obisCode>0100010801ff</obisCode></TariffStage>
-   <TariffStage><tariffNumber>2</tariffNumber><description>HT</description><obisCode>0100010802ff</obisCode></TariffStage>
-   <defaultTariffNumber>1</defaultTariffNumber>
-   <TariffChangeTrigger><TimeTrigger>
-    <DayProfile><dayId>1</dayId>{profile}</DayProfile>
-    <SpecialDayProfile><specialDayDate><year>{}</year><month>{}</month><day_of_month>{}</day_of_month></specialDayDate><dayId>1</dayId></SpecialDayProfile>
-   </TimeTrigger></TariffChangeTrigger>
-  </AnalysisProfile>
- </UsagePoint>
-</UsagePoints>
-"#,
-        date.year(),
-        date.month(),
-        date.day()
-    )
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -211,7 +171,11 @@ async fn bill_from_the_archive_uses_the_synced_original_values() {
     }
 
     let supplier = dir.path().join("supplier.xml");
-    std::fs::write(&supplier, supplier_xml(date)).expect("supplier file");
+    std::fs::write(
+        &supplier,
+        tariff_file::one_day_taf2("DE0001234567890AB0000000000000001", "EPPC0210486901", date),
+    )
+    .expect("supplier file");
     let out = Command::new(BIN)
         .args(["--json", "bill", "--archive"])
         .arg(&archive)

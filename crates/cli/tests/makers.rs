@@ -9,6 +9,9 @@ use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
+#[path = "common/tariff_file.rs"]
+mod tariff_file;
+
 const BIN: &str = env!("CARGO_BIN_EXE_durchblick");
 
 async fn mock(scenario: &str) -> mock_smgw::RunningMock {
@@ -157,7 +160,10 @@ async fn an_emh_gateway_is_synced_bundled_and_its_bill_checked() {
         }
     }
     let supplier = dir.path().join("supplier.xml");
-    std::fs::write(&supplier, emh_supplier_xml()).expect("supplier file");
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 10, 6).expect("date");
+    let file =
+        tariff_file::one_day_taf2("DE0009876543210EM0000000000000001", "EEMH0012345678", day);
+    std::fs::write(&supplier, file).expect("supplier file");
     let archive = dir.path().join("archive.sqlite");
     let bill = json_of(&run(
         &dir.path().join("config"),
@@ -181,42 +187,4 @@ async fn an_emh_gateway_is_synced_bundled_and_its_bill_checked() {
     assert_eq!(amount("1-0:1.8.2*255"), Some(high), "{bill}");
     assert_eq!(amount("1-0:1.8.63*255"), Some(0), "{bill}");
     m.shutdown().await;
-}
-
-/// A one-day TAF-2 tariff file (2026-10-06) for emh-demo's TAF-7 metering point.
-fn emh_supplier_xml() -> String {
-    let profile: String = [(0, 1), (6, 2), (22, 1)]
-        .iter()
-        .map(|(h, t)| {
-            format!(
-                "<DayTimeProfile><startTime><hour>{h}</hour><minute>0</minute></startTime>\
-                 <tariffNumber>{t}</tariffNumber></DayTimeProfile>"
-            )
-        })
-        .collect();
-    format!(
-        r#"<?xml version="1.0" encoding="utf-8"?>
-<UsagePoints xmlns="http://vde.de/AR_2418-6.xsd" xmlns:espi="http://naesb.org/espi">
- <UsagePoint>
-  <espi:ServiceCategory><espi:kind>0</espi:kind></espi:ServiceCategory>
-  <usagePointId>DE0009876543210EM0000000000000001</usagePointId>
-  <InvoicingParty><invoicingPartyId>9900000000003</invoicingPartyId></InvoicingParty>
-  <SMGW><smgwId>EEMH0012345678</smgwId></SMGW>
-  <tariffName>Zweitarif HT/NT (TAF 2)</tariffName>
-  <AnalysisProfile>
-   <tariffUseCase>2</tariffUseCase>
-   <tariffId>HTNT</tariffId>
-   <billingPeriod><duration>86400</duration><start>2026-10-06T00:00:00+02:00</start></billingPeriod>
-   <TariffStage><tariffNumber>1</tariffNumber><description>NT</description><obisCode>0100010801ff</obisCode></TariffStage>
-   <TariffStage><tariffNumber>2</tariffNumber><description>HT</description><obisCode>0100010802ff</obisCode></TariffStage>
-   <defaultTariffNumber>1</defaultTariffNumber>
-   <TariffChangeTrigger><TimeTrigger>
-    <DayProfile><dayId>1</dayId>{profile}</DayProfile>
-    <SpecialDayProfile><specialDayDate><year>2026</year><month>10</month><day_of_month>6</day_of_month></specialDayDate><dayId>1</dayId></SpecialDayProfile>
-   </TimeTrigger></TariffChangeTrigger>
-  </AnalysisProfile>
- </UsagePoint>
-</UsagePoints>
-"#
-    )
 }
