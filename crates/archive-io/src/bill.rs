@@ -37,7 +37,7 @@ pub async fn device_for_supplier(
         contract: Some(point),
         ..Selection::default()
     };
-    let mut set = export_set(db, &sel, created).await?;
+    let set = export_set(db, &sel, created).await?;
     let origin_values = |c: &export::ContractExport| -> usize {
         c.value_lists
             .iter()
@@ -53,16 +53,55 @@ pub async fn device_for_supplier(
     let chosen = by_name.or_else(|| {
         (0..set.contracts.len()).max_by_key(|&i| (origin_values(&set.contracts[i]), usize::MAX - i))
     });
-    let mut contract = match chosen {
-        Some(i) => set.contracts.swap_remove(i),
-        None => {
-            return Err(ExportError::NotFound {
-                what: "contract",
-                name: sel.contract.unwrap_or_default(),
-                available: Vec::new(),
-            })
-        }
+    match chosen {
+        Some(i) => only_origin(set, i),
+        None => Err(ExportError::NotFound {
+            what: "contract",
+            name: sel.contract.unwrap_or_default(),
+            available: Vec::new(),
+        }),
+    }
+}
+
+/// The archived original value lists of the contract `contract` (its usage point id, or
+/// its metering point id where the gateway reports one), for gateways whose contracts
+/// carry no metering point id (PPC: `01005e318002.1lgz0072999211.sm`) or when the
+/// supplier file's metering point does not lead to the right contract. A contract that
+/// is not archived is [`ExportError::NotFound`] with the archived contracts listed.
+/// `gateway` and `consumer` narrow the search as in [`Selection`].
+pub async fn device_for_contract(
+    db: &Archive,
+    contract: &str,
+    gateway: Option<String>,
+    consumer: Option<String>,
+    created: DateTime<Utc>,
+) -> Result<ar2418::UsagePoints, ExportError> {
+    let sel = Selection {
+        gateway,
+        consumer,
+        contract: Some(contract.trim().to_owned()),
+        ..Selection::default()
     };
+    let set = export_set(db, &sel, created).await?;
+    if set.contracts.is_empty() {
+        return Err(ExportError::NotFound {
+            what: "contract",
+            name: contract.to_owned(),
+            available: Vec::new(),
+        });
+    }
+    // An exact usage point id wins over a metering point id shared by several contracts.
+    let i = set
+        .contracts
+        .iter()
+        .position(|c| c.contract.usage_point_id == contract.trim())
+        .unwrap_or(0);
+    only_origin(set, i)
+}
+
+/// The set with only contract `i` and only its original value lists, as AR 2418-6.
+fn only_origin(mut set: export::ExportSet, i: usize) -> Result<ar2418::UsagePoints, ExportError> {
+    let mut contract = set.contracts.swap_remove(i);
     contract
         .value_lists
         .retain(|v| v.database == Database::Origin);

@@ -14,7 +14,7 @@ mod import;
 mod select;
 mod xml;
 
-pub use bill::device_for_supplier;
+pub use bill::{device_for_contract, device_for_supplier};
 pub use error::{ExportError, ImportError};
 pub use import::{import_ar2418, import_file, read_for_import, ImportReport};
 pub use select::{export_set, Selection};

@@ -185,9 +185,9 @@ pub enum Command {
         /// file's metering point (and tariff name).
         #[arg(long, value_name = "FILE", conflicts_with = "device")]
         archive: Option<PathBuf>,
-        /// The supplier's tariff file (AR 2418-6 XML with an AnalysisProfile).
-        #[arg(long, value_name = "FILE.xml")]
-        supplier: PathBuf,
+        /// The supplier's tariff file and, with `--archive`, optionally the contract.
+        #[command(flatten)]
+        supplier: BillSupplier,
     },
     /// Start the bundled demo gateway on 127.0.0.1 and take a short tour of it.
     Demo {
@@ -260,4 +260,17 @@ pub enum ArchiveCommand {
         #[arg(long, value_name = "FILE")]
         archive: Option<PathBuf>,
     },
+}
+
+/// `bill`: the supplier's tariff file, and which archived contract it bills.
+#[derive(Debug, Clone, clap::Args)]
+pub struct BillSupplier {
+    /// The supplier's tariff file (AR 2418-6 XML with an AnalysisProfile).
+    #[arg(long = "supplier", value_name = "FILE.xml")]
+    pub file: PathBuf,
+    /// With --archive: take this contract's original value list (its usage point id, e.g.
+    /// 01005e318002.1lgz0072999211.sm) instead of matching the tariff file's metering point,
+    /// for gateways whose contracts carry no metering point id (PPC).
+    #[arg(long, value_name = "USAGE_POINT_ID")]
+    pub contract: Option<String>,
 }

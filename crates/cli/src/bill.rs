@@ -18,29 +18,99 @@ fn tariff_failure(e: tariff::from_ar2418::AdapterError, lang: Lang) -> Failure {
     }
 }
 
+/// Which archived contract a bill from the archive was checked against, when it was named
+/// with `--contract` rather than found by the tariff file's metering point.
+struct NamedContract {
+    contract: String,
+    supplier_point: Option<String>,
+}
+
+/// The supplier file's metering point (`usagePointId` of the usage point with the
+/// `AnalysisProfile`).
+fn supplier_point(doc: &archive_io::ar2418::UsagePoints) -> Option<String> {
+    doc.usage_points
+        .iter()
+        .find(|u| u.analysis_profile.is_some())
+        .or_else(|| doc.usage_points.first())
+        .and_then(|u| u.usage_point_id.clone())
+}
+
+/// The original value list of the archived contract `contract`.
+async fn device_for_contract(
+    archive: Option<&Path>,
+    contract: &str,
+    lang: Lang,
+) -> Result<archive_io::ar2418::UsagePoints, Failure> {
+    use chrono::SubsecRound;
+    let path = crate::archive_path(archive, lang)?;
+    let db = archive::Archive::open_existing(&path)
+        .await
+        .map_err(|e| Failure::archive(&e, lang))?;
+    let doc = archive_io::device_for_contract(
+        &db,
+        contract,
+        None,
+        None,
+        chrono::Utc::now().trunc_subsecs(0),
+    )
+    .await;
+    db.close().await;
+    doc.map_err(|e| Failure {
+        code: code::DATA,
+        message: e.message(lang),
+    })
+}
+
 /// Recomputes the bill and prints it (or its JSON document). The meter's values come from
-/// a device file, or from the archive (`archive`).
+/// a device file, or from the archive (`archive`): the contract named with `--contract`,
+/// or else the one of the tariff file's metering point.
 pub async fn run(
     device: Option<&Path>,
     archive: Option<&Path>,
-    supplier: &Path,
+    supplier: &crate::args::BillSupplier,
     lang: Lang,
     json: bool,
 ) -> Result<(), Failure> {
+    let supplier_path = supplier.file.as_path();
+    if let (Some(contract), Some(_)) = (supplier.contract.as_deref(), device) {
+        return Err(Failure {
+            code: code::USAGE,
+            message: match lang {
+                Lang::De => format!(
+                    "--contract {contract} wählt einen Vertrag im Archiv: bitte mit --archive statt --device verwenden."
+                ),
+                Lang::En => format!(
+                    "--contract {contract} chooses a contract in the archive: use it with --archive instead of --device."
+                ),
+            },
+        });
+    }
+    let mut named = None;
     let result = match (device, archive) {
-        (Some(device), _) => tariff::from_ar2418::check_bill(device, supplier)
+        (Some(device), _) => tariff::from_ar2418::check_bill(device, supplier_path)
             .map_err(|e| tariff_failure(e, lang))?,
         (None, archive) => {
-            let profile = tariff::from_ar2418::supplier_file(supplier)
+            let profile = tariff::from_ar2418::supplier_file(supplier_path)
                 .map_err(|e| tariff_failure(e, lang))?;
-            let supplier_doc = archive_io::ar2418::read_file(supplier).map_err(|e| {
+            let supplier_doc = archive_io::ar2418::read_file(supplier_path).map_err(|e| {
                 CliProblem::TariffUnreadable {
                     reason: e.to_string(),
                 }
                 .failure(lang)
             })?;
 
-            let doc = crate::export_cmd::device_from_archive(archive, &supplier_doc, lang).await?;
+            let doc = match supplier.contract.as_deref() {
+                Some(contract) => {
+                    named = Some(NamedContract {
+                        contract: contract.trim().to_owned(),
+                        supplier_point: supplier_point(&supplier_doc),
+                    });
+                    device_for_contract(archive, contract, lang).await?
+                }
+                None => {
+                    crate::export_cmd::device_from_archive(archive, &supplier_doc, lang).await?
+                }
+            };
             let series =
                 tariff::from_ar2418::device_series(&doc).map_err(|e| tariff_failure(e, lang))?;
             tariff::evaluate(&profile, &series).map_err(|e| Failure {
@@ -53,11 +123,42 @@ pub async fn run(
         }
     };
     if json {
-        println!("{}", result.to_json());
+        let mut doc: serde_json::Value =
+            serde_json::from_str(&result.to_json()).unwrap_or_default();
+        if let (Some(named), Some(map)) = (&named, doc.as_object_mut()) {
+            map.insert(
+                "contract".into(),
+                serde_json::json!({
+                    "usage_point_id": named.contract,
+                    "supplier_metering_point": named.supplier_point,
+                    "metering_point_matched": false,
+                }),
+            );
+        }
+        println!("{doc:#}");
     } else {
+        if let Some(named) = &named {
+            print!("{}", contract_note(named, lang));
+        }
         print!("{}", render(&result, lang));
     }
     Ok(())
+}
+
+/// The note that the named contract was used and the tariff file's metering point was
+/// not matched.
+fn contract_note(named: &NamedContract, lang: Lang) -> String {
+    let point = named.supplier_point.as_deref().unwrap_or("–");
+    match lang {
+        Lang::De => format!(
+            "Vertrag (Archiv): {}\nZählpunkt der Tarifdatei: {point} (nicht abgeglichen: der Vertrag wurde mit --contract gewählt)\n\n",
+            named.contract
+        ),
+        Lang::En => format!(
+            "Contract (archive): {}\nMetering point of the tariff file: {point} (not matched: the contract was chosen with --contract)\n\n",
+            named.contract
+        ),
+    }
 }
 
 /// The scaler and unit of the value lists that feed a register (same medium and

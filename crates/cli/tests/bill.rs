@@ -202,3 +202,24 @@ async fn bill_from_the_archive_uses_the_synced_original_values() {
     assert_eq!(amount("1-0:1.8.2*255"), Some(high), "{doc}");
     assert_eq!(amount("1-0:1.8.63*255").unwrap_or(0), 0, "{doc}");
 }
+
+#[test]
+fn contract_needs_the_archive_and_is_refused_with_a_device_file() {
+    let out = bill(
+        "taf2/result_single_day_2h-gap.xml",
+        "taf2/supplier_single_day.xml",
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let with_contract = Command::new(BIN)
+        .args(["--lang", "en", "bill", "--device"])
+        .arg(reference("taf2/result_single_day_2h-gap.xml"))
+        .arg("--supplier")
+        .arg(reference("taf2/supplier_single_day.xml"))
+        .args(["--contract", "01005e318002.1lgz0072999211.sm"])
+        .output()
+        .expect("binary runs");
+    assert_ne!(with_contract.status.code(), Some(0));
+    let message = String::from_utf8_lossy(&with_contract.stderr);
+    assert!(message.contains("--archive"), "{message}");
+}

@@ -188,3 +188,157 @@ async fn an_emh_gateway_is_synced_bundled_and_its_bill_checked() {
     assert_eq!(amount("1-0:1.8.63*255"), Some(0), "{bill}");
     m.shutdown().await;
 }
+
+/// Syncs `ppc-demo` into `archive` in-process with the PPC adapter and no pause between
+/// requests (through the binary the device's 1 s pause makes it take minutes).
+async fn sync_ppc_in_process(m: &mock_smgw::RunningMock, archive: &Path) {
+    use std::time::Duration;
+    let mut o = ppc_client::PpcOptions::new(
+        "127.0.0.1",
+        "demo",
+        "demo",
+        han_client::PinPolicy::Pinned(m.fingerprint_sha256().parse().expect("fingerprint")),
+    );
+    o.port = m.addr().port();
+    o.pause = Duration::ZERO;
+    o.timeouts = han_client::Timeouts {
+        response: Duration::from_secs(20),
+        login: Duration::from_secs(5),
+        ..han_client::Timeouts::default()
+    };
+    let mut g = ppc_client::PpcGateway::connect(o).await.expect("connect");
+    let db = archive::Archive::open(archive).await.expect("archive");
+    let report = durchblick_sync::sync(
+        &mut g,
+        &db,
+        &durchblick_sync::SyncOptions::default(),
+        |_| {},
+        &gateway::CancelFlag::new(),
+    )
+    .await
+    .expect("sync");
+    assert_eq!(report.smgw_id, "EPPC0210486901");
+    gateway::Gateway::disconnect(&mut g).await;
+    db.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_ppc_bill_is_checked_from_the_archive_with_a_named_contract() {
+    use chrono::{TimeZone, Timelike};
+    use chrono_tz::Europe::Berlin;
+    let m = mock("ppc-demo").await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (config, archive) = (dir.path().join("config"), dir.path().join("archive.sqlite"));
+    sync_ppc_in_process(&m, &archive).await;
+
+    // A one-day TAF-2 tariff for the meter 1lgz0072999211's 1.8.0: the PPC reports no
+    // metering point id, so the supplier's one cannot be matched.
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 18).expect("date");
+    let start = Berlin
+        .from_local_datetime(&day.and_hms_opt(0, 0, 0).expect("midnight"))
+        .single()
+        .expect("day")
+        .timestamp();
+    let expected = m
+        .scenario()
+        .expected_readings_between(
+            "demo",
+            "01005e318002.taf7-1.sm",
+            "origin",
+            "0100010800ff",
+            start - 1,
+            start + 86_400,
+        )
+        .expect("the scenario's values");
+    assert_eq!(expected.len(), 97, "a whole day of quarter hours");
+    let (mut low, mut high) = (0i64, 0i64);
+    for pair in expected.windows(2) {
+        let hour = Berlin
+            .timestamp_opt(pair[0].target_time, 0)
+            .single()
+            .expect("time")
+            .hour();
+        let delta = pair[1].value - pair[0].value;
+        if (6..22).contains(&hour) {
+            high += delta;
+        } else {
+            low += delta;
+        }
+    }
+    assert!(low > 0 && high > 0, "{low} {high}");
+    let point = "DE0001234567890000000000000000001";
+    let supplier = dir.path().join("supplier.xml");
+    std::fs::write(
+        &supplier,
+        tariff_file::one_day_taf2(point, "EPPC0210486901", day),
+    )
+    .expect("supplier file");
+    let contract = "01005e318002.1lgz0072999211.sm";
+    let bill_with = |contract: &str, json: bool| {
+        let mut cmd = Command::new(BIN);
+        cmd.args(["--lang", "en"]);
+        if json {
+            cmd.arg("--json");
+        }
+        cmd.args(["bill", "--archive"])
+            .arg(&archive)
+            .arg("--contract")
+            .arg(contract)
+            .arg("--supplier")
+            .arg(&supplier)
+            .env("DURCHBLICK_CONFIG_DIR", &config)
+            .stdin(Stdio::null())
+            .output()
+            .expect("binary runs")
+    };
+
+    let bill = json_of(&bill_with(contract, true));
+    let amount = |obis: &str| {
+        bill["registers"]
+            .as_array()
+            .expect("registers")
+            .iter()
+            .find(|r| r["obis"] == obis)
+            .and_then(|r| r["amount"].as_i64())
+    };
+    assert_eq!(amount("1-0:1.8.1*255"), Some(low), "{bill}");
+    assert_eq!(amount("1-0:1.8.2*255"), Some(high), "{bill}");
+    assert_eq!(amount("1-0:1.8.63*255"), Some(0), "{bill}");
+    assert_eq!(bill["contract"]["usage_point_id"], contract, "{bill}");
+    assert_eq!(bill["contract"]["supplier_metering_point"], point, "{bill}");
+    assert_eq!(bill["contract"]["metering_point_matched"], false, "{bill}");
+
+    // The text says which contract was used and that the metering point was not matched.
+    let text = bill_with(contract, false);
+    assert!(text.status.success());
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains(&format!("Contract (archive): {contract}"))
+            && text.contains(&format!("{point} (not matched")),
+        "{text}"
+    );
+
+    // Without --contract the supplier's metering point finds nothing…
+    let unmatched = run(
+        &config,
+        &[
+            "bill".as_ref(),
+            "--archive".as_ref(),
+            archive.as_os_str(),
+            "--supplier".as_ref(),
+            supplier.as_os_str(),
+        ],
+    );
+    assert!(!unmatched.status.success());
+    // …and a contract that is not archived is refused, listing the archived ones.
+    let wrong = bill_with("01005e318002.nosuchmeter.sm", false);
+    assert_eq!(wrong.status.code(), Some(6), "exit code");
+    let message = String::from_utf8_lossy(&wrong.stderr);
+    assert!(
+        message.contains("01005e318002.nosuchmeter.sm")
+            && message.contains(contract)
+            && message.contains("01005e318003.1emh0013572468.sm"),
+        "{message}"
+    );
+    m.shutdown().await;
+}

@@ -351,6 +351,8 @@ pub async fn run(
             match open(connector).await {
                 Ok(s) => {
                     backoff.succeeded();
+                    // The maker's pause is read again on every (re)connect.
+                    schedule.set_pause(opts.read_every, s.gateway.capabilities().pause);
                     on_event(WatchEvent::Connected {
                         gateway_id: s.device.gateway_id.clone(),
                         lists: s.lists.len(),

@@ -79,6 +79,7 @@ pub struct Schedule {
     sync_every: Option<Duration>,
     next_read: Instant,
     next_sync: Option<Instant>,
+    last_read: Option<Instant>,
 }
 
 impl Schedule {
@@ -89,6 +90,23 @@ impl Schedule {
             sync_every,
             next_read: now,
             next_sync: sync_every.map(|_| now),
+            last_read: None,
+        }
+    }
+
+    /// The read interval in force.
+    pub fn read_every(&self) -> Duration {
+        self.read_every
+    }
+
+    /// Sets the read interval to `configured` or the maker's `pause`, whichever is
+    /// longer (called after every (re)connect: a gateway's capabilities, and so its
+    /// pause, may have changed). The next read is due one new interval after the last
+    /// attempt (or now, if there was none).
+    pub fn set_pause(&mut self, configured: Duration, pause: Duration) {
+        self.read_every = configured.max(pause);
+        if let Some(last) = self.last_read {
+            self.next_read = last + self.read_every;
         }
     }
 
@@ -116,7 +134,10 @@ impl Schedule {
     /// again after one read interval (if that is shorter than the sync interval).
     pub fn attempted(&mut self, task: Task, now: Instant, ok: bool) {
         match task {
-            Task::Read => self.next_read = now + self.read_every,
+            Task::Read => {
+                self.last_read = Some(now);
+                self.next_read = now + self.read_every;
+            }
             Task::Sync => {
                 if let Some(every) = self.sync_every {
                     let wait = if ok {
@@ -204,6 +225,28 @@ mod tests {
         s.attempted(Task::Sync, t0, false);
         s.attempted(Task::Read, t0 + 15 * MIN, true);
         assert_eq!(s.due(t0 + 15 * MIN), Some(Task::Sync));
+    }
+
+    #[test]
+    fn the_pause_read_after_a_reconnect_sets_the_read_interval() {
+        let t0 = Instant::now();
+        let mut s = Schedule::new(t0, 15 * MIN, None);
+        s.set_pause(15 * MIN, Duration::ZERO);
+        assert_eq!(s.read_every(), 15 * MIN);
+        assert_eq!(s.due(t0), Some(Task::Read), "no read yet: due now");
+        s.attempted(Task::Read, t0, true);
+        // After a reconnect the maker asks for a longer pause: the next read moves.
+        s.set_pause(15 * MIN, 40 * MIN);
+        assert_eq!(s.read_every(), 40 * MIN);
+        assert_eq!(s.due(t0 + 39 * MIN), None);
+        assert_eq!(s.next_due(), t0 + 40 * MIN);
+        assert_eq!(s.due(t0 + 40 * MIN), Some(Task::Read));
+        s.attempted(Task::Read, t0 + 40 * MIN, true);
+        assert_eq!(s.next_due(), t0 + 80 * MIN);
+        // And back to a shorter one: never below the configured interval.
+        s.set_pause(15 * MIN, Duration::from_secs(1));
+        assert_eq!(s.read_every(), 15 * MIN);
+        assert_eq!(s.next_due(), t0 + 55 * MIN);
     }
 
     #[test]
