@@ -1,5 +1,6 @@
 //! Every maker through the real binary: `durchblick sync` (maker found out on connect),
-//! `export bundle`, `verify` and (EMH) `bill --archive` against the PPC and EMH mock gateways over real TLS on
+//! `export bundle`, `verify` and `bill --archive` (EMH by metering point, PPC by a named
+//! contract) against the PPC and EMH mock gateways over real TLS on
 //! 127.0.0.1, with real archive files. The PPC sync keeps the device's pause of 1 s between
 //! requests, so it takes about a minute and a half.
 
@@ -189,27 +190,16 @@ async fn an_emh_gateway_is_synced_bundled_and_its_bill_checked() {
     m.shutdown().await;
 }
 
-/// Syncs `ppc-demo` into `archive` in-process with the PPC adapter and no pause between
-/// requests (through the binary the device's 1 s pause makes it take minutes).
-async fn sync_ppc_in_process(m: &mock_smgw::RunningMock, archive: &Path) {
-    use std::time::Duration;
-    let mut o = ppc_client::PpcOptions::new(
-        "127.0.0.1",
-        "demo",
-        "demo",
-        han_client::PinPolicy::Pinned(m.fingerprint_sha256().parse().expect("fingerprint")),
-    );
-    o.port = m.addr().port();
-    o.pause = Duration::ZERO;
-    o.timeouts = han_client::Timeouts {
-        response: Duration::from_secs(20),
-        login: Duration::from_secs(5),
-        ..han_client::Timeouts::default()
-    };
-    let mut g = ppc_client::PpcGateway::connect(o).await.expect("connect");
+/// Syncs the PPC demo gateway (`ppc-demo`, paced for loopback) into `archive` in-process
+/// (through the binary the device's 1 s pause makes a full sync take minutes); returns its
+/// mock, whose scenario holds the expected values.
+async fn sync_ppc_demo(archive: &Path) -> mock_smgw::RunningMock {
+    let mut demo = durchblick_core::demo::start(durchblick_core::Vendor::Ppc)
+        .await
+        .expect("the PPC demo gateway");
     let db = archive::Archive::open(archive).await.expect("archive");
     let report = durchblick_sync::sync(
-        &mut g,
+        demo.gateway.as_mut(),
         &db,
         &durchblick_sync::SyncOptions::default(),
         |_| {},
@@ -218,18 +208,18 @@ async fn sync_ppc_in_process(m: &mock_smgw::RunningMock, archive: &Path) {
     .await
     .expect("sync");
     assert_eq!(report.smgw_id, "EPPC0210486901");
-    gateway::Gateway::disconnect(&mut g).await;
+    demo.gateway.disconnect().await;
     db.close().await;
+    demo.mock
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_ppc_bill_is_checked_from_the_archive_with_a_named_contract() {
     use chrono::{TimeZone, Timelike};
     use chrono_tz::Europe::Berlin;
-    let m = mock("ppc-demo").await;
     let dir = tempfile::tempdir().expect("temp dir");
     let (config, archive) = (dir.path().join("config"), dir.path().join("archive.sqlite"));
-    sync_ppc_in_process(&m, &archive).await;
+    let m = sync_ppc_demo(&archive).await;
 
     // A one-day TAF-2 tariff for the meter 1lgz0072999211's 1.8.0: the PPC reports no
     // metering point id, so the supplier's one cannot be matched.
