@@ -280,6 +280,7 @@ pub(crate) async fn show_info(
         output::print_json(&serde_json::json!({
             "gateway": facts.info,
             "han_certificate_matches_connection": han_matches,
+            "wan_chain": smgw_model::check_wan_chain(&facts.info.certificates, Utc::now()),
         }))
         .map_err(|e| Failure::local(lang, &e))?;
     } else {

@@ -21,6 +21,7 @@ pub mod gaps;
 pub mod ids;
 pub mod lang;
 pub mod obis;
+pub mod pki;
 pub mod records;
 pub mod status;
 pub mod time;
@@ -31,6 +32,7 @@ pub use gaps::{detect_period, find_gaps, GapReport};
 pub use ids::{DeviceId, DeviceKind, IdError, UserId};
 pub use lang::Lang;
 pub use obis::{ChannelName, Medium, Obis, ObisError};
+pub use pki::{check_wan_chain, ChainCheck, ChainVerdict, SignatureCheck, ValidityCheck};
 pub use records::{
     BillingPeriod, Certificate, CertificateKind, Channel, ChannelReadings, Contract,
     ContractDetail, Database, DatabaseChannels, FirmwareInfo, GatewayInfo, LogEntry, LogLevel,
