@@ -24,6 +24,7 @@ pub mod obis;
 pub mod pki;
 pub mod records;
 pub mod status;
+pub mod tariff;
 pub mod time;
 pub mod unit;
 pub mod value;
@@ -43,6 +44,7 @@ pub use status::{
     MeterFlags, MeterStatus, NotIdentified, OperatingState, PtbStatus, SmgwState, StatusError,
     StatusWords,
 };
+pub use tariff::{read_taf_profile, TafProfile, TariffProfile};
 pub use time::{NaiveAs, TimeError};
 pub use unit::Unit;
 pub use value::{Prefix, Quantity, ScaledValue, ValueError};
