@@ -128,6 +128,28 @@ async fn first_contact_asks_then_pins_then_refuses_a_changed_certificate() {
     let out = run.run(&["contracts"], &["--user", "demo"], PASSWORD);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
 
+    // The demo's TAF 2 tariff profile is a real signed container: decoded and verified.
+    let out = run.run(
+        &["channels", "--contract", "01005e318022.taf2-1.sm"],
+        &["--user", "demo"],
+        PASSWORD,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("Tariff profile: signature valid (P-256, SHA-256)"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("06:00 → 1"), "{stdout}");
+    let out = run.run(
+        &["--json", "channels", "--contract", "01005e318022.taf2-1.sm"],
+        &["--user", "demo"],
+        PASSWORD,
+    );
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(doc["tariff_profile"]["signature"]["result"], "valid");
+    assert_eq!(doc["tariff_profile"]["profile"]["stages"][1]["name"], "NT");
+
     // A different certificate on the same address is refused, naming both fingerprints,
     // even with --trust-on-first-use, and the pin is not replaced.
     let other = "00".repeat(32);
