@@ -586,6 +586,19 @@ pub fn check_wan_chain(certificates: &[Certificate], now: DateTime<Utc>) -> Vec<
     out
 }
 
+/// What to show beside the per-value `signature` of a reading: it cannot be checked from
+/// public information, so this is a statement of presence, never a verdict.
+pub fn reading_signature_text(present: bool, lang: Lang) -> &'static str {
+    if present {
+        lang.pick(
+            "Signatur vorhanden – mit diesem Programm nicht prüfbar",
+            "signature present — cannot be checked by this program",
+        )
+    } else {
+        lang.pick("keine Signatur", "no signature")
+    }
+}
+
 /// The seal certificate (signature certificate with `cert-index` 0), if reported; it signs
 /// the tariff profile.
 pub fn seal_certificate(certificates: &[Certificate]) -> Option<&Certificate> {

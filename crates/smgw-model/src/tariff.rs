@@ -556,6 +556,76 @@ mod tests {
         )
     }
 
+    /// SignedData with signed attributes (content type, message digest).
+    fn container_with_attrs(xml: &[u8], signed_xml: &[u8], key: &Key) -> Vec<u8> {
+        let oid = |o: &str| ObjectIdentifier::new_unwrap(o).to_der().unwrap();
+        let ct = tlv(
+            0x30,
+            &[
+                oid("1.2.840.113549.1.9.3"),
+                tlv(0x31, &oid("1.2.840.113549.1.7.1")),
+            ]
+            .concat(),
+        );
+        let md = tlv(
+            0x30,
+            &[
+                oid("1.2.840.113549.1.9.4"),
+                tlv(0x31, &tlv(0x04, &HashAlg::Sha256.digest(signed_xml))),
+            ]
+            .concat(),
+        );
+        let attrs = [ct, md].concat();
+        let sig = key.sign(HashAlg::Sha256, &tlv(0x31, &attrs));
+        let sha256 = tlv(0x30, &oid("2.16.840.1.101.3.4.2.1"));
+        let econtent = tlv(
+            0x30,
+            &[oid("1.2.840.113549.1.7.1"), tlv(0xa0, &tlv(0x04, xml))].concat(),
+        );
+        let signer = tlv(
+            0x30,
+            &[
+                tlv(0x02, &[3]),
+                tlv(0x80, &[1, 2, 3, 4]),
+                sha256.clone(),
+                tlv(0xa0, &attrs),
+                tlv(0x30, &oid("1.2.840.10045.4.3.2")),
+                tlv(0x04, &sig),
+            ]
+            .concat(),
+        );
+        let sd = tlv(
+            0x30,
+            &[
+                tlv(0x02, &[3]),
+                tlv(0x31, &sha256),
+                econtent,
+                tlv(0x31, &signer),
+            ]
+            .concat(),
+        );
+        tlv(
+            0x30,
+            &[oid("1.2.840.113549.1.7.2"), tlv(0xa0, &sd)].concat(),
+        )
+    }
+
+    #[test]
+    fn signed_attributes_are_checked() {
+        let key = Key::new(Curve::BrainpoolP256r1, 13);
+        let der = container_with_attrs(XML.as_bytes(), XML.as_bytes(), &key);
+        let t = read_taf_profile(&der, Some(&seal(&key)));
+        assert!(t.signature.is_valid(), "{:?}", t.signature);
+        // Content changed after signing: the message digest no longer matches.
+        let der = container_with_attrs(b"<a/>", XML.as_bytes(), &key);
+        let t = read_taf_profile(&der, Some(&seal(&key)));
+        assert!(
+            matches!(t.signature, SignatureCheck::Invalid { .. }),
+            "{:?}",
+            t.signature
+        );
+    }
+
     fn seal(key: &Key) -> Vec<u8> {
         make_cert(
             "CN=seal",
