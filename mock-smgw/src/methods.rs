@@ -175,6 +175,121 @@ fn find_up<'a>(
 
 /// A minimal DER container around the tariff profile XML, standing in for the signed CMS
 /// (the mock has no seal key; see README).
+/// The DKE XML of a usage point's tariff profile. TAF 2 gets a two-stage program (HT
+/// 06:00–22:00, NT otherwise) on the registers of its tariff-switch value list.
+fn taf_profile_xml(u: &UsagePoint) -> String {
+    let mut body = format!(
+        "<TAFNumber>{}</TAFNumber><UsagePointId>{}</UsagePointId><MeteringPointId>{}</MeteringPointId>\
+         <ValidFrom>{}</ValidFrom><CaptureTime>{}</CaptureTime>",
+        u.taf,
+        u.id,
+        u.metering_point_id,
+        time::format(u.start),
+        u.capture_time
+    );
+    if u.taf == 2 {
+        let registers: Vec<&str> = u
+            .databases
+            .iter()
+            .filter(|d| d.name == "calculated")
+            .flat_map(|d| d.channels.iter().map(|c| c.obis.as_str()))
+            .collect();
+        body += "<TariffStages>";
+        for (i, name) in ["HT", "NT"].iter().enumerate() {
+            let register = registers
+                .get(i)
+                .map(|r| format!(" register=\"{r}\""))
+                .unwrap_or_default();
+            body += &format!("<TariffStage id=\"{}\" name=\"{name}\"{register}/>", i + 1);
+        }
+        body += "</TariffStages><DayProfiles><DayProfile id=\"1\">\
+                 <SwitchingTime time=\"06:00\" stage=\"1\"/><SwitchingTime time=\"22:00\" stage=\"2\"/>\
+                 </DayProfile></DayProfiles>";
+    }
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><TAFProfile xmlns=\"urn:dke:taf-profile\">{body}</TAFProfile>"
+    )
+}
+
+fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
+    let mut v = vec![tag];
+    let n = content.len();
+    if n < 0x80 {
+        v.push(n as u8);
+    } else {
+        let bytes: Vec<u8> = n
+            .to_be_bytes()
+            .iter()
+            .copied()
+            .skip_while(|b| *b == 0)
+            .collect();
+        v.push(0x80 | bytes.len() as u8);
+        v.extend(bytes);
+    }
+    v.extend_from_slice(content);
+    v
+}
+
+/// A real CMS SignedData (RFC 5652; no signed attributes, signer by key id) over `xml`,
+/// signed ECDSA P-256/SHA-256 with the seal key (PKCS#8 PEM). Hex. `None` if the key is
+/// not a P-256 key.
+fn signed_cms(xml: &str, key_pem: &str) -> Option<String> {
+    use p256::ecdsa::signature::Signer;
+    use p256::pkcs8::DecodePrivateKey;
+    let key = p256::ecdsa::SigningKey::from_pkcs8_pem(key_pem).ok()?;
+    let sig: p256::ecdsa::Signature = key.sign(xml.as_bytes());
+    let sig = sig.to_der();
+    // OIDs: id-data 1.2.840.113549.1.7.1, id-signedData 1.2.840.113549.1.7.2,
+    // id-sha256 2.16.840.1.101.3.4.2.1, ecdsa-with-SHA256 1.2.840.10045.4.3.2.
+    let id_data = [
+        0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x01,
+    ];
+    let id_signed = [
+        0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02,
+    ];
+    let sha256 = tlv(
+        0x30,
+        &[
+            0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01,
+        ],
+    );
+    let ecdsa_sha256 = tlv(
+        0x30,
+        &[0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x02],
+    );
+    let point = key.verifying_key().to_sec1_bytes();
+    let key_id = &Sha256::digest(&point)[..20];
+    let econtent = tlv(
+        0x30,
+        &[id_data.to_vec(), tlv(0xa0, &tlv(0x04, xml.as_bytes()))].concat(),
+    );
+    let signer = tlv(
+        0x30,
+        &[
+            tlv(0x02, &[3]),
+            tlv(0x80, key_id),
+            sha256.clone(),
+            ecdsa_sha256,
+            tlv(0x04, sig.as_bytes()),
+        ]
+        .concat(),
+    );
+    let signed_data = tlv(
+        0x30,
+        &[
+            tlv(0x02, &[3]),
+            tlv(0x31, &sha256),
+            econtent,
+            tlv(0x31, &signer),
+        ]
+        .concat(),
+    );
+    Some(hex::encode(tlv(
+        0x30,
+        &[id_signed.to_vec(), tlv(0xa0, &signed_data)].concat(),
+    )))
+}
+
 fn pseudo_cms(xml: &str) -> String {
     fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
         let mut v = vec![tag];
@@ -231,18 +346,16 @@ fn usage_point_info(shared: &Shared, c: &Consumer, p: &Map<String, Value>) -> Ou
         .iter()
         .map(|e| json!({ "emt-id": e.id, "name": e.name }))
         .collect();
-    let xml = format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><TAFProfile xmlns=\"urn:dke:taf-profile\">\
-         <TAFNumber>{}</TAFNumber><UsagePointId>{}</UsagePointId><MeteringPointId>{}</MeteringPointId>\
-         <CaptureTime>{}</CaptureTime></TAFProfile>",
-        u.taf, u.id, u.metering_point_id, u.capture_time
-    );
+    let xml = taf_profile_xml(u);
     Ok(json!({
         "usage-point-id": u.id,
         "usage-point-name": u.name,
         "emts": emts,
         "transparency-bit": s(u.transparency_bit),
-        "taf-profile": pseudo_cms(&xml),
+        "taf-profile": match shared.scenario.m.seal_key_pem.as_deref() {
+            Some(key) => signed_cms(&xml, key).unwrap_or_else(|| pseudo_cms(&xml)),
+            None => pseudo_cms(&xml),
+        },
         "databases": dbs,
     }))
 }

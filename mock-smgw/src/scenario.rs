@@ -70,6 +70,9 @@ pub(crate) struct Model {
     pub han_key_pem: String,
     pub han_cert_der: Vec<u8>,
     pub wan: Vec<(u32, Vec<u8>, Vec<u8>)>,
+    /// PKCS#8 PEM key of the seal certificate (`cert-index` 0), read from the file next to
+    /// it named `<sig>-key.pem`; signs the tariff profiles. `None`: unsigned stand-in.
+    pub seal_key_pem: Option<String>,
     pub auth: AuthConf,
     pub limits: LimitsConf,
     pub faults: Faults,
@@ -171,6 +174,7 @@ const BUILTIN: &[(&str, &[(&str, &str)])] = &[
             "han-cert.pem",
             "han-key.pem",
             "wan-sig.pem",
+            "wan-sig-key.pem",
             "wan-sub-ca.pem",
             "client.pem"
         ]
@@ -181,6 +185,7 @@ const BUILTIN: &[(&str, &[(&str, &str)])] = &[
             "han-cert.pem",
             "han-key.pem",
             "wan-sig.pem",
+            "wan-sig-key.pem",
             "wan-sub-ca.pem"
         ]
     ),
@@ -190,6 +195,7 @@ const BUILTIN: &[(&str, &[(&str, &str)])] = &[
             "han-cert.pem",
             "han-key.pem",
             "wan-sig.pem",
+            "wan-sig-key.pem",
             "wan-sub-ca.pem",
             "alice.pem",
             "bob.pem"
@@ -201,6 +207,7 @@ const BUILTIN: &[(&str, &[(&str, &str)])] = &[
             "han-cert.pem",
             "han-key.pem",
             "wan-sig.pem",
+            "wan-sig-key.pem",
             "wan-sub-ca.pem"
         ]
     ),
@@ -210,6 +217,7 @@ const BUILTIN: &[(&str, &[(&str, &str)])] = &[
             "han-cert.pem",
             "han-key.pem",
             "wan-sig.pem",
+            "wan-sig-key.pem",
             "wan-sub-ca.pem"
         ]
     ),
@@ -221,6 +229,7 @@ const BUILTIN: &[(&str, &[(&str, &str)])] = &[
             "han-cert.pem",
             "han-key.pem",
             "wan-sig.pem",
+            "wan-sig-key.pem",
             "wan-sub-ca.pem"
         ]
     ),
@@ -301,6 +310,12 @@ impl Scenario {
                 ))
             })
             .collect::<Result<Vec<_>, ScenarioError>>()?;
+        let seal_key_pem = f
+            .wan
+            .iter()
+            .find(|w| w.cert_index == 0)
+            .and_then(|w| w.sig.strip_suffix(".pem"))
+            .and_then(|stem| files.read(&format!("{stem}-key.pem")).ok());
         let mut consumers = Vec::new();
         for c in &f.consumers {
             consumers.push(resolve_consumer(c, &f, now, files)?);
@@ -326,6 +341,7 @@ impl Scenario {
                 han_key_pem,
                 han_cert_der,
                 wan,
+                seal_key_pem,
                 auth: f.auth,
                 limits: f.limits,
                 faults: f.faults,
@@ -504,6 +520,7 @@ impl Model {
             han_key_pem: m.han_key_pem.clone(),
             han_cert_der: m.han_cert_der.clone(),
             wan: m.wan.clone(),
+            seal_key_pem: m.seal_key_pem.clone(),
             auth: m.auth.clone(),
             limits: m.limits.clone(),
             faults: m.faults.clone(),

@@ -280,6 +280,7 @@ pub(crate) async fn show_info(
         output::print_json(&serde_json::json!({
             "gateway": facts.info,
             "han_certificate_matches_connection": han_matches,
+            "wan_chain": smgw_model::check_wan_chain(&facts.info.certificates, Utc::now()),
         }))
         .map_err(|e| Failure::local(lang, &e))?;
     } else {
@@ -343,10 +344,41 @@ pub(crate) async fn show_channels(
     json: bool,
 ) -> Result<(), Failure> {
     let detail = contract_detail(gateway, contract, lang).await?;
+    // The tariff profile is signed with the seal certificate of `smgw-info`; without it
+    // the profile is still shown, its signature "not checkable".
+    let tariff = match &detail.taf_profile {
+        Some(der) => {
+            let info = gateway
+                .gateway_info()
+                .await
+                .ok()
+                .and_then(|f| f.into_value().ok());
+            let seal = info
+                .as_ref()
+                .and_then(|f| smgw_model::pki::seal_certificate(&f.info.certificates))
+                .map(|c| c.der.as_slice());
+            Some(smgw_model::read_taf_profile(der, seal))
+        }
+        None => None,
+    };
     if json {
-        output::print_json(&detail).map_err(|e| Failure::local(lang, &e))
+        // The contract's own fields stay where they were; the reading of the profile is
+        // added beside them.
+        let mut doc = serde_json::to_value(&detail)
+            .map_err(|e| Failure::local(lang, &anyhow::Error::from(e)))?;
+        if let Some(map) = doc.as_object_mut() {
+            map.insert(
+                "tariff_profile".to_owned(),
+                serde_json::to_value(&tariff)
+                    .map_err(|e| Failure::local(lang, &anyhow::Error::from(e)))?,
+            );
+        }
+        output::print_json(&doc).map_err(|e| Failure::local(lang, &e))
     } else {
         print!("{}", output::contract_detail(&detail, lang));
+        if let Some(t) = &tariff {
+            print!("\n{}", t.describe(lang));
+        }
         Ok(())
     }
 }

@@ -112,6 +112,37 @@ pub fn gateway(info: &GatewayInfo, now: DateTime<Utc>, lang: Lang) -> String {
         out += "\n";
         out += &certs.render();
     }
+    out += &wan_chain(&smgw_model::check_wan_chain(&info.certificates, now), lang);
+    out
+}
+
+/// The chain check of the WAN certificates (signature certificate ← sub-CA per entry).
+pub fn wan_chain(checks: &[smgw_model::ChainCheck], lang: Lang) -> String {
+    let l = |de: &'static str, en: &'static str| lang.pick(de, en);
+    let mut out = String::new();
+    if checks.is_empty() {
+        return out;
+    }
+    out += "\n";
+    out += l(
+        "Prüfung der WAN-Zertifikatskette:\n",
+        "Check of the WAN certificate chain:\n",
+    );
+    for c in checks {
+        let entry = match c.index {
+            Some(i) => format!("#{i}"),
+            None => "#?".to_owned(),
+        };
+        out += &format!("  {entry}: {}\n", c.verdict().text(lang));
+        out += &format!("      {}\n", c.issuer_text(lang));
+        out += &format!("      {}\n", c.signature.text(lang));
+        out += &format!(
+            "      {} {}\n",
+            l("Signaturzertifikat:", "Signature certificate:"),
+            c.validity.text(lang)
+        );
+        out += &format!("      Sub-CA: {}\n", c.sub_ca_validity.text(lang));
+    }
     out
 }
 

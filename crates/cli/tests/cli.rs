@@ -104,6 +104,11 @@ async fn first_contact_asks_then_pins_then_refuses_a_changed_certificate() {
     let out = run.run(&["info"], DIGEST, PASSWORD);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert!(String::from_utf8_lossy(&out.stdout).contains("EPPC0210486901"));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("Check of the WAN certificate chain"),
+        "{}",
+        text(&out)
+    );
     // The demo gateway reports the HAN certificate it uses: no warning.
     assert!(
         !String::from_utf8_lossy(&out.stderr).contains("Warning"),
@@ -113,12 +118,37 @@ async fn first_contact_asks_then_pins_then_refuses_a_changed_certificate() {
     let out = run.run(&["--json", "info"], DIGEST, PASSWORD);
     let doc: Value = serde_json::from_slice(&out.stdout).expect("JSON");
     assert_eq!(doc["han_certificate_matches_connection"], Value::Bool(true));
+    // The demo's WAN certificates are a real chain (P-384 sub-CA, P-256 signature key).
+    assert_eq!(doc["wan_chain"][0]["verdict"], "ok", "{}", doc["wan_chain"]);
+    assert_eq!(doc["wan_chain"][0]["signature"]["curve"], "p384");
     let key = format!("127.0.0.1:{}", run.port);
     assert_eq!(run.pins()["pins"][&key], Value::String(fp.clone()));
 
     // The pin now suffices without --trust-on-first-use.
     let out = run.run(&["contracts"], &["--user", "demo"], PASSWORD);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+
+    // The demo's TAF 2 tariff profile is a real signed container: decoded and verified.
+    let out = run.run(
+        &["channels", "--contract", "01005e318022.taf2-1.sm"],
+        &["--user", "demo"],
+        PASSWORD,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("Tariff profile: signature valid (P-256, SHA-256)"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("06:00 → 1"), "{stdout}");
+    let out = run.run(
+        &["--json", "channels", "--contract", "01005e318022.taf2-1.sm"],
+        &["--user", "demo"],
+        PASSWORD,
+    );
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(doc["tariff_profile"]["signature"]["result"], "valid");
+    assert_eq!(doc["tariff_profile"]["profile"]["stages"][1]["name"], "NT");
 
     // A different certificate on the same address is refused, naming both fingerprints,
     // even with --trust-on-first-use, and the pin is not replaced.

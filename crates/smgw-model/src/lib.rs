@@ -21,8 +21,10 @@ pub mod gaps;
 pub mod ids;
 pub mod lang;
 pub mod obis;
+pub mod pki;
 pub mod records;
 pub mod status;
+pub mod tariff;
 pub mod time;
 pub mod unit;
 pub mod value;
@@ -31,6 +33,7 @@ pub use gaps::{detect_period, find_gaps, GapReport};
 pub use ids::{DeviceId, DeviceKind, IdError, UserId};
 pub use lang::Lang;
 pub use obis::{ChannelName, Medium, Obis, ObisError};
+pub use pki::{check_wan_chain, ChainCheck, ChainVerdict, SignatureCheck, ValidityCheck};
 pub use records::{
     BillingPeriod, Certificate, CertificateKind, Channel, ChannelReadings, Contract,
     ContractDetail, Database, DatabaseChannels, FirmwareInfo, GatewayInfo, LogEntry, LogLevel,
@@ -41,6 +44,7 @@ pub use status::{
     MeterFlags, MeterStatus, NotIdentified, OperatingState, PtbStatus, SmgwState, StatusError,
     StatusWords,
 };
+pub use tariff::{read_taf_profile, TafProfile, TariffProfile};
 pub use time::{NaiveAs, TimeError};
 pub use unit::Unit;
 pub use value::{Prefix, Quantity, ScaledValue, ValueError};
