@@ -134,6 +134,44 @@ pub struct GatewayView {
     pub certificates: Vec<CertView>,
     /// Whether the HAN certificate reported matches the one TLS presented.
     pub han_certificate_matches: Option<bool>,
+    /// The check of each WAN entry's chain (signature certificate issued by the sub-CA of
+    /// the same entry; both valid now).
+    pub wan_chain: Vec<ChainView>,
+}
+
+/// The chain check of one WAN entry, in words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChainView {
+    /// `cert-index`.
+    pub index: Option<u32>,
+    /// `ok`, `failed` or `not_checkable` (unknown never counts as ok).
+    pub verdict: smgw_model::ChainVerdict,
+    /// The verdict in words.
+    pub summary: Text,
+    /// Issuer, signature and validity findings, one per line.
+    pub findings: Vec<Text>,
+}
+
+impl ChainView {
+    fn new(c: &smgw_model::ChainCheck) -> Self {
+        ChainView {
+            index: c.index,
+            verdict: c.verdict(),
+            summary: Text::of(|lang| c.verdict().text(lang).to_owned()),
+            findings: vec![
+                Text::of(|lang| c.issuer_text(lang)),
+                Text::of(|lang| c.signature.text(lang)),
+                Text::of(|lang| {
+                    format!(
+                        "{} {}",
+                        lang.pick("Signaturzertifikat:", "Signature certificate:"),
+                        c.validity.text(lang)
+                    )
+                }),
+                Text::of(|lang| format!("Sub-CA: {}", c.sub_ca_validity.text(lang))),
+            ],
+        }
+    }
 }
 
 impl GatewayView {
@@ -167,6 +205,10 @@ impl GatewayView {
                 .map(|c| CertView::of_gateway_cert(c, now))
                 .collect(),
             han_certificate_matches: han_matches,
+            wan_chain: smgw_model::check_wan_chain(&info.certificates, now)
+                .iter()
+                .map(ChainView::new)
+                .collect(),
         }
     }
 }

@@ -170,6 +170,13 @@ async fn demo_gateway_screens() {
     assert_eq!(gw.gateway.firmware[0].version, "3.2.17");
     assert!(!gw.gateway.certificates.is_empty());
     assert_eq!(gw.gateway.han_certificate_matches, Some(true));
+    // The demo's WAN entries are real chains: each signature certificate verifies with its
+    // sub-CA's key and both are valid at the gateway's time.
+    assert!(!gw.gateway.wan_chain.is_empty());
+    for c in &gw.gateway.wan_chain {
+        assert_eq!(c.verdict, smgw_model::ChainVerdict::Ok, "{c:?}");
+        assert_eq!(c.findings.len(), 4);
+    }
     assert_eq!(gw.self_test_lock_seconds, 0);
 
     let contracts = core.contracts().await.expect("contracts");

@@ -67,6 +67,14 @@ export type GatewayView = {
   firmware: { component: string; version: string; hash: string }[];
   certificates: CertView[];
   han_certificate_matches: boolean | null;
+  wan_chain: ChainView[];
+};
+/** The check of one WAN entry's certificate chain. */
+export type ChainView = {
+  index: number | null;
+  verdict: "ok" | "failed" | "not_checkable";
+  summary: Text;
+  findings: Text[];
 };
 export type GatewayScreen = { gateway: GatewayView; self_test_lock_seconds: number };
 

@@ -208,6 +208,7 @@ const words = {
   fmtLogIntl: ["Logbuch als CSV (international)", "Logbook as CSV (international)"],
   fmtJson: ["Alles als JSON", "Everything as JSON"],
   fmtBundle: ["Paket zur Außerbetriebnahme (Ordner mit allem und Prüfsummen)", "Decommissioning bundle (folder with everything and checksums)"],
+  wanChain: ["Prüfung der WAN-Zertifikatskette (Signaturzertifikat von der Sub-CA desselben Eintrags ausgestellt, beide gültig)", "Check of the WAN certificate chain (signature certificate issued by the sub-CA of the same entry, both valid)"],
   vendor: ["Hersteller des Gateways", "Gateway maker"],
   vendorAuto: ["Automatisch erkennen", "Find out automatically"],
   vendorConexa: ["Theben CONEXA (und kompatible)", "Theben CONEXA (and compatible)"],

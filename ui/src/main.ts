@@ -628,6 +628,18 @@ function gatewayView(): HTMLElement {
             h("tbody", {}, g.firmware.map((fw) => h("tr", {}, h("td", {}, fw.component), h("td", {}, fw.version), h("td", { class: "mono small" }, fw.hash)))),
           ),
           h("h2", {}, t("certificates")),
+          g.wan_chain.length
+            ? h("div", { class: "panel", id: "wan-chain" },
+                h("h3", {}, t("wanChain")),
+                g.wan_chain.map((c) =>
+                  h("div", { class: "chain" },
+                    h("p", { class: c.verdict === "ok" ? "ok" : c.verdict === "failed" ? "bad" : "hint" },
+                      `#${c.index ?? "?"}: ${pick(c.summary)}`),
+                    h("ul", {}, c.findings.map((f) => h("li", {}, pick(f)))),
+                  ),
+                ),
+              )
+            : null,
           h("div", { class: "certs" }, g.certificates.map((c) => h("div", { class: "panel" }, certDetails(c)))),
           h("h2", {}, t("selfTest")),
           h("div", { class: "panel" },

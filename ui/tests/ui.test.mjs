@@ -253,6 +253,8 @@ describe("screens against the recorded demo gateway", () => {
     await demo(page);
     assert.equal(await page.textContent("#gw-id"), gw.gateway.id);
     assert.equal(await page.textContent("#gw-state"), gw.gateway.state.de);
+    assert.ok(gw.gateway.wan_chain.length > 0 && gw.gateway.wan_chain.every((c) => c.verdict === "ok"), "the demo's chain checks out");
+    assert.ok((await page.textContent("#wan-chain")).includes(gw.gateway.wan_chain[0].summary.de));
     await shot(page, "05-gateway");
     await page.click("#self-test");
     await page.waitForSelector("#self-test-lock");
