@@ -120,8 +120,14 @@ impl<W: Write> Writer<W> {
         })
     }
 
+    /// A cell this program wrote (numbers, times, its own words).
     fn field(&mut self, s: impl Into<String>) {
         self.fields.push(s.into());
+    }
+
+    /// A cell with text from a gateway or a file: never a formula when a spreadsheet opens it.
+    fn text(&mut self, s: &str) {
+        self.fields.push(defused(s));
     }
 
     fn end_row(&mut self) -> io::Result<()> {
@@ -138,6 +144,17 @@ impl<W: Write> Writer<W> {
 
     fn finish(mut self) -> io::Result<()> {
         self.out.flush()
+    }
+}
+
+/// Text that a spreadsheet would take for a formula (it starts with `=`, `+`, `-`, `@`, a
+/// tab or a carriage return) gets a leading `'` (OWASP's rule for CSV injection); any
+/// other text stays as it is.
+fn defused(s: &str) -> String {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_owned()
     }
 }
 
@@ -171,12 +188,12 @@ pub fn write_values_csv(set: &ExportSet, variant: CsvVariant, out: impl Write) -
             let description = vl.channel.obis.name(lang).unwrap_or_default();
             let unit = vl.channel.unit.symbol();
             for r in &vl.readings {
-                w.field(c.contract.usage_point_id.as_str());
-                w.field(vl.database.wire_name());
-                w.field(vl.channel_name.as_str());
+                w.text(&c.contract.usage_point_id);
+                w.text(vl.database.wire_name());
+                w.text(&vl.channel_name);
                 w.field(obis.as_str());
                 w.field(description.as_str());
-                w.field(meter.as_str());
+                w.text(&meter);
                 w.field(variant.format_time(r.target_time));
                 w.field(
                     r.capture_time
@@ -193,7 +210,7 @@ pub fn write_values_csv(set: &ExportSet, variant: CsvVariant, out: impl Write) -
                 w.field(opt(&r.smgw_status.map(|s| s.to_hex())));
                 w.field(opt(&r.meter_status.map(|s| s.to_hex())));
                 w.field(opt(&r.cosem_status.map(|s| s.to_hex())));
-                w.field(opt(&r.owner));
+                w.text(&opt(&r.owner));
                 w.field(opt(&r.signature.as_ref().map(hex::encode)));
                 // The set bits of both status words in words; a word without its
                 // identification bits is named as such (smgw_model::StatusWords::texts).
@@ -218,14 +235,14 @@ pub fn write_log_csv(log: &[LogEntry], variant: CsvVariant, out: impl Write) -> 
         w.field(e.time.map(|t| variant.format_time(t)).unwrap_or_default());
         w.field(e.level.code().to_string());
         w.field(e.level.text(lang));
-        w.field(e.event_id.as_str());
-        w.field(e.event_sub_id.as_str());
-        w.field(opt(&e.outcome));
-        w.field(opt(&e.vendor_id));
-        w.field(opt(&e.subject_identity));
-        w.field(opt(&e.user_identity));
-        w.field(e.message.as_str());
-        w.field(opt(&e.version));
+        w.text(&e.event_id);
+        w.text(&e.event_sub_id);
+        w.text(&opt(&e.outcome));
+        w.text(&opt(&e.vendor_id));
+        w.text(&opt(&e.subject_identity));
+        w.text(&opt(&e.user_identity));
+        w.text(&e.message);
+        w.text(&opt(&e.version));
         w.end_row()?;
     }
     w.finish()
@@ -239,6 +256,59 @@ mod tests {
         let mut v = Vec::new();
         write_field(&mut v, s, sep).unwrap();
         String::from_utf8(v).unwrap()
+    }
+
+    #[test]
+    fn gateway_text_never_becomes_a_formula() {
+        for (text, cell) in [
+            ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
+            ("+1", "'+1"),
+            ("-2+3", "'-2+3"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tx", "'\tx"),
+            ("\rx", "'\rx"),
+            (
+                "Zeitsynchronisation erfolgreich",
+                "Zeitsynchronisation erfolgreich",
+            ),
+            ("1ESY1160449476", "1ESY1160449476"),
+            ("", ""),
+        ] {
+            assert_eq!(defused(text), cell, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn a_hostile_logbook_entry_is_written_as_text() {
+        let entry = LogEntry {
+            index: 7,
+            event_id: "@evil".into(),
+            event_sub_id: "-1".into(),
+            level: smgw_model::LogLevel::from_code(1),
+            outcome: Some("+ok".into()),
+            vendor_id: None,
+            subject_identity: Some("=1+1".into()),
+            user_identity: Some("consumer1".into()),
+            time: None,
+            message: "=HYPERLINK(\"http://evil\",\"click\")".into(),
+            version: None,
+            extra: None,
+        };
+        let mut out = Vec::new();
+        write_log_csv(&[entry], CsvVariant::International, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let row = text.lines().nth(1).unwrap();
+        assert!(row.starts_with("7,"), "the index stays a number: {row}");
+        for cell in [
+            "'@evil",
+            "'-1",
+            "'+ok",
+            "'=1+1",
+            "consumer1",
+            "\"'=HYPERLINK(",
+        ] {
+            assert!(row.contains(cell), "{cell} in {row}");
+        }
     }
 
     #[test]
