@@ -92,7 +92,7 @@ fn a_missing_start_value_is_a_data_error_with_exit_code_6() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bill_from_the_archive_uses_the_synced_original_values() {
-    use chrono::{Duration, NaiveDate, TimeZone, Timelike};
+    use chrono::{Duration, NaiveDate, TimeZone};
     use chrono_tz::Europe::Berlin;
 
     let mock = mock_smgw::start(
@@ -156,19 +156,7 @@ async fn bill_from_the_archive_uses_the_synced_original_values() {
             clean.then_some((date, values))
         })
         .expect("a clean day in the demo data");
-    let (mut low, mut high) = (0i64, 0i64);
-    for pair in values.windows(2) {
-        let start = Berlin
-            .timestamp_opt(pair[0].target_time, 0)
-            .single()
-            .expect("time");
-        let delta = pair[1].value - pair[0].value;
-        if (6..22).contains(&start.hour()) {
-            high += delta;
-        } else {
-            low += delta;
-        }
-    }
+    let (low, high) = tariff_file::low_high(&values);
 
     let supplier = dir.path().join("supplier.xml");
     std::fs::write(
@@ -190,14 +178,7 @@ async fn bill_from_the_archive_uses_the_synced_original_values() {
         String::from_utf8_lossy(&out.stderr)
     );
     let doc: Value = serde_json::from_slice(&out.stdout).expect("JSON");
-    let amount = |obis: &str| {
-        doc["registers"]
-            .as_array()
-            .expect("registers")
-            .iter()
-            .find(|r| r["obis"] == obis)
-            .and_then(|r| r["amount"].as_i64())
-    };
+    let amount = |obis: &str| tariff_file::amount(&doc, obis);
     assert_eq!(amount("1-0:1.8.1*255"), Some(low), "{doc}");
     assert_eq!(amount("1-0:1.8.2*255"), Some(high), "{doc}");
     assert_eq!(amount("1-0:1.8.63*255").unwrap_or(0), 0, "{doc}");

@@ -127,41 +127,12 @@ async fn an_emh_gateway_is_synced_bundled_and_its_bill_checked() {
     // The bill check from the archive: a one-day TAF-2 tariff (low 22:00–06:00, high
     // 06:00–22:00) for the TAF-7 contract's metering point equals the register differences
     // the gateway's scenario holds for that day.
-    use chrono::{TimeZone, Timelike};
-    use chrono_tz::Europe::Berlin;
-    let start = Berlin
-        .with_ymd_and_hms(2026, 10, 6, 0, 0, 0)
-        .single()
-        .expect("day")
-        .timestamp();
-    let expected = m
-        .scenario()
-        .expected_readings_between(
-            "demo",
-            "taf7-1emh0012345678",
-            "origin",
-            "0100010800ff",
-            start - 1,
-            start + 86_400,
-        )
-        .expect("the scenario's values");
-    assert_eq!(expected.len(), 97, "a whole day of quarter hours");
-    let (mut low, mut high) = (0i64, 0i64);
-    for pair in expected.windows(2) {
-        let hour = Berlin
-            .timestamp_opt(pair[0].target_time, 0)
-            .single()
-            .expect("time")
-            .hour();
-        let delta = pair[1].value - pair[0].value;
-        if (6..22).contains(&hour) {
-            high += delta;
-        } else {
-            low += delta;
-        }
-    }
-    let supplier = dir.path().join("supplier.xml");
     let day = chrono::NaiveDate::from_ymd_opt(2026, 10, 6).expect("date");
+    let expected =
+        tariff_file::day_values(m.scenario(), "taf7-1emh0012345678", "0100010800ff", day);
+    assert_eq!(expected.len(), 97, "a whole day of quarter hours");
+    let (low, high) = tariff_file::low_high(&expected);
+    let supplier = dir.path().join("supplier.xml");
     let file =
         tariff_file::one_day_taf2("DE0009876543210EM0000000000000001", "EEMH0012345678", day);
     std::fs::write(&supplier, file).expect("supplier file");
@@ -176,14 +147,7 @@ async fn an_emh_gateway_is_synced_bundled_and_its_bill_checked() {
             supplier.as_os_str(),
         ],
     ));
-    let amount = |obis: &str| {
-        bill["registers"]
-            .as_array()
-            .expect("registers")
-            .iter()
-            .find(|r| r["obis"] == obis)
-            .and_then(|r| r["amount"].as_i64())
-    };
+    let amount = |obis: &str| tariff_file::amount(&bill, obis);
     assert_eq!(amount("1-0:1.8.1*255"), Some(low), "{bill}");
     assert_eq!(amount("1-0:1.8.2*255"), Some(high), "{bill}");
     assert_eq!(amount("1-0:1.8.63*255"), Some(0), "{bill}");
@@ -215,8 +179,6 @@ async fn sync_ppc_demo(archive: &Path) -> mock_smgw::RunningMock {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_ppc_bill_is_checked_from_the_archive_with_a_named_contract() {
-    use chrono::{TimeZone, Timelike};
-    use chrono_tz::Europe::Berlin;
     let dir = tempfile::tempdir().expect("temp dir");
     let (config, archive) = (dir.path().join("config"), dir.path().join("archive.sqlite"));
     let m = sync_ppc_demo(&archive).await;
@@ -224,37 +186,10 @@ async fn a_ppc_bill_is_checked_from_the_archive_with_a_named_contract() {
     // A one-day TAF-2 tariff for the meter 1lgz0072999211's 1.8.0: the PPC reports no
     // metering point id, so the supplier's one cannot be matched.
     let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 18).expect("date");
-    let start = Berlin
-        .from_local_datetime(&day.and_hms_opt(0, 0, 0).expect("midnight"))
-        .single()
-        .expect("day")
-        .timestamp();
-    let expected = m
-        .scenario()
-        .expected_readings_between(
-            "demo",
-            "01005e318002.taf7-1.sm",
-            "origin",
-            "0100010800ff",
-            start - 1,
-            start + 86_400,
-        )
-        .expect("the scenario's values");
+    let expected =
+        tariff_file::day_values(m.scenario(), "01005e318002.taf7-1.sm", "0100010800ff", day);
     assert_eq!(expected.len(), 97, "a whole day of quarter hours");
-    let (mut low, mut high) = (0i64, 0i64);
-    for pair in expected.windows(2) {
-        let hour = Berlin
-            .timestamp_opt(pair[0].target_time, 0)
-            .single()
-            .expect("time")
-            .hour();
-        let delta = pair[1].value - pair[0].value;
-        if (6..22).contains(&hour) {
-            high += delta;
-        } else {
-            low += delta;
-        }
-    }
+    let (low, high) = tariff_file::low_high(&expected);
     assert!(low > 0 && high > 0, "{low} {high}");
     let point = "DE0001234567890000000000000000001";
     let supplier = dir.path().join("supplier.xml");
@@ -283,14 +218,7 @@ async fn a_ppc_bill_is_checked_from_the_archive_with_a_named_contract() {
     };
 
     let bill = json_of(&bill_with(contract, true));
-    let amount = |obis: &str| {
-        bill["registers"]
-            .as_array()
-            .expect("registers")
-            .iter()
-            .find(|r| r["obis"] == obis)
-            .and_then(|r| r["amount"].as_i64())
-    };
+    let amount = |obis: &str| tariff_file::amount(&bill, obis);
     assert_eq!(amount("1-0:1.8.1*255"), Some(low), "{bill}");
     assert_eq!(amount("1-0:1.8.2*255"), Some(high), "{bill}");
     assert_eq!(amount("1-0:1.8.63*255"), Some(0), "{bill}");
