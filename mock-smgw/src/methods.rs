@@ -291,24 +291,6 @@ fn signed_cms(xml: &str, key_pem: &str) -> Option<String> {
 }
 
 fn pseudo_cms(xml: &str) -> String {
-    fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
-        let mut v = vec![tag];
-        let n = content.len();
-        if n < 0x80 {
-            v.push(n as u8);
-        } else {
-            let bytes: Vec<u8> = n
-                .to_be_bytes()
-                .iter()
-                .copied()
-                .skip_while(|b| *b == 0)
-                .collect();
-            v.push(0x80 | bytes.len() as u8);
-            v.extend(bytes);
-        }
-        v.extend_from_slice(content);
-        v
-    }
     // id-signedData 1.2.840.113549.1.7.2
     let oid = tlv(
         0x06,

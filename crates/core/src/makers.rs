@@ -203,7 +203,11 @@ pub(crate) async fn detect(
             Vendor::Emh,
         ),
     ];
-    for (path, is_it, vendor) in probes {
+    for (i, (path, is_it, vendor)) in probes.into_iter().enumerate() {
+        if i > 0 {
+            // Both makers' gateways need a pause between requests.
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        }
         let request = HttpRequest {
             method: "GET",
             uri: path,
@@ -228,8 +232,6 @@ pub(crate) async fn detect(
                 }
             }
         }
-        // Both makers' gateways need a pause between requests.
-        tokio::time::sleep(Duration::from_millis(500)).await;
     }
     Ok(Vendor::Conexa)
 }
