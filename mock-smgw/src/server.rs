@@ -770,6 +770,7 @@ async fn handle(shared: &Arc<Shared>, ctx: &ConnCtx, req: Request<Incoming>) -> 
             "Content-Type must be application/json",
         );
     }
+    let length_given = req.headers().get(CONTENT_LENGTH).is_some();
     let x_len = req
         .headers()
         .get("x-content-length")
@@ -782,6 +783,11 @@ async fn handle(shared: &Arc<Shared>, ctx: &ConnCtx, req: Request<Incoming>) -> 
         Ok(b) => b.to_bytes(),
         Err(_) => return error(StatusCode::BAD_REQUEST, "body unreadable or too large"),
     };
+    // The gateway wants the body's length up front (field failure 20): a chunked body is
+    // refused like a wrong Content-Type (read first, so the connection stays usable).
+    if !length_given {
+        return error(StatusCode::BAD_REQUEST, "Content-Length required");
+    }
     if m.limits.require_x_content_length && x_len != Some(body.len()) {
         return error(StatusCode::BAD_REQUEST, "X-Content-Length missing or wrong");
     }

@@ -207,6 +207,15 @@ async fn status_codes_for_bad_requests() {
     }
     let r = s.post_raw(&path, &[], body).await.expect("resp");
     assert_eq!(r.status, 400, "no Content-Type");
+    // The body chunked instead of with a Content-Length (field failure 20).
+    let chunked = format!(
+        "POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n\
+         Transfer-Encoding: chunked\r\n\r\n{:x}\r\n{}\r\n0\r\n\r\n",
+        body.len(),
+        String::from_utf8_lossy(body)
+    );
+    let r = s.conn.send_bytes(chunked.as_bytes()).await.expect("resp");
+    assert_eq!(r.status, 400, "no Content-Length");
     for b in [
         &b"{nope"[..],
         b"[]",

@@ -576,7 +576,22 @@ impl Archive {
                 }
             }
         }
+        // The newest run of equal values: everything after the last reading that differs
+        // from the newest one (field failure 25, a register that stopped counting).
+        let run: Option<(i64, i64)> = sqlx::query_as(
+            "WITH newest AS (SELECT value, scaler FROM reading WHERE channel_id = ?1 \
+             ORDER BY target_time DESC LIMIT 1), \
+             changed AS (SELECT max(r.target_time) AS t FROM reading r, newest n \
+             WHERE r.channel_id = ?1 AND (r.value != n.value OR r.scaler != n.scaler)) \
+             SELECT min(target_time), count(*) FROM reading, changed \
+             WHERE channel_id = ?1 AND (changed.t IS NULL OR target_time > changed.t) \
+             HAVING count(*) > 1",
+        )
+        .bind(cid)
+        .fetch_optional(&self.pool)
+        .await?;
         Ok(ChannelStatus {
+            unchanged_since: run.map(|(t, _)| from_secs(t, "target_time")).transpose()?,
             gateway: GatewayId(col(r, "gateway_id")?),
             consumer: ConsumerId(col(r, "consumer_id")?),
             count: to_u64(col(&agg, "n")?, "count")?,

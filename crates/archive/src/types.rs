@@ -500,6 +500,10 @@ pub struct ChannelStatus {
     pub missing_slots: u64,
     /// Number of recorded conflicts (differing re-reads) of this channel.
     pub conflicts: u64,
+    /// Target time of the first reading of the newest run of equal values (value and
+    /// scaler), when that run has more than one reading: since when a register stands
+    /// still (`smgw_model::frozen_register` decides whether that is worth a warning).
+    pub unchanged_since: Option<DateTime<Utc>>,
     /// Where the next sync resumes.
     pub synced_until: Option<DateTime<Utc>>,
     /// When this channel was last written by a sync.

@@ -4,7 +4,7 @@
 use std::io::{BufRead, IsTerminal, Write};
 
 use durchblick_core::connect::{connect, ConnectError, Connected, Target};
-use durchblick_core::Problem;
+use durchblick_core::{Problem, Vendor};
 use gateway::Gateway;
 use han_client::{Auth, Fingerprint};
 use smgw_model::Lang;
@@ -62,12 +62,30 @@ pub fn auth(args: &ConnectArgs, lang: Lang) -> Result<Auth, Failure> {
             lang.pick("Passwort: ", "Password: "),
             lang,
         )?;
+        warn_typos(&password, lang);
         return Ok(Auth::Digest {
             user: user.clone(),
             password,
         });
     }
     Err(CliProblem::NoLogin.failure(lang))
+}
+
+/// Says on stderr what in the password looks like a copying mistake, before the gateway
+/// sees it (a wrong password counts towards the gateway's login lock).
+fn warn_typos(password: &str, lang: Lang) {
+    let hints = durchblick_core::credentials::typo_hints(password);
+    if hints.is_empty() {
+        return;
+    }
+    let note = lang.pick("Hinweis", "Note");
+    for hint in hints {
+        eprintln!("{note}: {}", hint.message(lang));
+    }
+    eprintln!(
+        "{note}: {}",
+        durchblick_core::credentials::TypoHint::why(lang)
+    );
 }
 
 fn ask_yes(question: &str) -> bool {
@@ -112,7 +130,10 @@ pub async fn open(
     };
     let attempt =
         |confirmed: Option<Fingerprint>| connect(&target, auth.clone(), pins.as_deref(), confirmed);
-    let connected = match attempt(given).await.map_err(|e| failure(&e, lang))? {
+    let connected = match attempt(given)
+        .await
+        .map_err(|e| failure(&e, target.vendor, lang))?
+    {
         Connected::NeedsConfirmation {
             fingerprint,
             subject,
@@ -143,7 +164,7 @@ pub async fn open(
             }
             attempt(Some(fingerprint))
                 .await
-                .map_err(|e| failure(&e, lang))?
+                .map_err(|e| failure(&e, target.vendor, lang))?
         }
         session => session,
     };
@@ -170,10 +191,19 @@ pub async fn open(
     }
 }
 
-fn failure(e: &ConnectError, lang: Lang) -> Failure {
+/// Not reached at all: how gateways of this maker are reached (PPC does not answer ping,
+/// EMH lives on IPv6, …) is the most useful next step.
+fn with_connection_help(mut failure: Failure, vendor: Vendor, lang: Lang) -> Failure {
+    if failure.code == code::CONNECTION {
+        failure.message = format!("{}\n{}", failure.message, vendor.connection_help(lang));
+    }
+    failure
+}
+
+fn failure(e: &ConnectError, vendor: Vendor, lang: Lang) -> Failure {
     match e {
-        ConnectError::Client(e) => Failure::client(e, lang),
-        ConnectError::Gateway(e) => Failure::gateway(e, lang),
+        ConnectError::Client(e) => with_connection_help(Failure::client(e, lang), vendor, lang),
+        ConnectError::Gateway(e) => with_connection_help(Failure::gateway(e, lang), vendor, lang),
         ConnectError::Pins(_) => Failure {
             code: code::DATA,
             message: e.message(lang),

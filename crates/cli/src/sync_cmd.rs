@@ -255,6 +255,12 @@ fn channel_json(s: &ChannelStatus) -> Value {
         "gaps": s.gaps,
         "missing_slots": s.missing_slots,
         "conflicts": s.conflicts,
+        "unchanged_since": local_json(s.unchanged_since),
+        "frozen_warning": frozen(s).map(|f| json!({
+            "since": local_json(Some(f.since)),
+            "days": f.days(),
+            "message": f.message(Lang::En),
+        })),
         "synced_until": local_json(s.synced_until),
         "last_sync": local_json(s.last_sync_at),
     })
@@ -271,7 +277,25 @@ fn log_json(l: &LogStatus) -> Value {
     })
 }
 
+/// A register that stood still too long (field failure 25).
+fn frozen(s: &ChannelStatus) -> Option<smgw_model::FrozenRegister> {
+    smgw_model::frozen_register(s.channel.key.name.obis, s.unchanged_since, s.last)
+}
+
 fn channel_text(s: &ChannelStatus, lang: Lang) -> String {
+    let warning = frozen(s)
+        .map(|f| {
+            format!(
+                "        {} {}\n",
+                lang.pick("Warnung:", "Warning:"),
+                f.message(lang)
+            )
+        })
+        .unwrap_or_default();
+    channel_line(s, lang) + &warning
+}
+
+fn channel_line(s: &ChannelStatus, lang: Lang) -> String {
     let gaps = if s.gaps > 0 {
         match lang {
             Lang::De => format!(", {} Lücken ({} fehlende Werte)", s.gaps, s.missing_slots),

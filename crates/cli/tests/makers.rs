@@ -260,3 +260,39 @@ async fn a_ppc_bill_is_checked_from_the_archive_with_a_named_contract() {
     );
     m.shutdown().await;
 }
+
+#[test]
+fn an_unreachable_gateway_gets_its_makers_connection_help() {
+    // A port on loopback that nobody listens on: bound, then released.
+    let port = std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+        .and_then(|l| l.local_addr())
+        .expect("free port")
+        .port()
+        .to_string();
+    let config = tempfile::tempdir().expect("temp dir");
+    for (vendor, hint) in [
+        ("ppc", "do not answer ping"),
+        ("emh", "smgw.local"),
+        ("conexa", "meter operator's papers"),
+    ] {
+        let out = Command::new(BIN)
+            .args([
+                "--lang",
+                "en",
+                "info",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                &port,
+            ])
+            .args(["--vendor", vendor, "--user", "demo", "--trust-on-first-use"])
+            .env("DURCHBLICK_CONFIG_DIR", config.path())
+            .env("DURCHBLICK_PASSWORD", "demo")
+            .stdin(Stdio::null())
+            .output()
+            .expect("binary runs");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(3), "{vendor}: {stderr}");
+        assert!(stderr.contains(hint), "{vendor}: {stderr}");
+    }
+}

@@ -9,6 +9,7 @@
 //! - [`pull`]: everything a gateway holds for the consumer in a period, in memory, as the
 //!   export crate's input (the live export; the archive's pull is `durchblick-sync`),
 //! - [`archived`]: the same input from the archive, without a gateway,
+//! - [`credentials`]: typical typos in a password, said before a login is spent,
 //! - [`problem`]: what the user gave that cannot be used (a time, a channel, a key file),
 //!   with the message both front doors show.
 //!
@@ -16,6 +17,7 @@
 
 pub mod archived;
 pub mod connect;
+pub mod credentials;
 pub mod demo;
 mod makers;
 pub mod problem;

@@ -96,6 +96,25 @@ async fn a_changed_certificate_and_an_unusable_pin_file_are_errors_never_a_first
         ),
         "{err:?}"
     );
+    // The user compared the new fingerprint (a renewed certificate) and confirmed it: the
+    // session opens and the pin file now holds the new one (field failure 9).
+    let renewed = connect(
+        &Target::new(host, port),
+        demo_login(),
+        Some(&pins),
+        Some(fingerprint(&m)),
+    )
+    .await
+    .expect("confirmed renewal connects");
+    assert!(matches!(renewed, Connected::Session { .. }));
+    if let Connected::Session { mut gateway, .. } = renewed {
+        gateway.disconnect().await;
+    }
+    assert_eq!(
+        PinStore::load(&pins).unwrap().get(host, port),
+        Some(fingerprint(&m).to_hex().as_str()),
+        "the confirmed certificate replaced the old pin"
+    );
 
     // An entry that is no fingerprint.
     let mut store = PinStore::default();

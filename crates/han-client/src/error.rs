@@ -223,10 +223,14 @@ impl ClientError {
                 Lang::En => format!("The key in the file cannot be used ({d})."),
             },
             LoginRefused => l(
-                "Anmeldung abgelehnt: Benutzername oder Passwort falsch. Bitte die Zugangsdaten \
-                 vom Messstellenbetreiber prüfen.",
-                "Login refused: user name or password wrong. Please check the credentials from \
-                 the meter operator.",
+                "Anmeldung abgelehnt: Benutzername oder Passwort falsch. Durchblick versucht es \
+                 nicht von selbst erneut, denn Gateways sperren die Anmeldung nach wenigen \
+                 Fehlversuchen. Bitte die Zugangsdaten vom Messstellenbetreiber prüfen, auch auf \
+                 einen mitkopierten Punkt oder Leerzeichen am Ende.",
+                "Login refused: user name or password wrong. Durchblick does not try again by \
+                 itself, because gateways lock the login after a few failed attempts. Please \
+                 check the credentials from the meter operator, also for a full stop or blanks \
+                 copied along at the end.",
             ),
             CertificateNotAccepted => l(
                 "Das Gateway kennt dieses Client-Zertifikat nicht und verlangt ein Passwort. Bitte \

@@ -761,3 +761,58 @@ async fn ipv6_loopback_works_when_available() {
     let s = Connection::connect(o).await.expect("connect over ::1");
     assert_eq!(s.userid(), USERID);
 }
+
+/// Field failure 12: an idle connection is replaced before the gateway's 10-minute close
+/// (here our limit is shortened to 0.3 s, the mock keeps its 10 minutes): a new handshake
+/// before the request, not an error and a retry.
+#[tokio::test]
+async fn an_idle_connection_is_replaced_before_the_gateway_would_close_it() {
+    let m = mock("demo", Options::default()).await;
+    let mut o = options(&m, digest("demo", "demo"));
+    o.timeouts.idle = Duration::from_millis(300);
+    let mut s = Connection::connect(o).await.expect("connect");
+    s.contracts().await.expect("first call");
+    assert_eq!(s.stats().handshakes, 1);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    s.contracts().await.expect("after the idle limit");
+    assert_eq!(
+        s.stats().handshakes,
+        2,
+        "a fresh connection, made before the call"
+    );
+    assert_eq!(
+        m.stats().tls_handshake_failures,
+        0,
+        "the mock saw two clean handshakes"
+    );
+}
+
+/// Field failure 12: the gateway ends every TLS session after at most 48 hours (here the
+/// mock's cap is 0.8 s); calls across the cap go on without an error.
+#[tokio::test]
+async fn calls_across_the_gateways_session_cap_go_on() {
+    let m = mock(
+        "demo",
+        Options {
+            session_max: Some(Duration::from_millis(800)),
+            ..Options::default()
+        },
+    )
+    .await;
+    let mut s = Connection::connect(options(&m, digest("demo", "demo")))
+        .await
+        .expect("connect");
+    let started = std::time::Instant::now();
+    let mut calls = 0;
+    while started.elapsed() < Duration::from_millis(2200) {
+        s.contracts().await.expect("a call across the cap");
+        calls += 1;
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(calls >= 5, "{calls} calls");
+    assert!(
+        s.stats().handshakes >= 3,
+        "the session was cut at least twice and reopened ({} handshakes)",
+        s.stats().handshakes
+    );
+}

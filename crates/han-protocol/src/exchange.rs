@@ -404,11 +404,10 @@ impl<'a> Exchange<'a> {
             self.stale_retried = true;
             return self.send(false);
         }
-        // Firmware that announces SHA-256 but checks MD5: one retry with MD5 on the
-        // fresh nonce; remembered for the rest of the session when it works.
-        if !self.md5_tried && self.last.sha256() {
-            return self.fall_back_to_md5(false);
-        }
+        // A 401 to credentials is a wrong password: never a second attempt, because
+        // gateways lock the login after a few failed ones (field failure 17). The firmware
+        // that announces SHA-256 but checks MD5 answers with an empty 200 or silence, not a
+        // 401 (field failure 13); the MD5 fallback is kept for those two.
         self.refused()
     }
 
@@ -862,15 +861,14 @@ mod tests {
             md5_after: false,
         },
         Row {
-            name: "wrong password on a SHA-256 gateway: one retry with MD5, then refused",
+            name: "wrong password on a SHA-256 gateway: refused at once, no MD5 second try",
             setup: Setup::Fresh,
             requests: &[(
                 Req::Discover,
                 Send(Auth::None),
                 &[
                     (Challenge(SHA), Send(Sha("n1", 1))),
-                    (Challenge(SHA_N2), Send(Md5("n2", 1))),
-                    (Challenge(SHA), Fail(Failure::LoginRefused)),
+                    (Challenge(SHA_N2), Fail(Failure::LoginRefused)),
                 ],
             )],
             md5_after: false,
@@ -944,7 +942,7 @@ mod tests {
                     (Challenge(SHA), Send(Sha("n1", 1))),
                     (Closed(true), Reconnect(Sha("n1", 2))),
                     (Challenge(STALE_SHA_N2), Send(Sha("n2", 1))),
-                    (Challenge(SHA_N2), Send(Md5("n2", 1))),
+                    (In::Ok(b""), Send(Md5("n2", 2))),
                     (Silence, Fail(Failure::SilentAfterCredentials)),
                 ],
             )],

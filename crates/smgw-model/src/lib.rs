@@ -17,6 +17,7 @@
 
 #![warn(missing_docs)]
 
+pub mod frozen;
 pub mod gaps;
 pub mod ids;
 pub mod lang;
@@ -29,6 +30,7 @@ pub mod time;
 pub mod unit;
 pub mod value;
 
+pub use frozen::{frozen_register, FrozenRegister};
 pub use gaps::{detect_period, find_gaps, GapReport};
 pub use ids::{DeviceId, DeviceKind, IdError, UserId};
 pub use lang::Lang;

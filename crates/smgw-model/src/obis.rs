@@ -521,6 +521,16 @@ mod tests {
             "7-0:3.1.0".parse::<Obis>().unwrap().to_hex(),
             "0700030100ff"
         );
+        // Channel B = 1 (field failure 28: "channel 1-1"): the same register on channel 1,
+        // kept as such in every form.
+        let on_channel_1 = Obis::new(1, 1, 1, 8, 0, 255);
+        assert_eq!("1-1:1.8.0".parse::<Obis>().unwrap(), on_channel_1);
+        assert_eq!("0101010800ff".parse::<Obis>().unwrap(), on_channel_1);
+        assert_eq!(ChannelName::obis_of("1-1:1.8.0"), Some(on_channel_1));
+        assert_eq!(
+            ChannelName::obis_of("0101010800ff.1EMH0012345678.sm"),
+            Some(on_channel_1)
+        );
     }
 
     #[test]

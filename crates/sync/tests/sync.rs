@@ -485,3 +485,63 @@ async fn consumers_of_one_gateway_and_two_gateways_stay_apart_in_one_archive() {
     multi.shutdown().await;
     demo.shutdown().await;
 }
+
+/// Field failure 40: the operator changed the consumer's password. The archive knows the
+/// consumer by gateway and user id, never by credentials: the next sync with the new
+/// password continues the same history (one consumer, nothing doubled, nothing missing).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_password_change_continues_the_same_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = new_archive(&dir).await;
+    let before = start_builtin("demo").await;
+    let mut session = login(&before, "demo", "demo").await;
+    run(&mut session, &db)
+        .await
+        .expect("sync with the old password");
+    session.disconnect().await;
+    let consumer = consumer_id(&db, "EPPC0210486901", USER).await;
+    let values_before: u64 = db
+        .status(Scope::Consumer(consumer))
+        .await
+        .unwrap()
+        .iter()
+        .map(|s| s.count)
+        .sum();
+    before.shutdown().await;
+
+    // The same gateway after the change: the demo scenario with another password.
+    let changed = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(scenario_dir("demo")).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), changed.path().join(entry.file_name())).unwrap();
+    }
+    let toml = std::fs::read_to_string(changed.path().join("scenario.toml")).unwrap();
+    let new_toml = toml.replacen("password = \"demo\"", "password = \"neu-2026\"", 1);
+    assert_ne!(toml, new_toml);
+    std::fs::write(changed.path().join("scenario.toml"), new_toml).unwrap();
+    let after = start(Scenario::load(changed.path()).unwrap()).await;
+    let mut session = login(&after, "demo", "neu-2026").await;
+    let report = run(&mut session, &db)
+        .await
+        .expect("sync with the new password");
+    session.disconnect().await;
+
+    let consumers = db.consumers(None).await.unwrap();
+    assert_eq!(consumers.len(), 1, "still one consumer: {consumers:?}");
+    assert_eq!(consumer_id(&db, "EPPC0210486901", USER).await, consumer);
+    let values_after: u64 = db
+        .status(Scope::Consumer(consumer))
+        .await
+        .unwrap()
+        .iter()
+        .map(|s| s.count)
+        .sum();
+    assert!(values_after >= values_before, "nothing lost");
+    assert!(
+        report.values.inserted < values_before / 10,
+        "only the newest windows were read again, not the history ({} new of {values_before})",
+        report.values.inserted
+    );
+    assert_complete(&db, consumer, after.scenario(), "demo").await;
+    after.shutdown().await;
+}

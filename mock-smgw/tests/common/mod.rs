@@ -250,6 +250,13 @@ impl Conn {
         self.read_response().await
     }
 
+    /// Sends `bytes` as they are (a request the polite `send` would never build).
+    pub async fn send_bytes(&mut self, bytes: &[u8]) -> std::io::Result<Resp> {
+        self.stream.write_all(bytes).await?;
+        self.stream.flush().await?;
+        self.read_response().await
+    }
+
     async fn fill(&mut self) -> std::io::Result<usize> {
         let mut tmp = [0u8; 16384];
         let n = self.stream.read(&mut tmp).await?;
