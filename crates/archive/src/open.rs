@@ -74,28 +74,34 @@ impl Archive {
     /// work done and skips it.
     pub(crate) async fn open_with(path: &Path, migrations: &[&'static str]) -> Result<Archive> {
         let path = path.to_path_buf();
-        match inspect(&path)? {
-            Kind::New => {
-                if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-                    std::fs::create_dir_all(parent).map_err(|source| ArchiveError::Io {
-                        path: path.clone(),
-                        source,
-                    })?;
+        retry_busy(|| async {
+            match inspect(&path)? {
+                Kind::New => {
+                    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                        std::fs::create_dir_all(parent).map_err(|source| ArchiveError::Io {
+                            path: path.clone(),
+                            source,
+                        })?;
+                    }
+                    create(&path, migrations).await.map_err(|e| e.at(&path))?;
                 }
-                create(&path, migrations).await.map_err(|e| e.at(&path))?;
+                Kind::Ours => {}
             }
-            Kind::Ours => {}
-        }
-        Archive::connect(path, migrations).await
+            Archive::connect(path.clone(), migrations).await
+        })
+        .await
     }
 
     /// Opens an existing archive; never creates one.
     pub async fn open_existing(path: impl AsRef<Path>) -> Result<Archive> {
         let path = path.as_ref().to_path_buf();
-        match inspect(&path)? {
-            Kind::New => Err(ArchiveError::Missing(path)),
-            Kind::Ours => Archive::connect(path, MIGRATIONS).await,
-        }
+        retry_busy(|| async {
+            match inspect(&path)? {
+                Kind::New => Err(ArchiveError::Missing(path.clone())),
+                Kind::Ours => Archive::connect(path.clone(), MIGRATIONS).await,
+            }
+        })
+        .await
     }
 
     /// The file this archive lives in.
@@ -171,6 +177,36 @@ impl Archive {
             .await
             .map_err(corrupt)?;
         Ok(Archive { pool, path })
+    }
+}
+
+/// How long opening keeps trying while other processes create, upgrade or switch the
+/// same file to WAL at the same moment.
+const OPEN_RETRY: Duration = Duration::from_secs(10);
+
+/// Runs `attempt` (opening a file, which is safe to repeat from the start) again while
+/// SQLite answers "busy" without waiting itself. It does so, despite the busy timeout,
+/// where waiting could deadlock: a statement that started reading and then needs to
+/// write (the switch to WAL right after another process created the file), or a reader
+/// meeting another process's WAL recovery. Found by `tests/concurrent.rs`.
+async fn retry_busy<F, Fut>(mut attempt: F) -> Result<Archive>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<Archive>>,
+{
+    let deadline = std::time::Instant::now() + OPEN_RETRY;
+    let mut pause = Duration::from_millis(10);
+    loop {
+        match attempt().await {
+            Err(ArchiveError::Sql(e))
+                if matches!(sqlite_code(&e), Some(5) | Some(6))
+                    && std::time::Instant::now() < deadline =>
+            {
+                tokio::time::sleep(pause).await;
+                pause = (pause * 2).min(Duration::from_millis(200));
+            }
+            other => return other,
+        }
     }
 }
 
@@ -347,4 +383,79 @@ where
     T: sqlx::Decode<'r, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite>,
 {
     Ok(row.try_get(name)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::process::{Command, Stdio};
+
+    const ENV: &str = "ARCHIVE_UPGRADE_TEST_PATH";
+
+    /// A future schema step: if it ran twice, the second run would fail ("table already
+    /// exists") or leave two rows.
+    const FUTURE: &str = "CREATE TABLE future_note (id INTEGER PRIMARY KEY, note TEXT NOT NULL); \
+                          INSERT INTO future_note (note) VALUES ('upgraded');";
+
+    fn future() -> Vec<&'static str> {
+        let mut m = MIGRATIONS.to_vec();
+        m.push(FUTURE);
+        m
+    }
+
+    /// The child: opens the archive with one migration more than this build has.
+    #[tokio::test]
+    #[ignore = "run by several_processes_upgrade_one_archive_at_once as a child process"]
+    async fn child_upgrade() {
+        let Ok(path) = std::env::var(ENV) else {
+            return;
+        };
+        let db = Archive::open_with(Path::new(&path), &future())
+            .await
+            .expect("upgrade");
+        db.close().await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn several_processes_upgrade_one_archive_at_once() {
+        let exe = std::env::current_exe().expect("test binary");
+        let dir = tempfile::tempdir().expect("temp dir");
+        for round in 0..10 {
+            let path = dir.path().join(format!("a-{round}.sqlite"));
+            Archive::open(&path).await.expect("create").close().await;
+            let children: Vec<_> = (0..6)
+                .map(|_| {
+                    Command::new(&exe)
+                        .args(["open::tests::child_upgrade", "--exact", "--ignored"])
+                        .env(ENV, &path)
+                        .stdout(Stdio::null())
+                        .stderr(Stdio::piped())
+                        .spawn()
+                        .expect("child starts")
+                })
+                .collect();
+            for c in children {
+                let out = c.wait_with_output().expect("child ends");
+                assert!(
+                    out.status.success(),
+                    "round {round}: {}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+            }
+            let db = Archive::open_with(&path, &future()).await.expect("open");
+            assert_eq!(db.schema_version().await.expect("version"), 2);
+            let notes: i64 = sqlx::query_scalar("SELECT count(*) FROM future_note")
+                .fetch_one(&db.pool)
+                .await
+                .expect("count");
+            assert_eq!(notes, 1, "round {round}: the step ran more than once");
+            assert!(db.check_integrity().await.expect("check").is_empty());
+            db.close().await;
+            // This build's own schema is older now: it refuses the file unchanged.
+            assert!(matches!(
+                Archive::open(&path).await,
+                Err(ArchiveError::TooNew { found: 2, .. })
+            ));
+        }
+    }
 }
