@@ -221,7 +221,7 @@ impl ArchiveError {
                 "A response could not be compressed ({e}). Please close other programs (too little memory) and try again."
             ),
             (ArchiveError::DiskFull { path }, De) => {
-                let (file, folder) = place(path.as_deref(), "das Archiv", "dem Ordner des Archivs");
+                let (file, folder) = place(path.as_deref(), "dem Archiv", "dem Ordner des Archivs");
                 format!(
                     "Der Datenträger mit {file} ist voll. Der Schritt, der gerade geschrieben wurde, ist nicht gespeichert; alles davor ist erhalten und das Archiv bleibt lesbar. Bitte auf dem Datenträger mit {folder} Platz schaffen und erneut versuchen: ein Abgleich macht dort weiter, wo er aufhörte."
                 )
@@ -332,7 +332,10 @@ mod tests {
         assert!(unnamed.message(Lang::En).contains("the archive's folder"));
         let e = unnamed.at(std::path::Path::new("/media/stick/archive.sqlite"));
         let en = e.message(Lang::En);
-        assert!(en.contains("holding the archive /media/stick/archive.sqlite"), "{en}");
+        assert!(
+            en.contains("holding the archive /media/stick/archive.sqlite"),
+            "{en}"
+        );
         assert!(en.contains("disk holding /media/stick and"), "{en}");
         let de = e.message(Lang::De);
         assert!(de.contains("Datenträger mit /media/stick Platz"), "{de}");

@@ -72,7 +72,9 @@ impl Archive {
                     // A file system without locks (some network shares): SQLite's
                     // transactions still keep the archive consistent; the lock only
                     // spares doubled raw answers, so the sync goes ahead.
-                    Some(libc::ENOLCK) | Some(libc::EOPNOTSUPP) => Ok(Some(SyncLock { _file: file })),
+                    Some(libc::ENOLCK) | Some(libc::EOPNOTSUPP) => {
+                        Ok(Some(SyncLock { _file: file }))
+                    }
                     _ => Err(io(e)),
                 };
             }

@@ -25,9 +25,7 @@ async fn child_open() {
     };
     let db = Archive::open(&path).await.expect("open");
     let id = std::env::var(ENV_ID).expect("gateway id");
-    db.gateway(&id, chrono::Utc::now())
-        .await
-        .expect("write");
+    db.gateway(&id, chrono::Utc::now()).await.expect("write");
     db.close().await;
 }
 
@@ -72,8 +70,7 @@ async fn processes_creating_one_archive_at_once_all_succeed() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn processes_opening_an_older_archive_at_once_all_succeed() {
-    let fixture =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/archive-v1.sqlite");
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/archive-v1.sqlite");
     let dir = tempfile::tempdir().unwrap();
     for round in 0..ROUNDS / 3 {
         let path = dir.path().join(format!("old-{round}.sqlite"));

@@ -50,7 +50,12 @@ async fn every_fixture_opens_upgrades_and_keeps_its_content() {
             .find(|s| s.count > 100 && s.synced_until.is_some())
             .expect("a synced quarter-hour channel");
         let newest = db
-            .readings(s.channel.id, s.last.map(|l| l - Duration::seconds(1)), None, 1)
+            .readings(
+                s.channel.id,
+                s.last.map(|l| l - Duration::seconds(1)),
+                None,
+                1,
+            )
             .await
             .unwrap();
         let old: Reading = newest[0].reading.clone();

@@ -76,13 +76,17 @@ async fn a_second_sync_of_the_same_archive_waits_then_is_refused_and_changes_not
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("shared.sqlite");
 
-    let first = sync_command(&mock, dir.path(), &path, "en").spawn().unwrap();
+    let first = sync_command(&mock, dir.path(), &path, "en")
+        .spawn()
+        .unwrap();
     let t0 = Instant::now();
     while stored_bytes(&path) < 200_000 && t0.elapsed() < Duration::from_secs(120) {
         std::thread::sleep(Duration::from_millis(20));
     }
     let started = Instant::now();
-    let second = sync_command(&mock, dir.path(), &path, "en").output().unwrap();
+    let second = sync_command(&mock, dir.path(), &path, "en")
+        .output()
+        .unwrap();
     let waited = started.elapsed();
     let mut first = first;
     assert!(
@@ -102,8 +106,13 @@ async fn a_second_sync_of_the_same_archive_waits_then_is_refused_and_changes_not
     assert!(waited < Duration::from_secs(30), "waited {waited:?}");
 
     // The same in German.
-    let german = sync_command(&mock, dir.path(), &path, "de").output().unwrap();
-    assert!(first.try_wait().unwrap().is_none(), "first sync ended early");
+    let german = sync_command(&mock, dir.path(), &path, "de")
+        .output()
+        .unwrap();
+    assert!(
+        first.try_wait().unwrap().is_none(),
+        "first sync ended early"
+    );
     assert_eq!(german.status.code(), Some(6), "{}", text(&german));
     let err = String::from_utf8_lossy(&german.stderr);
     assert!(
@@ -125,7 +134,9 @@ async fn a_second_sync_of_the_same_archive_waits_then_is_refused_and_changes_not
 
     // Afterwards the lock is free again: the next sync runs and finds nothing new.
     mock.set_faults(Faults::default());
-    let out = sync_command(&mock, dir.path(), &path, "en").output().unwrap();
+    let out = sync_command(&mock, dir.path(), &path, "en")
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     let report: Value = serde_json::from_slice(&out.stdout).expect("JSON");
     assert_eq!(report["sync"]["values"]["new"], 0);
@@ -192,14 +203,19 @@ async fn a_full_disk_stops_the_sync_clearly_and_the_next_sync_completes_it() {
     let config = tempfile::tempdir().unwrap();
     let path = disk.path().join("archive.sqlite");
 
-    let out = sync_command(&mock, config.path(), &path, "en").output().unwrap();
+    let out = sync_command(&mock, config.path(), &path, "en")
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(6), "{}", text(&out));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
         err.contains(&format!(
             "The disk holding the archive {} is full",
             path.display()
-        )) && err.contains(&format!("free space on the disk holding {}", disk.path().display())),
+        )) && err.contains(&format!(
+            "free space on the disk holding {}",
+            disk.path().display()
+        )),
         "{err}"
     );
     assert!(err.contains("a sync continues where it stopped"), "{err}");
@@ -218,7 +234,9 @@ async fn a_full_disk_stops_the_sync_clearly_and_the_next_sync_completes_it() {
     db.close().await;
 
     // The same message in German.
-    let out = sync_command(&mock, config.path(), &path, "de").output().unwrap();
+    let out = sync_command(&mock, config.path(), &path, "de")
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(6), "{}", text(&out));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -228,7 +246,9 @@ async fn a_full_disk_stops_the_sync_clearly_and_the_next_sync_completes_it() {
 
     // With space the next sync completes it: exactly the scenario's data.
     disk.grow("512m");
-    let out = sync_command(&mock, config.path(), &path, "en").output().unwrap();
+    let out = sync_command(&mock, config.path(), &path, "en")
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     let db = Archive::open_existing(&path).await.unwrap();
     let consumer = consumer_id(&db, SMGW, USER).await;

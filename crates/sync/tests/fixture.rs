@@ -66,7 +66,10 @@ async fn write_archive_fixture() {
     )
     .await
     .unwrap();
-    assert!(report.values.inserted > 0 && report.log.inserted == 40, "{report:?}");
+    assert!(
+        report.values.inserted > 0 && report.log.inserted == 40,
+        "{report:?}"
+    );
     let text = summary::summary(&db).await;
     db.close().await;
     mock.shutdown().await;
