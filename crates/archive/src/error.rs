@@ -83,12 +83,59 @@ pub enum ArchiveError {
     /// Compressing a raw response failed (only possible on memory exhaustion).
     #[error("could not compress a raw response: {0}")]
     Compress(std::io::Error),
+    /// The disk (file system) holding the archive has no room left (SQLite's
+    /// `SQLITE_FULL`). The write that met it was rolled back as a whole.
+    #[error("the disk holding the archive{} is full", .path.as_ref().map(|p| format!(" {}", p.display())).unwrap_or_default())]
+    DiskFull {
+        /// The archive file, where known (see [`ArchiveError::at`]).
+        path: Option<PathBuf>,
+    },
+    /// Another program (or another sync in this one) is syncing this archive right now,
+    /// and did not finish within the time waited.
+    #[error("another program is syncing the archive {0} right now")]
+    SyncBusy(PathBuf),
     /// SQLite reported an error.
     #[error("archive database error: {0}")]
-    Sql(#[from] sqlx::Error),
+    Sql(sqlx::Error),
+}
+
+impl From<sqlx::Error> for ArchiveError {
+    /// Sorts out the errors a user can act on: a full disk has its own variant.
+    fn from(e: sqlx::Error) -> Self {
+        if sqlite_code(&e) == Some(SQLITE_FULL) {
+            return ArchiveError::DiskFull { path: None };
+        }
+        ArchiveError::Sql(e)
+    }
+}
+
+/// SQLite's primary result code for "database or disk is full".
+const SQLITE_FULL: i64 = 13;
+
+/// The primary SQLite result code of a database error (extended codes keep the primary
+/// code in the low byte).
+pub(crate) fn sqlite_code(e: &sqlx::Error) -> Option<i64> {
+    match e {
+        sqlx::Error::Database(db) => db
+            .code()
+            .and_then(|c| c.parse::<i64>().ok())
+            .map(|c| c & 0xff),
+        _ => None,
+    }
 }
 
 impl ArchiveError {
+    /// Names the archive file in an error that was raised without knowing it (a full
+    /// disk met deep inside a write), so that the message can say which disk is full.
+    pub fn at(self, archive: &std::path::Path) -> Self {
+        match self {
+            ArchiveError::DiskFull { path: None } => ArchiveError::DiskFull {
+                path: Some(archive.to_path_buf()),
+            },
+            other => other,
+        }
+    }
+
     /// What happened and what to do, for people, in `lang`.
     pub fn message(&self, lang: smgw_model::Lang) -> String {
         use smgw_model::Lang::{De, En};
@@ -173,6 +220,26 @@ impl ArchiveError {
             (ArchiveError::Compress(e), En) => format!(
                 "A response could not be compressed ({e}). Please close other programs (too little memory) and try again."
             ),
+            (ArchiveError::DiskFull { path }, De) => {
+                let (file, folder) = place(path.as_deref(), "dem Archiv", "dem Ordner des Archivs");
+                format!(
+                    "Der Datenträger mit {file} ist voll. Der Schritt, der gerade geschrieben wurde, ist nicht gespeichert; alles davor ist erhalten und das Archiv bleibt lesbar. Bitte auf dem Datenträger mit {folder} Platz schaffen und erneut versuchen: ein Abgleich macht dort weiter, wo er aufhörte."
+                )
+            }
+            (ArchiveError::DiskFull { path }, En) => {
+                let (file, folder) = place(path.as_deref(), "the archive", "the archive's folder");
+                format!(
+                    "The disk holding {file} is full. The step being written was not stored; everything before it is kept and the archive stays readable. Please free space on the disk holding {folder} and try again: a sync continues where it stopped."
+                )
+            }
+            (ArchiveError::SyncBusy(path), De) => format!(
+                "Ein anderes Programm gleicht gerade in das Archiv {} ab (der Befehl durchblick sync, durchblick watch oder das Durchblick-Fenster). Dieser Abgleich hat nichts verändert. Bitte warten, bis der andere fertig ist, und dann erneut abgleichen.",
+                path.display()
+            ),
+            (ArchiveError::SyncBusy(path), En) => format!(
+                "Another program is syncing into the archive {} right now (the command durchblick sync, durchblick watch or the Durchblick window). This sync changed nothing. Please wait until the other one has finished, then sync again.",
+                path.display()
+            ),
             (ArchiveError::Sql(e), De) => format!(
                 "Die Archivdatenbank meldet einen Fehler ({e}). Bitte prüfen, ob die Datei von einem anderen Programm gesperrt ist oder der Datenträger voll ist, und erneut versuchen."
             ),
@@ -180,6 +247,23 @@ impl ArchiveError {
                 "The archive database reports an error ({e}). Please check whether another program locks the file or the disk is full, and try again."
             ),
         }
+    }
+}
+
+/// How a full-disk message names the archive and its folder: by path where known.
+fn place(path: Option<&std::path::Path>, file: &str, folder: &str) -> (String, String) {
+    match path {
+        Some(p) => {
+            let dir = p
+                .parent()
+                .filter(|d| !d.as_os_str().is_empty())
+                .unwrap_or_else(|| std::path::Path::new("."));
+            (
+                format!("{file} {}", p.display()),
+                format!("{}", dir.display()),
+            )
+        }
+        None => (file.to_owned(), folder.to_owned()),
     }
 }
 
@@ -214,6 +298,18 @@ mod tests {
                 "update",
             ),
             (
+                ArchiveError::DiskFull {
+                    path: Some("/media/stick/archive.sqlite".into()),
+                },
+                "Platz schaffen",
+                "free space",
+            ),
+            (
+                ArchiveError::SyncBusy("/a/archive.sqlite".into()),
+                "anderes Programm",
+                "Another program",
+            ),
+            (
                 ArchiveError::BadColumn {
                     column: "reading.scaler",
                     value: 300,
@@ -228,5 +324,23 @@ mod tests {
             assert!(en_text.contains(en), "{en_text}");
             assert_ne!(de_text, en_text);
         }
+    }
+
+    #[test]
+    fn a_full_disk_is_named_once_the_path_is_known() {
+        let unnamed = ArchiveError::DiskFull { path: None };
+        assert!(unnamed.message(Lang::En).contains("the archive's folder"));
+        let e = unnamed.at(std::path::Path::new("/media/stick/archive.sqlite"));
+        let en = e.message(Lang::En);
+        assert!(
+            en.contains("holding the archive /media/stick/archive.sqlite"),
+            "{en}"
+        );
+        assert!(en.contains("disk holding /media/stick and"), "{en}");
+        let de = e.message(Lang::De);
+        assert!(de.contains("Datenträger mit /media/stick Platz"), "{de}");
+        // Other errors are left as they are.
+        let busy = ArchiveError::SyncBusy("/a".into()).at(std::path::Path::new("/b"));
+        assert!(matches!(busy, ArchiveError::SyncBusy(p) if p == std::path::Path::new("/a")));
     }
 }

@@ -39,6 +39,7 @@
 #![warn(missing_docs)]
 
 mod error;
+mod lock;
 mod model;
 pub mod open;
 mod query;
@@ -48,6 +49,7 @@ mod types;
 mod write;
 
 pub use error::{ArchiveError, Result};
+pub use lock::{lock_path, SyncLock};
 pub use open::{default_path, Archive, APPLICATION_ID, FORMAT_NAME, SCHEMA_VERSION};
 pub use query::StoredCertificate;
 pub use types::*;

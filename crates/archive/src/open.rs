@@ -10,7 +10,6 @@
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::sqlite::{
@@ -18,7 +17,7 @@ use sqlx::sqlite::{
 };
 use sqlx::{Connection, Executor, Row, SqlitePool};
 
-use crate::error::{ArchiveError, Result};
+use crate::error::{sqlite_code, ArchiveError, Result};
 
 /// `PRAGMA application_id` of every archive: the ASCII bytes `DBLK`.
 pub const APPLICATION_ID: u32 = 0x4442_4C4B;
@@ -64,29 +63,45 @@ impl Archive {
     /// Opens the archive at `path`, creating it (and its parent directory) if the file does
     /// not exist or is empty. A file that is not an archive is refused and left unchanged.
     pub async fn open(path: impl AsRef<Path>) -> Result<Archive> {
-        let path = path.as_ref().to_path_buf();
-        match inspect(&path)? {
-            Kind::New => {
-                if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-                    std::fs::create_dir_all(parent).map_err(|source| ArchiveError::Io {
-                        path: path.clone(),
-                        source,
-                    })?;
+        Archive::open_with(path.as_ref(), MIGRATIONS).await
+    }
+
+    /// [`Archive::open`] with a given migration list (tests add a future migration).
+    ///
+    /// Safe against other processes creating or upgrading the same file at the same
+    /// moment: SQLite opens without `O_EXCL`, and every migration step re-reads the schema
+    /// version under the write lock (see [`migrate`]), so whoever comes second finds the
+    /// work done and skips it.
+    pub(crate) async fn open_with(path: &Path, migrations: &[&'static str]) -> Result<Archive> {
+        let path = path.to_path_buf();
+        retry_busy(|| async {
+            match inspect(&path)? {
+                Kind::New => {
+                    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                        std::fs::create_dir_all(parent).map_err(|source| ArchiveError::Io {
+                            path: path.clone(),
+                            source,
+                        })?;
+                    }
+                    create(&path, migrations).await.map_err(|e| e.at(&path))?;
                 }
-                create(&path).await?;
+                Kind::Ours => {}
             }
-            Kind::Ours => {}
-        }
-        Archive::connect(path).await
+            Archive::connect(path.clone(), migrations).await
+        })
+        .await
     }
 
     /// Opens an existing archive; never creates one.
     pub async fn open_existing(path: impl AsRef<Path>) -> Result<Archive> {
         let path = path.as_ref().to_path_buf();
-        match inspect(&path)? {
-            Kind::New => Err(ArchiveError::Missing(path)),
-            Kind::Ours => Archive::connect(path).await,
-        }
+        retry_busy(|| async {
+            match inspect(&path)? {
+                Kind::New => Err(ArchiveError::Missing(path.clone())),
+                Kind::Ours => Archive::connect(path.clone(), MIGRATIONS).await,
+            }
+        })
+        .await
     }
 
     /// The file this archive lives in.
@@ -133,16 +148,17 @@ impl Archive {
         Ok(())
     }
 
-    async fn connect(path: PathBuf) -> Result<Archive> {
+    async fn connect(path: PathBuf, migrations: &[&'static str]) -> Result<Archive> {
         let corrupt = |e: sqlx::Error| open_error(&path, e);
         // Check and upgrade on one connection before a pool exists, so a refused file is
         // touched by exactly one connection that only reads.
         let mut conn = SqliteConnection::connect_with(&options(&path, false))
             .await
             .map_err(corrupt)?;
-        let version = verify(&mut conn, &path).await?;
-        if version < SCHEMA_VERSION {
-            migrate(&mut conn, version).await.map_err(corrupt)?;
+        let supported = migrations.len() as i64;
+        let version = verify(&mut conn, &path, supported).await?;
+        if version < supported {
+            migrate(&mut conn, migrations).await.map_err(corrupt)?;
         }
         // Switching an older rollback-journal file to WAL needs a write; our own files
         // are already in WAL mode and this is a no-op for them.
@@ -164,6 +180,36 @@ impl Archive {
     }
 }
 
+/// How long opening keeps trying while other processes create, upgrade or switch the
+/// same file to WAL at the same moment.
+const OPEN_RETRY: Duration = Duration::from_secs(10);
+
+/// Runs `attempt` (opening a file, which is safe to repeat from the start) again while
+/// SQLite answers "busy" without waiting itself. It does so, despite the busy timeout,
+/// where waiting could deadlock: a statement that started reading and then needs to
+/// write (the switch to WAL right after another process created the file), or a reader
+/// meeting another process's WAL recovery. Found by `tests/concurrent.rs`.
+async fn retry_busy<F, Fut>(mut attempt: F) -> Result<Archive>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<Archive>>,
+{
+    let deadline = std::time::Instant::now() + OPEN_RETRY;
+    let mut pause = Duration::from_millis(10);
+    loop {
+        match attempt().await {
+            Err(ArchiveError::Sql(e))
+                if matches!(sqlite_code(&e), Some(5) | Some(6))
+                    && std::time::Instant::now() < deadline =>
+            {
+                tokio::time::sleep(pause).await;
+                pause = (pause * 2).min(Duration::from_millis(200));
+            }
+            other => return other,
+        }
+    }
+}
+
 fn options(path: &Path, create: bool) -> SqliteConnectOptions {
     SqliteConnectOptions::new()
         .filename(path)
@@ -176,20 +222,15 @@ fn options(path: &Path, create: bool) -> SqliteConnectOptions {
 /// "malformed" codes mean damage, everything else is passed on.
 fn open_error(path: &Path, e: sqlx::Error) -> ArchiveError {
     if let sqlx::Error::Database(db) = &e {
-        // SQLITE_CORRUPT = 11, SQLITE_NOTADB = 26 (primary codes; extended codes keep
-        // the primary code in the low byte).
-        let primary = db
-            .code()
-            .and_then(|c| i64::from_str(&c).ok())
-            .map(|c| c & 0xff);
-        if matches!(primary, Some(11) | Some(26)) {
+        // SQLITE_CORRUPT = 11, SQLITE_NOTADB = 26.
+        if matches!(sqlite_code(&e), Some(11) | Some(26)) {
             return ArchiveError::Corrupt {
                 path: path.to_path_buf(),
                 detail: db.message().to_string(),
             };
         }
     }
-    ArchiveError::Sql(e)
+    ArchiveError::from(e).at(path)
 }
 
 /// Decides from the raw header bytes whether `path` is missing/empty, ours, or foreign.
@@ -234,16 +275,16 @@ fn inspect(path: &Path) -> Result<Kind> {
 }
 
 /// Checks the meta table and returns the schema version of an existing file.
-async fn verify(conn: &mut SqliteConnection, path: &Path) -> Result<i64> {
+async fn verify(conn: &mut SqliteConnection, path: &Path, supported: i64) -> Result<i64> {
     let version: i64 = sqlx::query_scalar("PRAGMA user_version")
         .fetch_one(&mut *conn)
         .await
         .map_err(|e| open_error(path, e))?;
-    if version > SCHEMA_VERSION {
+    if version > supported {
         return Err(ArchiveError::TooNew {
             path: path.to_path_buf(),
             found: version,
-            supported: SCHEMA_VERSION,
+            supported,
         });
     }
     let format: Option<String> =
@@ -267,12 +308,12 @@ async fn verify(conn: &mut SqliteConnection, path: &Path) -> Result<i64> {
 }
 
 /// Creates a new archive file: schema, marks, then WAL mode.
-async fn create(path: &Path) -> Result<()> {
+async fn create(path: &Path, migrations: &[&'static str]) -> Result<()> {
     let mut conn = SqliteConnection::connect_with(&options(path, true)).await?;
     // Larger pages than SQLite's 4 KiB default: measured about 1.5× faster bulk inserts of
     // signed readings and faster status scans; must be set before the first table exists.
     conn.execute("PRAGMA page_size = 16384").await?;
-    migrate(&mut conn, 0).await?;
+    migrate(&mut conn, migrations).await?;
     // WAL is switched on after the first commit, so the main file's header already
     // carries the application id: a crash before the first checkpoint cannot leave a
     // file that looks foreign.
@@ -281,15 +322,28 @@ async fn create(path: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Applies migrations `from + 1 ..= SCHEMA_VERSION`, each in its own transaction together
-/// with the version bump, so an interrupted upgrade leaves a consistent older version.
-async fn migrate(conn: &mut SqliteConnection, from: i64) -> std::result::Result<(), sqlx::Error> {
-    for (i, sql) in MIGRATIONS.iter().enumerate() {
+/// Brings the file up to `migrations.len()`, one transaction per step together with the
+/// version bump, so an interrupted upgrade leaves a consistent older version.
+///
+/// Each step takes SQLite's write lock first (`BEGIN IMMEDIATE`, waiting up to the busy
+/// timeout) and only then reads the version: another process creating or upgrading the
+/// same file at the same moment has either finished that step (it is skipped here) or
+/// not started it (it waits for us). Deciding from a version read before the lock would
+/// run a step twice ("table already exists").
+async fn migrate(
+    conn: &mut SqliteConnection,
+    migrations: &[&'static str],
+) -> std::result::Result<(), sqlx::Error> {
+    for (i, sql) in migrations.iter().enumerate() {
         let version = i as i64 + 1;
-        if version <= from {
+        let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
+        let found: i64 = sqlx::query_scalar("PRAGMA user_version")
+            .fetch_one(&mut *tx)
+            .await?;
+        if found >= version {
+            tx.rollback().await?;
             continue;
         }
-        let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
         tx.execute(*sql).await?;
         if version == 1 {
             tx.execute(sqlx::AssertSqlSafe(format!(
@@ -329,4 +383,79 @@ where
     T: sqlx::Decode<'r, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite>,
 {
     Ok(row.try_get(name)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::process::{Command, Stdio};
+
+    const ENV: &str = "ARCHIVE_UPGRADE_TEST_PATH";
+
+    /// A future schema step: if it ran twice, the second run would fail ("table already
+    /// exists") or leave two rows.
+    const FUTURE: &str = "CREATE TABLE future_note (id INTEGER PRIMARY KEY, note TEXT NOT NULL); \
+                          INSERT INTO future_note (note) VALUES ('upgraded');";
+
+    fn future() -> Vec<&'static str> {
+        let mut m = MIGRATIONS.to_vec();
+        m.push(FUTURE);
+        m
+    }
+
+    /// The child: opens the archive with one migration more than this build has.
+    #[tokio::test]
+    #[ignore = "run by several_processes_upgrade_one_archive_at_once as a child process"]
+    async fn child_upgrade() {
+        let Ok(path) = std::env::var(ENV) else {
+            return;
+        };
+        let db = Archive::open_with(Path::new(&path), &future())
+            .await
+            .expect("upgrade");
+        db.close().await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn several_processes_upgrade_one_archive_at_once() {
+        let exe = std::env::current_exe().expect("test binary");
+        let dir = tempfile::tempdir().expect("temp dir");
+        for round in 0..10 {
+            let path = dir.path().join(format!("a-{round}.sqlite"));
+            Archive::open(&path).await.expect("create").close().await;
+            let children: Vec<_> = (0..6)
+                .map(|_| {
+                    Command::new(&exe)
+                        .args(["open::tests::child_upgrade", "--exact", "--ignored"])
+                        .env(ENV, &path)
+                        .stdout(Stdio::null())
+                        .stderr(Stdio::piped())
+                        .spawn()
+                        .expect("child starts")
+                })
+                .collect();
+            for c in children {
+                let out = c.wait_with_output().expect("child ends");
+                assert!(
+                    out.status.success(),
+                    "round {round}: {}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+            }
+            let db = Archive::open_with(&path, &future()).await.expect("open");
+            assert_eq!(db.schema_version().await.expect("version"), 2);
+            let notes: i64 = sqlx::query_scalar("SELECT count(*) FROM future_note")
+                .fetch_one(&db.pool)
+                .await
+                .expect("count");
+            assert_eq!(notes, 1, "round {round}: the step ran more than once");
+            assert!(db.check_integrity().await.expect("check").is_empty());
+            db.close().await;
+            // This build's own schema is older now: it refuses the file unchanged.
+            assert!(matches!(
+                Archive::open(&path).await,
+                Err(ArchiveError::TooNew { found: 2, .. })
+            ));
+        }
+    }
 }

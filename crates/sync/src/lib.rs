@@ -63,6 +63,12 @@ use pipeline::{List, ListState, Pipeline};
 /// TAF numbers whose contracts have no stored values, only current ones.
 pub const CURRENT_VALUE_TAFS: [u32; 3] = [9, 10, 14];
 
+/// Default of [`SyncOptions::lock_wait`].
+pub const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// How often a waiting run tries the sync lock again.
+const LOCK_POLL: std::time::Duration = std::time::Duration::from_millis(100);
+
 /// How a sync run behaves. `Default` is what the front ends use.
 #[derive(Debug, Clone)]
 pub struct SyncOptions {
@@ -76,6 +82,12 @@ pub struct SyncOptions {
     pub window: Duration,
     /// Also read the logbook. Default: true.
     pub logbook: bool,
+    /// How long a run waits for another sync of the same archive (another process: the
+    /// CLI, `durchblick watch`, the window) to finish before it gives up with
+    /// [`ArchiveError::SyncBusy`](archive::ArchiveError::SyncBusy), having changed
+    /// nothing. Default: 5 seconds: enough for a run that is just finishing, short enough
+    /// that nobody stares at a silent window while a first sync of years runs elsewhere.
+    pub lock_wait: std::time::Duration,
 }
 
 impl Default for SyncOptions {
@@ -85,6 +97,7 @@ impl Default for SyncOptions {
             history: Duration::days(3 * 365),
             window: Duration::days(31),
             logbook: true,
+            lock_wait: LOCK_WAIT,
         }
     }
 }
@@ -262,10 +275,54 @@ fn check(cancel: &CancelFlag) -> Result<(), SyncError> {
 /// Runs one sync of the gateway's consumer into `archive`. See the crate docs for what is
 /// read and what "synced until" means.
 ///
+/// Only one run at a time writes into an archive file, across processes: a run first
+/// takes the archive's sync lock, waiting up to [`SyncOptions::lock_wait`] for another
+/// run to finish, and otherwise returns [`ArchiveError::SyncBusy`](archive::ArchiveError)
+/// before asking the gateway anything or writing anything.
+///
 /// `progress` is called after every call to the gateway. `cancel` is checked before every
 /// call; a cancelled run returns [`SyncError::Cancelled`] with everything completed so far
-/// stored.
+/// stored. A full disk ends the run with [`ArchiveError::DiskFull`](archive::ArchiveError)
+/// naming the archive; the window being written is lost as a whole and read again by the
+/// next run.
 pub async fn sync(
+    gateway: &mut (dyn Gateway + '_),
+    archive: &Archive,
+    opts: &SyncOptions,
+    progress: impl FnMut(SyncProgress),
+    cancel: &CancelFlag,
+) -> Result<SyncReport, SyncError> {
+    let _lock = lock(archive, opts.lock_wait, cancel).await?;
+    run(gateway, archive, opts, progress, cancel)
+        .await
+        .map_err(|e| match e {
+            SyncError::Archive(a) => SyncError::Archive(a.at(archive.path())),
+            other => other,
+        })
+}
+
+/// Takes the archive's sync lock, trying again until `wait` has passed.
+async fn lock(
+    archive: &Archive,
+    wait: std::time::Duration,
+    cancel: &CancelFlag,
+) -> Result<archive::SyncLock, SyncError> {
+    let deadline = Instant::now() + wait;
+    loop {
+        if let Some(lock) = archive.try_lock_sync()? {
+            return Ok(lock);
+        }
+        check(cancel)?;
+        if Instant::now() >= deadline {
+            return Err(SyncError::Archive(archive::ArchiveError::SyncBusy(
+                archive.path().to_path_buf(),
+            )));
+        }
+        tokio::time::sleep(LOCK_POLL).await;
+    }
+}
+
+async fn run(
     gateway: &mut (dyn Gateway + '_),
     archive: &Archive,
     opts: &SyncOptions,
