@@ -9,6 +9,7 @@ import { setShell, state, type Screen } from "./store";
 import { needsSession, notYet } from "./ui";
 import { connectView, loadNet, startDemo, disconnect } from "./screens/connect";
 import { loadGateway, gatewayView } from "./screens/gateway";
+import { loadOverview, overviewView } from "./screens/overview";
 import { loadContracts, contractsView } from "./screens/contracts";
 import { valuesView } from "./screens/values";
 import { loadLog, logView } from "./screens/log";
@@ -22,6 +23,7 @@ const app = document.getElementById("app") as HTMLElement;
 // Shell
 
 const NAV: [Screen, Key][] = [
+  ["overview", "navOverview"],
   ["connect", "navConnect"],
   ["gateway", "navGateway"],
   ["contracts", "navContracts"],
@@ -103,6 +105,8 @@ function go(screen: Screen): void {
   // program may have synced); the export screen only needs the list of consumers, which
   // changes only by a sync, a file choice or a new session, and those reload it.
   if (!state.syncing && (screen === "sync" || (screen === "export" && !state.archive))) void loadArchive();
+  // The overview reads the archive afresh too: a sync may have filled it meanwhile.
+  if (screen === "overview" && !state.syncing) void loadOverview();
   const needs: Partial<Record<Screen, () => Promise<void>>> = {
     gateway: loadGateway,
     contracts: loadContracts,
@@ -121,6 +125,8 @@ function go(screen: Screen): void {
 
 function screenView(): HTMLElement {
   switch (state.screen) {
+    case "overview":
+      return overviewView();
     case "connect":
       return connectView();
     case "gateway":

@@ -1,10 +1,10 @@
 // The window's one store: what the screens show, typed. Screens change it and call
 // `render()`; the shell (main.ts) registers how to render and how to change screens, so
 // screens need not import the shell.
-import { type UiError, type Startup, type NetworkHelp, type CertView, type Vendor, type SessionView, type GatewayScreen, type ContractView, type ValuesView, type LogView, type BillView, type ExportDone, type ArchiveView, type SyncProgress, type SyncDone, type Progress } from "./api";
+import { type UiError, type Startup, type NetworkHelp, type CertView, type Vendor, type SessionView, type GatewayScreen, type ContractView, type ValuesView, type OverviewView, type LogView, type BillView, type ExportDone, type ArchiveView, type SyncProgress, type SyncDone, type Progress } from "./api";
 
 export type ConsumptionPeriod = "day" | "week" | "month" | "year";
-export type Screen = "connect" | "gateway" | "contracts" | "values" | "log" | "sync" | "export" | "bill";
+export type Screen = "overview" | "connect" | "gateway" | "contracts" | "values" | "log" | "sync" | "export" | "bill";
 
 export type ConnectForm = {
   vendor: Vendor;
@@ -50,11 +50,12 @@ export const state = {
   contracts: null as ContractView[] | null,
   sel: { contract: "", database: "", channel: "", range: "day", from: "", to: "" },
   values: null as ValuesView | null,
+  overview: null as OverviewView | null,
   usePeriod: null as ConsumptionPeriod | null,
   current: new Map<string, ValuesView>(),
   progress: null as Progress | null,
   log: null as LogView[] | null,
-  logFilter: { from: "", to: "", level: "", text: "" },
+  logFilter: { from: "", to: "", level: "", text: "", newestFirst: true },
   bill: null as BillView | null,
   exportRange: { from: "", to: "" },
   exportSource: "gateway",

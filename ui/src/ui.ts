@@ -1,7 +1,7 @@
 // What every screen uses: the error and busy boxes, running a command, form parts.
 import { api, asUiError, type CertView } from "./api";
 import { field, groupedFingerprint, h } from "./dom";
-import { lang, pick, t, type Key } from "./i18n";
+import { counted, pick, t, type Key } from "./i18n";
 import { state, render } from "./store";
 
 export function needsSession(view: () => HTMLElement): HTMLElement {
@@ -20,10 +20,6 @@ export function notYet(title: Key, text: Key): HTMLElement {
   );
 }
 
-/** A count with the language's thousands separator. */
-export function count(n: number): string {
-  return n.toLocaleString(lang() === "de" ? "de-DE" : "en-GB");
-}
 
 export function errorBox(): HTMLElement | null {
   const e = state.error;
@@ -45,7 +41,7 @@ export function busyBox(): HTMLElement | null {
           { max: 100, value: pct ?? undefined, "aria-label": t("progress") },
         )
       : null,
-    p ? h("span", {}, `${p.items} ${t("valuesCount")}`) : null,
+    p ? h("span", {}, counted(p.items, "value")) : null,
     state.cancellable ? h("button", { onclick: () => void api.cancel(), id: "cancel" }, t("cancel")) : null,
   );
 }

@@ -241,6 +241,7 @@ export function forgetSession(): void {
   state.current.clear();
   state.log = null;
   state.archive = null;
+  state.overview = null;
   state.synced = null;
   state.exportSource = "gateway";
 }
@@ -249,7 +250,7 @@ export function connected(s: SessionView): void {
   state.session = s;
   forgetSession();
   state.confirm = null;
-  go("gateway");
+  go("overview");
 }
 
 export async function disconnect(): Promise<void> {

@@ -1,7 +1,7 @@
 // The export screen: source, period, formats.
 import { api, type ExportFormat, type ArchivedConsumer } from "../api";
 import { field, h } from "../dom";
-import { lang, pick, t, type Key } from "../i18n";
+import { counted, lang, pick, t, type Key } from "../i18n";
 import { open as openDialog, save as saveDialog } from "@tauri-apps/plugin-dialog";
 import { state, render } from "../store";
 import { errorBox, busyBox, run, input, select } from "../ui";
@@ -138,7 +138,7 @@ export function exportView(): HTMLElement {
     ),
     done
       ? h("p", { class: "ok", role: "status", id: "export-done" },
-          `${t("saved")}: ${done.path} (${done.values} ${t("valuesCount")}, ${done.log_entries} ${t("logEntries")}, ${done.files} ${t("files")})`)
+          `${t("saved")}: ${done.path} (${counted(done.values, "value")}, ${counted(done.log_entries, "logEntry")}, ${counted(done.files, "file")})`)
       : null,
   );
 }

@@ -1,7 +1,7 @@
 // The logbook screen.
 import { api, type LogView } from "../api";
 import { field, h } from "../dom";
-import { pick, t } from "../i18n";
+import { counted, num, pick, t } from "../i18n";
 import { virtualTable } from "../vtable";
 import { state, render } from "../store";
 import { errorBox, busyBox, run, input, select } from "../ui";
@@ -29,11 +29,17 @@ export function filteredLog(): LogView[] {
   });
 }
 
+/** The filtered entries in the chosen order (the gateway's order is oldest first). */
+function orderedLog(): LogView[] {
+  const rows = filteredLog();
+  return state.logFilter.newestFirst ? rows.reverse() : rows;
+}
+
 export function logView(): HTMLElement {
   const all = state.log ?? [];
   const levels = new Map<number, string>();
   for (const e of all) levels.set(e.level, pick(e.level_text));
-  const rows = filteredLog();
+  const rows = orderedLog();
   const f = state.logFilter;
   const refilter = () => {
     const id = document.activeElement?.id;
@@ -51,9 +57,18 @@ export function logView(): HTMLElement {
       field(t("logFilterTo"), input("log-to", f.to, (v) => { f.to = v; refilter(); }, { type: "datetime-local" })),
       select("log-level", t("level"), [["", t("allLevels")], ...[...levels.entries()].sort((a, b) => a[0] - b[0]).map(([k, v]) => [String(k), v] as [string, string])], f.level, (v) => { f.level = v; refilter(); }),
       field(t("search"), input("log-text", f.text, (v) => { f.text = v; refilter(); }, { type: "search" })),
+      h("label", { class: "check" },
+        (() => {
+          const c = h("input", { type: "checkbox", id: "log-newest-first" }) as HTMLInputElement;
+          c.checked = f.newestFirst;
+          c.addEventListener("change", () => { f.newestFirst = c.checked; refilter(); });
+          return c;
+        })(),
+        t("newestFirst"),
+      ),
       h("button", { type: "button", onclick: loadLog, id: "log-reload" }, t("reload")),
     ),
-    h("p", { id: "log-count", "aria-live": "polite" }, `${rows.length} / ${all.length} ${t("entries")}`),
+    h("p", { id: "log-count", "aria-live": "polite" }, `${num(rows.length)} / ${counted(all.length, "entry")}`),
     virtualTable<LogView>(
       t("navLog"),
       [

@@ -1,10 +1,10 @@
 // The sync and archive screen.
 import { api, asUiError, type UiError, type ArchivedConsumer, type ArchiveView, type SyncProgress, type SyncDone } from "../api";
 import { h } from "../dom";
-import { pick, t } from "../i18n";
+import { counted, num, pick, t } from "../i18n";
 import { open as openDialog } from "@tauri-apps/plugin-dialog";
 import { state, render } from "../store";
-import { count, errorBox, busyBox, run } from "../ui";
+import { errorBox, busyBox, run } from "../ui";
 
 export async function loadArchive(): Promise<void> {
   try {
@@ -56,9 +56,9 @@ export function syncFigures(p: SyncProgress | null): string {
   if (!p) return t("loading");
   const left = p.seconds_left;
   return [
-    `${p.calls_done} / ${p.calls_planned} ${t("calls")}`,
-    `${count(p.values)} ${t("valuesCount")}`,
-    `${count(p.log_entries)} ${t("logEntries")}`,
+    `${num(p.calls_done)} / ${counted(p.calls_planned, "call")}`,
+    counted(p.values, "value"),
+    counted(p.log_entries, "logEntry"),
     // Under a second is no estimate worth showing.
     left ? `${t("timeLeft")} ${left < 90 ? `${left} s` : `${Math.round(left / 60)} min`}` : null,
   ]
@@ -103,10 +103,10 @@ export function seriesRows(c: ArchivedConsumer): HTMLElement[] {
         h("td", {}, k.name ?? k.usage_point_id, h("div", { class: "muted mono small" }, k.usage_point_id)),
         h("td", {}, pick(s.database_name)),
         h("td", {}, h("span", { class: "mono" }, s.obis), " ", pick(s.name)),
-        h("td", { class: "num" }, count(s.count)),
+        h("td", { class: "num" }, num(s.count)),
         h("td", {}, `${s.first?.local ?? "–"} – ${s.last?.local ?? "–"}`),
-        h("td", { class: s.gaps ? "num warn" : "num" }, s.gaps ? `${count(s.gaps)} (${count(s.missing)} ${t(s.missing === 1 ? "missingValue" : "missingValues")})` : "0"),
-        h("td", { class: s.conflicts ? "num bad" : "num" }, count(s.conflicts)),
+        h("td", { class: s.gaps ? "num warn" : "num" }, s.gaps ? `${num(s.gaps)} (${counted(s.missing, "missingValue")})` : "0"),
+        h("td", { class: s.conflicts ? "num bad" : "num" }, num(s.conflicts)),
         h("td", {}, s.synced_until?.local ?? "–"),
       ),
     ),
@@ -119,7 +119,7 @@ export function archiveTables(a: ArchiveView): HTMLElement[] {
       h("article", { class: "panel archived" },
         h("h2", {}, `${t("gatewayId")} `, h("span", { class: "mono" }, g.smgw_id), ` · ${t("consumer")} `, h("span", { class: "mono" }, c.user_id)),
         h("p", { class: "muted" }, `${t("lastSync")}: ${c.last_seen.local}`),
-        h("div", { class: "table-scroll" },
+        h("div", { class: "table-scroll", tabindex: 0, role: "region", "aria-label": t("archivedSeries") },
           h("table", { class: "archive-table" },
             h("caption", {}, t("archivedSeries")),
             h("thead", {}, h("tr", {}, [t("contract"), t("valueList"), t("channel"), t("valuesHeld"), t("period"), t("gapsHeader"), t("conflicts"), t("syncedUntil")].map((x) => h("th", { scope: "col" }, x)))),
@@ -128,9 +128,9 @@ export function archiveTables(a: ArchiveView): HTMLElement[] {
         ),
         h("p", { class: "hint" }, t("syncedUntilHint")),
         h("p", { class: "archived-log" },
-          `${t("navLog")}: ${count(c.log.count)} ${t("entries")}`,
+          `${t("navLog")}: ${counted(c.log.count, "entry")}`,
           c.log.last_index !== null ? `, ${t("lastIndex")} ${c.log.last_index}` : "",
-          c.log.conflicts ? h("span", { class: "bad" }, `, ${count(c.log.conflicts)} ${t("conflicts")}`) : "",
+          c.log.conflicts ? h("span", { class: "bad" }, `, ${counted(c.log.conflicts, "conflict")}`) : "",
         ),
       ),
     ),

@@ -2,8 +2,9 @@
 // and the table of values; current values of contracts without lists.
 import { api, type ValueRow, type Consumption, type ValuesView } from "../api";
 import { field, h } from "../dom";
-import { lang, pick, t } from "../i18n";
+import { counted, lang, pick, t } from "../i18n";
 import { virtualTable } from "../vtable";
+import { loadCurve, type ChartHandle } from "../chart";
 import { state, render, type ConsumptionPeriod } from "../store";
 import { errorBox, busyBox, run, input, select, radioGroup } from "../ui";
 
@@ -61,7 +62,7 @@ export function consumptionPanel(c: Consumption, n: number): HTMLElement {
   return h("div", { class: "panel consumption" },
     h("h3", {}, t("consumption")),
     radioGroup(`use${suffix}`, t("perPeriod"), periods.map((p) => [p, t(`per_${p}`)]), period, (p) => { state.usePeriod = p; render(); }),
-    h("div", { class: "table-scroll consumption-scroll" },
+    h("div", { class: "table-scroll consumption-scroll", tabindex: 0, role: "region", "aria-label": t("consumption") },
       h("table", { id: `consumption-table${suffix}` },
         h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t("period")), h("th", { scope: "col" }, t("consumption")))),
         h("tbody", {}, c[period].map((r) =>
@@ -75,6 +76,23 @@ export function consumptionPanel(c: Consumption, n: number): HTMLElement {
   );
 }
 
+/** The chart of the shown values: made once per answer and language, kept across
+ * re-renders so zoom and the chosen value survive a click elsewhere on the screen. */
+let charts: { values: ValuesView; lang: string; handles: Map<number, ChartHandle> } | null = null;
+
+function chartFor(v: ValuesView, n: number, label: string): HTMLElement {
+  if (!charts || charts.values !== v || charts.lang !== lang()) {
+    charts?.handles.forEach((c) => c.destroy());
+    charts = { values: v, lang: lang(), handles: new Map() };
+  }
+  let handle = charts.handles.get(n);
+  if (!handle) {
+    handle = loadCurve(v.channels[n], v.statuses, label, n === 0 ? "" : `-${n}`);
+    charts.handles.set(n, handle);
+  }
+  return handle.el;
+}
+
 export function valueTable(v: ValuesView): HTMLElement[] {
   const words = new Map(v.statuses.map((s) => [s.code, s.text]));
   return v.channels.map((ch, n) => {
@@ -83,16 +101,10 @@ export function valueTable(v: ValuesView): HTMLElement[] {
       "div",
       { class: "channel-values" },
       h("h2", {}, unitLabel),
-      h("p", { id: "values-summary" }, `${ch.values} ${t("valuesCount")}, ${ch.gaps} ${t("gapsCount")}`),
-      // The SVG comes from the export library; as an image it cannot run anything.
-      ch.chart
-        ? h("img", {
-            class: "chart",
-            id: "values-chart",
-            alt: `${t("chartOf")} ${unitLabel}`,
-            src: `data:image/svg+xml;charset=utf-8,${encodeURIComponent(pick(ch.chart))}`,
-          })
-        : null,
+      h("p", { id: "values-summary" }, `${counted(ch.values, "value")}, ${counted(ch.gaps, "gap")}`),
+      // The interactive chart; the export library's SVG (`ch.chart`) is what "save chart"
+      // writes. Only a period (not the newest value alone) makes a chart.
+      ch.chart && ch.x.length > 1 ? chartFor(v, n, unitLabel) : null,
       ch.consumption ? consumptionPanel(ch.consumption, n) : null,
       ch.rows.length
         ? virtualTable<ValueRow>(
