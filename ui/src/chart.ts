@@ -50,7 +50,14 @@ export function loadCurve(ch: ChannelValues, statuses: StatusWords[], label: str
     "aria-label": `${t("chartOf")} ${label}. ${t("chartKeys")}`,
     "aria-describedby": `chart-readout${suffix}`,
   });
-  const el = h("div", { class: "chart-wrap" }, box, readout);
+  // What the chart shows now, in words: screen readers cannot see a canvas' axis.
+  const range = h("p", { id: `chart-range${suffix}`, class: "muted chart-range", "aria-live": "polite" });
+  const el = h("div", { class: "chart-wrap" }, box, range, readout);
+  const rangeFmt = new Intl.DateTimeFormat(locale(), { timeZone: "Europe/Berlin", dateStyle: "medium", timeStyle: "short" });
+  const showRange = (min: number | undefined, max: number | undefined) => {
+    if (min === undefined || max === undefined) return;
+    range.textContent = `${t("chartShows")} ${rangeFmt.format(min * 1e3)} – ${rangeFmt.format(max * 1e3)}`;
+  };
 
   const show = (i: number | null | undefined) => {
     if (i === null || i === undefined || i < 0 || i >= xs.length) return;
@@ -59,6 +66,16 @@ export function loadCurve(ch: ChannelValues, statuses: StatusWords[], label: str
     const status = r.gap ? "" : ` · ${t("status")}: ${statusWords(r, words)}`;
     readout.textContent = `${r.t} · ${value}${status}`;
     readout.dataset.index = String(i);
+  };
+
+  // The shown time range as last set: uPlot applies a new scale only at its next commit,
+  // so steps in quick succession (key repeat) must build on this, not on `plot.scales`.
+  let view = { min: xs[0], max: xs[xs.length - 1] };
+  // The value chosen by keyboard or mouse (the newest at first).
+  let focus = xs.length - 1;
+  const setView = (min: number, max: number) => {
+    view = { min, max };
+    plot.setScale("x", { min, max });
   };
 
   const opts: uPlot.Options = {
@@ -91,28 +108,41 @@ export function loadCurve(ch: ChannelValues, statuses: StatusWords[], label: str
       { label: t("invalidValues"), stroke: "#c62828", width: 0, paths: () => null, points: { show: true, size: 6, fill: "#c62828" } },
     ],
     hooks: {
-      setCursor: [(u) => show(u.cursor.idx)],
+      // The keyboard goes on from the value the mouse pointed at.
+      setCursor: [
+        (u) => {
+          const i = u.cursor.idx;
+          if (i === null || i === undefined) return;
+          focus = i;
+          show(i);
+        },
+      ],
+      setScale: [
+        (u, key) => {
+          if (key !== "x") return;
+          view = { min: u.scales.x.min ?? view.min, max: u.scales.x.max ?? view.max };
+          showRange(view.min, view.max);
+        },
+      ],
     },
   };
   const plot = new uPlot(opts, [xs, ys, invalid], box);
   box.dataset.points = String(xs.length);
 
-  const full = () => plot.setScale("x", { min: xs[0], max: xs[xs.length - 1] });
+  const full = () => setView(xs[0], xs[xs.length - 1]);
   /** Zooms by `factor` (< 1 in) around the time `at`. */
   const zoom = (factor: number, at: number) => {
-    const min = plot.scales.x.min ?? xs[0];
-    const max = plot.scales.x.max ?? xs[xs.length - 1];
+    const { min, max } = view;
     const span = Math.max((max - min) * factor, (ch.period_seconds ?? 900) * 4);
     const left = (at - min) / (max - min || 1);
     const lo = Math.max(xs[0], at - span * left);
-    plot.setScale("x", { min: lo, max: Math.min(xs[xs.length - 1], lo + span) });
+    setView(lo, Math.min(xs[xs.length - 1], lo + span));
   };
   const pan = (fraction: number) => {
-    const min = plot.scales.x.min ?? xs[0];
-    const max = plot.scales.x.max ?? xs[xs.length - 1];
+    const { min, max } = view;
     const d = (max - min) * fraction;
     const lo = Math.min(Math.max(xs[0], min + d), xs[xs.length - 1] - (max - min));
-    plot.setScale("x", { min: lo, max: lo + (max - min) });
+    setView(lo, lo + (max - min));
   };
 
   box.addEventListener(
@@ -127,11 +157,9 @@ export function loadCurve(ch: ChannelValues, statuses: StatusWords[], label: str
     { passive: false },
   );
 
-  let focus = xs.length - 1;
   const moveTo = (i: number) => {
     focus = Math.max(0, Math.min(xs.length - 1, i));
-    const min = plot.scales.x.min ?? xs[0];
-    const max = plot.scales.x.max ?? xs[xs.length - 1];
+    const { min, max } = view;
     if (xs[focus] < min || xs[focus] > max) pan((xs[focus] - (min + max) / 2) / (max - min || 1));
     const left = plot.valToPos(xs[focus], "x");
     const top = ys[focus] === null ? plot.bbox.height / devicePixelRatio / 2 : plot.valToPos(ys[focus] as number, "y");

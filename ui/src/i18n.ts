@@ -151,6 +151,7 @@ const words = {
     "Pfeiltasten: Wert wählen; Umschalt+Pfeil: verschieben; + und −: zoomen; 0: alles zeigen.",
     "Arrow keys: choose a value; Shift+arrow: pan; + and −: zoom; 0: show everything.",
   ],
+  chartShows: ["Im Diagramm:", "Chart shows:"],
   newestFirst: ["Neueste zuerst", "Newest first"],
   invalidValues: ["ungültige Werte (PTB-Status ab 2)", "invalid values (PTB status 2 or more)"],
   targetTime: ["Zeitpunkt (Ziel, Ortszeit)", "Target time (local)"],

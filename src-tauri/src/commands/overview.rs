@@ -196,6 +196,27 @@ pub async fn overview_of(
     let mut gaps = 0u64;
     let mut missing = 0u64;
     let mut conflicts = 0u64;
+    // One flow per direction: the total register (tariff 0, else any) that holds the most
+    // values; the same register sits in several value lists and contracts.
+    let pick = |import: bool| {
+        let of_direction = |s: &&ChannelStatus| {
+            let o = s.channel.key.name.obis;
+            s.count > 0 && if import { o.is_import() } else { o.is_export() }
+        };
+        let total = statuses
+            .iter()
+            .filter(of_direction)
+            .filter(|s| s.channel.key.name.obis.tariff() == 0)
+            .max_by_key(|s| (s.count, s.last));
+        total.or_else(|| {
+            statuses
+                .iter()
+                .filter(of_direction)
+                .max_by_key(|s| (s.count, s.last))
+        })
+        .map(|s| s.channel.id)
+    };
+    let flows = [pick(true), pick(false)];
     for s in &statuses {
         view.has_values |= s.count > 0;
         gaps += s.gaps;
@@ -213,7 +234,7 @@ pub async fn overview_of(
         }
         let obis = s.channel.key.name.obis;
         let unit = s.channel.spec.unit.unwrap_or(Unit::WattHour);
-        if !(obis.is_import() || obis.is_export()) || s.count == 0 {
+        if !flows.contains(&Some(s.channel.id)) {
             continue;
         }
         let readings = readings_since(db, s.channel.id, since).await?;
@@ -276,6 +297,14 @@ pub async fn overview_of(
     }
     // Import before export.
     view.flows.sort_by_key(|f| f.name.en.starts_with("Export"));
+    if let Some(n) = &view.newest {
+        if n.invalid {
+            view.warnings.push(Text {
+                de: "Der neueste Wert hat einen Fehlerstatus: bitte das Gateway und den Zähler prüfen lassen (Messstellenbetreiber).".into(),
+                en: "The newest value has an error status: please have the gateway and the meter checked (metering operator).".into(),
+            });
+        }
+    }
     if gaps > 0 {
         let g = counted(gaps, ("Lücke", "Lücken"), ("gap", "gaps"));
         let m = counted(
