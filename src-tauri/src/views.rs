@@ -4,12 +4,12 @@
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use ts_rs::TS;
 use smgw_model::records::{
     Certificate, Channel, Contract, ContractDetail, GatewayInfo, LogEntry, Reading,
 };
 use smgw_model::time::{format_german, format_german_with_zone};
 use smgw_model::{DeviceId, Lang, PtbStatus, Quantity, ScaledValue};
+use ts_rs::TS;
 
 /// A text in both languages.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]

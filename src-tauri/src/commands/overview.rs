@@ -208,13 +208,14 @@ pub async fn overview_of(
             .filter(of_direction)
             .filter(|s| s.channel.key.name.obis.tariff() == 0)
             .max_by_key(|s| (s.count, s.last));
-        total.or_else(|| {
-            statuses
-                .iter()
-                .filter(of_direction)
-                .max_by_key(|s| (s.count, s.last))
-        })
-        .map(|s| s.channel.id)
+        total
+            .or_else(|| {
+                statuses
+                    .iter()
+                    .filter(of_direction)
+                    .max_by_key(|s| (s.count, s.last))
+            })
+            .map(|s| s.channel.id)
     };
     let flows = [pick(true), pick(false)];
     for s in &statuses {
@@ -228,7 +229,11 @@ pub async fn overview_of(
             (a, _) => a,
         };
         if let Some(t) = s.last_sync_at {
-            if view.last_sync.as_ref().is_none_or(|l| Instant::from(t).utc > l.utc) {
+            if view
+                .last_sync
+                .as_ref()
+                .is_none_or(|l| Instant::from(t).utc > l.utc)
+            {
                 view.last_sync = Some(t.into());
             }
         }
@@ -313,8 +318,14 @@ pub async fn overview_of(
             ("missing value", "missing values"),
         );
         view.warnings.push(Text {
-            de: format!("{} im Archiv ({}). Eine Synchronisierung holt nach, was das Gateway noch hat.", g.de, m.de),
-            en: format!("{} in the archive ({}). A sync fetches what the gateway still holds.", g.en, m.en),
+            de: format!(
+                "{} im Archiv ({}). Eine Synchronisierung holt nach, was das Gateway noch hat.",
+                g.de, m.de
+            ),
+            en: format!(
+                "{} in the archive ({}). A sync fetches what the gateway still holds.",
+                g.en, m.en
+            ),
         });
     }
     if invalid > 0 {
@@ -325,7 +336,11 @@ pub async fn overview_of(
         });
     }
     if conflicts > 0 {
-        let n = counted(conflicts, ("Konflikt", "Konflikte"), ("conflict", "conflicts"));
+        let n = counted(
+            conflicts,
+            ("Konflikt", "Konflikte"),
+            ("conflict", "conflicts"),
+        );
         view.warnings.push(Text {
             de: format!("{}: das Gateway hat gespeicherte Werte später anders gemeldet. Das Archiv zeigt beide; bitte beim Messstellenbetreiber nachfragen.", n.de),
             en: format!("{}: the gateway later reported stored values differently. The archive keeps both; please ask the metering operator.", n.en),
