@@ -27,7 +27,14 @@ export const FOLDER_EXPORTS: [ExportFormat, Key][] = [
 export function defaultExportRange(): { from: string; to: string } {
   const end = state.gateway?.gateway.time ? new Date(state.gateway.gateway.time.utc) : new Date();
   const start = new Date(end.getTime() - 31 * 86400000);
-  return { from: start.toISOString().slice(0, 10), to: end.toISOString().slice(0, 10) };
+  return { from: berlinDay(start), to: berlinDay(end) };
+}
+
+/** The German local date of an instant as YYYY-MM-DD (the UTC date is a day off
+ * between midnight and 1 or 2 o'clock). */
+const berlinDayFormat = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Berlin", year: "numeric", month: "2-digit", day: "2-digit" });
+function berlinDay(t: Date): string {
+  return berlinDayFormat.format(t);
 }
 
 export type Source = { key: string; label: string; archived: { consumer: ArchivedConsumer; smgwId: string } | null };
