@@ -18,9 +18,11 @@ use tokio::sync::{MappedMutexGuard, Mutex, MutexGuard};
 
 mod archive;
 mod files;
+mod overview;
 mod screens;
 pub use archive::*;
 pub use files::*;
+pub use overview::*;
 pub use screens::*;
 
 use crate::error::{ErrorKind, Refusal, UiError};

@@ -158,6 +158,11 @@ async fn archive_status(core: State<'_, AppCore>) -> Result<ArchiveView, UiError
 }
 
 #[tauri::command]
+async fn overview(core: State<'_, AppCore>) -> Result<commands::OverviewView, UiError> {
+    core.overview().await
+}
+
+#[tauri::command]
 async fn choose_archive(core: State<'_, AppCore>, path: String) -> Result<ArchiveView, UiError> {
     core.choose_archive(&path).await
 }
@@ -220,6 +225,7 @@ pub fn run() -> Result<(), tauri::Error> {
             choose_archive,
             sync,
             cancel_sync,
+            overview,
         ])
         .run(tauri::generate_context!())
 }

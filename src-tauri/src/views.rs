@@ -9,9 +9,10 @@ use smgw_model::records::{
 };
 use smgw_model::time::{format_german, format_german_with_zone};
 use smgw_model::{DeviceId, Lang, PtbStatus, Quantity, ScaledValue};
+use ts_rs::TS;
 
 /// A text in both languages.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct Text {
     /// German.
     pub de: String,
@@ -34,7 +35,7 @@ fn rfc3339(t: DateTime<Utc>) -> String {
 }
 
 /// An instant: machine form (UTC, RFC 3339) and local display form.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct Instant {
     /// UTC, RFC 3339.
     pub utc: String,
@@ -52,10 +53,11 @@ impl From<DateTime<Utc>> for Instant {
 }
 
 /// A certificate as shown to the user.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct CertView {
     /// What the certificate is for (gateway certificates only).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub kind: Option<Text>,
     /// Holder (subject DN).
     pub subject: String,
@@ -107,7 +109,7 @@ impl CertView {
 }
 
 /// One firmware component.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct FirmwareView {
     /// Component name.
     pub component: String,
@@ -118,7 +120,7 @@ pub struct FirmwareView {
 }
 
 /// The gateway screen.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct GatewayView {
     /// Gateway id as sent.
     pub id: String,
@@ -140,11 +142,12 @@ pub struct GatewayView {
 }
 
 /// The chain check of one WAN entry, in words.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct ChainView {
     /// `cert-index`.
     pub index: Option<u32>,
     /// `ok`, `failed` or `not_checkable` (unknown never counts as ok).
+    #[ts(type = "\"ok\" | \"failed\" | \"not_checkable\"")]
     pub verdict: smgw_model::ChainVerdict,
     /// The verdict in words.
     pub summary: Text,
@@ -214,7 +217,7 @@ impl GatewayView {
 }
 
 /// A channel of a value list.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct ChannelView {
     /// OBIS id, `1-0:1.8.0*255`.
     pub obis: String,
@@ -241,7 +244,7 @@ impl From<&Channel> for ChannelView {
 }
 
 /// A value list of a contract.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct DatabaseView {
     /// Wire name (`origin`, `daily`, …).
     pub database: String,
@@ -252,7 +255,7 @@ pub struct DatabaseView {
 }
 
 /// A billing period.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct PeriodView {
     /// Start.
     pub start: Instant,
@@ -261,7 +264,7 @@ pub struct PeriodView {
 }
 
 /// One TAF contract with its details.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct ContractView {
     /// Usage point id.
     pub usage_point_id: String,
@@ -331,43 +334,52 @@ impl ContractView {
 }
 
 /// One row of the values table: a value, or a raster slot without one.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct ValueRow {
     /// Target time (end of the measuring period), local.
     pub t: String,
     /// Capture time, local; absent for gaps.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub c: Option<String>,
     /// Capture minus target time in seconds, when not zero.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(as = "Option<i32>", optional)]
     pub d: Option<i64>,
     /// Value with unit, German.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub de: Option<String>,
     /// Value with unit, English.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub en: Option<String>,
     /// PTB status 0–4; absent if not sent, for gaps, or when a status word lacks its
     /// identification bits (then no status is guessed; `sde`/`sen` say so).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub s: Option<u8>,
     /// The set status bits in words, German (`smgw_model::StatusWords::texts`, joined
     /// with "; "); absent when no bit but the identification is set.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub sde: Option<String>,
     /// The same in English.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub sen: Option<String>,
     /// True for a missing value (gap).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[ts(as = "Option<bool>", optional)]
     pub gap: bool,
     /// True if the value is signed.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[ts(as = "Option<bool>", optional)]
     pub sig: bool,
 }
 
 /// The values of one channel.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct ChannelValues {
     /// The channel name as sent.
     pub channel: String,
@@ -375,11 +387,19 @@ pub struct ChannelValues {
     pub info: Option<ChannelView>,
     /// Values and gaps, oldest first.
     pub rows: Vec<ValueRow>,
+    /// The interactive chart's time axis, aligned with `rows`: target time in Unix
+    /// seconds (numbers, so the window's chart needs no date parsing).
+    #[ts(type = "number[]")]
+    pub x: Vec<i64>,
+    /// The chart's values, aligned with `rows`, in the channel's unit (`info.unit`);
+    /// `None` for a gap, so the chart breaks there instead of drawing a line across.
+    pub y: Vec<Option<f64>>,
     /// Number of values (without gap rows).
     pub values: usize,
     /// Number of gaps (runs of missing values).
     pub gaps: usize,
     /// The detected raster in seconds.
+    #[ts(as = "Option<i32>")]
     pub period_seconds: Option<i64>,
     /// The chart as SVG, drawn by the export library, per language; `None` when the
     /// values do not make a chart (fewer than two, or no unit known).
@@ -390,7 +410,7 @@ pub struct ChannelValues {
 }
 
 /// The consumption in one period.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct PeriodAmount {
     /// The period (`03.06.2025`, `KW 23/2025`, `06.2025`, `2025`; ISO forms in English).
     pub period: Text,
@@ -402,7 +422,7 @@ pub struct PeriodAmount {
 }
 
 /// Historic consumption of a register channel, computed by the export library.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct ConsumptionView {
     /// Per German local day.
     pub day: Vec<PeriodAmount>,
@@ -472,7 +492,7 @@ fn chart_svg(readings: &[&Reading], channel: &Channel, lang: Lang) -> Option<Str
 }
 
 /// A PTB status code with its words.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct StatusWords {
     /// Code 0–4.
     pub code: u8,
@@ -492,7 +512,7 @@ pub fn status_legend() -> Vec<StatusWords> {
 }
 
 /// The answer of a values request.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct ValuesView {
     /// Usage point id.
     pub usage_point_id: String,
@@ -525,9 +545,13 @@ impl ChannelValues {
         let report = period.map(|p| smgw_model::find_gaps(&times, p));
         let missing = report.as_ref().map_or(&[][..], |r| &r.missing[..]);
         let mut rows = Vec::with_capacity(sorted.len() + missing.len());
+        let mut x = Vec::with_capacity(rows.capacity());
+        let mut y = Vec::with_capacity(rows.capacity());
         let mut m = missing.iter().peekable();
         for r in &sorted {
             while let Some(t) = m.next_if(|t| **t < r.target_time) {
+                x.push(t.timestamp());
+                y.push(None);
                 rows.push(ValueRow {
                     t: format_german(*t),
                     c: None,
@@ -545,6 +569,8 @@ impl ChannelValues {
                 .capture_time
                 .map(|c| (c - r.target_time).num_seconds())
                 .filter(|d| *d != 0);
+            x.push(r.target_time.timestamp());
+            y.push(Some(r.value.to_f64()));
             rows.push(ValueRow {
                 t: format_german(r.target_time),
                 c: r.capture_time.map(format_german),
@@ -559,6 +585,8 @@ impl ChannelValues {
             });
         }
         for t in m {
+            x.push(t.timestamp());
+            y.push(None);
             rows.push(ValueRow {
                 t: format_german(*t),
                 c: None,
@@ -590,14 +618,17 @@ impl ChannelValues {
                 .filter(|_| series)
                 .and_then(|ch| ConsumptionView::new(&sorted, ch)),
             rows,
+            x,
+            y,
         }
     }
 }
 
 /// One logbook entry.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct LogView {
     /// Record number.
+    #[ts(type = "number")]
     pub index: u64,
     /// When it happened.
     pub time: Option<Instant>,
@@ -628,7 +659,7 @@ impl From<&LogEntry> for LogView {
 }
 
 /// An amount of energy booked to a register or a total.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct AmountView {
     /// OBIS id.
     pub obis: String,
@@ -639,7 +670,7 @@ pub struct AmountView {
 }
 
 /// One day of a TAF-2 bill.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct DayView {
     /// Local date, `YYYY-MM-DD`.
     pub date: String,
@@ -652,7 +683,7 @@ pub struct DayView {
 }
 
 /// The bill check.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct BillView {
     /// `TAF 1` / `TAF 2`.
     pub use_case: String,
@@ -671,6 +702,7 @@ pub struct BillView {
     /// Day by day (TAF-2).
     pub days: Vec<DayView>,
     /// Checksums of the supplier file, by name.
+    #[ts(type = "Record<string, string>")]
     pub checksums: serde_json::Value,
 }
 

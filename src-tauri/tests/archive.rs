@@ -294,3 +294,71 @@ async fn a_foreign_file_is_refused_and_left_unchanged() {
     let status = core.archive_status().await.expect("status");
     assert!(status.path.ends_with("user.sqlite"));
 }
+
+#[tokio::test]
+async fn the_overview_shows_the_demo_archive_after_a_sync() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let core = core(dir.path());
+    core.start_demo(Default::default()).await.expect("demo");
+    let empty = core.overview().await.expect("overview before a sync");
+    assert!(!empty.has_values && empty.flows.is_empty() && empty.newest.is_none());
+    assert!(
+        !dir.path().join("demo.sqlite").exists(),
+        "looking creates no archive"
+    );
+
+    core.sync(&mut |_| {}).await.expect("sync");
+    let o = core.overview().await.expect("overview");
+    assert!(o.has_values);
+    assert_eq!(o.smgw_id.as_deref(), Some("EPPC0210486901"));
+    // The demo consumer imports only: one flow, the total register.
+    assert_eq!(o.flows.len(), 1, "{:?}", o.flows);
+    let flow = &o.flows[0];
+    assert!(
+        flow.name.de.starts_with("Bezug (1-0:1.8.0"),
+        "{}",
+        flow.name.de
+    );
+    assert_eq!(flow.months.len(), 12);
+    // "This month" is the month of the newest value, the last bar; the month before is
+    // the bar before it.
+    let as_of = o.as_of.as_ref().expect("as of");
+    let this_month = flow.this_month.as_ref().expect("this month");
+    assert_eq!(
+        this_month.period.de,
+        as_of.local[3..10],
+        "{} vs {}",
+        this_month.period.de,
+        as_of.local
+    );
+    assert_eq!(flow.months.last(), Some(this_month));
+    assert_eq!(flow.months.get(10), flow.last_month.as_ref());
+    // The year so far is the sum of this year's months (two computations agree).
+    let year = flow.year.as_ref().expect("year");
+    let months_this_year: f64 = flow
+        .months
+        .iter()
+        .filter(|m| m.period.en.starts_with(&year.period.en))
+        .map(|m| m.value)
+        .sum();
+    assert!(
+        (months_this_year - year.value).abs() < 1e-3,
+        "{months_this_year} vs {}",
+        year.value
+    );
+    // The newest value is the newest of the archive, with its status in words.
+    let newest = o.newest.as_ref().expect("newest");
+    assert_eq!(newest.time, *as_of);
+    assert!(newest.status.is_some());
+    // The demo has gaps and values with an error status: both are warned about, with
+    // the German count grammar.
+    assert!(
+        o.warnings
+            .iter()
+            .any(|w| w.de.contains(" Lücken im Archiv")),
+        "{:?}",
+        o.warnings
+    );
+    assert!(o.warnings.iter().any(|w| w.en.contains("error status")));
+    assert!(o.complete_until.is_some() && o.last_sync.is_some());
+}

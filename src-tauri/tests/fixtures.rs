@@ -63,7 +63,11 @@ fn blank_momentary(v: &mut Value) {
 
 /// Blanks what changes from one recording to the next.
 fn normalise(name: &str, mut v: Value) -> Value {
-    if name.starts_with("archive") || name.starts_with("sync") || name == "export_archive_done" {
+    if name.starts_with("archive")
+        || name.starts_with("sync")
+        || name.starts_with("overview")
+        || name == "export_archive_done"
+    {
         blank_momentary(&mut v);
     }
     if name == "sync_progress" {
@@ -220,6 +224,10 @@ async fn record() -> BTreeMap<&'static str, Value> {
         "archive_empty",
         json(&demo.archive_status().await.expect("no archive yet")),
     );
+    fx.insert(
+        "overview_empty",
+        json(&demo.overview().await.expect("overview without archive")),
+    );
     let mut events = Vec::new();
     fx.insert(
         "sync_done",
@@ -230,6 +238,7 @@ async fn record() -> BTreeMap<&'static str, Value> {
         "archive_status",
         json(&demo.archive_status().await.expect("archive")),
     );
+    fx.insert("overview", json(&demo.overview().await.expect("overview")));
     let mut seen = 0;
     let cancelled = demo
         .sync(&mut |_| {

@@ -1,10 +1,25 @@
-// The Tauri commands of src-tauri, typed. Shapes mirror src-tauri/src/views.rs and
-// commands.rs; every word comes in both languages from the Rust side.
+// The Tauri commands of src-tauri, typed. The views' types are generated from
+// src-tauri/src/views.rs (src/generated/views.ts); the few command types below mirror
+// commands.rs. Every word comes in both languages from the Rust side.
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import type {
+  BillView,
+  CertView,
+  ContractView,
+  GatewayView,
+  LogView,
+  OverviewView,
+  Text,
+  Instant,
+  ValuesView,
+} from "./generated/views";
 
-export type Text = { de: string; en: string };
-export type Instant = { utc: string; local: string };
+// The view types are generated from the Rust views (ts-rs); re-exported for the screens.
+export type * from "./generated/views";
+/** The consumption per period of a register channel. */
+export type Consumption = import("./generated/views").ConsumptionView;
+
 
 export type UiError = {
   kind:
@@ -29,15 +44,6 @@ export type Startup = { demo: boolean; features: Features; version: string };
 export type LocalAddress = { interface: string; ip: string; prefix: number | null };
 export type NetworkHelp = { addresses: LocalAddress[]; gateway_in_subnet: boolean | null };
 
-export type CertView = {
-  kind?: Text;
-  subject: string;
-  issuer: string;
-  not_before: Instant | null;
-  not_after: Instant | null;
-  fingerprint: string;
-  valid_now: boolean;
-};
 
 export type Login =
   | { mode: "password"; user: string; password: string }
@@ -59,75 +65,9 @@ export type ConnectOutcome =
   | ({ status: "connected" } & SessionView)
   | { status: "confirm_certificate"; fingerprint: string; subject: string };
 
-export type GatewayView = {
-  id: string;
-  maker: string | null;
-  state: Text | null;
-  time: Instant | null;
-  firmware: { component: string; version: string; hash: string }[];
-  certificates: CertView[];
-  han_certificate_matches: boolean | null;
-  wan_chain: ChainView[];
-};
-/** The check of one WAN entry's certificate chain. */
-export type ChainView = {
-  index: number | null;
-  verdict: "ok" | "failed" | "not_checkable";
-  summary: Text;
-  findings: Text[];
-};
 export type GatewayScreen = { gateway: GatewayView; self_test_lock_seconds: number };
 
-export type ChannelView = { obis: string; hex: string; name: Text; unit: string; scaler: number };
-export type DatabaseView = { database: string; name: Text; channels: ChannelView[] };
-export type ContractView = {
-  usage_point_id: string;
-  name: string;
-  taf: number;
-  taf_name: Text;
-  stores_values: boolean;
-  state: Text;
-  start: Instant | null;
-  end: Instant | null;
-  billing_periods: { start: Instant; end: Instant | null }[];
-  meters: string[];
-  metering_point_id: string | null;
-  emts: string[];
-  transparency_bit: boolean;
-  databases: DatabaseView[];
-};
 
-export type ValueRow = {
-  t: string;
-  c?: string;
-  d?: number;
-  de?: string;
-  en?: string;
-  s?: number;
-  /** The set status bits in words (German / English); absent when only identification is set. */
-  sde?: string;
-  sen?: string;
-  gap?: boolean;
-  sig?: boolean;
-};
-export type ChannelValues = {
-  channel: string;
-  info: ChannelView | null;
-  rows: ValueRow[];
-  values: number;
-  gaps: number;
-  period_seconds: number | null;
-  chart: Text | null;
-  consumption: Consumption | null;
-};
-export type PeriodAmount = { period: Text; amount: Text; partial: boolean };
-export type Consumption = { day: PeriodAmount[]; week: PeriodAmount[]; month: PeriodAmount[]; year: PeriodAmount[] };
-export type ValuesView = {
-  usage_point_id: string;
-  database: string;
-  channels: ChannelValues[];
-  statuses: { code: number; text: Text }[];
-};
 export type ValuesRequest = {
   usage_point_id: string;
   database: string;
@@ -136,28 +76,7 @@ export type ValuesRequest = {
   to: string;
 };
 
-export type LogView = {
-  index: number;
-  time: Instant | null;
-  level: number;
-  level_text: Text;
-  message: string;
-  event_id: string;
-  outcome: string | null;
-};
 
-export type AmountView = { obis: string; tariff: number | null; amount: Text };
-export type BillView = {
-  use_case: string;
-  tariff_id: string;
-  begin: string;
-  end: string;
-  registers: AmountView[];
-  totals: AmountView[];
-  unbilled: AmountView[];
-  days: { date: string; ranges: number; has_error: boolean; totals: AmountView[] }[];
-  checksums: Record<string, string>;
-};
 
 export type ExportFormat =
   | "xml"
@@ -253,6 +172,7 @@ export const api = {
   cancel: () => invoke<void>("cancel"),
   export: (request: { source: ExportSource; format: ExportFormat; from: string; to: string; path: string; lang: "de" | "en" }) =>
     invoke<ExportDone>("export", { request }),
+  overview: () => invoke<OverviewView>("overview"),
   archiveStatus: () => invoke<ArchiveView>("archive_status"),
   chooseArchive: (path: string) => invoke<ArchiveView>("choose_archive", { path }),
   sync: () => invoke<SyncDone>("sync"),

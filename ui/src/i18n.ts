@@ -5,6 +5,21 @@ export type Lang = "de" | "en";
 const words = {
   appTagline: ["Was Ihr Smart-Meter-Gateway über Sie weiß", "What your smart meter gateway knows about you"],
   navConnect: ["Verbinden", "Connect"],
+  navOverview: ["Überblick", "Overview"],
+  overviewEmpty: [
+    "Im Archiv sind noch keine Werte dieses Gateways. Bitte einmal synchronisieren: dann zeigt der Überblick Verbrauch, Einspeisung und Warnungen.",
+    "The archive holds no values of this gateway yet. Please sync once: then the overview shows consumption, export and warnings.",
+  ],
+  newestValue: ["Neuester Wert", "Newest value"],
+  archiveState: ["Archiv", "Archive"],
+  completeUntil: ["Vollständig bis", "Complete up to"],
+  warnings: ["Warnungen", "Warnings"],
+  noWarnings: ["Keine offenen Warnungen.", "No open warnings."],
+  thisMonth: ["Dieser Monat", "This month"],
+  lastMonth: ["Letzter Monat", "Last month"],
+  yearSoFar: ["Dieses Jahr bisher", "This year so far"],
+  lastMonths: ["Die letzten 12 Monate", "The last 12 months"],
+  asOf: ["Stand (neuester Wert):", "As of (newest value):"],
   navGateway: ["Gateway", "Gateway"],
   navContracts: ["Verträge", "Contracts"],
   navValues: ["Messwerte", "Values"],
@@ -128,6 +143,17 @@ const words = {
   to: ["Bis", "To"],
   show: ["Anzeigen", "Show"],
   chartOf: ["Diagramm:", "Chart:"],
+  chartHint: [
+    "Zeigen oder mit den Pfeiltasten wählen, um einen Wert zu sehen. Ziehen, Mausrad oder +/− zoomen.",
+    "Point at a value or choose one with the arrow keys to read it. Drag, mouse wheel or +/− zoom.",
+  ],
+  chartKeys: [
+    "Pfeiltasten: Wert wählen; Umschalt+Pfeil: verschieben; + und −: zoomen; 0: alles zeigen.",
+    "Arrow keys: choose a value; Shift+arrow: pan; + and −: zoom; 0: show everything.",
+  ],
+  chartShows: ["Im Diagramm:", "Chart shows:"],
+  newestFirst: ["Neueste zuerst", "Newest first"],
+  invalidValues: ["ungültige Werte (PTB-Status ab 2)", "invalid values (PTB status 2 or more)"],
   targetTime: ["Zeitpunkt (Ziel, Ortszeit)", "Target time (local)"],
   captureTime: ["erfasst", "captured"],
   value: ["Wert", "Value"],
@@ -271,6 +297,31 @@ export function setLang(lang: Lang): void {
 
 export function lang(): Lang {
   return current;
+}
+
+/** Nouns that follow a count: singular and plural per language. */
+const nouns = {
+  value: [["Wert", "Werte"], ["value", "values"]],
+  gap: [["Lücke", "Lücken"], ["gap", "gaps"]],
+  entry: [["Eintrag", "Einträge"], ["entry", "entries"]],
+  logEntry: [["Logbucheintrag", "Logbucheinträge"], ["logbook entry", "logbook entries"]],
+  file: [["Datei", "Dateien"], ["file", "files"]],
+  missingValue: [["fehlender Wert", "fehlende Werte"], ["missing value", "missing values"]],
+  call: [["Abruf", "Abrufe"], ["call", "calls"]],
+  conflict: [["Konflikt", "Konflikte"], ["conflict", "conflicts"]],
+} as const satisfies Record<string, readonly [readonly [string, string], readonly [string, string]]>;
+
+export type Noun = keyof typeof nouns;
+
+/** A number with the language's thousands separator. */
+export function num(n: number): string {
+  return n.toLocaleString(current === "de" ? "de-DE" : "en-GB");
+}
+
+/** A count with its noun in the right number: "1 Lücke", "2 Lücken", "34.945 Werte". */
+export function counted(n: number, noun: Noun): string {
+  const [one, many] = nouns[noun][current === "de" ? 0 : 1];
+  return `${num(n)} ${n === 1 ? one : many}`;
 }
 
 export function t(key: Key): string {

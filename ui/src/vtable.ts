@@ -27,11 +27,13 @@ export function virtualTable<T>(
       h("div", { role: "columnheader", class: c.align === "right" ? "num" : "" }, c.title),
     ),
   );
-  const spacer = h("div", { class: "vt-spacer", style: `height:${rows.length * ROW_HEIGHT}px` });
-  const body = h("div", { class: "vt-body", role: "rowgroup" });
+  // The scroll box is the body's row group (a table may only own row groups and rows);
+  // the spacer that gives it its height and the positioning layer are no part of the table.
+  const spacer = h("div", { class: "vt-spacer", "aria-hidden": "true", style: `height:${rows.length * ROW_HEIGHT}px` });
+  const body = h("div", { class: "vt-body", role: "none" });
   const scroller = h(
     "div",
-    { class: "vt-scroll", tabindex: 0, "aria-label": caption },
+    { class: "vt-scroll", role: "rowgroup", tabindex: 0, "aria-label": caption },
     spacer,
     body,
   );

@@ -98,6 +98,8 @@ async function answer(cmd: string, args: Args): Promise<unknown> {
       return fixture(args.request.source?.kind === "archive" ? "export_archive_done" : "export_done");
     case "archive_status":
       return fixture(synced ? "archive_status" : "archive_empty");
+    case "overview":
+      return fixture(synced ? "overview" : "overview_empty");
     case "choose_archive":
       synced = true;
       return {

@@ -100,8 +100,10 @@ async function open({ lang = "de-DE", pin = "unknown" } = {}) {
   return page;
 }
 
+/** A screenshot of the screen, and axe-core's check of it (every screen gets both). */
 async function shot(page, name) {
   await page.screenshot({ path: path.join(shots, `${name}.png`) });
+  await axe(page, name);
 }
 
 async function noHorizontalScroll(page) {
@@ -109,9 +111,29 @@ async function noHorizontalScroll(page) {
   assert.ok(scroll <= width, `page scrolls sideways at 1280×720: ${scroll} > ${width}`);
 }
 
+/** Starts the demo: the window opens on the overview; then to the gateway screen. */
 async function demo(page) {
   await page.click("#demo");
+  await page.waitForSelector("#overview");
+  await page.click("#nav-gateway");
   await page.waitForSelector("#gw-id");
+}
+
+/** A count as the English window writes it. */
+const en = (n) => n.toLocaleString("en-GB");
+
+const axeSource = fs.readFileSync(path.join(ui, "node_modules/axe-core/axe.min.js"), "utf8");
+
+/** axe-core on the page as it is now: no serious or critical finding. */
+async function axe(page, screen) {
+  if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ content: axeSource });
+  const found = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ["violations"] });
+    return r.violations
+      .filter((v) => v.impact === "serious" || v.impact === "critical")
+      .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`);
+  });
+  assert.deepEqual(found, [], `axe on ${screen}`);
 }
 
 const calls = (page, cmd) => page.evaluate((c) => window.__CALLS__.filter((x) => x.cmd === c), cmd);
@@ -129,7 +151,7 @@ describe("connect", () => {
     await page.waitForSelector("#own-addresses");
     await shot(page, "01-connect-confirm");
     await page.click("#trust");
-    await page.waitForSelector("#gw-id");
+    await page.waitForSelector("#overview");
     const connects = await calls(page, "connect");
     assert.equal(connects.length, 2);
     assert.equal(connects[0].args.request.confirm_fingerprint, null);
@@ -210,7 +232,7 @@ describe("connect", () => {
     const bytes = fs.readFileSync(path.join(demoDir, "client-modern.p12"));
     assert.deepEqual(sent[1].args.data, Array.from(bytes), "the file's bytes reach the command");
     await page.click("#connect");
-    await page.waitForSelector("#gw-id");
+    await page.waitForSelector("#overview");
     const connect = (await calls(page, "connect"))[0];
     assert.equal(connect.args.request.login.mode, "pkcs12");
   });
@@ -230,7 +252,7 @@ describe("connect", () => {
     await shot(page, "04-connect-certificate-changed");
     await page.check("#changed-ack");
     await page.click("#trust-new");
-    await page.waitForSelector("#gw-id");
+    await page.waitForSelector("#overview");
     const last = (await calls(page, "connect")).at(-1);
     assert.equal(last.args.request.confirm_fingerprint, changed.presented);
   });
@@ -287,20 +309,72 @@ describe("screens against the recorded demo gateway", () => {
     await page.waitForSelector("#sel-contract option", { state: "attached" });
     await page.selectOption("#sel-contract", year.usage_point_id);
     await page.check("#range-year");
-    const started = Date.now();
-    await page.click("#show-values");
-    await page.waitForSelector("#values-summary");
-    const loadMs = Date.now() - started;
-    assert.ok((await page.textContent("#values-summary")).startsWith(`${year.channels[0].values} `));
+    // The year's chart: from the click to the drawn chart, timed in the page.
+    const loadMs = await page.evaluate(async () => {
+      const t0 = performance.now();
+      document.querySelector("#show-values").click();
+      while (!document.querySelector("#values-chart canvas")) await new Promise((r) => setTimeout(r, 1));
+      await new Promise((r) => requestAnimationFrame(r));
+      return performance.now() - t0;
+    });
+    assert.ok((await page.textContent("#values-summary")).startsWith(`${year.channels[0].values.toLocaleString("de-DE")} Werte`));
     const sent = (await calls(page, "values")).at(-1).args.request;
     assert.equal(sent.usage_point_id, year.usage_point_id);
     assert.equal(sent.channels[0], year.channels[0].info.hex);
     assert.ok(Date.parse(sent.to) - Date.parse(sent.from) >= 365 * 86400000);
-    const chartWidth = await page.evaluate(() => {
-      const img = document.querySelector("#values-chart");
-      return img && img.complete ? img.naturalWidth : 0;
+    assert.equal(Number(await page.getAttribute("#values-chart", "data-points")), rows.length, "every slot of the year is in the chart");
+    // Redrawing the year (a language switch makes a new chart) and zooming by keyboard,
+    // timed in the page: the window must answer within 100 ms.
+    const redrawMs = await page.evaluate(async () => {
+      const t0 = performance.now();
+      document.querySelector("#lang-switch").click();
+      await new Promise((r) => requestAnimationFrame(r));
+      return performance.now() - t0;
     });
-    assert.ok(chartWidth > 0, "the library's SVG chart is shown");
+    await page.click("#lang-switch");
+    await page.waitForSelector("#values-chart canvas");
+    const axisBefore = await page.textContent("#chart-range");
+    await page.focus("#values-chart");
+    const zoomMs = await page.evaluate(async () => {
+      const box = document.querySelector("#values-chart");
+      const t0 = performance.now();
+      for (let i = 0; i < 5; i++) box.dispatchEvent(new KeyboardEvent("keydown", { key: "+", bubbles: true }));
+      await new Promise((r) => requestAnimationFrame(r));
+      return performance.now() - t0;
+    });
+    const axisZoomed = await page.textContent("#chart-range");
+    assert.notEqual(axisZoomed, axisBefore, "zooming in changes the time axis");
+    const span = (text) => {
+      const [a, b] = text.replace(/^[^:]*: /, "").split(" – ").map((x) => {
+        const m = x.match(/(\d\d)\.(\d\d)\.(\d{4}), (\d\d):(\d\d)/);
+        return Date.UTC(+m[3], +m[2] - 1, +m[1], +m[4], +m[5]);
+      });
+      return b - a;
+    };
+    assert.ok(span(axisZoomed) < span(axisBefore) / 20, `5 zoom steps halve the span 5 times: ${axisBefore} → ${axisZoomed}`);
+    // The mouse wheel zooms out again, and 0 shows everything.
+    await page.hover("#values-chart .u-over");
+    await page.mouse.wheel(0, 400);
+    await page.keyboard.press("0");
+    assert.equal(await page.textContent("#chart-range"), axisBefore);
+    console.log(`# chart year: ${rows.length} points, click→chart ${loadMs.toFixed(1)} ms (mocked IPC with the recorded answer), redraw ${redrawMs.toFixed(1)} ms, 5 zoom steps ${zoomMs.toFixed(1)} ms`);
+    assert.ok(zoomMs < 100, `zooming took ${zoomMs} ms`);
+    // Hover shows the exact value with unit, local time and status of that slot.
+    const over = await page.$eval("#values-chart .u-over", (e) => { const r = e.getBoundingClientRect(); return { x: r.x, y: r.y, w: r.width, h: r.height }; });
+    await page.$eval("#chart-readout", (e) => delete e.dataset.index);
+    const frames = () => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    await page.mouse.move(over.x + over.w * 0.37, over.y + over.h / 2, { steps: 3 });
+    await frames();
+    await page.waitForFunction(() => document.querySelector("#chart-readout")?.dataset.index !== undefined);
+    const i = Number(await page.getAttribute("#chart-readout", "data-index"));
+    const readout = await page.textContent("#chart-readout");
+    assert.ok(readout.startsWith(rows[i].t), `${readout} at ${i}`);
+    assert.ok(rows[i].gap ? readout.includes("Lücke") : readout.includes(rows[i].de) && (rows[i].s === undefined || readout.includes(`Status: ${rows[i].s} –`)), readout);
+    assert.ok(i > rows.length * 0.3 && i < rows.length * 0.45, `the hovered slot lies under the mouse: ${i}`);
+    // The keyboard chooses values too.
+    await page.focus("#values-chart");
+    await page.keyboard.press("ArrowLeft");
+    assert.equal(Number(await page.getAttribute("#chart-readout", "data-index")), i - 1);
     const inDom = await page.locator(".vt-body .vt-row").count();
     assert.ok(inDom > 10 && inDom < 200, `only visible rows exist: ${inDom} of ${rows.length}`);
     await shot(page, "08-values-year");
@@ -349,6 +423,23 @@ describe("screens against the recorded demo gateway", () => {
     await page.waitForSelector(".vt-row.gap");
     assert.ok((await page.textContent(".vt-row.gap")).includes(day.rows[firstGap].t));
     assert.ok((await page.textContent(".vt-row.gap")).includes("Lücke"));
+    // In the chart the gap is a break: no line across its middle, a line beside it.
+    await page.waitForSelector("#values-chart canvas");
+    const lastGap = firstGap + day.rows.slice(firstGap).findIndex((r) => !r.gap) - 1;
+    const blueAt = (t) =>
+      page.evaluate(([t, x0, x1]) => {
+        const over = document.querySelector("#values-chart .u-over");
+        const canvas = document.querySelector("#values-chart canvas");
+        const dpr = canvas.width / canvas.getBoundingClientRect().width;
+        const x = Math.round((over.offsetLeft + ((t - x0) / (x1 - x0)) * over.clientWidth) * dpr);
+        const data = canvas.getContext("2d").getImageData(x, Math.round(over.offsetTop * dpr), 1, Math.round(over.clientHeight * dpr)).data;
+        let n = 0;
+        for (let p = 0; p < data.length; p += 4) if (data[p + 2] > 120 && data[p + 2] - data[p] > 60 && data[p + 3] > 100) n++;
+        return n;
+      }, [t, day.x[0], day.x.at(-1)]);
+    const gapMiddle = (day.x[firstGap - 1] + day.x[lastGap + 1]) / 2;
+    assert.equal(await blueAt(gapMiddle), 0, "no line across the gap");
+    assert.ok((await blueAt((day.x[2] + day.x[3]) / 2)) > 0, "the line is drawn where values are");
     await shot(page, "09-values-day-gap");
     await page.click("#current-10");
     await page.waitForSelector(".current-table");
@@ -362,18 +453,25 @@ describe("screens against the recorded demo gateway", () => {
     await demo(page);
     await page.click("#nav-log");
     await page.waitForSelector("#log-count");
-    assert.equal(await page.textContent("#log-count"), `${log.length} / ${log.length} entries`);
+    assert.equal(await page.textContent("#log-count"), `${en(log.length)} / ${en(log.length)} entries`);
+    // Newest first by default; the toggle turns to the gateway's order.
+    const firstShown = () => page.$eval(".vt-body .vt-row", (r) => r.firstChild.textContent);
+    const indexes = log.map((e) => e.index);
+    assert.equal(await firstShown(), String(Math.max(...indexes)));
+    await page.uncheck("#log-newest-first");
+    assert.equal(await firstShown(), String(log[0].index));
+    await page.check("#log-newest-first");
     await shot(page, "10-logbook");
     const word = log[5].message.split(/\s+/).find((w) => w.length > 5) ?? log[5].message;
     await page.fill("#log-text", word);
     const expectText = log.filter((e) => `${e.message} ${e.event_id} ${e.outcome ?? ""}`.toLowerCase().includes(word.toLowerCase())).length;
-    assert.equal(await page.textContent("#log-count"), `${expectText} / ${log.length} entries`);
+    assert.equal(await page.textContent("#log-count"), `${en(expectText)} / ${en(log.length)} entries`);
     assert.ok(expectText > 0 && expectText < log.length, `${word}: ${expectText}`);
     await page.fill("#log-text", "");
     const level = Math.max(...log.map((e) => e.level));
     await page.selectOption("#log-level", String(level));
     const expectLevel = log.filter((e) => e.level === level).length;
-    assert.equal(await page.textContent("#log-count"), `${expectLevel} / ${log.length} entries`);
+    assert.equal(await page.textContent("#log-count"), `${en(expectLevel)} / ${en(log.length)} entries`);
     await page.selectOption("#log-level", "");
     const mid = log[Math.floor(log.length / 2)].time.utc;
     const local = new Date(mid);
@@ -381,7 +479,7 @@ describe("screens against the recorded demo gateway", () => {
     const value = `${local.getFullYear()}-${pad(local.getMonth() + 1)}-${pad(local.getDate())}T${pad(local.getHours())}:${pad(local.getMinutes())}`;
     await page.fill("#log-from", value);
     const expectFrom = log.filter((e) => e.time && Date.parse(e.time.utc) >= Date.parse(value)).length;
-    assert.equal(await page.textContent("#log-count"), `${expectFrom} / ${log.length} entries`);
+    assert.equal(await page.textContent("#log-count"), `${en(expectFrom)} / ${en(log.length)} entries`);
     await shot(page, "11-logbook-filtered");
   });
 
@@ -476,7 +574,7 @@ describe("screens against the recorded demo gateway", () => {
       assert.match(sent.from, /^\d{4}-\d{2}-\d{2}$/);
     }
     assert.equal((await calls(page, "plugin:dialog|open")).length, folders.length, "the folder formats ask for a folder");
-    assert.ok((await page.textContent("#export-done")).includes(`${done.values} values, ${done.log_entries} logbook entries`));
+    assert.ok((await page.textContent("#export-done")).includes(`${en(done.values)} values, ${en(done.log_entries)} logbook entries`));
     await shot(page, "14-export");
     await page.click("#nav-values");
     await page.waitForSelector("#sel-contract option", { state: "attached" });
@@ -509,7 +607,39 @@ describe("screens against the recorded demo gateway", () => {
     const sent = (await calls(page, "export")).at(-1).args.request;
     assert.deepEqual(sent.source, { kind: "archive", smgw_id: "EPPC0210486901", user_id: "01005e318011.consumer1.sm" });
     assert.equal(sent.format, "bundle");
-    assert.ok((await page.textContent("#export-done")).includes(`${fromArchive.values} values`));
+    assert.ok((await page.textContent("#export-done")).includes(`${en(fromArchive.values)} values`));
+    assert.deepEqual(page.errors, []);
+  });
+
+  test("overview: the start screen; after a sync months, year, newest value, warnings, archive state", async () => {
+    const page = await open();
+    const o = JSON.parse(fixtureBody("overview"));
+    await page.click("#demo");
+    await page.waitForSelector("#overview-empty");
+    assert.equal(await page.getAttribute("#nav-overview", "aria-current"), "page", "the window opens on the overview");
+    await shot(page, "00-overview-empty");
+    await page.click("#overview-sync");
+    await page.click("#sync-start");
+    await page.waitForSelector("#sync-done");
+    await page.click("#nav-overview");
+    await page.waitForSelector("#overview-newest");
+    assert.ok(o.has_values && o.flows.length >= 1, "the demo archive has energy values");
+    const text = await page.textContent("main");
+    assert.ok(text.includes(o.newest.time.local) && text.includes(o.newest.value.de), "newest value with time");
+    assert.ok(text.includes(o.complete_until.local), "complete up to");
+    for (const [n, flow] of o.flows.entries()) {
+      assert.ok(text.includes(flow.name.de));
+      if (flow.this_month) assert.ok(text.includes(flow.this_month.amount.de));
+      if (flow.year) assert.ok(text.includes(flow.year.amount.de));
+      assert.ok(flow.months.length > 0 && flow.months.length <= 12, `${flow.months.length} months`);
+      const bars = await page.$$eval(`#overview-months-${n} tbody tr`, (rows) => rows.map((r) => r.querySelector("th").textContent));
+      assert.deepEqual(bars, flow.months.map((m) => m.period.de));
+    }
+    const warnings = await page.$$eval("#overview-warnings li", (l) => l.map((x) => x.textContent));
+    assert.deepEqual(warnings, o.warnings.map((w) => w.de));
+    await shot(page, "00-overview");
+    await page.click("#lang-switch");
+    assert.ok((await page.textContent("main")).includes(o.flows[0].name.en));
     assert.deepEqual(page.errors, []);
   });
 
@@ -517,7 +647,7 @@ describe("screens against the recorded demo gateway", () => {
     const page = await open();
     await page.focus("#demo");
     await page.keyboard.press("Enter");
-    await page.waitForSelector("#gw-id");
+    await page.waitForSelector("#overview");
     // Every form control on the connect screen has a label.
     await page.click("#nav-connect");
     const unlabelled = await page.evaluate(() =>

@@ -364,7 +364,7 @@ fn log(l: &LogStatus) -> ArchivedLog {
     }
 }
 
-fn archive_error(e: &ArchiveError) -> UiError {
+pub(super) fn archive_error(e: &ArchiveError) -> UiError {
     let kind = match e {
         ArchiveError::Io { .. } => ErrorKind::Local,
         _ => ErrorKind::Data,
@@ -468,7 +468,7 @@ impl AppCore {
 
     /// The archive file the archive screen shows now. Does not wait for the session, so
     /// it answers while a sync runs.
-    fn current_archive(&self) -> Result<(PathBuf, bool), UiError> {
+    pub(super) fn current_archive(&self) -> Result<(PathBuf, bool), UiError> {
         self.archive_for(self.demo_session.load(Ordering::SeqCst))
     }
 

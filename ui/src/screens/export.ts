@@ -1,0 +1,151 @@
+// The export screen: source, period, formats.
+import { api, type ExportFormat, type ArchivedConsumer } from "../api";
+import { field, h } from "../dom";
+import { counted, lang, pick, t, type Key } from "../i18n";
+import { open as openDialog, save as saveDialog } from "@tauri-apps/plugin-dialog";
+import { state, render } from "../store";
+import { errorBox, busyBox, run, input, select } from "../ui";
+
+export const EXPORTS: [ExportFormat, Key, string, string][] = [
+  ["xml", "fmtXml", "durchblick.xml", "xml"],
+  ["csv_german", "fmtCsvDe", "durchblick-messwerte.csv", "csv"],
+  ["csv_international", "fmtCsvIntl", "durchblick-values.csv", "csv"],
+  ["log_csv_german", "fmtLogDe", "durchblick-logbuch.csv", "csv"],
+  ["log_csv_international", "fmtLogIntl", "durchblick-logbook.csv", "csv"],
+  ["json", "fmtJson", "durchblick.json", "json"],
+  ["bundle_zip", "fmtBundleZip", "durchblick-paket.zip", "zip"],
+];
+
+/** Formats written into a folder the user picks, as the command line's `--out DIR`. */
+export const FOLDER_EXPORTS: [ExportFormat, Key][] = [
+  ["bundle", "fmtBundle"],
+  ["csv_folder_german", "fmtCsvFolderDe"],
+  ["csv_folder_international", "fmtCsvFolderIntl"],
+  ["charts", "fmtCharts"],
+];
+
+export function defaultExportRange(): { from: string; to: string } {
+  const end = state.gateway?.gateway.time ? new Date(state.gateway.gateway.time.utc) : new Date();
+  const start = new Date(end.getTime() - 31 * 86400000);
+  return { from: berlinDay(start), to: berlinDay(end) };
+}
+
+/** The German local date of an instant as YYYY-MM-DD (the UTC date is a day off
+ * between midnight and 1 or 2 o'clock). */
+const berlinDayFormat = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Berlin", year: "numeric", month: "2-digit", day: "2-digit" });
+function berlinDay(t: Date): string {
+  return berlinDayFormat.format(t);
+}
+
+export type Source = { key: string; label: string; archived: { consumer: ArchivedConsumer; smgwId: string } | null };
+
+/** The export sources on offer: the connected gateway, and every consumer in the archive. */
+export function exportSources(): Source[] {
+  const out: Source[] = [];
+  if (state.session) out.push({ key: "gateway", label: `${t("sourceGateway")} ${state.session.host}`, archived: null });
+  for (const g of state.archive?.gateways ?? []) {
+    for (const c of g.consumers) {
+      out.push({
+        key: `${g.smgw_id}|${c.user_id}`,
+        label: `${t("sourceArchive")}: ${g.smgw_id} · ${c.user_id}`,
+        archived: { consumer: c, smgwId: g.smgw_id },
+      });
+    }
+  }
+  return out;
+}
+
+export function chosenSource(): Source | undefined {
+  const sources = exportSources();
+  return sources.find((s) => s.key === state.exportSource) ?? sources[0];
+}
+
+/** A period of whole local days that holds every value of the consumer in the archive. */
+export function wholeArchiveRange(c: ArchivedConsumer): { from: string; to: string } | null {
+  const times = c.contracts.flatMap((k) => k.series).flatMap((s) => [s.first, s.last]).filter((x) => x !== null);
+  if (!times.length) return null;
+  const ms = times.map((x) => Date.parse(x.utc));
+  const day = (t: number) => new Date(t).toISOString().slice(0, 10);
+  // Local midnight of a value's UTC date lies before it (Berlin is ahead of UTC), so the
+  // exclusive start keeps the first value; the inclusive end needs two days of margin.
+  return { from: day(Math.min(...ms)), to: day(Math.max(...ms) + 2 * 86400000) };
+}
+
+export async function doExport(format: ExportFormat, fileName: string, ext: string): Promise<void> {
+  const folder = FOLDER_EXPORTS.find(([f]) => f === format);
+  const path = folder
+    ? await openDialog({ directory: true, multiple: false, title: t(folder[1]) })
+    : await saveDialog({ defaultPath: fileName, filters: [{ name: ext.toUpperCase(), extensions: [ext] }] });
+  if (typeof path !== "string") return;
+  const { from, to } = state.exportRange;
+  const archived = chosenSource()?.archived;
+  if (archived === undefined) return;
+  const source = archived
+    ? { kind: "archive" as const, smgw_id: archived.smgwId, user_id: archived.consumer.user_id }
+    : { kind: "gateway" as const };
+  state.exported = null;
+  // Reading the archive takes seconds and cannot be cancelled; reading the gateway can.
+  const done = await run(() => api.export({ source, format, from, to, path, lang: lang() }), source.kind === "gateway");
+  if (done) {
+    state.exported = done;
+    render();
+  }
+}
+
+export async function saveChart(): Promise<void> {
+  const chart = state.values?.channels[0]?.chart;
+  if (!chart) return;
+  const path = await saveDialog({ defaultPath: "durchblick-diagramm.svg", filters: [{ name: "SVG", extensions: ["svg"] }] });
+  if (typeof path !== "string") return;
+  const ok = await run(async () => {
+    await api.saveChart(path, pick(chart));
+    return true;
+  });
+  if (ok) {
+    state.exported = { path, values: state.values?.channels[0]?.values ?? 0, log_entries: 0, files: 1 };
+    render();
+  }
+}
+
+export function exportView(): HTMLElement {
+  if (!state.exportRange.from) state.exportRange = defaultExportRange();
+  const r = state.exportRange;
+  const done = state.exported;
+  const chart = state.values?.channels[0]?.chart;
+  const sources = exportSources();
+  const chosen = chosenSource();
+  if (!chosen) {
+    return h("section", { class: "export" }, h("h1", {}, t("exportTitle")), errorBox(), h("p", { class: "note" }, t("exportNothing")));
+  }
+  const whole = chosen.archived ? wholeArchiveRange(chosen.archived.consumer) : null;
+  return h(
+    "section",
+    { class: "export" },
+    h("h1", {}, t("exportTitle")),
+    h("p", {}, t("exportIntro")),
+    errorBox(),
+    busyBox(),
+    h("div", { class: "panel controls" },
+      select("export-source", t("source"), sources.map((s) => [s.key, s.label]), chosen.key, (v) => { state.exportSource = v; render(); }),
+      field(t("from"), input("export-from", r.from, (v) => (r.from = v), { type: "date" })),
+      field(t("to"), input("export-to", r.to, (v) => (r.to = v), { type: "date" })),
+      whole
+        ? h("button", { type: "button", id: "export-whole", onclick: () => { state.exportRange = whole; render(); } }, t("wholeArchive"))
+        : null,
+    ),
+    h("div", { class: "panel export-buttons" },
+      EXPORTS.map(([format, key, file, ext]) =>
+        h("button", { id: `export-${format}`, disabled: state.busy, onclick: () => void doExport(format, file, ext) }, t(key)),
+      ),
+      FOLDER_EXPORTS.map(([format, key]) =>
+        h("button", { id: `export-${format}`, disabled: state.busy, onclick: () => void doExport(format, "", "") }, t(key)),
+      ),
+      h("button", { id: "export-chart", disabled: state.busy || !chart, onclick: () => void saveChart() }, t("fmtChart")),
+      chart ? null : h("p", { class: "hint" }, t("chartFirst")),
+    ),
+    done
+      ? h("p", { class: "ok", role: "status", id: "export-done" },
+          `${t("saved")}: ${done.path} (${counted(done.values, "value")}, ${counted(done.log_entries, "logEntry")}, ${counted(done.files, "file")})`)
+      : null,
+  );
+}

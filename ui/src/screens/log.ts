@@ -1,0 +1,84 @@
+// The logbook screen.
+import { api, type LogView } from "../api";
+import { field, h } from "../dom";
+import { counted, num, pick, t } from "../i18n";
+import { virtualTable } from "../vtable";
+import { state, render } from "../store";
+import { errorBox, busyBox, run, input, select } from "../ui";
+
+export async function loadLog(): Promise<void> {
+  const l = await run(() => api.logbook(), true);
+  if (l) {
+    state.log = l;
+    render();
+  }
+}
+
+export function filteredLog(): LogView[] {
+  const f = state.logFilter;
+  const from = f.from ? Date.parse(f.from) : null;
+  const to = f.to ? Date.parse(f.to) : null;
+  const text = f.text.trim().toLowerCase();
+  return (state.log ?? []).filter((e) => {
+    const at = e.time ? Date.parse(e.time.utc) : null;
+    if (from !== null && (at === null || at < from)) return false;
+    if (to !== null && (at === null || at >= to)) return false;
+    if (f.level !== "" && String(e.level) !== f.level) return false;
+    if (text && !`${e.message} ${e.event_id} ${e.outcome ?? ""}`.toLowerCase().includes(text)) return false;
+    return true;
+  });
+}
+
+/** The filtered entries in the chosen order (the gateway's order is oldest first). */
+function orderedLog(): LogView[] {
+  const rows = filteredLog();
+  return state.logFilter.newestFirst ? rows.reverse() : rows;
+}
+
+export function logView(): HTMLElement {
+  const all = state.log ?? [];
+  const levels = new Map<number, string>();
+  for (const e of all) levels.set(e.level, pick(e.level_text));
+  const rows = orderedLog();
+  const f = state.logFilter;
+  const refilter = () => {
+    const id = document.activeElement?.id;
+    render();
+    if (id) document.getElementById(id)?.focus();
+  };
+  return h(
+    "section",
+    { class: "log" },
+    h("h1", {}, t("navLog")),
+    errorBox(),
+    busyBox(),
+    h("form", { class: "panel controls", onsubmit: (e: Event) => e.preventDefault() },
+      field(t("logFilterFrom"), input("log-from", f.from, (v) => { f.from = v; refilter(); }, { type: "datetime-local" })),
+      field(t("logFilterTo"), input("log-to", f.to, (v) => { f.to = v; refilter(); }, { type: "datetime-local" })),
+      select("log-level", t("level"), [["", t("allLevels")], ...[...levels.entries()].sort((a, b) => a[0] - b[0]).map(([k, v]) => [String(k), v] as [string, string])], f.level, (v) => { f.level = v; refilter(); }),
+      field(t("search"), input("log-text", f.text, (v) => { f.text = v; refilter(); }, { type: "search" })),
+      h("label", { class: "check" },
+        (() => {
+          const c = h("input", { type: "checkbox", id: "log-newest-first" }) as HTMLInputElement;
+          c.checked = f.newestFirst;
+          c.addEventListener("change", () => { f.newestFirst = c.checked; refilter(); });
+          return c;
+        })(),
+        t("newestFirst"),
+      ),
+      h("button", { type: "button", onclick: loadLog, id: "log-reload" }, t("reload")),
+    ),
+    h("p", { id: "log-count", "aria-live": "polite" }, `${num(rows.length)} / ${counted(all.length, "entry")}`),
+    virtualTable<LogView>(
+      t("navLog"),
+      [
+        { title: "#", width: "5rem", align: "right", cell: (e) => String(e.index) },
+        { title: t("time"), width: "13rem", cell: (e) => e.time?.local ?? "–" },
+        { title: t("level"), width: "9rem", cell: (e) => pick(e.level_text) },
+        { title: t("message"), width: "minmax(20rem,1fr)", cell: (e) => e.message },
+      ],
+      rows,
+      (e) => `lvl-${e.level}`,
+    ),
+  );
+}

@@ -1,0 +1,184 @@
+// The values screen: choice of contract, list, channel and period; chart, consumption
+// and the table of values; current values of contracts without lists.
+import { api, type ValueRow, type Consumption, type ValuesView } from "../api";
+import { field, h } from "../dom";
+import { counted, lang, pick, t } from "../i18n";
+import { virtualTable } from "../vtable";
+import { loadCurve, type ChartHandle } from "../chart";
+import { state, render, type ConsumptionPeriod } from "../store";
+import { errorBox, busyBox, run, input, select, radioGroup } from "../ui";
+
+export function selectContract(id: string): void {
+  const c = state.contracts?.find((x) => x.usage_point_id === id);
+  state.sel.contract = id;
+  state.sel.database = c?.databases[0]?.database ?? "";
+  state.sel.channel = c?.databases[0]?.channels[0]?.hex ?? "";
+}
+
+export function rangeFor(kind: string): { from: string; to: string } {
+  const end = state.gateway?.gateway.time ? new Date(state.gateway.gateway.time.utc) : new Date();
+  const days: Record<string, number> = { day: 1, week: 7, month: 31, year: 365 };
+  if (kind === "custom") return { from: state.sel.from, to: state.sel.to };
+  const start = new Date(end.getTime() - (days[kind] ?? 1) * 86400000);
+  return { from: start.toISOString(), to: end.toISOString() };
+}
+
+export async function loadValues(): Promise<void> {
+  const s = state.sel;
+  const { from, to } = rangeFor(s.range);
+  const v = await run(
+    () => api.values({ usage_point_id: s.contract, database: s.database, channels: s.channel ? [s.channel] : [], from, to }),
+    true,
+  );
+  if (v) {
+    state.values = v;
+    render();
+  }
+}
+
+export async function loadCurrent(id: string): Promise<void> {
+  const v = await run(() => api.currentValues(id));
+  if (v) {
+    state.current.set(id, v);
+    render();
+  }
+}
+
+/** The PTB status in words with the set status bits; without a PTB status (not sent, or
+ * a word without identification) what the gateway's words say, else "–". */
+export function statusText(r: ValueRow, words: Map<number, { de: string; en: string }>, withCode: boolean): string {
+  const bits = lang() === "de" ? r.sde : r.sen;
+  if (r.s === undefined) return bits ?? "–";
+  const ptb = withCode ? `${r.s} – ${pick(words.get(r.s))}` : pick(words.get(r.s));
+  return bits ? `${ptb} (${bits})` : ptb;
+}
+
+export function consumptionPanel(c: Consumption, n: number): HTMLElement {
+  // Days for up to two months of values, months beyond, unless the user chose. The first
+  // channel's ids carry no number, so that tests and labels stay simple.
+  const period: ConsumptionPeriod = state.usePeriod ?? (c.day.length > 62 ? "month" : "day");
+  const suffix = n === 0 ? "" : `-${n}`;
+  const periods: ConsumptionPeriod[] = ["day", "week", "month", "year"];
+  return h("div", { class: "panel consumption" },
+    h("h3", {}, t("consumption")),
+    radioGroup(`use${suffix}`, t("perPeriod"), periods.map((p) => [p, t(`per_${p}`)]), period, (p) => { state.usePeriod = p; render(); }),
+    h("div", { class: "table-scroll consumption-scroll", tabindex: 0, role: "region", "aria-label": t("consumption") },
+      h("table", { id: `consumption-table${suffix}` },
+        h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t("period")), h("th", { scope: "col" }, t("consumption")))),
+        h("tbody", {}, c[period].map((r) =>
+          h("tr", { class: r.partial ? "partial" : "" },
+            h("td", {}, pick(r.period), r.partial ? h("span", { class: "muted" }, ` (${t("partialPeriod")})`) : null),
+            h("td", { class: "num" }, pick(r.amount)),
+          ))),
+      ),
+    ),
+    c.day.some((r) => r.partial) ? h("p", { class: "hint" }, t("partialHint")) : null,
+  );
+}
+
+/** The chart of the shown values: made once per answer and language, kept across
+ * re-renders so zoom and the chosen value survive a click elsewhere on the screen. */
+let charts: { values: ValuesView; lang: string; handles: Map<number, ChartHandle> } | null = null;
+
+function chartFor(v: ValuesView, n: number, label: string): HTMLElement {
+  if (!charts || charts.values !== v || charts.lang !== lang()) {
+    charts?.handles.forEach((c) => c.destroy());
+    charts = { values: v, lang: lang(), handles: new Map() };
+  }
+  let handle = charts.handles.get(n);
+  if (!handle) {
+    handle = loadCurve(v.channels[n], v.statuses, label, n === 0 ? "" : `-${n}`);
+    charts.handles.set(n, handle);
+  }
+  return handle.el;
+}
+
+export function valueTable(v: ValuesView): HTMLElement[] {
+  const words = new Map(v.statuses.map((s) => [s.code, s.text]));
+  return v.channels.map((ch, n) => {
+    const unitLabel = ch.info ? `${ch.info.obis} ${pick(ch.info.name)} [${ch.info.unit}]` : ch.channel;
+    return h(
+      "div",
+      { class: "channel-values" },
+      h("h2", {}, unitLabel),
+      h("p", { id: "values-summary" }, `${counted(ch.values, "value")}, ${counted(ch.gaps, "gap")}`),
+      // The interactive chart; the export library's SVG (`ch.chart`) is what "save chart"
+      // writes. Only a period (not the newest value alone) makes a chart.
+      ch.chart && ch.x.length > 1 ? chartFor(v, n, unitLabel) : null,
+      ch.consumption ? consumptionPanel(ch.consumption, n) : null,
+      ch.rows.length
+        ? virtualTable<ValueRow>(
+            unitLabel,
+            [
+              { title: t("targetTime"), width: "15rem", cell: (r) => r.t },
+              { title: t("captureTime"), width: "17rem", cell: (r) => (r.gap ? "" : `${r.c ?? "–"}${r.d ? ` (${r.d > 0 ? "+" : ""}${r.d} s)` : ""}`) },
+              { title: t("value"), width: "minmax(10rem,1fr)", align: "right", cell: (r) => (r.gap ? t("gapRow") : `${pick({ de: r.de ?? "", en: r.en ?? "" })}${r.sig ? " ✓" : ""}`) },
+              { title: t("status"), width: "minmax(12rem,1.4fr)", cell: (r) => (r.gap ? "" : statusText(r, words, true)) },
+            ],
+            ch.rows,
+            (r) => (r.gap ? "gap" : `st-${r.s ?? "x"}`),
+          )
+        : h("p", {}, t("noValues")),
+    );
+  });
+}
+
+export function valuesView(): HTMLElement {
+  const list = state.contracts ?? [];
+  const withLists = list.filter((c) => c.stores_values && c.databases.length);
+  const currentOnly = list.filter((c) => !c.stores_values);
+  const c = list.find((x) => x.usage_point_id === state.sel.contract);
+  const db = c?.databases.find((d) => d.database === state.sel.database);
+  const ranges = (["day", "week", "month", "year", "custom"] as const).map((r) => [r, t(r)] as [string, string]);
+  return h(
+    "section",
+    { class: "values" },
+    h("h1", {}, t("navValues")),
+    errorBox(),
+    busyBox(),
+    h("form", { class: "panel controls", onsubmit: (e: Event) => { e.preventDefault(); void loadValues(); } },
+      select("sel-contract", t("contract"), withLists.map((x) => [x.usage_point_id, x.name]), state.sel.contract, (v) => { selectContract(v); render(); }),
+      select("sel-database", t("valueList"), (c?.databases ?? []).map((d) => [d.database, pick(d.name)]), state.sel.database, (v) => {
+        state.sel.database = v;
+        state.sel.channel = c?.databases.find((d) => d.database === v)?.channels[0]?.hex ?? "";
+        render();
+      }),
+      select("sel-channel", t("channel"), (db?.channels ?? []).map((ch) => [ch.hex, `${ch.obis} ${pick(ch.name)}`]), state.sel.channel, (v) => { state.sel.channel = v; }),
+      radioGroup("range", t("range"), ranges, state.sel.range, (r) => { state.sel.range = r; render(); }),
+      state.sel.range === "custom"
+        ? h("div", { class: "row" },
+            field(t("from"), input("range-from", state.sel.from, (v) => (state.sel.from = v), { type: "date" })),
+            field(t("to"), input("range-to", state.sel.to, (v) => (state.sel.to = v), { type: "date" })),
+          )
+        : null,
+      h("button", { type: "submit", class: "primary", id: "show-values", disabled: state.busy }, t("show")),
+    ),
+    state.values ? valueTable(state.values) : null,
+    currentOnly.length
+      ? h("div", { class: "current" },
+          h("h2", {}, t("currentValues")),
+          currentOnly.map((cc) =>
+            h("div", { class: "panel" },
+              h("h3", {}, cc.name),
+              h("button", { onclick: () => void loadCurrent(cc.usage_point_id), id: `current-${cc.taf}` }, t("show")),
+              (() => {
+                const v = state.current.get(cc.usage_point_id);
+                if (!v) return null;
+                const words = new Map(v.statuses.map((s) => [s.code, s.text]));
+                return h("table", { class: "current-table" },
+                  h("thead", {}, h("tr", {}, [t("channel"), t("targetTime"), t("value"), t("status")].map((x) => h("th", { scope: "col" }, x)))),
+                  h("tbody", {}, v.channels.flatMap((ch) => ch.rows.map((r) =>
+                    h("tr", { class: `st-${r.s ?? "x"}` },
+                      h("td", {}, ch.info ? `${ch.info.obis} ${pick(ch.info.name)}` : ch.channel),
+                      h("td", {}, r.t),
+                      h("td", { class: "num" }, pick({ de: r.de ?? "", en: r.en ?? "" })),
+                      h("td", {}, statusText(r, words, false)),
+                    )))),
+                );
+              })(),
+            ),
+          ),
+        )
+      : null,
+  );
+}
