@@ -110,8 +110,10 @@ impl BuildInfo {
 /// The running executable and its SHA-256.
 pub fn running_executable() -> Result<Executable, HashError> {
     let path = std::env::current_exe().map_err(|source| HashError { path: None, source })?;
-    // On Linux current_exe() is /proc/self/exe's target; a symlink (e.g. a PATH entry
-    // pointing into an app bundle) is resolved so that the path shown is the real file.
+    // A symlink (e.g. /usr/local/bin/durchblick pointing into Durchblick.app) is resolved
+    // so that the path shown is the file hashed. Not on Windows: there canonicalize gives
+    // `\\?\C:\...` paths that confuse users, and current_exe() is already the real file.
+    #[cfg(not(windows))]
     let path = std::fs::canonicalize(&path).unwrap_or(path);
     match sha256_file(&path) {
         Ok(sha256) => Ok(Executable { path, sha256 }),
