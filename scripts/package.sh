@@ -61,7 +61,12 @@ gzip -9n "$gen"/man/*.1
 echo "package: the window and the bundles ($bundles)"
 tauri=ui/node_modules/.bin/tauri
 [ -x "$tauri" ] || { echo "package: run scripts/setup.sh first (npm ci in ui/)" >&2; exit 1; }
-"$tauri" build --ci --bundles "$bundles" --config src-tauri/tauri.package.json "${target_args[@]}"
+# PACKAGE_CONFIG: one more Tauri config (JSON text or file) merged last, e.g. the release
+# workflow's signing settings.
+extra_config=()
+[ -z "${PACKAGE_CONFIG:-}" ] || extra_config=(--config "$PACKAGE_CONFIG")
+"$tauri" build --ci --bundles "$bundles" --config src-tauri/tauri.package.json \
+    "${extra_config[@]}" "${target_args[@]}"
 
 echo "package: built"
 find "$out_dir/bundle" -maxdepth 2 -type f \( -name '*.deb' -o -name '*.rpm' -o -name '*.dmg' \
