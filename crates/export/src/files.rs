@@ -340,7 +340,9 @@ mod tests {
     fn a_refused_file_asks_to_close_it_in_the_other_program() {
         let denied = std::io::Error::from(std::io::ErrorKind::PermissionDenied);
         let err = FileError::io(Path::new("werte.csv"), denied);
-        assert!(err.message(Lang::De).contains("in einem anderen Programm geöffnet"));
+        assert!(err
+            .message(Lang::De)
+            .contains("in einem anderen Programm geöffnet"));
         assert!(err.message(Lang::En).contains("open in another program"));
         let full = FileError::io(Path::new("werte.csv"), std::io::Error::other("disk full"));
         assert!(full.message(Lang::En).contains("free space"));
