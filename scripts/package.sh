@@ -12,6 +12,8 @@
 # offered: its tools are downloaded from GitHub while bundling (README).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Arrays are expanded as ${a[@]+"${a[@]}"}: macOS's bash 3.2 calls an empty array unbound
+# under `set -u`.
 
 case "$(uname -s)" in
     Linux) default_bundles=deb,rpm ;;
@@ -33,7 +35,7 @@ if [ "$target" != "$host" ]; then
 fi
 
 echo "package: the command line (release, $target)"
-cargo build --release --locked -p durchblick-cli "${target_args[@]}"
+cargo build --release --locked -p durchblick-cli ${target_args[@]+"${target_args[@]}"}
 
 # Everything generated goes to src-tauri/package/, which ignores itself: tauri.package.json
 # names these paths relative to src-tauri.
@@ -66,7 +68,7 @@ tauri=ui/node_modules/.bin/tauri
 extra_config=()
 [ -z "${PACKAGE_CONFIG:-}" ] || extra_config=(--config "$PACKAGE_CONFIG")
 "$tauri" build --ci --bundles "$bundles" --config src-tauri/tauri.package.json \
-    "${extra_config[@]}" "${target_args[@]}"
+    ${extra_config[@]+"${extra_config[@]}"} ${target_args[@]+"${target_args[@]}"}
 
 echo "package: built"
 find "$out_dir/bundle" -maxdepth 2 -type f \( -name '*.deb' -o -name '*.rpm' -o -name '*.dmg' \

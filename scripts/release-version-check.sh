@@ -9,7 +9,7 @@ case "$tag" in
     v[0-9]*) ;;
     *) echo "release: no version tag ($tag), nothing to compare"; exit 0 ;;
 esac
-version="$(sed -n '/^\[workspace.package\]/,/^\[/{s/^version *= *"\(.*\)"/\1/p}' Cargo.toml)"
+version="$(sed -n '/^\[workspace.package\]/,/^\[/{s/^version *= *"\(.*\)"/\1/p;}' Cargo.toml)"
 if [ "${tag#v}" != "$version" ]; then
     echo "release: the tag $tag does not match the workspace version $version (Cargo.toml)" >&2
     exit 1
