@@ -8,10 +8,12 @@ set -euo pipefail
 # The desktop window: WebKitGTK headers to build Tauri; Xvfb, xauth and ImageMagick to run
 # the real window headless and screenshot it; WebKitWebDriver to drive it; Chromium for the
 # UI tests (playwright-core). mosquitto: the real MQTT broker `durchblick watch`'s tests
-# start on a loopback port (mosquitto-clients to look at it by hand).
+# start on a loopback port (mosquitto-clients to look at it by hand). rpm: to look into the
+# .rpm that scripts/check-packages.sh builds (Tauri builds it without rpm tools). git: the build commit
+# `durchblick --version` names, and test.sh's check that the tests change no tracked file.
 APT_PACKAGES=(libxml2-utils openssl curl ca-certificates pkg-config
     libwebkit2gtk-4.1-dev webkit2gtk-driver xvfb xauth imagemagick chromium
-    mosquitto mosquitto-clients)
+    mosquitto mosquitto-clients rpm git)
 # Node.js builds the window's front end; any recent one will do, so only add Debian's when
 # there is none.
 command -v node >/dev/null 2>&1 || APT_PACKAGES+=(nodejs)
@@ -54,9 +56,8 @@ ui_dir="$(cd "$(dirname "$0")/../ui" && pwd)"
 if [ ! -f "$ui_dir/node_modules/.package-lock.json" ] \
     || [ "$ui_dir/package-lock.json" -nt "$ui_dir/node_modules/.package-lock.json" ]; then
     echo "setup: installing the UI's npm packages (npm ci)"
-    # Some npm builds write only this platform's optional packages (rollup, esbuild, the
-    # Tauri CLI binaries) into the lock file and then refuse it in `npm ci`; `npm install`
-    # installs the same locked versions from it.
-    (cd "$ui_dir" && { npm ci --no-audit --no-fund --loglevel=silent 2>/dev/null \
-        || npm install --no-audit --no-fund --loglevel=error; })
+    # Only `npm ci`: it installs exactly the lock file and never rewrites it. The lock holds
+    # every platform's optional packages (scripts/check-npm-lock.mjs checks that), so it
+    # works on Linux, macOS and Windows alike; `npm install` would rewrite the lock.
+    (cd "$ui_dir" && npm ci --no-audit --no-fund --loglevel=error)
 fi

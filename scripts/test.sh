@@ -3,7 +3,27 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# The tracked files as they are now (status and content of every change), to compare at
+# the end: running the tests must not change them.
+tree_state() {
+    git status --porcelain --untracked-files=no
+    git diff HEAD | sha256sum
+}
+in_git=""
+if git rev-parse --git-dir >/dev/null 2>&1; then
+    in_git=1
+    tree_before="$(tree_state)"
+fi
+
 scripts/setup.sh
+# A fresh machine may get git only from setup.sh (then the state is taken after it).
+if [ -z "$in_git" ] && [ -e .git ] && git rev-parse --git-dir >/dev/null 2>&1; then
+    in_git=1
+    tree_before="$(tree_state)"
+fi
+
+echo "== the UI's npm lock file is complete for every platform"
+node scripts/check-npm-lock.mjs
 
 # The window's front end first: tauri-build embeds ui/dist when src-tauri compiles.
 echo "== UI build (tsc + vite)"
@@ -21,6 +41,23 @@ src-tauri/tests/window.sh
 echo "== the real window driven through WebDriver (demo: connect, sync, archive, language)"
 src-tauri/tests/webdriver.sh
 
-# Last, so that node's summary closes the output.
+echo "== the Linux packages (.deb, .rpm): both programs inside, installed and run"
+scripts/check-packages.sh
+
 echo "== UI tests in Chromium (node --test)"
 (cd ui && node --test tests/)
+
+# Running the tests must leave the checkout as it was: a test or setup step that rewrites a
+# tracked file (a lock file, a fixture, generated docs) fails here, even when everything
+# else passed. Changes made before the run are allowed; changes made by it are not.
+echo "== the tests left the tracked files as they were (git status)"
+if [ -n "$in_git" ]; then
+    if [ "$(tree_state)" != "$tree_before" ]; then
+        echo "FAILED: running the tests changed tracked files:" >&2
+        git status --porcelain --untracked-files=no >&2
+        exit 1
+    fi
+    echo "unchanged"
+else
+    echo "not a git checkout: skipped"
+fi

@@ -9,6 +9,7 @@
 //! Long calls are async (the window never freezes) and report progress as `progress`
 //! events (`sync_progress` for the sync); `cancel` stops them before their next request.
 
+pub mod about;
 pub mod commands;
 pub mod error;
 pub mod network;
@@ -63,6 +64,13 @@ fn startup() -> Startup {
         features: commands::FEATURES,
         version: env!("CARGO_PKG_VERSION"),
     }
+}
+
+/// Version, build commit and SHA-256 of the running program (the About box). Async: it
+/// reads the whole executable, which must not block the window.
+#[tauri::command(async)]
+fn about() -> about::AboutView {
+    about::about()
 }
 
 #[tauri::command]
@@ -206,6 +214,7 @@ pub fn run() -> Result<(), tauri::Error> {
         .manage(AppCore::new(pins::default_path()).with_archives(ArchivePaths::os_defaults()))
         .invoke_handler(tauri::generate_handler![
             startup,
+            about,
             network_help,
             inspect_pkcs12,
             connect,

@@ -248,6 +248,22 @@ pub enum Command {
         #[command(subcommand)]
         command: ArchiveCommand,
     },
+    /// Print a shell completion script, e.g. `durchblick completions bash >
+    /// /etc/bash_completion.d/durchblick` (zsh: into a directory of $fpath as `_durchblick`;
+    /// PowerShell: add the output to $PROFILE).
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Write the manual pages (durchblick.1 and one per command) into a directory; the
+    /// Linux packages install them.
+    #[command(hide = true)]
+    Man {
+        /// The directory (created if missing).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
 }
 
 /// What to do with the archive.

@@ -3,6 +3,7 @@
 //! A thin front door: argument parsing, credentials and pin dialogue, output formatting
 //! and exit codes. Everything else lives in the library crates.
 
+mod about;
 mod args;
 mod bill;
 mod connect;
@@ -18,7 +19,6 @@ use std::process::ExitCode;
 use std::str::FromStr;
 
 use chrono::{DateTime, Duration, Utc};
-use clap::Parser;
 use gateway::{CancelFlag, Gateway, GatewayError, GatewayFacts, Period};
 use smgw_model::records::Database;
 use smgw_model::Lang;
@@ -27,7 +27,7 @@ use args::{ArchiveCommand, Cli, Command, DatabaseArg, LangArg};
 use failure::{code, CliProblem, Failure};
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let cli = match about::parse(resolve_lang(None)) {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
@@ -118,6 +118,8 @@ async fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
             };
             watch_cmd::run(&connect, &args, lang).await
         }
+        Command::Completions { shell } => about::completions(shell, lang),
+        Command::Man { out } => about::man_pages(&out, lang),
         Command::Archive {
             command: ArchiveCommand::Status { archive },
         } => sync_cmd::status(archive, lang, json).await,

@@ -98,11 +98,17 @@ pub async fn sync(
     let terminal = std::io::stderr().is_terminal();
     let mut last_line: Option<Instant> = None;
     let mut last_phase: Option<SyncPhase> = None;
+    let mut shown_width = 0usize;
     let progress = |p: SyncProgress| {
         let mut err = std::io::stderr().lock();
         if terminal {
-            // One line, rewritten in place.
-            let _ = write!(err, "\r\x1b[K{}", progress_line(&p, lang));
+            // One line, rewritten in place: blanks cover the rest of a longer previous
+            // line (no ANSI erase code: the classic Windows console prints those as text).
+            let line = progress_line(&p, lang);
+            let width = line.chars().count();
+            let pad = shown_width.saturating_sub(width);
+            let _ = write!(err, "\r{line}{:pad$}", "");
+            shown_width = width;
             let _ = err.flush();
         } else if last_phase.as_ref() != Some(&p.phase)
             || last_line.is_none_or(|t| t.elapsed() >= LOG_INTERVAL)

@@ -42,6 +42,9 @@ pub struct FileError {
     pub path: PathBuf,
     /// Why.
     pub reason: String,
+    /// The operating system refused access: on Windows typically because another program
+    /// (a spreadsheet, a viewer) has the file open, which blocks replacing it.
+    pub denied: bool,
 }
 
 impl FileError {
@@ -49,18 +52,36 @@ impl FileError {
         FileError {
             path: path.to_path_buf(),
             reason: reason.to_string(),
+            denied: false,
+        }
+    }
+
+    fn io(path: &Path, error: std::io::Error) -> FileError {
+        FileError {
+            denied: error.kind() == std::io::ErrorKind::PermissionDenied,
+            ..FileError::new(path, error)
         }
     }
 
     /// What happened and what to do.
     pub fn message(&self, lang: Lang) -> String {
-        match lang {
-            Lang::De => format!(
+        match (lang, self.denied) {
+            (Lang::De, true) => format!(
+                "{} kann nicht geschrieben werden: {}. Ist die Datei in einem anderen Programm geöffnet? Bitte dort schließen oder einen anderen Namen wählen.",
+                self.path.display(),
+                self.reason
+            ),
+            (Lang::En, true) => format!(
+                "Cannot write {}: {}. Is the file open in another program? Please close it there or choose another name.",
+                self.path.display(),
+                self.reason
+            ),
+            (Lang::De, false) => format!(
                 "{} kann nicht geschrieben werden: {}. Bitte einen anderen Speicherort wählen oder freien Platz prüfen.",
                 self.path.display(),
                 self.reason
             ),
-            Lang::En => format!(
+            (Lang::En, false) => format!(
                 "Cannot write {}: {}. Please choose another place or check the free space.",
                 self.path.display(),
                 self.reason
@@ -137,12 +158,30 @@ pub fn write_atomic(
         w.flush()?;
         w.get_ref().sync_all()?;
         drop(w);
-        fs::rename(&part, path)
+        rename_replacing(&part, path)
     });
     result.map_err(|e| {
         let _ = fs::remove_file(&part);
-        FileError::new(path, e)
+        FileError::io(path, e)
     })
+}
+
+/// `fs::rename`, which replaces an existing target on every platform (on Windows through
+/// `MoveFileExW` with `MOVEFILE_REPLACE_EXISTING`). Windows refuses it while any program
+/// holds either file open without delete sharing; virus scanners and the search indexer
+/// do that for a moment right after a file was written, so a refusal there is retried for
+/// up to a second before the user is asked to close the file.
+fn rename_replacing(from: &Path, to: &Path) -> std::io::Result<()> {
+    let mut tries = if cfg!(windows) { 10 } else { 1 };
+    loop {
+        match fs::rename(from, to) {
+            Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied && tries > 1 => {
+                tries -= 1;
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+            other => return other,
+        }
+    }
 }
 
 /// `text` (from a gateway or a file) as a safe part of a file name: letters, digits, `-`
@@ -285,6 +324,28 @@ mod tests {
         assert_eq!(safe_file_name(""), "_");
         assert_eq!(safe_file_name(".."), "__");
         assert_eq!(safe_file_name("a/b\\c:d"), "a_b_c_d");
+    }
+
+    #[test]
+    fn an_existing_file_is_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.csv");
+        fs::write(&path, "old and longer").unwrap();
+        write_atomic(&path, |w| w.write_all(b"new")).unwrap();
+        assert_eq!(fs::read_to_string(&path).unwrap(), "new");
+        assert!(!dir.path().join("out.csv.part").exists());
+    }
+
+    #[test]
+    fn a_refused_file_asks_to_close_it_in_the_other_program() {
+        let denied = std::io::Error::from(std::io::ErrorKind::PermissionDenied);
+        let err = FileError::io(Path::new("werte.csv"), denied);
+        assert!(err
+            .message(Lang::De)
+            .contains("in einem anderen Programm geöffnet"));
+        assert!(err.message(Lang::En).contains("open in another program"));
+        let full = FileError::io(Path::new("werte.csv"), std::io::Error::other("disk full"));
+        assert!(full.message(Lang::En).contains("free space"));
     }
 
     #[test]
