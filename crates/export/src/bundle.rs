@@ -475,6 +475,13 @@ pub(crate) fn read_sums(dir: &Path) -> Result<Vec<(String, String)>, BundleError
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Err(BundleError::NoManifest(path)),
         Err(e) => return Err(io_err(&path)(e)),
     };
+    parse_sums(&text)
+}
+
+/// The lines of `MANIFEST.sha256` (see [`read_sums`]); apart so that it can be fuzzed
+/// without files.
+#[doc(hidden)]
+pub fn parse_sums(text: &str) -> Result<Vec<(String, String)>, BundleError> {
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
