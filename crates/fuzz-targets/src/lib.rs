@@ -14,9 +14,12 @@ pub mod han;
 pub mod makers;
 pub mod model;
 
+/// The body of a fuzz target: any bytes in, a panic only for a finding.
+pub type Body = fn(&[u8]);
+
 /// Every fuzz target: its name (the file in `fuzz/fuzz_targets/` and the corpus folder)
 /// and its body.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Body)] = &[
     ("han_readings", han::readings),
     ("han_responses", han::responses),
     ("han_digest", han::digest),
@@ -39,7 +42,7 @@ pub const TARGETS: &[(&str, fn(&[u8]))] = &[
 ];
 
 /// The body of the target called `name`.
-pub fn target(name: &str) -> Option<fn(&[u8])> {
+pub fn target(name: &str) -> Option<Body> {
     TARGETS.iter().find(|(n, _)| *n == name).map(|(_, f)| *f)
 }
 
