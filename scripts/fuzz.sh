@@ -6,7 +6,8 @@
 # flags; no sanitizer, which needs a nightly std). Builds and working corpora live outside
 # the work tree (FUZZ_DIR, default /work/target-fuzz-run), so the checked-in seeds in
 # fuzz/corpus/ are only read. A crash is kept in FUZZ_DIR/artifacts/<target>/; minimise it
-# with `cargo fuzz tmin`, add it to fuzz/corpus/<target>/ and fix the parser.
+# with `cargo fuzz tmin`, add it to fuzz/corpus/<target>/ and fix the parser. An input that
+# takes over 10 s is a finding too (timeout-* artifact): a file must not stall the program.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -36,7 +37,7 @@ for t in "${targets[@]}"; do
     # First corpus folder: where libFuzzer adds new inputs; the seeds are only read.
     cargo fuzz run -s none --target-dir "$run_dir" "$t" \
         "$run_dir/corpus/$t" "fuzz/corpus/$t" -- \
-        -max_total_time="$seconds" -timeout=30 -rss_limit_mb=4096 \
+        -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 \
         -artifact_prefix="$run_dir/artifacts/$t/" -print_final_stats=1 >"$log" 2>&1
     rc=$?
     execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)

@@ -73,7 +73,10 @@ fn each_outside_technology_is_known_to_its_one_crate_only() {
         // The CONEXA wire format stays behind the client and the gateway interface.
         // (`fuzz-targets`, test support never linked into the program, feeds every parser
         // directly.)
-        ("han-protocol", &["han-client", "durchblick-sync", "fuzz-targets"]),
+        (
+            "han-protocol",
+            &["han-client", "durchblick-sync", "fuzz-targets"],
+        ),
         // Other makers' adapters are chosen in the application layer; the front doors and
         // everything below see only the Gateway interface.
         ("ppc-client", &["durchblick-core", "fuzz-targets"]),

@@ -496,7 +496,9 @@ pub fn parse_sums(text: &str) -> Result<Vec<(String, String)>, BundleError> {
             .strip_prefix("  ")
             .or_else(|| rest.strip_prefix(" *"))
             .ok_or_else(bad)?;
+        // A control character (a stray CR above all) is never part of a name we write.
         let safe = !rel.is_empty()
+            && !rel.chars().any(char::is_control)
             && !rel.starts_with('/')
             && !rel.contains('\\')
             && rel
