@@ -71,11 +71,16 @@ fn each_outside_technology_is_known_to_its_one_crate_only() {
         ("tokio-rustls", &["han-client", "mock-smgw"]),
         ("reqwest", &[]),
         // The CONEXA wire format stays behind the client and the gateway interface.
-        ("han-protocol", &["han-client", "durchblick-sync"]),
+        // (`fuzz-targets`, test support never linked into the program, feeds every parser
+        // directly.)
+        (
+            "han-protocol",
+            &["han-client", "durchblick-sync", "fuzz-targets"],
+        ),
         // Other makers' adapters are chosen in the application layer; the front doors and
         // everything below see only the Gateway interface.
-        ("ppc-client", &["durchblick-core"]),
-        ("emh-client", &["durchblick-core"]),
+        ("ppc-client", &["durchblick-core", "fuzz-targets"]),
+        ("emh-client", &["durchblick-core", "fuzz-targets"]),
         // MQTT: the watch crate (and the CLI's test subscriber).
         ("rumqttc", &["durchblick-watch", "durchblick-cli"]),
     ];

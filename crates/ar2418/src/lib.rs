@@ -30,3 +30,14 @@ pub use validate::{
     has_errors, validate, validate_pair, validate_supplier, Finding, Location, Severity,
 };
 pub use writer::{to_xml_string, write, write_file, GENERATOR_VERSION};
+
+/// The certificate check on its own, for the fuzz targets (`crates/fuzz-targets`); not
+/// part of the API.
+#[doc(hidden)]
+pub mod fuzzing {
+    /// `certContent` checked as the validator does: the number of certificates, or why
+    /// it is not one (English).
+    pub fn certificate_content(content: &[u8]) -> Result<usize, &'static str> {
+        crate::der::check_certificate_content(content).map_err(|p| p.describe().1)
+    }
+}

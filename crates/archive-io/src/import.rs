@@ -91,6 +91,43 @@ pub async fn import_file(
     import_ar2418(db, &doc, now).await
 }
 
+/// The part of an import before the first write: check, the file's time, every usage
+/// point converted.
+fn plan_all(doc: &UsagePoints, now: DateTime<Utc>) -> Result<Plan, ImportError> {
+    let warnings = check(doc)?;
+    let file_time = file_time(doc).unwrap_or(now);
+    let plans = doc
+        .usage_points
+        .iter()
+        .enumerate()
+        .map(|(i, up)| plan(i, up, file_time))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Plan {
+        warnings,
+        file_time,
+        plans,
+    })
+}
+
+/// What [`plan_all`] found: the validator's warnings, the file's time, the usage points.
+struct Plan {
+    warnings: Vec<ar2418::Finding>,
+    file_time: DateTime<Utc>,
+    plans: Vec<PlannedUsagePoint>,
+}
+
+/// The import's planning without an archive, for the fuzz targets (`crates/fuzz-targets`):
+/// the number of readings it would write. Not part of the API.
+#[doc(hidden)]
+pub fn plan_import(doc: &UsagePoints, now: DateTime<Utc>) -> Result<usize, ImportError> {
+    Ok(plan_all(doc, now)?
+        .plans
+        .iter()
+        .flat_map(|p| &p.channels)
+        .map(|c| c.readings.len())
+        .sum())
+}
+
 /// One value list, converted.
 struct PlannedChannel {
     key: ChannelKey,
@@ -123,14 +160,11 @@ pub async fn import_ar2418(
     doc: &UsagePoints,
     now: DateTime<Utc>,
 ) -> Result<ImportReport, ImportError> {
-    let warnings = check(doc)?;
-    let file_time = file_time(doc).unwrap_or(now);
-    let plans = doc
-        .usage_points
-        .iter()
-        .enumerate()
-        .map(|(i, up)| plan(i, up, file_time))
-        .collect::<Result<Vec<_>, _>>()?;
+    let Plan {
+        warnings,
+        file_time,
+        plans,
+    } = plan_all(doc, now)?;
 
     let mut report = ImportReport {
         usage_points: plans.len(),

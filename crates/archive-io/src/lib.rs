@@ -16,6 +16,8 @@ mod xml;
 
 pub use bill::{device_for_contract, device_for_supplier};
 pub use error::{ExportError, ImportError};
+#[doc(hidden)]
+pub use import::plan_import;
 pub use import::{import_ar2418, import_file, read_for_import, ImportReport};
 pub use select::{export_set, Selection};
 pub use xml::{database_of, usage_points, write_xml, WriteXmlError};

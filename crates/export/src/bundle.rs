@@ -475,6 +475,13 @@ pub(crate) fn read_sums(dir: &Path) -> Result<Vec<(String, String)>, BundleError
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Err(BundleError::NoManifest(path)),
         Err(e) => return Err(io_err(&path)(e)),
     };
+    parse_sums(&text)
+}
+
+/// The lines of `MANIFEST.sha256` (see [`read_sums`]); apart so that it can be fuzzed
+/// without files.
+#[doc(hidden)]
+pub fn parse_sums(text: &str) -> Result<Vec<(String, String)>, BundleError> {
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
@@ -489,7 +496,9 @@ pub(crate) fn read_sums(dir: &Path) -> Result<Vec<(String, String)>, BundleError
             .strip_prefix("  ")
             .or_else(|| rest.strip_prefix(" *"))
             .ok_or_else(bad)?;
+        // A control character (a stray CR above all) is never part of a name we write.
         let safe = !rel.is_empty()
+            && !rel.chars().any(char::is_control)
             && !rel.starts_with('/')
             && !rel.contains('\\')
             && rel

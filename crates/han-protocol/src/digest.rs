@@ -410,6 +410,18 @@ impl DigestChallenge {
                 "client nonce must be non-empty plain text".to_owned(),
             ));
         }
+        // Realm, nonce and opaque are echoed: a control character (a line break above all)
+        // would end or split the header line, so such a challenge is refused, not answered.
+        let echoed = [Some(&self.realm), Some(&self.nonce), self.opaque.as_ref()];
+        if echoed
+            .into_iter()
+            .flatten()
+            .any(|v| v.chars().any(char::is_control))
+        {
+            return Err(ProtocolError::Challenge(
+                "realm, nonce or opaque contains control characters".to_owned(),
+            ));
+        }
         let response = self.response_hash(input);
         let mut parts = Vec::new();
         if self.userhash {
@@ -445,6 +457,17 @@ impl DigestChallenge {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_challenge_with_a_line_break_is_refused_not_echoed() {
+        let ch = one("Digest realm=\"smgw\", nonce=\"n\r\nX-Injected: 1\", qop=auth");
+        let err = ch.authorization(&rfc7616_input()).unwrap_err();
+        assert!(matches!(err, ProtocolError::Challenge(_)), "{err:?}");
+        let tab = one("Digest realm=\"smgw\", nonce=\"plain\", opaque=\"a\tb\"");
+        assert!(tab.authorization(&rfc7616_input()).is_err());
+        let plain = one("Digest realm=\"smgw\", nonce=\"plain\", qop=auth");
+        assert!(plain.authorization(&rfc7616_input()).is_ok());
+    }
 
     fn one(h: &str) -> DigestChallenge {
         let mut v = parse_challenges([h]).unwrap();

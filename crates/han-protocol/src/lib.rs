@@ -24,3 +24,30 @@ pub use error::ProtocolError;
 pub use messages::{Call, Lang};
 pub use request::{LogCount, LogQuery, ReadingsQuery, ReadingsRange, Request};
 pub use response::Limits;
+
+/// The two paths of `readings` side by side, for the fuzz targets (`crates/fuzz-targets`)
+/// that check they agree; not part of the API.
+#[doc(hidden)]
+pub mod fuzzing {
+    use crate::response::{Limits, Readings};
+    use crate::ProtocolError;
+
+    /// The fast path; `None` when the body needs the lenient one.
+    pub fn readings_fast(body: &[u8], limits: &Limits) -> Option<Readings> {
+        crate::fast::readings(body, limits)
+    }
+
+    /// The fast path straight into records; `None` when the body needs the lenient one.
+    pub fn readings_model_fast(
+        body: &[u8],
+        limits: &Limits,
+        scaler_of: &dyn Fn(&str) -> Option<i8>,
+    ) -> Option<Vec<smgw_model::records::ChannelReadings>> {
+        crate::fast::readings_model(body, limits, scaler_of)
+    }
+
+    /// The lenient path.
+    pub fn readings_lenient(body: &[u8], limits: &Limits) -> Result<Readings, ProtocolError> {
+        crate::response::parse_readings_lenient(body, limits)
+    }
+}

@@ -1,0 +1,3 @@
+#![no_main]
+// The body lives in crates/fuzz-targets, where `cargo test` replays corpus/ar2418_cert/.
+libfuzzer_sys::fuzz_target!(|data: &[u8]| fuzz_targets::ar::cert(data));
