@@ -28,6 +28,7 @@ pub mod tariff;
 pub mod time;
 pub mod unit;
 pub mod value;
+pub mod warning;
 
 pub use gaps::{detect_period, find_gaps, GapReport};
 pub use ids::{DeviceId, DeviceKind, IdError, UserId};
@@ -48,3 +49,4 @@ pub use tariff::{read_taf_profile, TafProfile, TariffProfile};
 pub use time::{NaiveAs, TimeError};
 pub use unit::Unit;
 pub use value::{Prefix, Quantity, ScaledValue, ValueError};
+pub use warning::{FieldWarning, WarningKind};
