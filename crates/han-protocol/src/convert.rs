@@ -11,9 +11,7 @@ use smgw_model as model;
 
 use smgw_model::{FieldWarning, WarningKind};
 
-use crate::response::{
-    Log, LogEntry, Readings, SmgwInfo, UsagePoint, UsagePointInfo, UserInfo,
-};
+use crate::response::{Log, LogEntry, Readings, SmgwInfo, UsagePoint, UsagePointInfo, UserInfo};
 use crate::time::parse_wire_time;
 use crate::ProtocolError;
 
@@ -489,7 +487,10 @@ mod tests {
             assert_eq!(m[0].readings[0].signature, None);
             assert_eq!(w.len(), 2);
             assert_eq!(w[0].path, format!("readings.channels[0].readings[0].{key}"));
-            assert_eq!((w[0].kind, w[0].raw.as_str()), (WarningKind::ValueRefused, "zz"));
+            assert_eq!(
+                (w[0].kind, w[0].raw.as_str()),
+                (WarningKind::ValueRefused, "zz")
+            );
             assert_eq!(w[1].path, "readings.channels[0].readings[1].signature");
             assert_eq!(w[1].kind, WarningKind::SignatureNotHex);
             assert_eq!(w[1].raw, "-----BEGIN-----");

@@ -389,8 +389,10 @@ mod tests {
             assert_eq!(records[0].readings.len(), kept, "{body}");
             assert_eq!(warnings.len(), 1, "{warnings:?}");
             assert_eq!((warnings[0].path.as_str(), warnings[0].kind), (path, kind));
-            assert!(records[0].readings.iter().all(|r| r.signature.is_none()
-                || r.signature == Some(vec![0xab, 0x12])));
+            assert!(records[0]
+                .readings
+                .iter()
+                .all(|r| r.signature.is_none() || r.signature == Some(vec![0xab, 0x12])));
         }
         // A channel without a known scaler, too.
         let none = |_: &str| None;

@@ -275,11 +275,7 @@ impl<'a> Obj<'a> {
     }
 
     /// An auxiliary true/false: anything else is left out with a warning.
-    pub(crate) fn aux_bool(
-        &mut self,
-        key: &str,
-        warnings: &mut Vec<FieldWarning>,
-    ) -> Option<bool> {
+    pub(crate) fn aux_bool(&mut self, key: &str, warnings: &mut Vec<FieldWarning>) -> Option<bool> {
         let (v, p) = self.field(key)?;
         match as_bool(v, &p) {
             Ok(b) => Some(b),

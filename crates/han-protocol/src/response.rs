@@ -595,7 +595,11 @@ pub fn parse_user_info(body: &[u8], limits: &Limits) -> Result<UserInfo, Protoco
                 continue;
             }
             if start_time.is_none() {
-                w.push(left_out(jpath, b, "a billing period without start-time".into()));
+                w.push(left_out(
+                    jpath,
+                    b,
+                    "a billing period without start-time".into(),
+                ));
                 continue;
             }
             billing_periods.push(BillingPeriod {
@@ -905,9 +909,11 @@ mod tests {
     ];
 
     fn info_with_certificates(certificates: Value) -> Vec<u8> {
-        body(json!({"method": "smgw-info", "smgw-info": {"smgw-id": "EPPC0210486901",
+        body(
+            json!({"method": "smgw-info", "smgw-info": {"smgw-id": "EPPC0210486901",
             "smgw-state": "a0000000", "smgw-time": "2019-04-18T14:25:39Z",
-            "certificates": certificates}}))
+            "certificates": certificates}}),
+        )
     }
 
     #[test]
@@ -949,7 +955,9 @@ mod tests {
         }
         // Empty means "none": no certificate, no warning.
         let wire = parse_smgw_info(
-            &info_with_certificates(json!({"han": {"tls": ""}, "wan": [{"cert-index": 0, "sig": " ", "sub-ca": ""}]})),
+            &info_with_certificates(
+                json!({"han": {"tls": ""}, "wan": [{"cert-index": 0, "sig": " ", "sub-ca": ""}]}),
+            ),
             &Limits::default(),
         )
         .unwrap();
@@ -1024,8 +1032,10 @@ mod tests {
                 ]
             );
         }
-        let b = body(json!({"usage-point-info": {"usage-point-id": "u", "taf-profile": "",
-            "databases": []}}));
+        let b = body(
+            json!({"usage-point-info": {"usage-point-id": "u", "taf-profile": "",
+            "databases": []}}),
+        );
         let (d, warnings) = parse_usage_point_info(&b, &Limits::default())
             .unwrap()
             .to_model_warned()
@@ -1035,21 +1045,26 @@ mod tests {
 
     #[test]
     fn broken_billing_periods_are_left_out_and_the_contract_stays() {
-        let b = body(json!({"user-info": {"usage-points": [{"usage-point-id": "a.taf1-1.sm",
+        let b = body(
+            json!({"user-info": {"usage-points": [{"usage-point-id": "a.taf1-1.sm",
             "taf-number": 1, "usage-point-name": ["x"],
             "billing-periods": [
                 {"start-time": "2019-01-01T00:00:00Z", "end-time": "bald"},
                 {"end-time": "2019-02-01T00:00:00Z"},
                 "2019",
                 {"start-time": "2019-03-01T00:00:00Z"}]},
-            {"usage-point-id": "b.taf7-1.sm", "taf-number": 7, "billing-periods": "none"}]}}));
+            {"usage-point-id": "b.taf7-1.sm", "taf-number": 7, "billing-periods": "none"}]}}),
+        );
         let (contracts, warnings) = parse_user_info(&b, &Limits::default())
             .unwrap()
             .to_model_warned()
             .unwrap();
         assert_eq!(contracts.len(), 2);
         assert_eq!(contracts[0].billing_periods.len(), 1);
-        assert_eq!(contracts[0].billing_periods[0].start, utc(2019, 3, 1, 0, 0, 0));
+        assert_eq!(
+            contracts[0].billing_periods[0].start,
+            utc(2019, 3, 1, 0, 0, 0)
+        );
         let paths: Vec<_> = warnings.iter().map(|w| w.path.as_str()).collect();
         assert_eq!(
             paths,
