@@ -339,6 +339,7 @@ pub async fn read_logbook_warned(
         all.extend(page.entries);
         next = page.next;
     }
+    smgw_model::warning::dedup(&mut warnings);
     Ok((all, warnings))
 }
 
@@ -430,5 +431,6 @@ pub async fn read_values_warned(
             items,
         });
     }
+    smgw_model::warning::dedup(&mut warnings);
     Ok((merged, warnings))
 }

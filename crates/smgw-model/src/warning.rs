@@ -117,6 +117,13 @@ impl FieldWarning {
     }
 }
 
+/// Keeps the first of equal warnings (e.g. the same unreadable `elapsed-time` in every
+/// answer of a sync), in their order.
+pub fn dedup(warnings: &mut Vec<FieldWarning>) {
+    let mut seen = std::collections::HashSet::new();
+    warnings.retain(|w| seen.insert(w.clone()));
+}
+
 impl std::fmt::Display for FieldWarning {
     /// Technical one-liner (for logs): path, reason, raw text.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -135,6 +142,15 @@ mod tests {
         assert_eq!(w.raw.chars().count(), MAX_RAW_CHARS + 1);
         let w = FieldWarning::new(WarningKind::FieldLeftOut, "x", "a\x1b[2Jb\n", "r");
         assert_eq!(w.raw, "a\\u{1b}[2Jb\\n");
+    }
+
+    #[test]
+    fn equal_warnings_are_kept_once() {
+        let a = FieldWarning::new(WarningKind::FieldLeftOut, "elapsed-time", "{}", "r");
+        let b = FieldWarning::new(WarningKind::FieldLeftOut, "version", "{}", "r");
+        let mut all = vec![a.clone(), b.clone(), a.clone()];
+        dedup(&mut all);
+        assert_eq!(all, vec![a, b]);
     }
 
     #[test]

@@ -337,6 +337,7 @@ pub async fn sync(
     t.report();
     report.calls = t.calls_done;
     report.elapsed = t.started.elapsed();
+    smgw_model::warning::dedup(&mut report.warnings);
     Ok(report)
 }
 
