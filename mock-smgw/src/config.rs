@@ -243,6 +243,13 @@ pub struct Faults {
     /// Answer the discovery (`/smgw/m2m`) with this `Location` instead of the consumer's
     /// own address, e.g. another host, to test that clients refuse to follow it.
     pub redirect_location: Option<String>,
+    /// Send auxiliary fields the client cannot decode (certificates as PEM text, elided
+    /// or one digit short; the tariff profile as PEM; a billing period without a readable
+    /// start; names and the processing time as objects): values are unaffected.
+    pub broken_auxiliary: bool,
+    /// In every `readings` answer, the first value of each channel with a gateway status
+    /// word that is no hex, the second with a signature that is no hex.
+    pub broken_values: bool,
     /// Seed of the probabilistic faults.
     pub seed: u64,
     /// EMH CASA switches (scenarios with `maker = "emh"`).

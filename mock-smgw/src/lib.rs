@@ -19,6 +19,7 @@
 #![warn(missing_docs)]
 
 mod ar2418;
+mod broken;
 pub mod config;
 mod data;
 mod digest;

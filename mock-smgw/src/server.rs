@@ -844,6 +844,12 @@ async fn handle(shared: &Arc<Shared>, ctx: &ConnCtx, req: Request<Incoming>) -> 
     if faults.empty_body {
         return empty(StatusCode::OK);
     }
+    if faults.broken_auxiliary {
+        bytes = crate::broken::auxiliary(&method, bytes);
+    }
+    if faults.broken_values {
+        bytes = crate::broken::values(&method, bytes);
+    }
     if faults.malformed_json {
         bytes = format!("{{\"method\": \"{method}\", \"version\": 1.2.0 <html>Fehler</html>")
             .into_bytes();

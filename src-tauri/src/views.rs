@@ -34,6 +34,36 @@ fn rfc3339(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
+/// A field of a gateway's answer that could not be decoded (issue #12): left out of the
+/// view, its text kept here and in the archived raw answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WarningView {
+    /// Where in the answer, e.g. `smgw-info.certificates.han.tls`.
+    pub path: String,
+    /// The text as sent (cut, control characters escaped).
+    pub raw: String,
+    /// `field_left_out`, `value_refused` or `signature_not_hex`.
+    pub kind: smgw_model::WarningKind,
+    /// What happened and what to do.
+    pub message: Text,
+}
+
+impl From<&smgw_model::FieldWarning> for WarningView {
+    fn from(w: &smgw_model::FieldWarning) -> Self {
+        WarningView {
+            path: w.path.clone(),
+            raw: w.raw.clone(),
+            kind: w.kind,
+            message: Text::of(|lang| w.message(lang)),
+        }
+    }
+}
+
+/// The views of warnings.
+pub fn warning_views(warnings: &[smgw_model::FieldWarning]) -> Vec<WarningView> {
+    warnings.iter().map(WarningView::from).collect()
+}
+
 /// An instant: machine form (UTC, RFC 3339) and local display form.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct Instant {
@@ -294,6 +324,10 @@ pub struct ContractView {
     pub transparency_bit: bool,
     /// Value lists and channels.
     pub databases: Vec<DatabaseView>,
+    /// What the contract's answers held that could not be decoded.
+    // Absent when empty: the UI's recorded answers (ui/tests/fixtures) stay as they are.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<WarningView>,
 }
 
 impl ContractView {
@@ -329,6 +363,7 @@ impl ContractView {
                     channels: db.channels.iter().map(ChannelView::from).collect(),
                 })
                 .collect(),
+            warnings: Vec::new(),
         }
     }
 }
@@ -522,6 +557,10 @@ pub struct ValuesView {
     pub channels: Vec<ChannelValues>,
     /// The PTB status words.
     pub statuses: Vec<StatusWords>,
+    /// What the answers held that could not be decoded (values refused, fields left out).
+    // Absent when empty: the UI's recorded answers (ui/tests/fixtures) stay as they are.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<WarningView>,
 }
 
 impl ChannelValues {

@@ -6,7 +6,9 @@ use gateway::{ErrorCategory, GatewayError};
 use han_client::ClientError;
 use smgw_model::Lang;
 
-/// Exit codes.
+/// Exit codes. Warnings about fields of an answer that could not be decoded (printed on
+/// stderr, `warnings` in `--json`) do not change the exit code: what could be read is
+/// complete and archived, and a script finds the warnings in the JSON.
 pub mod code {
     /// Wrong use of the command line (clap uses 2 as well).
     pub const USAGE: u8 = 2;

@@ -270,10 +270,10 @@ pub(crate) async fn show_info(
     lang: Lang,
     json: bool,
 ) -> Result<GatewayFacts, Failure> {
-    let facts = gateway
+    let (facts, warnings) = gateway
         .gateway_info()
         .await
-        .and_then(|f| f.into_value())
+        .and_then(|f| f.into_warned())
         .map_err(failed(lang))?;
     // Does the certificate the gateway reports for its HAN interface equal the one it
     // showed in the TLS handshake? (None: it reports none, or none we can read.)
@@ -283,10 +283,12 @@ pub(crate) async fn show_info(
             "gateway": facts.info,
             "han_certificate_matches_connection": han_matches,
             "wan_chain": smgw_model::check_wan_chain(&facts.info.certificates, Utc::now()),
+            "warnings": output::warnings_json(&warnings, lang),
         }))
         .map_err(|e| Failure::local(lang, &e))?;
     } else {
         print!("{}", output::gateway(&facts.info, Utc::now(), lang));
+        output::print_warnings(&warnings, lang);
         match han_matches {
             Some(true) => {}
             Some(false) => eprintln!(
@@ -313,16 +315,20 @@ pub(crate) async fn show_contracts(
     lang: Lang,
     json: bool,
 ) -> Result<Vec<smgw_model::records::Contract>, Failure> {
-    let contracts = gateway
+    let (contracts, warnings) = gateway
         .contracts()
         .await
-        .and_then(|f| f.into_value())
+        .and_then(|f| f.into_warned())
         .map_err(failed(lang))?;
     if json {
-        output::print_json(&serde_json::json!({ "contracts": contracts }))
-            .map_err(|e| Failure::local(lang, &e))?;
+        output::print_json(&serde_json::json!({
+            "contracts": contracts,
+            "warnings": output::warnings_json(&warnings, lang),
+        }))
+        .map_err(|e| Failure::local(lang, &e))?;
     } else {
         print!("{}", output::contracts(&contracts, lang));
+        output::print_warnings(&warnings, lang);
     }
     Ok(contracts)
 }
@@ -331,11 +337,17 @@ pub(crate) async fn contract_detail(
     gateway: &mut dyn Gateway,
     contract: &str,
     lang: Lang,
-) -> Result<smgw_model::records::ContractDetail, Failure> {
+) -> Result<
+    (
+        smgw_model::records::ContractDetail,
+        Vec<smgw_model::FieldWarning>,
+    ),
+    Failure,
+> {
     gateway
         .contract_detail(contract)
         .await
-        .and_then(|f| f.into_value())
+        .and_then(|f| f.into_warned())
         .map_err(failed(lang))
 }
 
@@ -345,7 +357,7 @@ pub(crate) async fn show_channels(
     lang: Lang,
     json: bool,
 ) -> Result<(), Failure> {
-    let detail = contract_detail(gateway, contract, lang).await?;
+    let (detail, warnings) = contract_detail(gateway, contract, lang).await?;
     // The tariff profile is signed with the seal certificate of `smgw-info`; without it
     // the profile is still shown, its signature "not checkable".
     let tariff = match &detail.taf_profile {
@@ -374,6 +386,10 @@ pub(crate) async fn show_channels(
                 serde_json::to_value(&tariff)
                     .map_err(|e| Failure::local(lang, &anyhow::Error::from(e)))?,
             );
+            map.insert(
+                "warnings".to_owned(),
+                output::warnings_json(&warnings, lang),
+            );
         }
         output::print_json(&doc).map_err(|e| Failure::local(lang, &e))
     } else {
@@ -381,6 +397,7 @@ pub(crate) async fn show_channels(
         if let Some(t) = &tariff {
             print!("\n{}", t.describe(lang));
         }
+        output::print_warnings(&warnings, lang);
         Ok(())
     }
 }
@@ -399,15 +416,15 @@ pub(crate) async fn show_readings(
     lang: Lang,
     json: bool,
 ) -> Result<(), Failure> {
-    let detail = contract_detail(gateway, query.contract, lang).await?;
+    let (detail, mut warnings) = contract_detail(gateway, query.contract, lang).await?;
     let database = Database::from_wire(query.database);
-    let mut channels = match query.range {
+    let (mut channels, warned) = match query.range {
         None => gateway
             .current_values(&detail, &database)
             .await
-            .and_then(|f| f.into_value())
+            .and_then(|f| f.into_warned())
             .map_err(failed(lang))?,
-        Some((from, to)) => gateway::read_values(
+        Some((from, to)) => gateway::read_values_warned(
             gateway,
             &detail,
             &database,
@@ -418,6 +435,7 @@ pub(crate) async fn show_readings(
         .await
         .map_err(failed(lang))?,
     };
+    warnings.extend(warned);
     gateway::retain_channels(&mut channels, query.channels);
     let mut out_channels = Vec::new();
     let mut text = String::new();
@@ -442,6 +460,7 @@ pub(crate) async fn show_readings(
             "usage_point_id": query.contract,
             "database": query.database,
             "channels": out_channels,
+            "warnings": output::warnings_json(&warnings, lang),
         }))
         .map_err(|e| Failure::local(lang, &e))
     } else {
@@ -455,6 +474,7 @@ pub(crate) async fn show_readings(
             );
         }
         print!("{text}");
+        output::print_warnings(&warnings, lang);
         Ok(())
     }
 }
@@ -469,7 +489,7 @@ pub(crate) async fn show_log(
     lang: Lang,
     json: bool,
 ) -> Result<(), Failure> {
-    let all = gateway::read_logbook(gateway, 0, &CancelFlag::new(), |_| {})
+    let (all, warnings) = gateway::read_logbook_warned(gateway, 0, &CancelFlag::new(), |_| {})
         .await
         .map_err(failed(lang))?;
     let mut entries: Vec<_> = all
@@ -484,10 +504,14 @@ pub(crate) async fn show_log(
         entries.drain(..entries.len().saturating_sub(n));
     }
     if json {
-        output::print_json(&serde_json::json!({ "entries": entries }))
-            .map_err(|e| Failure::local(lang, &e))
+        output::print_json(&serde_json::json!({
+            "entries": entries,
+            "warnings": output::warnings_json(&warnings, lang),
+        }))
+        .map_err(|e| Failure::local(lang, &e))
     } else {
         print!("{}", output::log(&entries, lang));
+        output::print_warnings(&warnings, lang);
         Ok(())
     }
 }

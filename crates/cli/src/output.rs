@@ -264,3 +264,30 @@ pub fn log(entries: &[LogEntry], lang: Lang) -> String {
     }
     table.render()
 }
+
+/// Warnings about what a gateway's answers held that could not be decoded, one per line
+/// on stderr (the answer itself goes on: see `smgw_model::warning`).
+pub fn print_warnings(warnings: &[smgw_model::FieldWarning], lang: Lang) {
+    for w in warnings {
+        eprintln!("{}: {}", lang.pick("Warnung", "Warning"), w.message(lang));
+    }
+}
+
+/// The same warnings for `--json` output: field path, text as sent, reason, what was done
+/// and the message in the chosen language.
+pub fn warnings_json(warnings: &[smgw_model::FieldWarning], lang: Lang) -> serde_json::Value {
+    serde_json::Value::Array(
+        warnings
+            .iter()
+            .map(|w| {
+                serde_json::json!({
+                    "path": w.path,
+                    "raw": w.raw,
+                    "reason": w.reason,
+                    "kind": w.kind,
+                    "message": w.message(lang),
+                })
+            })
+            .collect(),
+    )
+}

@@ -134,10 +134,14 @@ pub async fn sync(
     db.close().await;
     let report = result.map_err(|e| sync_failure(&e, lang))?;
     if json {
-        crate::output::print_json(&json!({ "sync": report_json(&report, &path) }))
-            .map_err(|e| Failure::local(lang, &e))
+        crate::output::print_json(&json!({
+            "sync": report_json(&report, &path),
+            "warnings": crate::output::warnings_json(&report.warnings, lang),
+        }))
+        .map_err(|e| Failure::local(lang, &e))
     } else {
         print!("{}", summary(&report, &path, lang));
+        crate::output::print_warnings(&report.warnings, lang);
         Ok(())
     }
 }

@@ -269,3 +269,197 @@ async fn ctrl_c_cancels_cleanly_with_exit_code_130_and_the_next_sync_completes()
     db.close().await;
     mock.shutdown().await;
 }
+
+/// A question to the gateway (no archive), like `command` otherwise.
+fn ask(mock: &RunningMock, config: &Path, args: &[&str]) -> Output {
+    let mut cmd = Command::new(BIN);
+    cmd.args(["--lang", "en"]).args(args);
+    cmd.args([
+        "--host",
+        "127.0.0.1",
+        "--port",
+        &mock.addr().port().to_string(),
+    ]);
+    cmd.args(["--user", "demo", "--trust-on-first-use"]);
+    cmd.env("DURCHBLICK_CONFIG_DIR", config);
+    cmd.env("DURCHBLICK_PASSWORD", "demo");
+    cmd.stdin(Stdio::null());
+    cmd.output().expect("binary runs")
+}
+
+fn warning_paths(doc: &Value) -> Vec<String> {
+    doc["warnings"]
+        .as_array()
+        .map(|ws| {
+            ws.iter()
+                .map(|w| w["path"].as_str().unwrap_or_default().to_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Issue #12: auxiliary fields the client cannot decode (certificates as PEM text, elided
+/// or one digit short, the tariff profile as PEM, a billing period without a readable
+/// start, names and the processing time as objects) cost a warning, never the call:
+/// `info`, `channels`, `readings` and `sync` exit 0 with every value, the warnings on
+/// stderr and in `--json` `warnings[]`, and the broken answers archived unchanged.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn broken_auxiliary_fields_cost_a_warning_not_the_values() {
+    let mock = start_builtin("demo").await;
+    mock.set_faults(Faults {
+        broken_auxiliary: true,
+        ..Default::default()
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("aux.sqlite");
+    let run = |args: &[&str]| {
+        if args.contains(&"sync") {
+            command(&mock, dir.path(), &path, args).output().unwrap()
+        } else {
+            ask(&mock, dir.path(), args)
+        }
+    };
+
+    let out = run(&["--json", "info"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(doc["gateway"]["id"], "EPPC0210486901");
+    let paths = warning_paths(&doc);
+    for p in [
+        "elapsed-time",
+        "smgw-info.certificates.han.tls",
+        "smgw-info.certificates.wan[0].sig",
+        "smgw-info.certificates.wan[0].sub-ca",
+    ] {
+        assert!(paths.iter().any(|x| x == p), "{p} not in {paths:?}");
+    }
+    assert!(doc["warnings"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("left out"));
+    // Without --json: the record on stdout, the warnings on stderr.
+    let out = run(&["info"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("Warning: The field smgw-info.certificates.han.tls"),
+        "{err}"
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("EPPC0210486901"));
+
+    let out = run(&["--json", "channels", "--contract", "01005e318022.taf2-1.sm"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert!(!doc["databases"][0]["channels"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+    assert!(doc["taf_profile"].is_null());
+    let paths = warning_paths(&doc);
+    for p in [
+        "usage-point-info.taf-profile",
+        "usage-point-info.emts",
+        "usage-point-info.transparency-bit",
+    ] {
+        assert!(paths.iter().any(|x| x == p), "{p} not in {paths:?}");
+    }
+
+    let taf7 = "01005e318023.taf7-1.sm";
+    let (from, to) = ("2026-03-28T00:00:00Z", "2026-03-30T00:00:00Z");
+    let out = run(&[
+        "--json",
+        "readings",
+        "--contract",
+        taf7,
+        "--from",
+        from,
+        "--to",
+        to,
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(
+        doc["channels"][0]["readings"].as_array().unwrap().len(),
+        192
+    );
+    assert!(warning_paths(&doc).iter().any(|p| p == "elapsed-time"));
+
+    let out = run(&["--json", "sync"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let paths = warning_paths(&doc);
+    assert!(
+        paths
+            .iter()
+            .any(|p| p.starts_with("user-info.usage-points[0].billing-Periods[")),
+        "{paths:?}"
+    );
+    assert!(paths.iter().any(|p| p == "smgw-info.certificates.han.tls"));
+    // The same broken envelope field of every answer is reported once.
+    assert_eq!(paths.iter().filter(|p| *p == "elapsed-time").count(), 1);
+
+    // Every value archived, and the broken answers kept byte for byte.
+    let db = Archive::open_existing(&path).await.unwrap();
+    let consumer = consumer_id(&db, "EPPC0210486901", USER).await;
+    assert_complete(&db, consumer, mock.scenario(), "demo").await;
+    let gateway = db.gateways().await.unwrap()[0].id;
+    let (_, snapshot) = db.gateway_snapshots(gateway).await.unwrap().remove(0);
+    let raw = db
+        .raw_response(snapshot.raw_response.expect("raw answer kept"))
+        .await
+        .unwrap();
+    let body = String::from_utf8_lossy(&raw.body);
+    assert!(body.contains("-----BEGIN CERTIFICATE-----"), "{body}");
+    db.close().await;
+    mock.shutdown().await;
+}
+
+/// A value whose status word does not read is refused alone, with a warning; a signature
+/// that is no hex is left off its value. The rest of each window is archived.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreadable_status_word_refuses_its_value_alone() {
+    let mock = start_builtin("demo").await;
+    mock.set_faults(Faults {
+        broken_values: true,
+        ..Default::default()
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("values.sqlite");
+    let taf7 = "01005e318023.taf7-1.sm";
+    let out = ask(
+        &mock,
+        dir.path(),
+        &[
+            "--json",
+            "readings",
+            "--contract",
+            taf7,
+            "--from",
+            "2026-03-28T00:00:00Z",
+            "--to",
+            "2026-03-30T00:00:00Z",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let readings = doc["channels"][0]["readings"].as_array().unwrap();
+    assert_eq!(readings.len(), 191, "one value refused");
+    let ws = doc["warnings"].as_array().unwrap();
+    let refused: Vec<_> = ws.iter().filter(|w| w["kind"] == "value_refused").collect();
+    assert!(!refused.is_empty(), "{ws:?}");
+    assert_eq!(refused[0]["raw"], "a000zz00");
+    assert!(refused[0]["path"]
+        .as_str()
+        .unwrap()
+        .ends_with("smgw-status"));
+    assert!(ws.iter().any(|w| w["kind"] == "signature_not_hex"));
+
+    let out = command(&mock, dir.path(), &path, &["sync"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("A meter value was not taken over"), "{err}");
+    assert!(stored(&path).await > 0);
+    mock.shutdown().await;
+}

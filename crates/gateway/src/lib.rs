@@ -28,7 +28,7 @@ use chrono::{DateTime, Duration, Utc};
 use smgw_model::records::{
     ChannelReadings, Contract, ContractDetail, Database, GatewayInfo, LogEntry,
 };
-use smgw_model::{ChannelName, UserId};
+use smgw_model::{ChannelName, FieldWarning, UserId};
 
 pub use error::{ErrorCategory, GatewayError, MakerError};
 pub use memory::{MemoryGateway, MemoryValues};
@@ -92,10 +92,15 @@ pub struct RawAnswer {
     pub body: Vec<u8>,
 }
 
-type Decoder<T> = Box<dyn FnOnce(&[u8]) -> Result<T, GatewayError> + Send>;
+type Decoder<T> = Box<dyn FnOnce(&[u8]) -> Result<(T, Vec<FieldWarning>), GatewayError> + Send>;
 
 /// An answer and how to read it. Decoding may cost as much as fetching (a month of quarter
 /// hours), so it can be deferred to another thread with [`Fetched::decode`].
+///
+/// Decoding yields the records and the warnings about auxiliary fields that could not be
+/// decoded and were left out ([`Fetched::decode_warned`]): such a field never fails an
+/// answer; an essential one (ids, times, values, scaler, unit) does. A value whose status
+/// word does not read is left out with a warning, its window's other values stay.
 pub struct Fetched<T> {
     /// The answer as received.
     pub raw: RawAnswer,
@@ -106,9 +111,14 @@ impl<T: Send + 'static> Fetched<T> {
     /// An answer that was already decoded (e.g. because the adapter needed its content to
     /// decide the next request).
     pub fn ready(raw: RawAnswer, value: T) -> Fetched<T> {
+        Fetched::ready_warned(raw, value, Vec::new())
+    }
+
+    /// An answer that was already decoded, with what could not be decoded.
+    pub fn ready_warned(raw: RawAnswer, value: T, warnings: Vec<FieldWarning>) -> Fetched<T> {
         Fetched {
             raw,
-            decode: Box::new(move |_| Ok(value)),
+            decode: Box::new(move |_| Ok((value, warnings))),
         }
     }
 
@@ -117,21 +127,41 @@ impl<T: Send + 'static> Fetched<T> {
         raw: RawAnswer,
         decode: impl FnOnce(&[u8]) -> Result<T, GatewayError> + Send + 'static,
     ) -> Fetched<T> {
+        Fetched::deferred_warned(raw, move |body| decode(body).map(|v| (v, Vec::new())))
+    }
+
+    /// An answer decoded when asked, into records and warnings.
+    pub fn deferred_warned(
+        raw: RawAnswer,
+        decode: impl FnOnce(&[u8]) -> Result<(T, Vec<FieldWarning>), GatewayError> + Send + 'static,
+    ) -> Fetched<T> {
         Fetched {
             raw,
             decode: Box::new(decode),
         }
     }
 
-    /// Decodes the answer, keeping the raw answer.
+    /// Decodes the answer, keeping the raw answer; the warnings are dropped (callers that
+    /// show or report them use [`Fetched::decode_warned`]).
     pub fn decode(self) -> (RawAnswer, Result<T, GatewayError>) {
+        let (raw, value) = self.decode_warned();
+        (raw, value.map(|(v, _)| v))
+    }
+
+    /// Decodes the answer into records and warnings, keeping the raw answer.
+    pub fn decode_warned(self) -> (RawAnswer, Result<(T, Vec<FieldWarning>), GatewayError>) {
         let value = (self.decode)(&self.raw.body);
         (self.raw, value)
     }
 
-    /// Decodes the answer, dropping the raw answer.
+    /// Decodes the answer, dropping the raw answer and the warnings.
     pub fn into_value(self) -> Result<T, GatewayError> {
         self.decode().1
+    }
+
+    /// Decodes the answer into records and warnings, dropping the raw answer.
+    pub fn into_warned(self) -> Result<(T, Vec<FieldWarning>), GatewayError> {
+        self.decode_warned().1
     }
 }
 
@@ -275,25 +305,42 @@ pub fn retain_channels(channels: &mut Vec<ChannelReadings>, wanted: &[String]) {
     channels.retain(|ch| ChannelName::obis_of(&ch.channel).is_some_and(|o| wanted.contains(&o)));
 }
 
-/// Reads the whole logbook from `from_index` on, page by page.
+/// Reads the whole logbook from `from_index` on, page by page (warnings dropped; see
+/// [`read_logbook_warned`]).
 pub async fn read_logbook(
     gateway: &mut (dyn Gateway + '_),
     from_index: u64,
     cancel: &CancelFlag,
-    mut on_page: impl FnMut(&[LogEntry]) + Send,
+    on_page: impl FnMut(&[LogEntry]) + Send,
 ) -> Result<Vec<LogEntry>, GatewayError> {
+    read_logbook_warned(gateway, from_index, cancel, on_page)
+        .await
+        .map(|(all, _)| all)
+}
+
+/// Reads the whole logbook from `from_index` on, page by page, with the warnings about
+/// what could not be decoded.
+pub async fn read_logbook_warned(
+    gateway: &mut (dyn Gateway + '_),
+    from_index: u64,
+    cancel: &CancelFlag,
+    mut on_page: impl FnMut(&[LogEntry]) + Send,
+) -> Result<(Vec<LogEntry>, Vec<FieldWarning>), GatewayError> {
     let mut all = Vec::new();
+    let mut warnings = Vec::new();
     let mut next = Some(from_index);
     while let Some(index) = next {
         if cancel.is_cancelled() {
             return Err(GatewayError::Cancelled);
         }
-        let page = gateway.log_page(index).await?.into_value()?;
+        let (page, w) = gateway.log_page(index).await?.into_warned()?;
+        warnings.extend(w);
         on_page(&page.entries);
         all.extend(page.entries);
         next = page.next;
     }
-    Ok(all)
+    smgw_model::warning::dedup(&mut warnings);
+    Ok((all, warnings))
 }
 
 /// Progress of a long read.
@@ -308,7 +355,8 @@ pub struct Progress {
 }
 
 /// The values of a value list over any period: read in windows the gateway accepts
-/// (halved while it finds them too long), merged per channel, each value once.
+/// (halved while it finds them too long), merged per channel, each value once (warnings
+/// dropped; see [`read_values_warned`]).
 pub async fn read_values(
     gateway: &mut (dyn Gateway + '_),
     detail: &ContractDetail,
@@ -317,6 +365,21 @@ pub async fn read_values(
     progress: &mut (dyn FnMut(Progress) + Send),
     cancel: &CancelFlag,
 ) -> Result<Vec<ChannelReadings>, GatewayError> {
+    read_values_warned(gateway, detail, database, period, progress, cancel)
+        .await
+        .map(|(values, _)| values)
+}
+
+/// [`read_values`] with the warnings of every window about what could not be decoded.
+pub async fn read_values_warned(
+    gateway: &mut (dyn Gateway + '_),
+    detail: &ContractDetail,
+    database: &Database,
+    period: Period,
+    progress: &mut (dyn FnMut(Progress) + Send),
+    cancel: &CancelFlag,
+) -> Result<(Vec<ChannelReadings>, Vec<FieldWarning>), GatewayError> {
+    let mut warnings = Vec::new();
     let mut plan = WindowPlan::new(period, gateway.capabilities().max_window);
     let mut step = 0u32;
     let mut items = 0u64;
@@ -327,7 +390,11 @@ pub async fn read_values(
         }
         let part = match gateway.values(detail, database, w).await {
             Err(GatewayError::WindowTooLong) if plan.refused(w) => continue,
-            other => other?.into_value()?,
+            other => {
+                let (part, warned) = other?.into_warned()?;
+                warnings.extend(warned);
+                part
+            }
         };
         for ch in part {
             let at = match merged.iter().position(|m| m.channel == ch.channel) {
@@ -364,5 +431,6 @@ pub async fn read_values(
             items,
         });
     }
-    Ok(merged)
+    smgw_model::warning::dedup(&mut warnings);
+    Ok((merged, warnings))
 }

@@ -114,10 +114,10 @@ impl ConexaGateway {
         let raw = self.call(&request).await?;
         let limits = self.limits();
         let (detail, database) = (detail.clone(), database.clone());
-        Ok(Fetched::deferred(raw, move |body| {
+        Ok(Fetched::deferred_warned(raw, move |body| {
             let scaler_of =
                 |name: &str| gateway::channel_of(&detail, &database, name).map(|c| c.scaler);
-            response::parse_readings_model(body, &limits, scaler_of).map_err(unreadable)
+            response::parse_readings_model_warned(body, &limits, scaler_of).map_err(unreadable)
         }))
     }
 }
@@ -135,7 +135,7 @@ impl Gateway for ConexaGateway {
     async fn gateway_info(&mut self) -> Result<Fetched<GatewayFacts>, GatewayError> {
         let raw = self.call(&Request::SmgwInfo).await?;
         let wire = response::parse_smgw_info(&raw.body, &self.limits()).map_err(unreadable)?;
-        let info = wire.to_model().map_err(unreadable)?;
+        let (info, warnings) = wire.to_model_warned().map_err(unreadable)?;
         // Is the HAN certificate the gateway reports the one this connection presented?
         let han_certificate_matches = info
             .tls_certificate()
@@ -145,15 +145,15 @@ impl Gateway for ConexaGateway {
             state_as_sent: wire.smgw_state,
             han_certificate_matches,
         };
-        Ok(Fetched::ready(raw, facts))
+        Ok(Fetched::ready_warned(raw, facts, warnings))
     }
 
     async fn contracts(&mut self) -> Result<Fetched<Vec<Contract>>, GatewayError> {
         let raw = self.call(&Request::UserInfo).await?;
         let limits = self.limits();
-        Ok(Fetched::deferred(raw, move |body| {
+        Ok(Fetched::deferred_warned(raw, move |body| {
             response::parse_user_info(body, &limits)
-                .and_then(|info| info.to_model())
+                .and_then(|info| info.to_model_warned())
                 .map_err(unreadable)
         }))
     }
@@ -168,9 +168,9 @@ impl Gateway for ConexaGateway {
         };
         let raw = self.call(&request).await?;
         let limits = self.limits();
-        Ok(Fetched::deferred(raw, move |body| {
+        Ok(Fetched::deferred_warned(raw, move |body| {
             response::parse_usage_point_info(body, &limits)
-                .and_then(|info| info.to_model())
+                .and_then(|info| info.to_model_warned())
                 .map_err(unreadable)
         }))
     }
@@ -222,6 +222,7 @@ impl Gateway for ConexaGateway {
         let raw = self.call(&Request::Log(query)).await?;
         // The pager needs the entries to choose the next request: decoded now.
         let page = response::parse_log(&raw.body, &self.limits()).map_err(unreadable)?;
+        let warnings = page.warnings;
         let got = pager.accept(page.entries);
         let entries = got
             .new_entries
@@ -231,7 +232,11 @@ impl Gateway for ConexaGateway {
             .map_err(unreadable)?;
         let next = (!pager.is_done()).then(|| pager.next_index());
         self.log = Some(pager);
-        Ok(Fetched::ready(raw, LogPage { entries, next }))
+        Ok(Fetched::ready_warned(
+            raw,
+            LogPage { entries, next },
+            warnings,
+        ))
     }
 
     async fn self_test(&mut self) -> Result<(), GatewayError> {

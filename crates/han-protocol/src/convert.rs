@@ -9,7 +9,9 @@ use std::str::FromStr;
 use serde_json::Value;
 use smgw_model as model;
 
-use crate::response::{LogEntry, Readings, SmgwInfo, UsagePoint, UsagePointInfo, UserInfo};
+use smgw_model::{FieldWarning, WarningKind};
+
+use crate::response::{Log, LogEntry, Readings, SmgwInfo, UsagePoint, UsagePointInfo, UserInfo};
 use crate::time::parse_wire_time;
 use crate::ProtocolError;
 
@@ -21,18 +23,35 @@ fn field(path: String, message: impl Into<String>) -> ProtocolError {
 }
 
 impl SmgwInfo {
-    /// The gateway record. An unreadable `smgw-state` is an error; the HAN certificate
-    /// (hex of PEM text, sometimes of DER) is decoded to DER.
+    /// The gateway record (see [`SmgwInfo::to_model_warned`]; the warnings are dropped).
     pub fn to_model(&self) -> Result<model::GatewayInfo, ProtocolError> {
+        self.to_model_warned().map(|(info, _)| info)
+    }
+
+    /// The gateway record and what could not be decoded. The HAN certificate (hex of PEM
+    /// text, sometimes of DER) is decoded to DER; one that does not decode is left out
+    /// with a warning, and so is an unreadable `smgw-state` (its text stays in the wire
+    /// struct): neither is needed to read the gateway's values.
+    pub fn to_model_warned(
+        &self,
+    ) -> Result<(model::GatewayInfo, Vec<FieldWarning>), ProtocolError> {
+        let mut warnings = self.warnings.clone();
         let state = self
             .smgw_state
             .as_deref()
             .filter(|s| !s.trim().is_empty())
-            .map(|s| {
-                model::SmgwState::from_hex(s)
-                    .map_err(|e| field("smgw-info.smgw-state".into(), e.to_string()))
-            })
-            .transpose()?;
+            .and_then(|s| match model::SmgwState::from_hex(s) {
+                Ok(st) => Some(st),
+                Err(e) => {
+                    warnings.push(FieldWarning::new(
+                        WarningKind::FieldLeftOut,
+                        "smgw-info.smgw-state",
+                        s,
+                        e.to_string(),
+                    ));
+                    None
+                }
+            });
         let firmware = self
             .firmware
             .iter()
@@ -45,17 +64,29 @@ impl SmgwInfo {
         let mut certificates = Vec::new();
         if let Some(han) = &self.certificates.han_tls {
             let der = if han.first() == Some(&0x30) {
-                han.clone()
+                Some(han.clone())
             } else {
                 let text = String::from_utf8_lossy(han);
-                model::records::pem_to_der(&text)
-                    .map_err(|e| field("smgw-info.certificates.han.tls".into(), e.to_string()))?
+                match model::records::pem_to_der(&text) {
+                    Ok(der) => Some(der),
+                    Err(e) => {
+                        warnings.push(FieldWarning::new(
+                            WarningKind::FieldLeftOut,
+                            "smgw-info.certificates.han.tls",
+                            &hex::encode(han),
+                            format!("hex of neither DER nor PEM text ({e})"),
+                        ));
+                        None
+                    }
+                }
             };
-            certificates.push(model::Certificate {
-                kind: model::CertificateKind::Tls,
-                index: None,
-                der,
-            });
+            if let Some(der) = der {
+                certificates.push(model::Certificate {
+                    kind: model::CertificateKind::Tls,
+                    index: None,
+                    der,
+                });
+            }
         }
         for w in &self.certificates.wan {
             if let Some(sig) = &w.sig {
@@ -73,39 +104,52 @@ impl SmgwInfo {
                 });
             }
         }
-        Ok(model::GatewayInfo {
+        let info = model::GatewayInfo {
             id: self.smgw_id.clone(),
             state,
             time: self.smgw_time,
             firmware,
             certificates,
-        })
+        };
+        Ok((info, warnings))
     }
 }
 
 impl UsagePoint {
-    /// The contract record. Billing periods without a start are an error.
+    /// The contract record (see [`UsagePoint::to_model_warned`]; warnings dropped).
     pub fn to_model(&self, path: &str) -> Result<model::Contract, ProtocolError> {
+        let mut ignored = Vec::new();
+        self.to_model_warned(path, &mut ignored)
+    }
+
+    /// The contract record. A billing period without a start is left out with a warning
+    /// (billing periods are auxiliary); a missing TAF number is an error.
+    pub fn to_model_warned(
+        &self,
+        path: &str,
+        warnings: &mut Vec<FieldWarning>,
+    ) -> Result<model::Contract, ProtocolError> {
         let taf = match self.taf_number {
             Some(n) => model::Taf::from_number(u16::try_from(n).map_err(|_| {
                 field(format!("{path}.taf-number"), format!("{n} is out of range"))
             })?),
             None => return Err(field(format!("{path}.taf-number"), "missing")),
         };
-        let billing_periods = self
-            .billing_periods
-            .iter()
-            .enumerate()
-            .map(|(i, b)| {
-                let start = b.start_time.ok_or_else(|| {
-                    field(format!("{path}.billing-periods[{i}].start-time"), "missing")
-                })?;
-                Ok(model::BillingPeriod {
+        let mut billing_periods = Vec::with_capacity(self.billing_periods.len());
+        for (i, b) in self.billing_periods.iter().enumerate() {
+            match b.start_time {
+                Some(start) => billing_periods.push(model::BillingPeriod {
                     start,
                     end: b.end_time,
-                })
-            })
-            .collect::<Result<_, ProtocolError>>()?;
+                }),
+                None => warnings.push(FieldWarning::new(
+                    WarningKind::FieldLeftOut,
+                    format!("{path}.billing-periods[{i}]"),
+                    &b.end_time.map(|t| t.to_rfc3339()).unwrap_or_default(),
+                    "a billing period without start-time",
+                )),
+            }
+        }
         Ok(model::Contract {
             usage_point_id: self.usage_point_id.clone(),
             name: self.usage_point_name.clone().unwrap_or_default(),
@@ -126,13 +170,23 @@ impl UsagePoint {
 }
 
 impl UserInfo {
-    /// All contracts as records.
+    /// All contracts as records (warnings dropped; see [`UserInfo::to_model_warned`]).
     pub fn to_model(&self) -> Result<Vec<model::Contract>, ProtocolError> {
-        self.usage_points
+        self.to_model_warned().map(|(c, _)| c)
+    }
+
+    /// All contracts as records and what could not be decoded.
+    pub fn to_model_warned(
+        &self,
+    ) -> Result<(Vec<model::Contract>, Vec<FieldWarning>), ProtocolError> {
+        let mut warnings = self.warnings.clone();
+        let contracts = self
+            .usage_points
             .iter()
             .enumerate()
-            .map(|(i, u)| u.to_model(&format!("user-info.usage-points[{i}]")))
-            .collect()
+            .map(|(i, u)| u.to_model_warned(&format!("user-info.usage-points[{i}]"), &mut warnings))
+            .collect::<Result<_, _>>()?;
+        Ok((contracts, warnings))
     }
 }
 
@@ -152,8 +206,17 @@ fn emt_text(v: &Value) -> String {
 }
 
 impl UsagePointInfo {
-    /// The contract detail record with typed channels.
+    /// The contract detail record (warnings dropped; see
+    /// [`UsagePointInfo::to_model_warned`]).
     pub fn to_model(&self) -> Result<model::ContractDetail, ProtocolError> {
+        self.to_model_warned().map(|(d, _)| d)
+    }
+
+    /// The contract detail record with typed channels, and what could not be decoded.
+    /// OBIS id, scaler and unit of every channel are essential.
+    pub fn to_model_warned(
+        &self,
+    ) -> Result<(model::ContractDetail, Vec<FieldWarning>), ProtocolError> {
         let mut databases = Vec::with_capacity(self.databases.len());
         for (i, d) in self.databases.iter().enumerate() {
             let mut channels = Vec::with_capacity(d.channels.len());
@@ -181,14 +244,15 @@ impl UsagePointInfo {
                 channels,
             });
         }
-        Ok(model::ContractDetail {
+        let detail = model::ContractDetail {
             usage_point_id: self.usage_point_id.clone(),
             name: self.usage_point_name.clone().unwrap_or_default(),
             emts: self.emts.iter().map(emt_text).collect(),
             transparency_bit: self.transparency_bit.unwrap_or(false),
             taf_profile: self.taf_profile.clone(),
             databases,
-        })
+        };
+        Ok((detail, self.warnings.clone()))
     }
 
     /// The channel description of `obis` (hex, possibly suffixed) in `database`.
@@ -209,27 +273,44 @@ impl UsagePointInfo {
     }
 }
 
-/// A status word; `path` is only built for an error (it costs an allocation per value).
+/// A status word; `Err` holds the warning that refuses its value (`path` is only built
+/// then: it costs an allocation per value).
 fn status<T>(
     s: &Option<String>,
     path: impl FnOnce() -> String,
     parse: impl Fn(&str) -> Result<T, model::StatusError>,
-) -> Result<Option<T>, ProtocolError> {
+) -> Result<Option<T>, FieldWarning> {
     match s.as_deref().map(str::trim) {
         None | Some("") => Ok(None),
-        Some(t) => parse(t).map(Some).map_err(|e| field(path(), e.to_string())),
+        Some(t) => parse(t)
+            .map(Some)
+            .map_err(|e| FieldWarning::new(WarningKind::ValueRefused, path(), t, e.to_string())),
     }
 }
 
 impl Readings {
-    /// The readings as records. `scaler_of` gives the scaler of a channel (from its
-    /// `usage-point-info`, see [`UsagePointInfo::channel`]); a channel without one is an
-    /// error because its values could not be scaled. A value without `target-time` gets
-    /// its capture time as target time.
+    /// The readings as records (warnings dropped; see [`Readings::to_model_warned`]).
     pub fn to_model(
         &self,
         scaler_of: impl Fn(&str) -> Option<i8>,
     ) -> Result<Vec<model::ChannelReadings>, ProtocolError> {
+        self.to_model_warned(scaler_of).map(|(r, _)| r)
+    }
+
+    /// The readings as records, and what could not be decoded. `scaler_of` gives the
+    /// scaler of a channel (from its `usage-point-info`, see [`UsagePointInfo::channel`]);
+    /// a channel without one is an error because its values could not be scaled. A value
+    /// without `target-time` gets its capture time as target time.
+    ///
+    /// A status word that does not read refuses its value alone (without it nobody can
+    /// tell whether the value is valid, so it must not be billed or stored as if it
+    /// were): the value is left out with a warning that keeps the text, the other values
+    /// stay. A signature that is not hex is auxiliary: the value is kept without it.
+    pub fn to_model_warned(
+        &self,
+        scaler_of: impl Fn(&str) -> Option<i8>,
+    ) -> Result<(Vec<model::ChannelReadings>, Vec<FieldWarning>), ProtocolError> {
+        let mut warnings = self.warnings.clone();
         let mut out = Vec::with_capacity(self.channels.len());
         for (i, ch) in self.channels.iter().enumerate() {
             let cpath = format!("readings.channels[{i}]");
@@ -242,31 +323,54 @@ impl Readings {
             let mut readings = Vec::with_capacity(ch.readings.len());
             for (j, r) in ch.readings.iter().enumerate() {
                 let p = || format!("{cpath}.readings[{j}]");
+                let statuses = (|| {
+                    Ok::<_, FieldWarning>((
+                        status(
+                            &r.cosem_status,
+                            || format!("{}.cosem-status", p()),
+                            model::CombinedStatus::from_hex,
+                        )?,
+                        status(
+                            &r.smgw_status,
+                            || format!("{}.smgw-status", p()),
+                            model::GatewayStatus::from_hex,
+                        )?,
+                        status(
+                            &r.meter_status,
+                            || format!("{}.meter-status", p()),
+                            model::MeterStatus::from_hex,
+                        )?,
+                    ))
+                })();
+                let (cosem_status, smgw_status, meter_status) = match statuses {
+                    Ok(s) => s,
+                    Err(w) => {
+                        warnings.push(w);
+                        continue;
+                    }
+                };
                 let signature = match r.signature.as_deref().map(str::trim) {
                     None | Some("") => None,
-                    Some(h) => Some(hex::decode(h).map_err(|_| {
-                        field(format!("{}.signature", p()), "expected hexadecimal text")
-                    })?),
+                    Some(h) => match hex::decode(h) {
+                        Ok(b) => Some(b),
+                        Err(e) => {
+                            warnings.push(FieldWarning::new(
+                                WarningKind::SignatureNotHex,
+                                format!("{}.signature", p()),
+                                h,
+                                format!("expected hexadecimal text ({e})"),
+                            ));
+                            None
+                        }
+                    },
                 };
                 readings.push(model::Reading {
                     capture_time: Some(r.capture_time),
                     target_time: r.target_time.unwrap_or(r.capture_time),
                     value: model::ScaledValue::new(i128::from(r.value), scaler),
-                    cosem_status: status(
-                        &r.cosem_status,
-                        || format!("{}.cosem-status", p()),
-                        model::CombinedStatus::from_hex,
-                    )?,
-                    smgw_status: status(
-                        &r.smgw_status,
-                        || format!("{}.smgw-status", p()),
-                        model::GatewayStatus::from_hex,
-                    )?,
-                    meter_status: status(
-                        &r.meter_status,
-                        || format!("{}.meter-status", p()),
-                        model::MeterStatus::from_hex,
-                    )?,
+                    cosem_status,
+                    smgw_status,
+                    meter_status,
                     owner: r.owner_number.clone(),
                     signature,
                 });
@@ -276,7 +380,22 @@ impl Readings {
                 readings,
             });
         }
-        Ok(out)
+        Ok((out, warnings))
+    }
+}
+
+impl Log {
+    /// The entries as records and what could not be decoded (auxiliary texts left out at
+    /// parsing). A level above 255 is an error.
+    pub fn to_model_warned(
+        &self,
+    ) -> Result<(Vec<model::LogEntry>, Vec<FieldWarning>), ProtocolError> {
+        let entries = self
+            .entries
+            .iter()
+            .map(LogEntry::to_model)
+            .collect::<Result<_, _>>()?;
+        Ok((entries, self.warnings.clone()))
     }
 }
 
@@ -354,16 +473,28 @@ mod tests {
     }
 
     #[test]
-    fn bad_status_words_name_their_path() {
-        let b = bytes(json!({"readings": {"channels": [{"obis": "x", "readings": [
-            {"capture-time": "2026-01-01T00:00:00Z", "value": 1, "smgw-status": "zz"}]}]}}));
-        let r = response::parse_readings(&b, &Limits::default()).unwrap();
-        let err = r.to_model(|_| Some(0)).unwrap_err();
-        assert!(
-            err.to_string()
-                .starts_with("readings.channels[0].readings[0].smgw-status:"),
-            "{err}"
-        );
+    fn a_bad_status_word_refuses_its_value_alone() {
+        for key in ["smgw-status", "cosem-status", "meter-status"] {
+            let b = bytes(json!({"readings": {"channels": [{"obis": "x", "readings": [
+                {"capture-time": "2026-01-01T00:00:00Z", "value": 1, key: "zz"},
+                {"capture-time": "2026-01-01T00:15:00Z", "value": 2, "smgw-status": "a0000000",
+                 "signature": "-----BEGIN-----"}]}]}}));
+            let r = response::parse_readings(&b, &Limits::default()).unwrap();
+            let (m, w) = r.to_model_warned(|_| Some(0)).unwrap();
+            assert_eq!(m[0].readings.len(), 1);
+            assert_eq!(m[0].readings[0].value, model::ScaledValue::new(2, 0));
+            assert!(m[0].readings[0].smgw_status.is_some());
+            assert_eq!(m[0].readings[0].signature, None);
+            assert_eq!(w.len(), 2);
+            assert_eq!(w[0].path, format!("readings.channels[0].readings[0].{key}"));
+            assert_eq!(
+                (w[0].kind, w[0].raw.as_str()),
+                (WarningKind::ValueRefused, "zz")
+            );
+            assert_eq!(w[1].path, "readings.channels[0].readings[1].signature");
+            assert_eq!(w[1].kind, WarningKind::SignatureNotHex);
+            assert_eq!(w[1].raw, "-----BEGIN-----");
+        }
     }
 
     #[test]

@@ -225,6 +225,7 @@ pub(crate) fn readings(body: &[u8], limits: &Limits) -> Option<Readings> {
         });
     }
     Some(Readings {
+        warnings: Vec::new(),
         header: Header {
             method: env.method,
             version: env.version,
@@ -361,19 +362,37 @@ mod tests {
             direct[0].readings[0].owner.as_deref(),
             Some("1ELS0012345678")
         );
-        // What the conversion refuses, it refuses with the field's path, whichever path ran.
-        for (body, path) in [
-            (PLAIN.replace("a0000000208c3800", "zz"), "cosem-status"),
+        // An unreadable status word refuses its value alone, a signature that is not hex
+        // is left off its value: the fast path declines both, the lenient path warns with
+        // the field's path and keeps the rest.
+        for (body, path, kind, kept) in [
+            (
+                PLAIN.replace("a0000000208c3800", "zz"),
+                "readings.channels[0].readings[0].cosem-status",
+                smgw_model::WarningKind::ValueRefused,
+                1,
+            ),
             (
                 PLAIN.replace(r#""signature":"ab12""#, r#""signature":"xyz""#),
-                "signature",
+                "readings.channels[0].readings[1].signature",
+                smgw_model::WarningKind::SignatureNotHex,
+                2,
             ),
         ] {
             assert!(readings_model(body.as_bytes(), &Limits::default(), &scaler).is_none());
-            let err =
-                crate::response::parse_readings_model(body.as_bytes(), &Limits::default(), scaler)
-                    .expect_err("refused");
-            assert!(err.to_string().contains(path), "{err}");
+            let (records, warnings) = crate::response::parse_readings_model_warned(
+                body.as_bytes(),
+                &Limits::default(),
+                scaler,
+            )
+            .expect("the other values stay");
+            assert_eq!(records[0].readings.len(), kept, "{body}");
+            assert_eq!(warnings.len(), 1, "{warnings:?}");
+            assert_eq!((warnings[0].path.as_str(), warnings[0].kind), (path, kind));
+            assert!(records[0]
+                .readings
+                .iter()
+                .all(|r| r.signature.is_none() || r.signature == Some(vec![0xab, 0x12])));
         }
         // A channel without a known scaler, too.
         let none = |_: &str| None;

@@ -6,6 +6,8 @@
 
 use serde_json::{Map, Value};
 
+use smgw_model::{FieldWarning, WarningKind};
+
 use crate::response::Limits;
 use crate::ProtocolError;
 
@@ -145,13 +147,6 @@ impl<'a> Obj<'a> {
         narrow(as_i64(v, &p)?, &p)
     }
 
-    pub(crate) fn opt_bool(&mut self, key: &str) -> Result<Option<bool>, ProtocolError> {
-        match self.field(key) {
-            None => Ok(None),
-            Some((v, p)) => as_bool(v, &p).map(Some),
-        }
-    }
-
     /// A list; absent means empty. Enforces the item limit before reading items.
     pub(crate) fn list(&mut self, key: &str) -> Result<(Vec<&'a Value>, String), ProtocolError> {
         match self.get(key) {
@@ -203,22 +198,123 @@ impl<'a> Obj<'a> {
         }
     }
 
-    /// Hex text decoded to bytes; empty string counts as absent.
-    pub(crate) fn opt_hex(&mut self, key: &str) -> Result<Option<Vec<u8>>, ProtocolError> {
+    /// An auxiliary text: a value that is no text (an object or a list) is left out with
+    /// a warning instead of failing the answer. Limits still apply.
+    pub(crate) fn aux_str(
+        &mut self,
+        key: &str,
+        warnings: &mut Vec<FieldWarning>,
+    ) -> Result<Option<String>, ProtocolError> {
         let limits = self.limits;
         match self.field(key) {
             None => Ok(None),
-            Some((v, p)) => {
-                let s = as_string(v, &p, limits)?;
-                let s = s.trim();
-                if s.is_empty() {
-                    return Ok(None);
+            Some((v, p)) => match as_string(v, &p, limits) {
+                Ok(s) => Ok(Some(s)),
+                Err(ProtocolError::Field { message, .. }) => {
+                    warnings.push(left_out(p(), v, message));
+                    Ok(None)
                 }
-                hex::decode(s).map(Some).map_err(|_| {
-                    field_err(&p(), format!("expected hexadecimal text, got {}", show(v)))
-                })
+                Err(e) => Err(e),
+            },
+        }
+    }
+
+    /// An auxiliary hex field (certificates, the tariff profile): text that is not clean
+    /// hex (PEM text, an elided `3082...`, an odd number of digits) is left out with a
+    /// warning; empty text counts as absent.
+    pub(crate) fn aux_hex(
+        &mut self,
+        key: &str,
+        warnings: &mut Vec<FieldWarning>,
+    ) -> Result<Option<Vec<u8>>, ProtocolError> {
+        let Some(s) = self.aux_str(key, warnings)? else {
+            return Ok(None);
+        };
+        let t = s.trim();
+        if t.is_empty() {
+            return Ok(None);
+        }
+        match hex::decode(t) {
+            Ok(b) => Ok(Some(b)),
+            Err(e) => {
+                warnings.push(FieldWarning::new(
+                    WarningKind::FieldLeftOut,
+                    self.child_path(key),
+                    t,
+                    format!("expected hexadecimal text ({e})"),
+                ));
+                Ok(None)
             }
         }
+    }
+
+    /// An auxiliary time: one that does not read is left out with a warning.
+    pub(crate) fn aux_time(
+        &mut self,
+        key: &str,
+        warnings: &mut Vec<FieldWarning>,
+    ) -> Result<Option<chrono::DateTime<chrono::Utc>>, ProtocolError> {
+        let Some(s) = self.aux_str(key, warnings)? else {
+            return Ok(None);
+        };
+        if s.trim().is_empty() {
+            return Ok(None);
+        }
+        match crate::time::parse_wire_time(&s) {
+            Some(t) => Ok(Some(t)),
+            None => {
+                warnings.push(FieldWarning::new(
+                    WarningKind::FieldLeftOut,
+                    self.child_path(key),
+                    &s,
+                    "expected a date and time",
+                ));
+                Ok(None)
+            }
+        }
+    }
+
+    /// An auxiliary true/false: anything else is left out with a warning.
+    pub(crate) fn aux_bool(&mut self, key: &str, warnings: &mut Vec<FieldWarning>) -> Option<bool> {
+        let (v, p) = self.field(key)?;
+        match as_bool(v, &p) {
+            Ok(b) => Some(b),
+            Err(_) => {
+                warnings.push(left_out(p(), v, "expected true or false".into()));
+                None
+            }
+        }
+    }
+
+    /// An auxiliary list: a value that is no list is left out with a warning (the item
+    /// limit still applies).
+    pub(crate) fn aux_list(
+        &mut self,
+        key: &str,
+        warnings: &mut Vec<FieldWarning>,
+    ) -> Result<(Vec<&'a Value>, String), ProtocolError> {
+        match self.list(key) {
+            Err(ProtocolError::Field { path, .. }) => {
+                let raw = self.get_raw(key);
+                warnings.push(FieldWarning::new(
+                    WarningKind::FieldLeftOut,
+                    path.clone(),
+                    &raw,
+                    "expected a list",
+                ));
+                Ok((Vec::new(), path))
+            }
+            other => other,
+        }
+    }
+
+    /// The value of an already consumed key as text, for a warning.
+    fn get_raw(&self, key: &str) -> String {
+        self.map
+            .iter()
+            .find(|(k, v)| same_key(k, key) && !v.is_null())
+            .map(|(_, v)| raw_text(v))
+            .unwrap_or_default()
     }
 
     /// The keys that were never consumed, in their original order.
@@ -299,4 +395,17 @@ pub(crate) fn narrow<T: TryFrom<i64>>(
     path: &dyn Fn() -> String,
 ) -> Result<T, ProtocolError> {
     T::try_from(n).map_err(|_| field_err(&path(), format!("number {n} is out of range")))
+}
+
+/// A value's text for a warning: strings as they are, anything else as JSON.
+pub(crate) fn raw_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// The warning for an auxiliary field at `path` that was left out.
+pub(crate) fn left_out(path: String, v: &Value, reason: String) -> FieldWarning {
+    FieldWarning::new(WarningKind::FieldLeftOut, path, &raw_text(v), reason)
 }

@@ -8,7 +8,9 @@
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
 
-use crate::json::{field_err, show, Obj};
+use smgw_model::FieldWarning;
+
+use crate::json::{left_out, Obj};
 use crate::ProtocolError;
 
 /// Upper bounds on what a response may contain, so a broken or hostile peer cannot make
@@ -59,6 +61,9 @@ pub struct Header {
 pub struct SmgwInfo {
     /// Envelope fields.
     pub header: Header,
+    /// Auxiliary fields that could not be decoded and were left out (their text is
+    /// kept here and in the raw answer).
+    pub warnings: Vec<FieldWarning>,
     /// Cross-vendor gateway id, e.g. `ethe0300004261`.
     pub smgw_id: String,
     /// Status word as hex text, e.g. `a0000000`.
@@ -115,6 +120,9 @@ pub struct WanCertificate {
 pub struct UserInfo {
     /// Envelope fields.
     pub header: Header,
+    /// Auxiliary fields that could not be decoded and were left out (their text is
+    /// kept here and in the raw answer).
+    pub warnings: Vec<FieldWarning>,
     /// One entry per tariff use case contract.
     pub usage_points: Vec<UsagePoint>,
     /// Unknown payload keys.
@@ -177,6 +185,9 @@ pub struct BillingPeriod {
 pub struct UsagePointInfo {
     /// Envelope fields.
     pub header: Header,
+    /// Auxiliary fields that could not be decoded and were left out (their text is
+    /// kept here and in the raw answer).
+    pub warnings: Vec<FieldWarning>,
     /// The contract's id.
     pub usage_point_id: String,
     /// Display name.
@@ -222,6 +233,9 @@ pub struct ChannelInfo {
 pub struct Readings {
     /// Envelope fields.
     pub header: Header,
+    /// Auxiliary fields that could not be decoded and were left out (their text is
+    /// kept here and in the raw answer).
+    pub warnings: Vec<FieldWarning>,
     /// The `records` count the gateway reports.
     pub records: Option<u64>,
     /// Values per channel.
@@ -284,6 +298,9 @@ pub struct Reading {
 pub struct Log {
     /// Envelope fields.
     pub header: Header,
+    /// Auxiliary fields that could not be decoded and were left out (their text is
+    /// kept here and in the raw answer).
+    pub warnings: Vec<FieldWarning>,
     /// The `records` count the gateway reports.
     pub records: Option<u64>,
     /// The entries, in the order sent.
@@ -335,6 +352,7 @@ fn envelope<'a>(
     root: &'a Value,
     method: &str,
     limits: &'a Limits,
+    warnings: &mut Vec<FieldWarning>,
 ) -> Result<(Header, Obj<'a>), ProtocolError> {
     let mut top = Obj::new(root, "", limits)?;
     let got = top.opt_str("method")?;
@@ -346,8 +364,8 @@ fn envelope<'a>(
             });
         }
     }
-    let version = top.opt_str("version")?;
-    let elapsed_time = top.opt_str("elapsed-time")?;
+    let version = top.aux_str("version", warnings)?;
+    let elapsed_time = top.aux_str("elapsed-time", warnings)?;
     let (payload, path) = top.require(method)?;
     let payload = Obj::new(payload, &path, limits)?;
     let header = Header {
@@ -374,34 +392,38 @@ fn parse_json(body: &[u8], limits: &Limits) -> Result<Value, ProtocolError> {
 /// Parses a `smgw-info` response body.
 pub fn parse_smgw_info(body: &[u8], limits: &Limits) -> Result<SmgwInfo, ProtocolError> {
     let root = parse_json(body, limits)?;
-    let (header, mut p) = envelope(&root, "smgw-info", limits)?;
+    let mut warnings = Vec::new();
+    let w = &mut warnings;
+    let (header, mut p) = envelope(&root, "smgw-info", limits, w)?;
     let smgw_id = p.str("smgw-id")?;
-    let smgw_state = p.opt_str("smgw-state")?;
+    // The state word is read in `to_model`; here it is kept as sent.
+    let smgw_state = p.aux_str("smgw-state", w)?;
     let smgw_time = p.opt_time("smgw-time")?;
+    // Firmware and certificates are auxiliary: a part in another shape is left out with
+    // a warning, the rest of the answer stays.
     let firmware = match p.get("firmware-info") {
         None => Vec::new(),
-        Some((v @ Value::Object(_), path)) => vec![firmware(v, &path, limits)?],
+        Some((v @ Value::Object(_), path)) => firmware(v, &path, limits, w)?.into_iter().collect(),
         Some((Value::Array(items), path)) => {
             check_count(items.len(), &path, limits)?;
-            items
-                .iter()
-                .enumerate()
-                .map(|(i, v)| firmware(v, &format!("{path}[{i}]"), limits))
-                .collect::<Result<_, _>>()?
+            let mut all = Vec::with_capacity(items.len());
+            for (i, v) in items.iter().enumerate() {
+                all.extend(firmware(v, &format!("{path}[{i}]"), limits, w)?);
+            }
+            all
         }
         Some((other, path)) => {
-            return Err(field_err(
-                &path,
-                format!("expected an object, got {}", show(other)),
-            ))
+            w.push(left_out(path, other, "expected an object".into()));
+            Vec::new()
         }
     };
     let certificates = match p.get("certificates") {
         None => Certificates::default(),
-        Some((v, path)) => certificates(v, &path, limits)?,
+        Some((v, path)) => certificates(v, &path, limits, w)?,
     };
     Ok(SmgwInfo {
         header,
+        warnings,
         smgw_id,
         smgw_state,
         smgw_time,
@@ -422,24 +444,47 @@ fn check_count(n: usize, path: &str, limits: &Limits) -> Result<(), ProtocolErro
     Ok(())
 }
 
-fn firmware(v: &Value, path: &str, limits: &Limits) -> Result<FirmwareInfo, ProtocolError> {
+/// One firmware component; `None` (with a warning) when it is no object.
+fn firmware(
+    v: &Value,
+    path: &str,
+    limits: &Limits,
+    w: &mut Vec<FieldWarning>,
+) -> Result<Option<FirmwareInfo>, ProtocolError> {
+    if !v.is_object() {
+        w.push(left_out(path.to_owned(), v, "expected an object".into()));
+        return Ok(None);
+    }
     let mut o = Obj::new(v, path, limits)?;
-    Ok(FirmwareInfo {
-        component: o.opt_str("component")?,
-        version: o.opt_str("version")?,
-        hash: o.opt_str("hash")?,
+    Ok(Some(FirmwareInfo {
+        component: o.aux_str("component", w)?,
+        version: o.aux_str("version", w)?,
+        hash: o.aux_str("hash", w)?,
         extra: o.extra(),
-    })
+    }))
 }
 
-fn certificates(v: &Value, path: &str, limits: &Limits) -> Result<Certificates, ProtocolError> {
+fn certificates(
+    v: &Value,
+    path: &str,
+    limits: &Limits,
+    w: &mut Vec<FieldWarning>,
+) -> Result<Certificates, ProtocolError> {
+    if !v.is_object() {
+        w.push(left_out(path.to_owned(), v, "expected an object".into()));
+        return Ok(Certificates::default());
+    }
     let mut o = Obj::new(v, path, limits)?;
     let mut extra = Map::new();
     let han_tls = match o.get("han") {
         None => None,
+        Some((hv, hpath)) if !hv.is_object() => {
+            w.push(left_out(hpath, hv, "expected an object".into()));
+            None
+        }
         Some((hv, hpath)) => {
             let mut han = Obj::new(hv, &hpath, limits)?;
-            let tls = han.opt_hex("tls")?;
+            let tls = han.aux_hex("tls", w)?;
             let han_extra = han.extra();
             if !han_extra.is_empty() {
                 extra.insert("han".to_owned(), Value::Object(han_extra));
@@ -447,15 +492,40 @@ fn certificates(v: &Value, path: &str, limits: &Limits) -> Result<Certificates, 
             tls
         }
     };
-    let (items, wpath) = o.list("wan")?;
+    let (items, wpath) = o.aux_list("wan", w)?;
     let mut wan = Vec::with_capacity(items.len());
     for (i, item) in items.into_iter().enumerate() {
-        let mut w = Obj::new(item, &format!("{wpath}[{i}]"), limits)?;
+        let ipath = format!("{wpath}[{i}]");
+        if !item.is_object() {
+            w.push(left_out(ipath, item, "expected an object".into()));
+            continue;
+        }
+        let mut c = Obj::new(item, &ipath, limits)?;
+        // Without its index a certificate cannot be told apart from the seal
+        // certificate (index 0): such an entry is left out, not guessed.
+        let cert_index = match c.opt_num::<u32>("cert-index") {
+            Ok(n) => n.unwrap_or(0),
+            Err(ProtocolError::Field { path, message }) => {
+                let raw = item
+                    .as_object()
+                    .and_then(|m| m.iter().find(|(k, _)| path.ends_with(k.as_str())))
+                    .map(|(_, v)| crate::json::raw_text(v))
+                    .unwrap_or_default();
+                w.push(FieldWarning::new(
+                    smgw_model::WarningKind::FieldLeftOut,
+                    ipath,
+                    &raw,
+                    format!("cert-index: {message}"),
+                ));
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
         wan.push(WanCertificate {
-            cert_index: w.opt_num("cert-index")?.unwrap_or(0),
-            sig: w.opt_hex("sig")?,
-            sub_ca: w.opt_hex("sub-ca")?,
-            extra: w.extra(),
+            cert_index,
+            sig: c.aux_hex("sig", w)?,
+            sub_ca: c.aux_hex("sub-ca", w)?,
+            extra: c.extra(),
         });
     }
     for (k, v) in o.extra() {
@@ -471,13 +541,15 @@ fn certificates(v: &Value, path: &str, limits: &Limits) -> Result<Certificates, 
 /// Parses a `user-info` response body.
 pub fn parse_user_info(body: &[u8], limits: &Limits) -> Result<UserInfo, ProtocolError> {
     let root = parse_json(body, limits)?;
-    let (header, mut p) = envelope(&root, "user-info", limits)?;
+    let mut warnings = Vec::new();
+    let w = &mut warnings;
+    let (header, mut p) = envelope(&root, "user-info", limits, w)?;
     let (items, path) = p.list("usage-points")?;
     let mut usage_points = Vec::with_capacity(items.len());
     for (i, item) in items.into_iter().enumerate() {
         let mut u = Obj::new(item, &format!("{path}[{i}]"), limits)?;
         let usage_point_id = u.str("usage-point-id")?;
-        let usage_point_name = u.opt_str("usage-point-name")?;
+        let usage_point_name = u.aux_str("usage-point-name", w)?;
         let taf_number = u.opt_num("taf-number")?;
         let taf_state = u.opt_str("taf-state")?;
         let start_time = u.opt_time("start-time")?;
@@ -503,14 +575,36 @@ pub fn parse_user_info(body: &[u8], limits: &Limits) -> Result<UserInfo, Protoco
                 extra: mo.extra(),
             });
         }
-        let on_demand_profile_configured = u.opt_bool("on-demand-profile-configured")?;
-        let (bitems, bpath) = u.list("billing-periods")?;
+        let on_demand_profile_configured = u.aux_bool("on-demand-profile-configured", w);
+        // Billing periods are auxiliary: one that does not read is left out with a
+        // warning (a period without its start is left out in `to_model`).
+        let (bitems, bpath) = u.aux_list("billing-periods", w)?;
         let mut billing_periods = Vec::with_capacity(bitems.len());
         for (j, b) in bitems.into_iter().enumerate() {
-            let mut bo = Obj::new(b, &format!("{bpath}[{j}]"), limits)?;
+            let jpath = format!("{bpath}[{j}]");
+            if !b.is_object() {
+                w.push(left_out(jpath, b, "expected an object".into()));
+                continue;
+            }
+            let mut bo = Obj::new(b, &jpath, limits)?;
+            let before = w.len();
+            let start_time = bo.aux_time("start-time", w)?;
+            let end_time = bo.aux_time("end-time", w)?;
+            if w.len() > before {
+                // Half a period would claim a different period: leave it all out.
+                continue;
+            }
+            if start_time.is_none() {
+                w.push(left_out(
+                    jpath,
+                    b,
+                    "a billing period without start-time".into(),
+                ));
+                continue;
+            }
             billing_periods.push(BillingPeriod {
-                start_time: bo.opt_time("start-time")?,
-                end_time: bo.opt_time("end-time")?,
+                start_time,
+                end_time,
                 extra: bo.extra(),
             });
         }
@@ -532,6 +626,7 @@ pub fn parse_user_info(body: &[u8], limits: &Limits) -> Result<UserInfo, Protoco
     }
     Ok(UserInfo {
         header,
+        warnings,
         usage_points,
         extra: p.extra(),
     })
@@ -543,13 +638,15 @@ pub fn parse_usage_point_info(
     limits: &Limits,
 ) -> Result<UsagePointInfo, ProtocolError> {
     let root = parse_json(body, limits)?;
-    let (header, mut p) = envelope(&root, "usage-point-info", limits)?;
+    let mut warnings = Vec::new();
+    let w = &mut warnings;
+    let (header, mut p) = envelope(&root, "usage-point-info", limits, w)?;
     let usage_point_id = p.str("usage-point-id")?;
-    let usage_point_name = p.opt_str("usage-point-name")?;
-    let (emts, _) = p.list("emts")?;
+    let usage_point_name = p.aux_str("usage-point-name", w)?;
+    let (emts, _) = p.aux_list("emts", w)?;
     let emts = emts.into_iter().cloned().collect();
-    let transparency_bit = p.opt_bool("transparency-bit")?;
-    let taf_profile = p.opt_hex("taf-profile")?;
+    let transparency_bit = p.aux_bool("transparency-bit", w);
+    let taf_profile = p.aux_hex("taf-profile", w)?;
     let (ditems, dpath) = p.list("databases")?;
     let mut databases = Vec::with_capacity(ditems.len());
     for (i, d) in ditems.into_iter().enumerate() {
@@ -574,6 +671,7 @@ pub fn parse_usage_point_info(
     }
     Ok(UsagePointInfo {
         header,
+        warnings,
         usage_point_id,
         usage_point_name,
         emts,
@@ -600,10 +698,22 @@ pub fn parse_readings_model(
     limits: &Limits,
     scaler_of: impl Fn(&str) -> Option<i8>,
 ) -> Result<Vec<smgw_model::records::ChannelReadings>, ProtocolError> {
+    parse_readings_model_warned(body, limits, scaler_of).map(|(r, _)| r)
+}
+
+/// [`parse_readings_model`] with the warnings about what could not be decoded (values
+/// refused for an unreadable status word, signatures that are not hex, auxiliary fields
+/// left out). The fast path only takes bodies without any such field, so it never has
+/// warnings.
+pub fn parse_readings_model_warned(
+    body: &[u8],
+    limits: &Limits,
+    scaler_of: impl Fn(&str) -> Option<i8>,
+) -> Result<(Vec<smgw_model::records::ChannelReadings>, Vec<FieldWarning>), ProtocolError> {
     if let Some(fast) = crate::fast::readings_model(body, limits, &scaler_of) {
-        return Ok(fast);
+        return Ok((fast, Vec::new()));
     }
-    parse_readings_lenient(body, limits)?.to_model(scaler_of)
+    parse_readings_lenient(body, limits)?.to_model_warned(scaler_of)
 }
 
 /// The lenient path of [`parse_readings`]: every spelling and type the gateway may use,
@@ -613,7 +723,8 @@ pub(crate) fn parse_readings_lenient(
     limits: &Limits,
 ) -> Result<Readings, ProtocolError> {
     let root = parse_json(body, limits)?;
-    let (header, mut p) = envelope(&root, "readings", limits)?;
+    let mut warnings = Vec::new();
+    let (header, mut p) = envelope(&root, "readings", limits, &mut warnings)?;
     let records = p.opt_num("records")?;
     let (citems, cpath) = p.list("channels")?;
     let mut channels = Vec::with_capacity(citems.len());
@@ -647,6 +758,7 @@ pub(crate) fn parse_readings_lenient(
     }
     Ok(Readings {
         header,
+        warnings,
         records,
         channels,
         extra: p.extra(),
@@ -656,29 +768,33 @@ pub(crate) fn parse_readings_lenient(
 /// Parses a `log` response body.
 pub fn parse_log(body: &[u8], limits: &Limits) -> Result<Log, ProtocolError> {
     let root = parse_json(body, limits)?;
-    let (header, mut p) = envelope(&root, "log", limits)?;
+    let mut warnings = Vec::new();
+    let w = &mut warnings;
+    let (header, mut p) = envelope(&root, "log", limits, w)?;
     let records = p.opt_num("records")?;
     let (items, path) = p.list("entries")?;
     let mut entries = Vec::with_capacity(items.len());
     for (i, e) in items.into_iter().enumerate() {
         let mut o = Obj::new(e, &format!("{path}[{i}]"), limits)?;
         entries.push(LogEntry {
+            // Index, level and time are essential; the texts are auxiliary.
             index: o.num("index")?,
-            event_id: o.opt_str("event-id")?,
-            event_sub_id: o.opt_str("event-sub-id")?,
+            event_id: o.aux_str("event-id", w)?,
+            event_sub_id: o.aux_str("event-sub-id", w)?,
             level: o.opt_num("level")?,
-            outcome: o.opt_str("outcome")?,
-            vendor_id: o.opt_str("vendor-id")?,
-            subject_identity: o.opt_str("subject-identity")?,
-            user_identity: o.opt_str("user-identity")?,
+            outcome: o.aux_str("outcome", w)?,
+            vendor_id: o.aux_str("vendor-id", w)?,
+            subject_identity: o.aux_str("subject-identity", w)?,
+            user_identity: o.aux_str("user-identity", w)?,
             time: o.time("time")?,
-            message: o.opt_str("message")?,
-            version: o.opt_str("version")?,
+            message: o.aux_str("message", w)?,
+            version: o.aux_str("version", w)?,
             extra: o.extra(),
         });
     }
     Ok(Log {
         header,
+        warnings,
         records,
         entries,
         extra: p.extra(),
@@ -701,8 +817,10 @@ pub fn parse_self_test(body: &[u8], limits: &Limits) -> Result<SelfTest, Protoco
             });
         }
     }
-    let version = top.opt_str("version")?;
-    let elapsed_time = top.opt_str("elapsed-time")?;
+    // Nothing of the self-test's answer is used; its texts are kept when they read.
+    let mut ignored = Vec::new();
+    let version = top.aux_str("version", &mut ignored)?;
+    let elapsed_time = top.aux_str("elapsed-time", &mut ignored)?;
     let extra = match top.get("self-test") {
         Some((Value::Object(m), _)) => m.clone(),
         _ => Map::new(),
@@ -780,14 +898,202 @@ mod tests {
         assert_eq!(i.extra.len(), 1);
     }
 
+    /// Broken forms of a hex field seen or feared in the field: PEM text instead of hex
+    /// of it, an elided value, an odd number of digits, no hex at all. (Empty counts as
+    /// absent and is tested separately.)
+    const BROKEN_HEX: [&str; 4] = [
+        "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
+        "308201...",
+        "30820",
+        "zz",
+    ];
+
+    fn info_with_certificates(certificates: Value) -> Vec<u8> {
+        body(
+            json!({"method": "smgw-info", "smgw-info": {"smgw-id": "EPPC0210486901",
+            "smgw-state": "a0000000", "smgw-time": "2019-04-18T14:25:39Z",
+            "certificates": certificates}}),
+        )
+    }
+
     #[test]
-    fn smgw_info_refuses_bad_hex_with_its_path() {
-        let b =
-            body(json!({"smgw-info": {"smgw-id": "e", "certificates": {"wan": [{"sig": "zz"}]}}}));
+    fn smgw_info_leaves_out_broken_certificates_with_a_warning() {
+        let pem = "-----BEGIN CERTIFICATE-----\nMAMCAQE=\n-----END CERTIFICATE-----\n";
+        let good_tls = hex::encode(pem);
+        for broken in BROKEN_HEX {
+            for (certs, path) in [
+                (
+                    json!({"han": {"tls": broken}, "wan": [{"cert-index": 0, "sig": "3000", "sub-ca": "3001"}]}),
+                    "smgw-info.certificates.han.tls",
+                ),
+                (
+                    json!({"han": {"tls": good_tls}, "wan": [{"cert-index": 0, "sig": broken, "sub-ca": "3001"}]}),
+                    "smgw-info.certificates.wan[0].sig",
+                ),
+                (
+                    json!({"han": {"tls": good_tls}, "wan": [{"cert-index": 0, "sig": "3000", "sub-ca": broken}]}),
+                    "smgw-info.certificates.wan[0].sub-ca",
+                ),
+            ] {
+                let wire = parse_smgw_info(&info_with_certificates(certs), &Limits::default())
+                    .unwrap_or_else(|e| panic!("{broken:?} at {path}: {e}"));
+                let (info, warnings) = wire.to_model_warned().expect("record");
+                assert_eq!(info.id, "EPPC0210486901");
+                assert!(info.state.is_some() && info.time.is_some());
+                // The two intact certificates stay, the broken one is left out.
+                assert_eq!(info.certificates.len(), 2, "{broken:?} at {path}");
+                assert_eq!(warnings.len(), 1, "{warnings:?}");
+                assert_eq!(warnings[0].path, path);
+                assert_eq!(warnings[0].kind, smgw_model::WarningKind::FieldLeftOut);
+                assert_eq!(
+                    warnings[0].raw.replace("\\n", "\n"),
+                    broken.trim(),
+                    "{:?}",
+                    warnings[0]
+                );
+            }
+        }
+        // Empty means "none": no certificate, no warning.
+        let wire = parse_smgw_info(
+            &info_with_certificates(
+                json!({"han": {"tls": ""}, "wan": [{"cert-index": 0, "sig": " ", "sub-ca": ""}]}),
+            ),
+            &Limits::default(),
+        )
+        .unwrap();
+        let (info, warnings) = wire.to_model_warned().unwrap();
+        assert!(info.certificates.is_empty() && warnings.is_empty());
+        // Clean hex that is neither DER nor PEM text is left out when converted.
+        let wire = parse_smgw_info(
+            &info_with_certificates(json!({"han": {"tls": hex::encode("not a certificate")}})),
+            &Limits::default(),
+        )
+        .unwrap();
+        let (info, warnings) = wire.to_model_warned().unwrap();
+        assert!(info.certificates.is_empty());
+        assert_eq!(warnings[0].path, "smgw-info.certificates.han.tls");
+        // Other shapes: certificates as text, a WAN entry that is no object, an index
+        // that is no number, and broken auxiliary texts and state word.
+        let b = body(json!({"version": ["1"], "elapsed-time": {"ms": 5},
+            "smgw-info": {"smgw-id": "e", "smgw-state": "kaputt", "firmware-info": "3.1",
+            "certificates": {"wan": ["3082", {"cert-index": "x", "sig": "3000"}, {"cert-index": 1, "sig": "3000"}]}}}));
+        let (info, warnings) = parse_smgw_info(&b, &Limits::default())
+            .unwrap()
+            .to_model_warned()
+            .unwrap();
+        let paths: Vec<_> = warnings.iter().map(|w| w.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "version",
+                "elapsed-time",
+                "smgw-info.firmware-info",
+                "smgw-info.certificates.wan[0]",
+                "smgw-info.certificates.wan[1]",
+                "smgw-info.smgw-state",
+            ]
+        );
+        assert_eq!(info.certificates.len(), 1);
+        assert_eq!(info.certificates[0].index, Some(1));
+        assert_eq!(info.state, None);
+        let b = body(json!({"smgw-info": {"smgw-id": "e", "certificates": "none"}}));
+        let wire = parse_smgw_info(&b, &Limits::default()).unwrap();
+        assert_eq!(wire.warnings[0].path, "smgw-info.certificates");
+        // The essential id still must be there.
+        let b = body(json!({"smgw-info": {"certificates": {}}}));
         assert_eq!(
             err_text(parse_smgw_info(&b, &Limits::default())),
-            "smgw-info.certificates.wan[0].sig: expected hexadecimal text, got \"zz\""
+            "smgw-info.smgw-id: missing"
         );
+    }
+
+    #[test]
+    fn a_broken_tariff_profile_and_other_auxiliary_fields_leave_the_channels() {
+        for broken in BROKEN_HEX {
+            let b = body(json!({"usage-point-info": {"usage-point-id": "u",
+                "usage-point-name": {"de": "Haushalt"}, "emts": "9900", "transparency-bit": "yes",
+                "taf-profile": broken,
+                "databases": [{"database": "origin", "channels": [{"obis": "0100010800ff", "scaler": "-1", "unit": "30"}]}]}}));
+            let (d, warnings) = parse_usage_point_info(&b, &Limits::default())
+                .unwrap()
+                .to_model_warned()
+                .unwrap();
+            assert_eq!(d.taf_profile, None);
+            assert_eq!(d.databases[0].channels.len(), 1);
+            assert_eq!(d.databases[0].channels[0].scaler, -1);
+            let paths: Vec<_> = warnings.iter().map(|w| w.path.as_str()).collect();
+            assert_eq!(
+                paths,
+                [
+                    "usage-point-info.usage-point-name",
+                    "usage-point-info.emts",
+                    "usage-point-info.transparency-bit",
+                    "usage-point-info.taf-profile",
+                ]
+            );
+        }
+        let b = body(
+            json!({"usage-point-info": {"usage-point-id": "u", "taf-profile": "",
+            "databases": []}}),
+        );
+        let (d, warnings) = parse_usage_point_info(&b, &Limits::default())
+            .unwrap()
+            .to_model_warned()
+            .unwrap();
+        assert!(d.taf_profile.is_none() && warnings.is_empty());
+    }
+
+    #[test]
+    fn broken_billing_periods_are_left_out_and_the_contract_stays() {
+        let b = body(
+            json!({"user-info": {"usage-points": [{"usage-point-id": "a.taf1-1.sm",
+            "taf-number": 1, "usage-point-name": ["x"],
+            "billing-periods": [
+                {"start-time": "2019-01-01T00:00:00Z", "end-time": "bald"},
+                {"end-time": "2019-02-01T00:00:00Z"},
+                "2019",
+                {"start-time": "2019-03-01T00:00:00Z"}]},
+            {"usage-point-id": "b.taf7-1.sm", "taf-number": 7, "billing-periods": "none"}]}}),
+        );
+        let (contracts, warnings) = parse_user_info(&b, &Limits::default())
+            .unwrap()
+            .to_model_warned()
+            .unwrap();
+        assert_eq!(contracts.len(), 2);
+        assert_eq!(contracts[0].billing_periods.len(), 1);
+        assert_eq!(
+            contracts[0].billing_periods[0].start,
+            utc(2019, 3, 1, 0, 0, 0)
+        );
+        let paths: Vec<_> = warnings.iter().map(|w| w.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "user-info.usage-points[0].usage-point-name",
+                "user-info.usage-points[0].billing-periods[0].end-time",
+                "user-info.usage-points[0].billing-periods[1]",
+                "user-info.usage-points[0].billing-periods[2]",
+                "user-info.usage-points[1].billing-periods",
+            ]
+        );
+        assert_eq!(warnings[1].raw, "bald");
+    }
+
+    #[test]
+    fn log_texts_are_auxiliary_index_and_time_are_not() {
+        let b = body(json!({"log": {"entries": [
+            {"index": 1, "time": "2019-04-18T14:25:39Z", "message": {"de": "x"}, "version": [2]},
+            {"index": 2, "time": "2019-04-18T14:26:00Z", "message": "ok"}]}}));
+        let (entries, warnings) = parse_log(&b, &Limits::default())
+            .unwrap()
+            .to_model_warned()
+            .unwrap();
+        assert_eq!(entries.len(), 2);
+        assert_eq!(entries[0].message, "");
+        assert_eq!(warnings.len(), 2);
+        assert_eq!(warnings[0].path, "log.entries[0].message");
+        let b = body(json!({"log": {"entries": [{"index": 1, "time": "bald"}]}}));
+        assert!(parse_log(&b, &Limits::default()).is_err());
     }
 
     #[test]
@@ -827,13 +1133,15 @@ mod tests {
     }
 
     #[test]
-    fn user_info_names_bad_booleans_and_missing_ids() {
+    fn user_info_warns_of_bad_booleans_and_names_missing_ids() {
         let b = body(
             json!({"user-info": {"usage-points": [{"usage-point-id": "a", "on-demand-profile-configured": "yes"}]}}),
         );
+        let u = parse_user_info(&b, &Limits::default()).unwrap();
+        assert_eq!(u.usage_points[0].on_demand_profile_configured, None);
         assert_eq!(
-            err_text(parse_user_info(&b, &Limits::default())),
-            "user-info.usage-points[0].on-demand-profile-configured: expected true or false, got \"yes\""
+            u.warnings[0].to_string(),
+            "user-info.usage-points[0].on-demand-profile-configured: expected true or false (sent: \"yes\")"
         );
         let b = body(json!({"user-info": {"usage-points": [{}, {}]}}));
         assert_eq!(

@@ -29,6 +29,7 @@ pub mod tariff;
 pub mod time;
 pub mod unit;
 pub mod value;
+pub mod warning;
 
 pub use frozen::{frozen_register, FrozenRegister};
 pub use gaps::{detect_period, find_gaps, GapReport};
@@ -50,3 +51,4 @@ pub use tariff::{read_taf_profile, TafProfile, TariffProfile};
 pub use time::{NaiveAs, TimeError};
 pub use unit::Unit;
 pub use value::{Prefix, Quantity, ScaledValue, ValueError};
+pub use warning::{FieldWarning, WarningKind};

@@ -55,6 +55,7 @@ use archive::{
 use chrono::{DateTime, Duration, Utc};
 use gateway::{CancelFlag, Capabilities, Gateway, GatewayError, Period, RawAnswer, WindowPlan};
 use smgw_model::records::{ContractDetail, Database, GatewayInfo};
+use smgw_model::FieldWarning;
 use tokio::task::JoinHandle;
 
 pub use error::SyncError;
@@ -172,6 +173,9 @@ pub struct SyncReport {
     pub current: WriteOutcome,
     /// Wall time of the run.
     pub elapsed: std::time::Duration,
+    /// Auxiliary fields of the answers that could not be decoded and were left out, and
+    /// values refused for an unreadable status word; each answer is archived unchanged.
+    pub warnings: Vec<FieldWarning>,
 }
 
 /// A contract with its description, as read in this run.
@@ -342,6 +346,7 @@ async fn run(
             log_entries: 0,
             phase: SyncPhase::Gateway,
         },
+        warnings: Vec::new(),
     };
     let (origin, info) = run.gateway_facts().await?;
     let gateway_time = info.time.ok_or(SyncError::NoGatewayTime)?;
@@ -373,6 +378,7 @@ async fn run(
         log: WriteOutcome::default(),
         current: WriteOutcome::default(),
         elapsed: std::time::Duration::ZERO,
+        warnings: std::mem::take(&mut run.warnings),
     };
     let settle_point = gateway_time - opts.settle;
     run.stored_values(origin, &mut lists, settle_point, &mut report)
@@ -388,6 +394,7 @@ async fn run(
     t.report();
     report.calls = t.calls_done;
     report.elapsed = t.started.elapsed();
+    smgw_model::warning::dedup(&mut report.warnings);
     Ok(report)
 }
 
@@ -397,6 +404,8 @@ struct Run<'a, 'g, P: FnMut(SyncProgress)> {
     archive: &'a Archive,
     cancel: &'a CancelFlag,
     t: Tracker<P>,
+    /// Warnings of the phases before the report exists.
+    warnings: Vec<FieldWarning>,
 }
 
 impl<P: FnMut(SyncProgress)> Run<'_, '_, P> {
@@ -404,8 +413,9 @@ impl<P: FnMut(SyncProgress)> Run<'_, '_, P> {
     /// consumer.
     async fn gateway_facts(&mut self) -> Result<(Origin, GatewayInfo), SyncError> {
         check(self.cancel)?;
-        let (raw, facts) = self.gateway.gateway_info().await?.decode();
-        let facts = facts?;
+        let (raw, facts) = self.gateway.gateway_info().await?.decode_warned();
+        let (facts, warnings) = facts?;
+        self.warnings.extend(warnings);
         self.t.call_done();
         let at = raw.received_at;
         let gateway = self.archive.gateway(&facts.info.id, at).await?;
@@ -425,10 +435,11 @@ impl<P: FnMut(SyncProgress)> Run<'_, '_, P> {
     async fn contracts(&mut self, origin: Origin) -> Result<Vec<Described>, SyncError> {
         self.t.phase = SyncPhase::Contracts;
         check(self.cancel)?;
-        let (raw, contracts) = self.gateway.contracts().await?.decode();
+        let (raw, contracts) = self.gateway.contracts().await?.decode_warned();
         self.t.call_done();
         self.archive.store_raw_response(&origin.raw(&raw)).await?;
-        let contracts = contracts?;
+        let (contracts, warnings) = contracts?;
+        self.warnings.extend(warnings);
         self.t.plan(contracts.len());
         let mut described = Vec::with_capacity(contracts.len());
         for c in &contracts {
@@ -445,13 +456,14 @@ impl<P: FnMut(SyncProgress)> Run<'_, '_, P> {
                 .gateway
                 .contract_detail(&c.usage_point_id)
                 .await?
-                .decode();
+                .decode_warned();
             self.t.call_done();
             let raw_id = self
                 .archive
                 .store_raw_response(&origin.raw(&detail_raw))
                 .await?;
-            let detail = detail?;
+            let (detail, warnings) = detail?;
+            self.warnings.extend(warnings);
             self.archive
                 .store_contract_detail(
                     contract,
@@ -484,6 +496,7 @@ impl<P: FnMut(SyncProgress)> Run<'_, '_, P> {
             .await;
         // Whatever happened, the windows already received are stored before returning.
         let flushed = pipeline.finish().await;
+        report.warnings.extend(pipeline.take_warnings());
         result?;
         report.values = flushed?;
         self.t.values = pipeline.stored.load(Ordering::Relaxed);
@@ -561,8 +574,9 @@ impl<P: FnMut(SyncProgress)> Run<'_, '_, P> {
         );
         while let Some(index) = next {
             check(self.cancel)?;
-            let (raw, page) = self.gateway.log_page(index).await?.decode();
-            let page = page?;
+            let (raw, page) = self.gateway.log_page(index).await?.decode_warned();
+            let (page, warnings) = page?;
+            report.warnings.extend(warnings);
             report.log_calls += 1;
             next = page.next;
             let entries: Vec<archive::LogEntry> = page
@@ -611,8 +625,8 @@ impl<P: FnMut(SyncProgress)> Run<'_, '_, P> {
                 .current_values(&list.detail, &list.database)
                 .await?;
             report.current_calls += 1;
-            let (raw, decoded) = fetched.decode();
-            let parsed = pipeline::parse(decoded, list)?;
+            let (raw, decoded) = fetched.decode_warned();
+            let parsed = pipeline::parse(decoded, list, &mut report.warnings)?;
             let mut state = list.state.lock().await;
             let mut channels: Vec<(ChannelId, Vec<archive::Reading>)> = Vec::new();
             for (name, scaler, unit, readings) in parsed {

@@ -17,7 +17,7 @@ use archive::{
 use chrono::{DateTime, Utc};
 use gateway::Fetched;
 use smgw_model::records::{ChannelReadings, ContractDetail, Database};
-use smgw_model::{ChannelName, Unit};
+use smgw_model::{ChannelName, FieldWarning, Unit};
 use tokio::sync::{Mutex, OwnedSemaphorePermit, Semaphore};
 use tokio::task::JoinHandle;
 
@@ -52,6 +52,8 @@ pub(crate) struct Pipeline {
     last: Option<JoinHandle<Result<WriteOutcome, SyncError>>>,
     /// Values stored so far, for progress reports.
     pub stored: Arc<AtomicU64>,
+    /// Warnings of the windows decoded so far.
+    warnings: Arc<std::sync::Mutex<Vec<FieldWarning>>>,
 }
 
 /// A window's channels as the archive takes them: name as sent, scaler, unit, values.
@@ -60,10 +62,12 @@ pub(crate) type Parsed = Vec<(String, i8, Unit, Vec<Reading>)>;
 /// Decodes a values answer and turns it into archive records, finding each channel's
 /// unit and scaler in the contract's description.
 pub(crate) fn parse(
-    decoded: Result<Vec<ChannelReadings>, gateway::GatewayError>,
+    decoded: Result<(Vec<ChannelReadings>, Vec<FieldWarning>), gateway::GatewayError>,
     list: &List,
+    warnings: &mut Vec<FieldWarning>,
 ) -> Result<Parsed, SyncError> {
-    let channels = decoded?;
+    let (channels, warned) = decoded?;
+    warnings.extend(warned);
     let mut out = Vec::with_capacity(channels.len());
     for ch in channels {
         let desc = gateway::channel_of(&list.detail, &list.database, &ch.channel)
@@ -135,7 +139,19 @@ impl Pipeline {
             slots: Arc::new(Semaphore::new(DEPTH)),
             last: None,
             stored: Arc::new(AtomicU64::new(0)),
+            warnings: Arc::default(),
         }
+    }
+
+    /// The warnings of the windows decoded so far (call after [`Pipeline::finish`]).
+    pub(crate) fn take_warnings(&self) -> Vec<FieldWarning> {
+        // A poisoned lock only means a decoding thread panicked; its warnings are still
+        // there.
+        let mut w = self
+            .warnings
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        std::mem::take(&mut *w)
     }
 
     /// Queues a received window. Waits while [`DEPTH`] windows are in flight.
@@ -158,6 +174,7 @@ impl Pipeline {
             synced_until,
             previous,
             stored: Arc::clone(&self.stored),
+            warnings: Arc::clone(&self.warnings),
             _permit: permit,
         };
         self.last = Some(tokio::spawn(job.run()));
@@ -185,6 +202,7 @@ struct Job {
     synced_until: Option<DateTime<Utc>>,
     previous: Option<JoinHandle<Result<WriteOutcome, SyncError>>>,
     stored: Arc<AtomicU64>,
+    warnings: Arc<std::sync::Mutex<Vec<FieldWarning>>>,
     _permit: OwnedSemaphorePermit,
 }
 
@@ -198,12 +216,15 @@ impl Job {
             synced_until,
             previous,
             stored,
+            warnings,
             _permit,
         } = self;
         let parse_list = Arc::clone(&list);
         let parsed = tokio::task::spawn_blocking(move || {
-            let (raw, decoded) = fetched.decode();
-            (parse(decoded, &parse_list), raw)
+            let (raw, decoded) = fetched.decode_warned();
+            let mut warned = Vec::new();
+            let parsed = parse(decoded, &parse_list, &mut warned);
+            (parsed, raw, warned)
         })
         .await;
         // The previous job first: a failure there stops this one before it stores.
@@ -214,7 +235,11 @@ impl Job {
                 Err(e) => return Err(SyncError::Task(e.to_string())),
             },
         };
-        let (parsed, raw) = parsed.map_err(|e| SyncError::Task(e.to_string()))?;
+        let (parsed, raw, warned) = parsed.map_err(|e| SyncError::Task(e.to_string()))?;
+        warnings
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .extend(warned);
         let parsed = parsed?;
         let mut state = list.state.lock().await;
         let mut channels: Vec<(ChannelId, Vec<Reading>)> = Vec::with_capacity(parsed.len());

@@ -270,6 +270,10 @@ pub struct SyncDone {
     pub millis: u64,
     /// One sentence for the user.
     pub summary: Text,
+    /// What the answers held that could not be decoded; each answer is archived unchanged.
+    // Absent when empty: the UI's recorded answers (ui/tests/fixtures) stay as they are.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<crate::views::WarningView>,
 }
 
 impl SyncDone {
@@ -289,6 +293,7 @@ impl SyncDone {
             log_new: r.log.inserted,
             current_new: r.current.inserted,
             millis: u64::try_from(r.elapsed.as_millis()).unwrap_or(u64::MAX),
+            warnings: crate::views::warning_views(&r.warnings),
             summary: Text::of(|lang| {
                 let conflicts = match (conflicts_new, lang) {
                     (0, _) => String::new(),

@@ -44,6 +44,10 @@ pub struct GatewayScreen {
     pub gateway: GatewayView,
     /// Seconds the self-test stays locked (0 when free, as far as this program knows).
     pub self_test_lock_seconds: u64,
+    /// What the answer held that could not be decoded (e.g. a certificate that is no hex).
+    // Absent when empty: the UI's recorded answers (ui/tests/fixtures) stay as they are.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<crate::views::WarningView>,
 }
 
 impl AppCore {
@@ -58,25 +62,38 @@ impl AppCore {
     /// The gateway screen: info, clock, firmware, certificates, self-test lock.
     pub async fn gateway(&self) -> Result<GatewayScreen, UiError> {
         let mut c = self.gateway_session().await?;
-        let facts = c.gateway.gateway_info().await?.into_value()?;
+        let (facts, warnings) = c.gateway.gateway_info().await?.into_warned()?;
         Ok(GatewayScreen {
             gateway: GatewayView::new(&facts.info, facts.han_certificate_matches, Utc::now()),
             self_test_lock_seconds: self.self_test_lock_seconds(),
+            warnings: crate::views::warning_views(&warnings),
         })
     }
 
     /// Every contract with its details.
     pub async fn contracts(&self) -> Result<Vec<ContractView>, UiError> {
         let mut c = self.gateway_session().await?;
-        let contracts = c.gateway.contracts().await?.into_value()?;
+        let (contracts, warnings) = c.gateway.contracts().await?.into_warned()?;
         let mut out = Vec::with_capacity(contracts.len());
-        for contract in &contracts {
-            let detail = c
+        for (i, contract) in contracts.iter().enumerate() {
+            let (detail, detail_warnings) = c
                 .gateway
                 .contract_detail(&contract.usage_point_id)
                 .await?
-                .into_value()?;
-            out.push(ContractView::new(contract, &detail));
+                .into_warned()?;
+            let mut view = ContractView::new(contract, &detail);
+            // The contract list's warnings name their contract by index.
+            let own = format!("user-info.usage-points[{i}]");
+            view.warnings = warnings
+                .iter()
+                .filter(|w| {
+                    w.path.starts_with(&own)
+                        || (i == 0 && !w.path.starts_with("user-info.usage-points["))
+                })
+                .chain(&detail_warnings)
+                .map(crate::views::WarningView::from)
+                .collect();
+            out.push(view);
         }
         Ok(out)
     }
@@ -90,16 +107,16 @@ impl AppCore {
         progress: &mut (dyn FnMut(ProgressView) + Send),
         cancel: &CancelFlag,
     ) -> Result<ValuesView, UiError> {
-        let detail = gateway
+        let (detail, mut warnings) = gateway
             .contract_detail(usage_point_id)
             .await?
-            .into_value()?;
+            .into_warned()?;
         let db = Database::from_wire(database);
-        let mut got = match range {
-            None => gateway.current_values(&detail, &db).await?.into_value()?,
+        let (mut got, warned) = match range {
+            None => gateway.current_values(&detail, &db).await?.into_warned()?,
             Some((from, to)) => {
                 let mut forward = |p: gateway::Progress| progress(p.into());
-                gateway::read_values(
+                gateway::read_values_warned(
                     gateway,
                     &detail,
                     &db,
@@ -110,6 +127,7 @@ impl AppCore {
                 .await?
             }
         };
+        warnings.extend(warned);
         gateway::retain_channels(&mut got, channels);
         Ok(ValuesView {
             usage_point_id: usage_point_id.to_owned(),
@@ -126,6 +144,7 @@ impl AppCore {
                 })
                 .collect(),
             statuses: status_legend(),
+            warnings: crate::views::warning_views(&warnings),
         })
     }
 
