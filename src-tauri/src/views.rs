@@ -36,13 +36,14 @@ fn rfc3339(t: DateTime<Utc>) -> String {
 
 /// A field of a gateway's answer that could not be decoded (issue #12): left out of the
 /// view, its text kept here and in the archived raw answer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct WarningView {
     /// Where in the answer, e.g. `smgw-info.certificates.han.tls`.
     pub path: String,
     /// The text as sent (cut, control characters escaped).
     pub raw: String,
     /// `field_left_out`, `value_refused` or `signature_not_hex`.
+    #[ts(type = "\"field_left_out\" | \"value_refused\" | \"signature_not_hex\"")]
     pub kind: smgw_model::WarningKind,
     /// What happened and what to do.
     pub message: Text,
@@ -327,6 +328,7 @@ pub struct ContractView {
     /// What the contract's answers held that could not be decoded.
     // Absent when empty: the UI's recorded answers (ui/tests/fixtures) stay as they are.
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[ts(as = "Option<Vec<WarningView>>", optional)]
     pub warnings: Vec<WarningView>,
 }
 
@@ -560,6 +562,7 @@ pub struct ValuesView {
     /// What the answers held that could not be decoded (values refused, fields left out).
     // Absent when empty: the UI's recorded answers (ui/tests/fixtures) stay as they are.
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[ts(as = "Option<Vec<WarningView>>", optional)]
     pub warnings: Vec<WarningView>,
 }
 
