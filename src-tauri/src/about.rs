@@ -3,11 +3,12 @@
 //! Computed by `durchblick-version`, the same code `durchblick --version` uses.
 
 use serde::Serialize;
+use ts_rs::TS;
 
 use crate::views::Text;
 
 /// What the About box shows.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct AboutView {
     /// The program version, e.g. `0.1.0`.
     pub version: &'static str,

@@ -5,6 +5,7 @@
 
 use std::path::Path;
 
+use durchblick_app::about::AboutView;
 use durchblick_app::commands::{FlowView, NewestView, OverviewView, PeriodFigure};
 use durchblick_app::views::*;
 use ts_rs::TS;
@@ -21,6 +22,7 @@ fn declarations() -> String {
         ChannelView::decl(),
         DatabaseView::decl(),
         PeriodView::decl(),
+        WarningView::decl(),
         ContractView::decl(),
         ValueRow::decl(),
         PeriodAmount::decl(),
@@ -36,6 +38,7 @@ fn declarations() -> String {
         FlowView::decl(),
         NewestView::decl(),
         OverviewView::decl(),
+        AboutView::decl(),
     ];
     let mut out = String::from(
         "// Generated from src-tauri/src/views.rs by src-tauri/tests/ts_types.rs (ts-rs).\n\

@@ -4,6 +4,8 @@
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type {
+  AboutView,
+  WarningView,
   BillView,
   CertView,
   ContractView,
@@ -150,6 +152,8 @@ export type SyncDone = {
   current_new: number;
   millis: number;
   summary: Text;
+  /** What the answers held that could not be decoded (absent when nothing). */
+  warnings?: WarningView[];
 };
 
 export type Progress = { op: string; step: number; steps: number | null; items: number };
@@ -173,6 +177,7 @@ export const api = {
   export: (request: { source: ExportSource; format: ExportFormat; from: string; to: string; path: string; lang: "de" | "en" }) =>
     invoke<ExportDone>("export", { request }),
   overview: () => invoke<OverviewView>("overview"),
+  about: () => invoke<AboutView>("about"),
   archiveStatus: () => invoke<ArchiveView>("archive_status"),
   chooseArchive: (path: string) => invoke<ArchiveView>("choose_archive", { path }),
   sync: () => invoke<SyncDone>("sync"),

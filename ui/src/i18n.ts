@@ -32,6 +32,18 @@ const words = {
   notConnected: ["Nicht verbunden", "Not connected"],
   connectedTo: ["Verbunden mit", "Connected to"],
   demoBadge: ["Demo", "Demo"],
+  about: ["Über Durchblick", "About Durchblick"],
+  fieldWarnings: [
+    "Einige Angaben des Gateways ließen sich nicht lesen. Alle Werte sind trotzdem gespeichert, die Antworten unverändert im Archiv:",
+    "Some of the gateway's details could not be read. All values are stored all the same, the answers unchanged in the archive:",
+  ],
+  aboutVersion: ["Version", "Version"],
+  aboutCommit: ["Stand (Commit)", "Build (commit)"],
+  aboutSha: ["SHA-256 dieses Programms", "SHA-256 of this program"],
+  aboutCompare: [
+    "Vergleichen Sie die Prüfsumme mit der veröffentlichten: Stimmen beide überein, ist das Programm unverändert.",
+    "Compare the checksum with the published one: if both match, the program is unchanged.",
+  ],
   disconnect: ["Trennen", "Disconnect"],
   host: ["Adresse des Gateways (IP oder Name)", "Gateway address (IP or name)"],
   port: ["Port", "Port"],

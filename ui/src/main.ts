@@ -16,6 +16,7 @@ import { loadLog, logView } from "./screens/log";
 import { exportView } from "./screens/export";
 import { loadArchive, showSyncProgress, syncView } from "./screens/sync";
 import { billView } from "./screens/bill";
+import { aboutBox } from "./about";
 
 const app = document.getElementById("app") as HTMLElement;
 
@@ -62,6 +63,7 @@ function render(): void {
       },
       t("switchTo"),
     ),
+    aboutBox(),
   );
   const nav = h(
     "nav",

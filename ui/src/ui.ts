@@ -1,8 +1,20 @@
 // What every screen uses: the error and busy boxes, running a command, form parts.
-import { api, asUiError, type CertView } from "./api";
+import { api, asUiError, type CertView, type WarningView } from "./api";
 import { field, groupedFingerprint, h } from "./dom";
 import { counted, pick, t, type Key } from "./i18n";
 import { state, render } from "./store";
+
+/// The tolerant reader's warnings (fields of the answers that could not be decoded):
+/// nothing when there are none.
+export function warningsNotice(warnings: WarningView[] | undefined, id: string): HTMLElement | null {
+  if (!warnings || warnings.length === 0) return null;
+  return h(
+    "div",
+    { class: "warn", role: "status", id },
+    h("p", {}, t("fieldWarnings")),
+    h("ul", {}, warnings.map((w) => h("li", {}, pick(w.message)))),
+  );
+}
 
 export function needsSession(view: () => HTMLElement): HTMLElement {
   if (!state.session) {

@@ -98,6 +98,16 @@ async function answer(cmd: string, args: Args): Promise<unknown> {
       return fixture(args.request.source?.kind === "archive" ? "export_archive_done" : "export_done");
     case "archive_status":
       return fixture(synced ? "archive_status" : "archive_empty");
+    case "about":
+      // Not recorded: the real answer names the test binary and its checksum. This is the
+      // shape AboutView has (src/generated/views.ts), with a release build's values.
+      return {
+        version: "0.1.0",
+        commit: "0123456789abcdef0123456789abcdef01234567",
+        executable: "/usr/bin/durchblick-app",
+        sha256: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+        problem: null,
+      };
     case "overview":
       return fixture(synced ? "overview" : "overview_empty");
     case "choose_archive":

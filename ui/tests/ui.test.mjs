@@ -107,8 +107,18 @@ async function shot(page, name) {
 }
 
 async function noHorizontalScroll(page) {
-  const [scroll, width] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
-  assert.ok(scroll <= width, `page scrolls sideways at 1280×720: ${scroll} > ${width}`);
+  const [scroll, width, wide] = await page.evaluate(() => [
+    document.documentElement.scrollWidth,
+    window.innerWidth,
+    // What sticks out, to name in the message.
+    [...document.querySelectorAll("body *")]
+      .filter((el) => el.getBoundingClientRect().right > window.innerWidth)
+      // The innermost ones: their parents only grew with them.
+      .filter((el, _, all) => !all.some((other) => other !== el && el.contains(other)))
+      .slice(0, 5)
+      .map((el) => `${el.tagName.toLowerCase()}${el.id ? "#" + el.id : ""}.${el.className} ${Math.round(el.getBoundingClientRect().right)}`),
+  ]);
+  assert.ok(scroll <= width, `page scrolls sideways at 1280×720: ${scroll} > ${width} (${wide.join(", ")})`);
 }
 
 /** Starts the demo: the window opens on the overview; then to the gateway screen. */
@@ -641,6 +651,20 @@ describe("screens against the recorded demo gateway", () => {
     await page.click("#lang-switch");
     assert.ok((await page.textContent("main")).includes(o.flows[0].name.en));
     assert.deepEqual(page.errors, []);
+  });
+
+  test("about box: version, commit and the program's checksum, loaded when opened", async () => {
+    const page = await open({ lang: "en-GB" });
+    assert.equal(await page.isVisible("#about-sha256"), false);
+    await page.click("#about summary");
+    await page.waitForSelector("#about-sha256");
+    const about = await page.textContent("#about");
+    assert.match(about, /Version\s*0\.1\.0/);
+    assert.match(await page.textContent("#about-sha256"), /^[0-9a-f]{64}$/);
+    assert.match(about, /Compare the checksum/);
+    // Still open after the window renders again (a language switch rebuilds the header).
+    await page.click("#lang-switch");
+    assert.match(await page.textContent("#about"), /SHA-256 dieses Programms/);
   });
 
   test("keyboard only: tab to the demo button and start it", async () => {

@@ -165,6 +165,24 @@ start: Instant,
  */
 end: Instant | null, };
 
+export type WarningView = { 
+/**
+ * Where in the answer, e.g. `smgw-info.certificates.han.tls`.
+ */
+path: string, 
+/**
+ * The text as sent (cut, control characters escaped).
+ */
+raw: string, 
+/**
+ * `field_left_out`, `value_refused` or `signature_not_hex`.
+ */
+kind: "field_left_out" | "value_refused" | "signature_not_hex", 
+/**
+ * What happened and what to do.
+ */
+message: Text, };
+
 export type ContractView = { 
 /**
  * Usage point id.
@@ -221,7 +239,11 @@ transparency_bit: boolean,
 /**
  * Value lists and channels.
  */
-databases: Array<DatabaseView>, };
+databases: Array<DatabaseView>, 
+/**
+ * What the contract's answers held that could not be decoded.
+ */
+warnings?: Array<WarningView>, };
 
 export type ValueRow = { 
 /**
@@ -372,7 +394,11 @@ channels: Array<ChannelValues>,
 /**
  * The PTB status words.
  */
-statuses: Array<StatusWords>, };
+statuses: Array<StatusWords>, 
+/**
+ * What the answers held that could not be decoded (values refused, fields left out).
+ */
+warnings?: Array<WarningView>, };
 
 export type LogView = { 
 /**
@@ -582,3 +608,25 @@ complete_until: Instant | null,
  * The last sync.
  */
 last_sync: Instant | null, };
+
+export type AboutView = { 
+/**
+ * The program version, e.g. `0.1.0`.
+ */
+version: string, 
+/**
+ * The full commit hash it was built from, or `unknown`.
+ */
+commit: string, 
+/**
+ * The running executable's path, when the operating system names it.
+ */
+executable: string | null, 
+/**
+ * SHA-256 of the running executable (lower-case hex, as `sha256sum` prints it).
+ */
+sha256: string | null, 
+/**
+ * Why there is no checksum, when there is none.
+ */
+problem: Text | null, };

@@ -4,7 +4,7 @@ import { h } from "../dom";
 import { counted, num, pick, t } from "../i18n";
 import { open as openDialog } from "@tauri-apps/plugin-dialog";
 import { state, render } from "../store";
-import { errorBox, busyBox, run } from "../ui";
+import { errorBox, busyBox, run, warningsNotice } from "../ui";
 
 export async function loadArchive(): Promise<void> {
   try {
@@ -165,6 +165,7 @@ export function syncView(): HTMLElement {
     ),
     syncProgressBox(),
     done ? h("p", { class: done.conflicts_new ? "warn" : "ok", role: "status", id: "sync-done", tabindex: -1 }, pick(done.summary)) : null,
+    warningsNotice(done?.warnings, "sync-warnings"),
     a && a.gateways.length ? archiveTables(a) : a?.exists ? h("p", {}, t("archiveEmpty")) : null,
   );
 }

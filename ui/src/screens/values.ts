@@ -6,7 +6,7 @@ import { counted, lang, pick, t } from "../i18n";
 import { virtualTable } from "../vtable";
 import { loadCurve, type ChartHandle } from "../chart";
 import { state, render, type ConsumptionPeriod } from "../store";
-import { errorBox, busyBox, run, input, select, radioGroup } from "../ui";
+import { errorBox, busyBox, run, input, select, radioGroup, warningsNotice } from "../ui";
 
 export function selectContract(id: string): void {
   const c = state.contracts?.find((x) => x.usage_point_id === id);
@@ -153,6 +153,7 @@ export function valuesView(): HTMLElement {
         : null,
       h("button", { type: "submit", class: "primary", id: "show-values", disabled: state.busy }, t("show")),
     ),
+    warningsNotice(state.values?.warnings, "values-warnings"),
     state.values ? valueTable(state.values) : null,
     currentOnly.length
       ? h("div", { class: "current" },
