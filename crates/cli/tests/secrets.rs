@@ -5,6 +5,9 @@
 //! or printed: the archive (also inside its compressed raw answers), the exported bundle,
 //! the pin file, stdout and stderr.
 
+#[path = "../../sync/tests/support/mod.rs"]
+mod support;
+
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -13,10 +16,6 @@ use archive::Archive;
 use mock_smgw::{Options, RunningMock, Scenario};
 
 const BIN: &str = env!("CARGO_BIN_EXE_durchblick");
-
-fn demo_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../mock-smgw/scenarios/demo")
-}
 
 /// Secrets unique to this run, so that finding one anywhere can only mean we wrote it.
 struct Secrets {
@@ -67,21 +66,7 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 /// the demo's client key protected by our key-file password (made by openssl, an
 /// independent implementation).
 fn scenario_with(secrets: &Secrets, dir: &Path) -> (Scenario, PathBuf, PathBuf) {
-    for entry in std::fs::read_dir(demo_dir()).expect("demo scenario") {
-        let entry = entry.expect("entry");
-        std::fs::copy(entry.path(), dir.join(entry.file_name())).expect("copy");
-    }
-    let toml = std::fs::read_to_string(dir.join("scenario.toml")).expect("scenario.toml");
-    let replaced = toml.replacen(
-        "password = \"demo\"",
-        &format!("password = \"{}\"", secrets.password),
-        1,
-    );
-    assert_ne!(
-        toml, replaced,
-        "the demo scenario has a password line to replace"
-    );
-    std::fs::write(dir.join("scenario.toml"), replaced).expect("write scenario");
+    let scenario = support::demo_with_password(dir, &secrets.password);
 
     let known = dir.join("client-secret.p12");
     openssl_p12(
@@ -117,7 +102,6 @@ fn scenario_with(secrets: &Secrets, dir: &Path) -> (Scenario, PathBuf, PathBuf) 
         &secrets.key_file_password,
         &stranger,
     );
-    let scenario = Scenario::load(dir).expect("patched scenario loads");
     (scenario, known, stranger)
 }
 

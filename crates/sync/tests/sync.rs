@@ -500,26 +500,12 @@ async fn a_password_change_continues_the_same_history() {
         .expect("sync with the old password");
     session.disconnect().await;
     let consumer = consumer_id(&db, "EPPC0210486901", USER).await;
-    let values_before: u64 = db
-        .status(Scope::Consumer(consumer))
-        .await
-        .unwrap()
-        .iter()
-        .map(|s| s.count)
-        .sum();
+    let values_before = values_stored(&db, consumer).await;
     before.shutdown().await;
 
     // The same gateway after the change: the demo scenario with another password.
     let changed = tempfile::tempdir().unwrap();
-    for entry in std::fs::read_dir(scenario_dir("demo")).unwrap() {
-        let entry = entry.unwrap();
-        std::fs::copy(entry.path(), changed.path().join(entry.file_name())).unwrap();
-    }
-    let toml = std::fs::read_to_string(changed.path().join("scenario.toml")).unwrap();
-    let new_toml = toml.replacen("password = \"demo\"", "password = \"neu-2026\"", 1);
-    assert_ne!(toml, new_toml);
-    std::fs::write(changed.path().join("scenario.toml"), new_toml).unwrap();
-    let after = start(Scenario::load(changed.path()).unwrap()).await;
+    let after = start(demo_with_password(changed.path(), "neu-2026")).await;
     let mut session = login(&after, "demo", "neu-2026").await;
     let report = run(&mut session, &db)
         .await
@@ -529,13 +515,7 @@ async fn a_password_change_continues_the_same_history() {
     let consumers = db.consumers(None).await.unwrap();
     assert_eq!(consumers.len(), 1, "still one consumer: {consumers:?}");
     assert_eq!(consumer_id(&db, "EPPC0210486901", USER).await, consumer);
-    let values_after: u64 = db
-        .status(Scope::Consumer(consumer))
-        .await
-        .unwrap()
-        .iter()
-        .map(|s| s.count)
-        .sum();
+    let values_after = values_stored(&db, consumer).await;
     assert!(values_after >= values_before, "nothing lost");
     assert!(
         report.values.inserted < values_before / 10,

@@ -29,6 +29,38 @@ pub async fn start(scenario: Scenario) -> RunningMock {
     .expect("mock starts")
 }
 
+/// The demo scenario with the consumer's password replaced: its files copied into `dir`,
+/// loaded from there (the operator changed the password, or a test needs a unique one).
+pub fn demo_with_password(dir: &Path, password: &str) -> Scenario {
+    for entry in std::fs::read_dir(scenario_dir("demo")).expect("demo scenario") {
+        let entry = entry.expect("entry");
+        std::fs::copy(entry.path(), dir.join(entry.file_name())).expect("copy");
+    }
+    let file = dir.join("scenario.toml");
+    let toml = std::fs::read_to_string(&file).expect("scenario.toml");
+    let changed = toml.replacen(
+        "password = \"demo\"",
+        &format!("password = \"{password}\""),
+        1,
+    );
+    assert_ne!(
+        toml, changed,
+        "the demo scenario has a password line to replace"
+    );
+    std::fs::write(&file, changed).expect("write scenario");
+    Scenario::load(dir).expect("changed scenario loads")
+}
+
+/// Values stored for a consumer, over all its channels.
+pub async fn values_stored(db: &Archive, consumer: ConsumerId) -> u64 {
+    db.status(Scope::Consumer(consumer))
+        .await
+        .expect("status")
+        .iter()
+        .map(|s| s.count)
+        .sum()
+}
+
 /// Starts a builtin scenario.
 pub async fn start_builtin(name: &str) -> RunningMock {
     start(Scenario::builtin(name).expect("builtin scenario")).await
