@@ -125,7 +125,10 @@ async function main() {
   // No implicit waits: every wait is an explicit poll below.
   await wd("POST", s("/timeouts"), { implicit: 0, script: 10_000, pageLoad: 30_000 });
 
-  // 1. The window connects to the bundled demo gateway on its own (--demo).
+  // 1. The window connects to the bundled demo gateway on its own (--demo) and opens on
+  // the overview; the gateway screen is one click away.
+  await waitFor("the demo session (#disconnect) and the overview", async () => (await find("#disconnect")) && (await find("#overview")), 60_000);
+  await click("#nav-gateway");
   const gw = await waitFor("#gw-id", async () => (await text("#gw-id")).trim(), 60_000);
   check(gw === GATEWAY_ID, `#gw-id shows ${GATEWAY_ID} (got "${gw}")`);
 

@@ -1,6 +1,7 @@
 // The window: a header with navigation and language switch, and one screen at a time.
 // All data comes from the Tauri commands (src/api.ts); the screens live in src/screens/,
 // what they show in src/store.ts. This file only wires them.
+import "./locale-guard";
 import "./style.css";
 import { api, onProgress, onSyncProgress } from "./api";
 import { h } from "./dom";
