@@ -1,4 +1,5 @@
 //! Each validator check fires on a targeted defect (documents derived from reference files).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // a panic is a test's failure report
 
 mod common;
 

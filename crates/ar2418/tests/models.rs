@@ -1,4 +1,5 @@
 //! One test per row of the `models/` table in the reference README.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // a panic is a test's failure report
 
 mod common;
 

@@ -1,4 +1,5 @@
 //! Every file of the TRuDI reference data parses.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // a panic is a test's failure report
 
 mod common;
 

@@ -1,5 +1,6 @@
 //! Demo-like archive contents (written through the archive's own API, as a sync would)
 //! through every export format and back.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // a panic is a test's failure report
 
 mod common;
 

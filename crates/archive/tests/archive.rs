@@ -1,4 +1,5 @@
 //! The archive on real SQLite files in temporary directories.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // a panic is a test's failure report
 
 mod common;
 

@@ -1,4 +1,5 @@
 //! Files that are not (usable) archives are refused with a clear error and left unchanged.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // a panic is a test's failure report
 
 mod common;
 

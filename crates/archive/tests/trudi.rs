@@ -1,4 +1,5 @@
 //! Real value lists from TRuDI's test data, stored and counted by the archive.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // a panic is a test's failure report
 
 mod common;
 

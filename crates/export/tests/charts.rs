@@ -1,4 +1,5 @@
 //! Charts are well-formed SVG with their labels and a bounded number of points.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // a panic is a test's failure report
 
 mod common;
 

@@ -1,4 +1,5 @@
 //! CSV and JSON exports parse back to the same exact records.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // a panic is a test's failure report
 
 mod common;
 

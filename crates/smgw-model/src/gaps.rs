@@ -37,8 +37,7 @@ pub fn find_gaps(times: &[DateTime<Utc>], period: Duration) -> GapReport {
     let period = period.max(Duration::zero());
     let tol = raster_tolerance(period);
     let mut report = GapReport::default();
-    for pair in sorted.windows(2) {
-        let (a, b) = (pair[0], pair[1]);
+    for (&a, &b) in sorted.iter().zip(sorted.iter().skip(1)) {
         if b - a <= period + tol {
             continue;
         }
@@ -75,15 +74,16 @@ pub fn detect_period(times: &[DateTime<Utc>]) -> Option<Duration> {
     sorted.sort();
     sorted.dedup();
     let mut steps: Vec<i64> = sorted
-        .windows(2)
-        .map(|w| (w[1] - w[0]).num_seconds())
+        .iter()
+        .zip(sorted.iter().skip(1))
+        .map(|(a, b)| (*b - *a).num_seconds())
         .filter(|s| *s > 0)
         .map(|s| if s >= 120 { (s + 30) / 60 * 60 } else { s })
         .collect();
     steps.sort_unstable();
     let runs: Vec<(usize, i64)> = steps
         .chunk_by(|x, y| x == y)
-        .map(|run| (run.len(), run[0]))
+        .filter_map(|run| Some((run.len(), *run.first()?)))
         .collect();
     let max = runs.iter().map(|(count, _)| *count).max()?;
     let mut winners = runs

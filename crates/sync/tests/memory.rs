@@ -1,5 +1,6 @@
 //! The sync against the in-memory gateway: the `Gateway` interface is the only thing the
 //! sync needs, and it asks only what a gateway's capabilities offer.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // a panic is a test's failure report
 
 use archive::{Archive, Scope};
 use chrono::{DateTime, Duration, TimeZone, Utc};
