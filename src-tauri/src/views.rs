@@ -42,8 +42,10 @@ pub struct WarningView {
     pub path: String,
     /// The text as sent (cut, control characters escaped).
     pub raw: String,
-    /// `field_left_out`, `value_refused` or `signature_not_hex`.
-    #[ts(type = "\"field_left_out\" | \"value_refused\" | \"signature_not_hex\"")]
+    /// `field_left_out`, `value_refused`, `signature_not_hex` or `asked_again_unfiltered`.
+    #[ts(
+        type = "\"field_left_out\" | \"value_refused\" | \"signature_not_hex\" | \"asked_again_unfiltered\""
+    )]
     pub kind: smgw_model::WarningKind,
     /// What happened and what to do.
     pub message: Text,

@@ -12,6 +12,7 @@ use han_client::{
 };
 use mock_smgw::{Faults, Options, RunningMock, Scenario};
 use smgw_model::records::{ChannelReadings, Database};
+use smgw_model::WarningKind;
 
 const USERID: &str = "01005e318011.consumer1.sm";
 const TAF7: &str = "01005e318023.taf7-1.sm";
@@ -256,6 +257,43 @@ async fn last_reading_and_self_test_lock() {
     assert!(matches!(err, ClientError::SelfTestLocked), "{err:?}");
     assert_eq!(err.category(), ErrorCategory::GatewayRefused);
     assert!(err.message(Lang::De).starts_with("Selbsttest gesperrt"));
+}
+
+#[tokio::test]
+async fn an_empty_filtered_last_reading_is_asked_again_without_the_filter() {
+    // Field failure 34: the newest values come only without a channel filter.
+    let m = mock("demo", Options::default()).await;
+    let mut s = gateway(&m).await;
+    let detail = s
+        .contract_detail("01005e318024.taf10-1.sm")
+        .await
+        .and_then(|f| f.into_value())
+        .expect("detail");
+    let (expected, none) = s
+        .current_values(&detail, &Database::Origin)
+        .await
+        .and_then(|f| f.into_warned())
+        .expect("last reading");
+    assert!(none.is_empty(), "{none:?}");
+    m.set_faults(Faults {
+        empty_filtered_last_reading: true,
+        ..Faults::default()
+    });
+    let readings = |m: &RunningMock| m.stats().requests.get("readings").copied().unwrap_or(0);
+    let before = readings(&m);
+    let (last, warnings) = s
+        .current_values(&detail, &Database::Origin)
+        .await
+        .and_then(|f| f.into_warned())
+        .expect("last reading without the filter");
+    assert_eq!(readings(&m) - before, 2, "one retry, no more");
+    assert_eq!(
+        last, expected,
+        "the same channels and values as with a working filter"
+    );
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert_eq!(warnings[0].kind, WarningKind::AskedAgainUnfiltered);
+    assert!(warnings[0].message(Lang::En).contains("firmware"));
 }
 
 #[tokio::test]
