@@ -855,3 +855,28 @@ async fn calls_across_the_gateways_session_cap_go_on() {
         s.stats().handshakes
     );
 }
+
+#[test]
+fn a_brainpool_client_key_is_refused_with_the_password_login_as_way_out() {
+    // Field failure 11: the smart-metering PKI's curves; ring cannot sign with them.
+    let fixture = |name: &str| {
+        std::fs::read(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures")
+                .join(name),
+        )
+        .expect("fixture")
+    };
+    let err = ClientIdentity::from_pem(
+        &fixture("brainpool-client.crt"),
+        &fixture("brainpool-client.key"),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(&err, ClientError::BrainpoolKey(curve) if curve == "brainpoolP256r1"),
+        "{err:?}"
+    );
+    assert_eq!(err.category(), ErrorCategory::Authentication);
+    assert!(err.message(Lang::De).contains("Benutzername und Passwort"));
+    assert!(err.message(Lang::En).contains("user name and password"));
+}

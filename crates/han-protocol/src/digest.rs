@@ -367,8 +367,12 @@ impl DigestChallenge {
         let alg = self.algorithm;
         let qop = self.chosen_qop();
         let nc = format!("{:08x}", input.nc);
-        let mut ha1 = alg
-            .hash_hex(format!("{}:{}:{}", input.username, self.realm, input.password).as_bytes());
+        // The text with the password is wiped once hashed.
+        let secret = zeroize::Zeroizing::new(format!(
+            "{}:{}:{}",
+            input.username, self.realm, input.password
+        ));
+        let mut ha1 = alg.hash_hex(secret.as_bytes());
         if alg.is_session() {
             ha1 = alg.hash_hex(format!("{ha1}:{}:{}", self.nonce, input.cnonce).as_bytes());
         }

@@ -29,6 +29,9 @@ pub enum WarningKind {
     /// The answer to a request naming channels was empty, the same request without the
     /// channel filter was not: its values were taken (firmware fault, field failure 34).
     AskedAgainUnfiltered,
+    /// Record numbers are missing between the logbook entries the gateway sent (field
+    /// failure 35); every entry sent is kept.
+    LogRecordsMissing,
 }
 
 /// One field of an answer that could not be decoded.
@@ -127,6 +130,19 @@ impl FieldWarning {
                  with none, but the same request without naming channels with values; these \
                  were taken. This is a fault of the gateway's firmware ({path}); please pass \
                  this message on to the meter operator."
+            ),
+            (WarningKind::LogRecordsMissing, Lang::De) => format!(
+                "Im Logbuch fehlen Einträge: Das Gateway hat die Nummern {raw} nicht geliefert \
+                 ({reason}). Alle gelieferten Einträge sind archiviert. Ein Gateway löscht \
+                 die ältesten Einträge, wenn sein Speicher voll ist: öfter synchronisieren \
+                 hilft. Fehlen Einträge mitten im Logbuch, bitte den Messstellenbetreiber \
+                 fragen."
+            ),
+            (WarningKind::LogRecordsMissing, Lang::En) => format!(
+                "Logbook entries are missing: the gateway did not send the numbers {raw} \
+                 ({reason}). Every entry sent is archived. A gateway deletes its oldest \
+                 entries when its memory is full: syncing more often helps. If entries are \
+                 missing in the middle of the logbook, please ask the meter operator."
             ),
         }
     }
