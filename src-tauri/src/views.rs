@@ -42,10 +42,10 @@ pub struct WarningView {
     pub path: String,
     /// The text as sent (cut, control characters escaped).
     pub raw: String,
-    /// `field_left_out`, `value_refused`, `signature_not_hex`, `asked_again_unfiltered` or
-    /// `log_records_missing`.
+    /// `field_left_out`, `value_refused`, `signature_not_hex`, `asked_again_unfiltered`,
+    /// `log_records_missing` or `odd_id`.
     #[ts(
-        type = "\"field_left_out\" | \"value_refused\" | \"signature_not_hex\" | \"asked_again_unfiltered\" | \"log_records_missing\""
+        type = "\"field_left_out\" | \"value_refused\" | \"signature_not_hex\" | \"asked_again_unfiltered\" | \"log_records_missing\" | \"odd_id\""
     )]
     pub kind: smgw_model::WarningKind,
     /// What happened and what to do.

@@ -104,6 +104,18 @@ impl SmgwInfo {
                 });
             }
         }
+        // The id names files and archive rows: one that is no DIN 43863-5 device id is
+        // kept as sent (it identifies this gateway all the same) and reported.
+        if let Err(e) = model::DeviceId::parse_text(&self.smgw_id)
+            .or_else(|_| model::DeviceId::parse_hex(&self.smgw_id))
+        {
+            warnings.push(FieldWarning::new(
+                WarningKind::OddId,
+                "smgw-info.smgw-id",
+                &self.smgw_id,
+                e.to_string(),
+            ));
+        }
         let info = model::GatewayInfo {
             id: self.smgw_id.clone(),
             state,
@@ -547,6 +559,32 @@ mod tests {
         assert_eq!(g.certificates[0].der, vec![0x30, 0x03, 0x02, 0x01, 0x01]);
         assert_eq!(g.certificates[1].kind, model::CertificateKind::Signature);
         assert_eq!(g.certificates[2].index, Some(0));
+    }
+
+    #[test]
+    fn an_odd_gateway_id_is_kept_as_sent_and_reported_escaped() {
+        for (id, odd) in [
+            ("EPPC0210486901", false),
+            ("ethe0300004261", false),
+            ("../../x\u{1b}[31m", true),
+            ("EPPC02104869", true),
+        ] {
+            let b = bytes(json!({"smgw-info": {"smgw-id": id}}));
+            let (g, warnings) = response::parse_smgw_info(&b, &Limits::default())
+                .unwrap()
+                .to_model_warned()
+                .unwrap();
+            assert_eq!(g.id, id, "kept as sent");
+            let odd_ids: Vec<_> = warnings
+                .iter()
+                .filter(|w| w.kind == WarningKind::OddId)
+                .collect();
+            assert_eq!(odd_ids.len(), usize::from(odd), "{id}: {warnings:?}");
+            if let Some(w) = odd_ids.first() {
+                assert_eq!(w.path, "smgw-info.smgw-id");
+                assert!(!w.raw.contains('\u{1b}'), "escaped: {}", w.raw);
+            }
+        }
     }
 
     #[test]

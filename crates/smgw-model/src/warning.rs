@@ -32,6 +32,9 @@ pub enum WarningKind {
     /// Record numbers are missing between the logbook entries the gateway sent (field
     /// failure 35); every entry sent is kept.
     LogRecordsMissing,
+    /// An id is not in the shape its standard gives (a gateway id not DIN 43863-5); it is
+    /// kept as sent, shown escaped, and cleaned where it names a file.
+    OddId,
 }
 
 /// One field of an answer that could not be decoded.
@@ -143,6 +146,16 @@ impl FieldWarning {
                  ({reason}). Every entry sent is archived. A gateway deletes its oldest \
                  entries when its memory is full: syncing more often helps. If entries are \
                  missing in the middle of the logbook, please ask the meter operator."
+            ),
+            (WarningKind::OddId, Lang::De) => format!(
+                "Die Kennung {path} (\"{raw}\") hat nicht die genormte Form ({reason}). Sie \
+                 wird unverändert verwendet; in Dateinamen stehen nur ihre unbedenklichen \
+                 Zeichen. Bitte die Meldung an den Messstellenbetreiber weitergeben."
+            ),
+            (WarningKind::OddId, Lang::En) => format!(
+                "The id {path} (\"{raw}\") is not in its standard shape ({reason}). It is used \
+                 as sent; file names carry only its harmless characters. Please pass this \
+                 message on to the meter operator."
             ),
         }
     }
