@@ -1,5 +1,9 @@
 //! A full `durchblick_sync` run on the EMH adapter into a real SQLite archive file.
 
+// Test code: a panic here is a failed test. clippy.toml exempts `#[test]` functions;
+// this covers the helpers beside them.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
 mod common;
 
 use archive::{Archive, Scope};

@@ -2,6 +2,10 @@
 //! archive file: every generated value archived exactly, the logbook once, a cheap second
 //! run, and the gateway's one session logged out at the end.
 
+// Test code: a panic here is a failed test. clippy.toml exempts `#[test]` functions;
+// this covers the helpers beside them.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
 use std::collections::BTreeMap;
 use std::time::Duration;
 

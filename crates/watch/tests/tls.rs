@@ -3,6 +3,10 @@
 //! publisher's retained state and discovery arrive; a wrong CA is refused with a clear
 //! error and nothing is published.
 
+// Test code: a panic here is a failed test. clippy.toml exempts `#[test]` functions;
+// this covers the helpers beside them.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
 mod support_mqtt;
 
 use std::net::TcpStream;

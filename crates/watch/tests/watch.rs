@@ -2,6 +2,10 @@
 //! discovery and states as the mock serves them, broker down and back, gateway down and
 //! back, and the daily sync losing nothing.
 
+// Test code: a panic here is a failed test. clippy.toml exempts `#[test]` functions;
+// this covers the helpers beside them.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
 #[path = "../../sync/tests/support/mod.rs"]
 mod support;
 mod support_mqtt;
