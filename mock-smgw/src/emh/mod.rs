@@ -81,6 +81,9 @@ pub struct EmhStats {
     pub challenges: u64,
     /// Authenticated requests answered (any status).
     pub authenticated: u64,
+    /// Authenticated requests for the stored values of a period
+    /// (`metering/origin/{meter}/{YYYY-MM | YYYY-MM-DD}[/extended]`), answered or not.
+    pub stored_periods: u64,
 }
 
 /// Run-time state of the EMH interface.
@@ -96,6 +99,7 @@ pub(crate) struct State {
     reused_nonce: AtomicU64,
     challenges: AtomicU64,
     authenticated: AtomicU64,
+    stored_periods: AtomicU64,
 }
 
 impl State {
@@ -109,6 +113,7 @@ impl State {
             reused_nonce: l(&self.reused_nonce),
             challenges: l(&self.challenges),
             authenticated: l(&self.authenticated),
+            stored_periods: l(&self.stored_periods),
         }
     }
 }
@@ -529,6 +534,7 @@ fn answer(shared: &Shared, ctx: &ConnCtx, req: &Request<Incoming>, faults: &EmhF
                     json_ok(&current_values(shared, v, &id))
                 }
                 [p] | [p, "extended"] => {
+                    inc(&st.stored_periods);
                     if faults.no_history {
                         return not_found("no stored values");
                     }
