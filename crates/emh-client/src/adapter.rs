@@ -14,8 +14,8 @@ use han_client::{
     ClientError, Fingerprint, HttpRequest, Link, LinkOptions, Outcome, Phase, PinPolicy, Timeouts,
 };
 use smgw_model::records::{
-    BillingPeriod, ChannelReadings, Contract, ContractDetail, Database, DatabaseChannels,
-    GatewayInfo, LogEntry, Taf,
+    BillingPeriod, Certificate, CertificateKind, ChannelReadings, Contract, ContractDetail,
+    Database, DatabaseChannels, GatewayInfo, LogEntry, Taf,
 };
 use smgw_model::{FieldWarning, Obis, SmgwState, UserId};
 
@@ -31,6 +31,8 @@ pub const DEFAULT_PAUSE: StdDuration = StdDuration::from_millis(500);
 /// The path that tells an EMH gateway (see [`crate::looks_like_emh`]): the meter list.
 pub const PROBE_PATH: &str = "/json/metering/origin/";
 const SYSTEM_PATH: &str = "/json/systeminformations";
+/// The certificate the gateway offers for download (shape known only from its name).
+const CERTIFICATE_PATH: &str = "/json/download/certificate.pem";
 /// The prefix of the synthetic contract of a meter on a gateway without `derived`
 /// contracts: `meter-` + the meter id as the gateway lists it.
 pub const SYNTHETIC_CONTRACT_PREFIX: &str = "meter-";
@@ -255,6 +257,11 @@ impl EmhGateway {
     /// it belongs to ([`Fetched::decode_warned`]), which is how callers should see them.
     pub fn warnings(&self) -> &[FieldWarning] {
         &self.warnings
+    }
+
+    /// The gateway's TLS certificate (DER) as seen in the handshake.
+    pub fn peer_certificate_der(&self) -> &[u8] {
+        self.link.peer_certificate()
     }
 
     /// SHA-256 fingerprint of the gateway's certificate.
@@ -526,6 +533,50 @@ impl EmhGateway {
         }
     }
 
+    /// The certificate the gateway offers (`download/certificate.pem`), an optional
+    /// capability: 404 means none (older firmware), a refusal or a text that is no PEM
+    /// certificate is a warning; the answer joins `parts` as evidence. The certificate of
+    /// this connection's TLS is the HAN certificate (`han_certificate_matches`); another
+    /// one is kept as a signature certificate (what it is for is not documented).
+    async fn certificate(
+        &mut self,
+        parts: &mut Vec<(String, Vec<u8>)>,
+    ) -> Result<(Vec<Certificate>, Option<bool>), EmhError> {
+        let body = match self.get(CERTIFICATE_PATH).await {
+            Ok(Some(body)) => body,
+            Ok(None) => return Ok((Vec::new(), None)),
+            Err(EmhError::Http { status, .. }) => {
+                self.warn(vec![left_out(
+                    CERTIFICATE_PATH,
+                    &format!("HTTP {status}"),
+                    "refused by the gateway; its certificate is not read",
+                )]);
+                return Ok((Vec::new(), None));
+            }
+            Err(e) => return Err(e),
+        };
+        let text = String::from_utf8_lossy(&body).into_owned();
+        parts.push((CERTIFICATE_PATH.to_owned(), body));
+        match Certificate::from_pem(CertificateKind::Tls, None, &text) {
+            Ok(c) if c.der == self.link.peer_certificate() => Ok((vec![c], Some(true))),
+            Ok(c) => Ok((
+                vec![Certificate {
+                    kind: CertificateKind::Signature,
+                    ..c
+                }],
+                None,
+            )),
+            Err(e) => {
+                self.warn(vec![left_out(
+                    CERTIFICATE_PATH,
+                    &wire::excerpt(text.as_bytes()),
+                    format!("not a PEM certificate ({e}); kept only in the raw answer"),
+                )]);
+                Ok((Vec::new(), None))
+            }
+        }
+    }
+
     /// Current values of one meter.
     async fn current_of(
         &mut self,
@@ -697,6 +748,8 @@ impl Gateway for EmhGateway {
             (None, Some(realm)) => realm.clone(),
             (None, None) => String::new(),
         };
+        let mut parts = parts;
+        let (certificates, han_certificate_matches) = self.certificate(&mut parts).await?;
         let time = system.time.unwrap_or_else(Utc::now);
         self.clock = Some((time, Instant::now()));
         let state = system
@@ -709,10 +762,10 @@ impl Gateway for EmhGateway {
                 state,
                 time: Some(time),
                 firmware: system.firmware,
-                certificates: Vec::new(),
+                certificates,
             },
             state_as_sent: system.state,
-            han_certificate_matches: None,
+            han_certificate_matches,
         };
         Ok(self.answer(raw("systeminformations", &parts), facts))
     }
