@@ -5,11 +5,26 @@
 use chrono::{DateTime, Utc};
 use export::{ContractExport, ExportSet, ValueList};
 use gateway::{CancelFlag, Gateway, GatewayError, Period, Progress};
+use smgw_model::FieldWarning;
+
+/// What a live pull read, with the warnings of the tolerant reader.
+#[derive(Debug, Clone)]
+pub struct Pulled {
+    /// The export set.
+    pub set: ExportSet,
+    /// What the gateway's answers held that could not be decoded and was left out, or
+    /// what the adapter assumed (e.g. PPC's clock from the Date header, cached current
+    /// values, a file whose signature does not check): each once, in order. Front doors
+    /// show them like those of every other read (CLI stderr and `--json` `warnings[]`,
+    /// the window's `WarningView`s).
+    pub warnings: Vec<FieldWarning>,
+}
 
 /// Values after `from` up to `to` of every value list of every contract that keeps values,
 /// and the logbook entries from `from` to before `to` (entries without a time cannot be
 /// placed and are always kept, as in an export from the archive). Raw answers are not kept
 /// (the archive keeps them). `progress` counts calls and items over the whole pull.
+/// The warnings are dropped: [`live_warned`] carries them.
 pub async fn live(
     gateway: &mut (dyn Gateway + '_),
     from: DateTime<Utc>,
@@ -17,16 +32,33 @@ pub async fn live(
     progress: &mut (dyn FnMut(Progress) + Send),
     cancel: &CancelFlag,
 ) -> Result<ExportSet, GatewayError> {
-    let facts = gateway.gateway_info().await?.into_value()?;
-    let contracts = gateway.contracts().await?.into_value()?;
+    live_warned(gateway, from, to, progress, cancel)
+        .await
+        .map(|p| p.set)
+}
+
+/// [`live`] with the warnings of every answer read.
+pub async fn live_warned(
+    gateway: &mut (dyn Gateway + '_),
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    progress: &mut (dyn FnMut(Progress) + Send),
+    cancel: &CancelFlag,
+) -> Result<Pulled, GatewayError> {
+    let mut warnings = Vec::new();
+    let (facts, warned) = gateway.gateway_info().await?.into_warned()?;
+    warnings.extend(warned);
+    let (contracts, warned) = gateway.contracts().await?.into_warned()?;
+    warnings.extend(warned);
     let mut out = Vec::with_capacity(contracts.len());
     let mut items = 0u64;
     let mut step = 0u32;
     for contract in contracts {
-        let detail = gateway
+        let (detail, warned) = gateway
             .contract_detail(&contract.usage_point_id)
             .await?
-            .into_value()?;
+            .into_warned()?;
+        warnings.extend(warned);
         let mut value_lists = Vec::new();
         if contract.taf.stores_values() && gateway.capabilities().history {
             for db in &detail.databases {
@@ -37,7 +69,7 @@ pub async fn live(
                         items: items + p.items,
                     })
                 };
-                let got = gateway::read_values(
+                let (got, warned) = gateway::read_values_warned(
                     gateway,
                     &detail,
                     &db.database,
@@ -46,6 +78,7 @@ pub async fn live(
                     cancel,
                 )
                 .await?;
+                warnings.extend(warned);
                 for ch in got {
                     // Every channel read has a description: its values were scaled by it.
                     let Some(channel) = gateway::channel_of(&detail, &db.database, &ch.channel)
@@ -72,7 +105,7 @@ pub async fn live(
     let mut log = Vec::new();
     if gateway.capabilities().logbook {
         let mut read = 0u64;
-        let entries = gateway::read_logbook(gateway, 0, cancel, |page| {
+        let (entries, warned) = gateway::read_logbook_warned(gateway, 0, cancel, |page| {
             step += 1;
             read += page.len() as u64;
             progress(Progress {
@@ -82,18 +115,23 @@ pub async fn live(
             });
         })
         .await?;
+        warnings.extend(warned);
         log.extend(
             entries
                 .into_iter()
                 .filter(|e| e.time.is_none_or(|t| from <= t && t < to)),
         );
     }
-    Ok(ExportSet {
-        gateway: facts.info,
-        customer_id: Some(gateway.user_id().customer_id().to_owned()),
-        contracts: out,
-        log,
-        raw_responses: Vec::new(),
-        created: Utc::now(),
+    smgw_model::warning::dedup(&mut warnings);
+    Ok(Pulled {
+        set: ExportSet {
+            gateway: facts.info,
+            customer_id: Some(gateway.user_id().customer_id().to_owned()),
+            contracts: out,
+            log,
+            raw_responses: Vec::new(),
+            created: Utc::now(),
+        },
+        warnings,
     })
 }

@@ -14,13 +14,13 @@ use han_client::{
     ClientError, Fingerprint, HttpRequest, Link, LinkOptions, Outcome, Phase, PinPolicy, Timeouts,
 };
 use smgw_model::records::{
-    BillingPeriod, ChannelReadings, Contract, ContractDetail, Database, DatabaseChannels,
-    GatewayInfo, LogEntry, Taf,
+    BillingPeriod, Certificate, CertificateKind, ChannelReadings, Contract, ContractDetail,
+    Database, DatabaseChannels, GatewayInfo, LogEntry, Taf,
 };
-use smgw_model::{Obis, SmgwState, UserId};
+use smgw_model::{FieldWarning, Obis, SmgwState, UserId};
 
 use crate::error::EmhError;
-use crate::wire::{self, WireError};
+use crate::wire::{self, left_out, WireError};
 
 /// The mDNS name EMH gateways answer to on the HAN (IPv6 link-local: give a zone id).
 pub const DEFAULT_HOST: &str = "smgw.local";
@@ -31,9 +31,27 @@ pub const DEFAULT_PAUSE: StdDuration = StdDuration::from_millis(500);
 /// The path that tells an EMH gateway (see [`crate::looks_like_emh`]): the meter list.
 pub const PROBE_PATH: &str = "/json/metering/origin/";
 const SYSTEM_PATH: &str = "/json/systeminformations";
+/// The certificate the gateway offers for download (shape known only from its name).
+const CERTIFICATE_PATH: &str = "/json/download/certificate.pem";
 /// The prefix of the synthetic contract of a meter on a gateway without `derived`
 /// contracts: `meter-` + the meter id as the gateway lists it.
 pub const SYNTHETIC_CONTRACT_PREFIX: &str = "meter-";
+/// How many empty local months in a row end the search for a meter's first stored value.
+///
+/// A contract without a start (the stand-in of a meter on a gateway without contracts, or
+/// a `derived` contract that names none) would send a sync back `SyncOptions::history`
+/// (3 years) in month requests that all come back empty: on a device that wants 0.5 s
+/// between requests and falls over when hurried, that is dozens of useless requests per
+/// meter. Instead the adapter looks back from the gateway's current month until this many
+/// months in a row are empty (a gap of a month or two, e.g. a dead meter link, is bridged)
+/// and gives the contract the start of the oldest month with values; the search costs one
+/// request per month with values plus these, once per session. A contract with billing
+/// periods starts with its first one and asks nothing. Values older than such a run of
+/// empty months are not reached by a sync (a `readings` call over them still asks).
+pub const EMPTY_MONTHS_END_HISTORY: u32 = 3;
+/// How many months back the search for a meter's first value goes at most (the sync's
+/// default reach, 3 years).
+const HISTORY_MONTHS: u32 = 36;
 
 /// Where and how to connect.
 #[derive(Clone)]
@@ -144,7 +162,13 @@ pub struct EmhGateway {
     meters: Vec<String>,
     contract_meters: HashMap<String, Vec<String>>,
     month_cache: Vec<(String, Vec<u8>)>,
-    warnings: Vec<String>,
+    /// Every warning of this session (at most 1000), for [`EmhGateway::warnings`].
+    warnings: Vec<FieldWarning>,
+    /// The warnings of the call being answered: they travel with its [`Fetched`].
+    pending: Vec<FieldWarning>,
+    /// The first local month with stored values of each meter asked about (`None`: no
+    /// values within reach), found once per session.
+    first_month: HashMap<String, Option<(i32, u32)>>,
 }
 
 impl fmt::Debug for EmhGateway {
@@ -196,6 +220,8 @@ impl EmhGateway {
             contract_meters: HashMap::new(),
             month_cache: Vec::new(),
             warnings: Vec::new(),
+            pending: Vec::new(),
+            first_month: HashMap::new(),
         };
         let body = g.get(PROBE_PATH).await?.ok_or_else(|| {
             EmhError::NotEmh(format!("{PROBE_PATH} is unknown to the device (404)"))
@@ -226,9 +252,16 @@ impl EmhGateway {
         &self.meters
     }
 
-    /// What could not be read and was skipped or kept only in the raw answer (never values).
-    pub fn warnings(&self) -> &[String] {
+    /// Every warning of this session so far: what could not be read and was left out or
+    /// kept only in the raw answer, and what was assumed. Each also travels with the answer
+    /// it belongs to ([`Fetched::decode_warned`]), which is how callers should see them.
+    pub fn warnings(&self) -> &[FieldWarning] {
         &self.warnings
+    }
+
+    /// The gateway's TLS certificate (DER) as seen in the handshake.
+    pub fn peer_certificate_der(&self) -> &[u8] {
+        self.link.peer_certificate()
     }
 
     /// SHA-256 fingerprint of the gateway's certificate.
@@ -241,12 +274,32 @@ impl EmhGateway {
         self.link.stats()
     }
 
-    fn warn(&mut self, w: Vec<String>) {
+    fn warn(&mut self, w: Vec<FieldWarning>) {
         for x in w {
             if self.warnings.len() < 1000 && !self.warnings.contains(&x) {
-                self.warnings.push(x);
+                self.warnings.push(x.clone());
+            }
+            if !self.pending.contains(&x) {
+                self.pending.push(x);
             }
         }
+    }
+
+    /// Warnings about the answer to `uri`, their paths prefixed with it.
+    fn warn_at(&mut self, uri: &str, w: Vec<FieldWarning>) {
+        self.warn(
+            w.into_iter()
+                .map(|mut x| {
+                    x.path = format!("{uri}: {}", x.path);
+                    x
+                })
+                .collect(),
+        );
+    }
+
+    /// The answer of a call with the warnings gathered while answering it.
+    fn answer<T: Send + 'static>(&mut self, raw: RawAnswer, value: T) -> Fetched<T> {
+        Fetched::ready_warned(raw, value, std::mem::take(&mut self.pending))
     }
 
     /// The gateway's clock now (from its last reading), else this computer's.
@@ -439,7 +492,7 @@ impl EmhGateway {
         let body = self.get_found(&path).await?;
         let mut w = Vec::new();
         let c = wire::contract(&body, &mut w).map_err(|e| unreadable(&path, e))?;
-        self.warn(w);
+        self.warn_at(&path, w);
         self.contract_meters.insert(id.to_owned(), c.meters.clone());
         Ok((path, body, c))
     }
@@ -463,18 +516,64 @@ impl EmhGateway {
             Ok(Some(body)) => {
                 let mut w = Vec::new();
                 let periods = wire::billing_periods(&body, &mut w);
-                self.warn(w.into_iter().map(|x| format!("{path}: {x}")).collect());
+                self.warn_at(&path, w);
                 parts.push((path, body));
                 Ok(periods)
             }
             Ok(None) => Ok(Vec::new()),
             Err(EmhError::Http { status, .. }) => {
-                self.warn(vec![format!(
-                    "{path}: HTTP {status}; the contract's billing periods are unknown"
+                self.warn(vec![left_out(
+                    path,
+                    &format!("HTTP {status}"),
+                    "refused by the gateway; the contract's billing periods are unknown",
                 )]);
                 Ok(Vec::new())
             }
             Err(e) => Err(e),
+        }
+    }
+
+    /// The certificate the gateway offers (`download/certificate.pem`), an optional
+    /// capability: 404 means none (older firmware), a refusal or a text that is no PEM
+    /// certificate is a warning; the answer joins `parts` as evidence. The certificate of
+    /// this connection's TLS is the HAN certificate (`han_certificate_matches`); another
+    /// one is kept as a signature certificate (what it is for is not documented).
+    async fn certificate(
+        &mut self,
+        parts: &mut Vec<(String, Vec<u8>)>,
+    ) -> Result<(Vec<Certificate>, Option<bool>), EmhError> {
+        let body = match self.get(CERTIFICATE_PATH).await {
+            Ok(Some(body)) => body,
+            Ok(None) => return Ok((Vec::new(), None)),
+            Err(EmhError::Http { status, .. }) => {
+                self.warn(vec![left_out(
+                    CERTIFICATE_PATH,
+                    &format!("HTTP {status}"),
+                    "refused by the gateway; its certificate is not read",
+                )]);
+                return Ok((Vec::new(), None));
+            }
+            Err(e) => return Err(e),
+        };
+        let text = String::from_utf8_lossy(&body).into_owned();
+        parts.push((CERTIFICATE_PATH.to_owned(), body));
+        match Certificate::from_pem(CertificateKind::Tls, None, &text) {
+            Ok(c) if c.der == self.link.peer_certificate() => Ok((vec![c], Some(true))),
+            Ok(c) => Ok((
+                vec![Certificate {
+                    kind: CertificateKind::Signature,
+                    ..c
+                }],
+                None,
+            )),
+            Err(e) => {
+                self.warn(vec![left_out(
+                    CERTIFICATE_PATH,
+                    &wire::excerpt(text.as_bytes()),
+                    format!("not a PEM certificate ({e}); kept only in the raw answer"),
+                )]);
+                Ok((Vec::new(), None))
+            }
         }
     }
 
@@ -488,8 +587,64 @@ impl EmhGateway {
         let body = self.get_meter(&path, meter).await?;
         let mut w = Vec::new();
         let values = wire::current(&body, scaler_of, &mut w).map_err(|e| unreadable(&path, e))?;
-        self.warn(w);
+        self.warn_at(&path, w);
         Ok((path, body, values))
+    }
+
+    /// The first local month with stored values of `meter`: back from the gateway's month
+    /// until [`EMPTY_MONTHS_END_HISTORY`] months in a row are empty (see there).
+    async fn first_month(&mut self, meter: &str) -> Result<Option<(i32, u32)>, EmhError> {
+        if let Some(known) = self.first_month.get(meter) {
+            return Ok(*known);
+        }
+        let mut month = wire::month_of(self.now());
+        let mut first = None;
+        let mut empty = 0;
+        for _ in 0..HISTORY_MONTHS {
+            let path = format!(
+                "/json/metering/origin/{}/{}/extended",
+                seg(meter),
+                wire::month_segment(month)
+            );
+            let body = self.month(&path, meter).await?;
+            // An answer that does not read counts as holding values: the sync then reads
+            // it and reports what is wrong with it.
+            if wire::entries_in(&body) == Some(0) {
+                empty += 1;
+                if empty >= EMPTY_MONTHS_END_HISTORY {
+                    break;
+                }
+            } else {
+                first = Some(month);
+                empty = 0;
+            }
+            month = wire::previous_month(month);
+        }
+        self.first_month.insert(meter.to_owned(), first);
+        Ok(first)
+    }
+
+    /// Where a contract that names no start begins: its first billing period, else the
+    /// first month with values of its meters (the current month when none has any).
+    async fn start_of(
+        &mut self,
+        meters: &[String],
+        billing_periods: &[BillingPeriod],
+    ) -> Result<Option<DateTime<Utc>>, EmhError> {
+        if let Some(p) = billing_periods.iter().map(|p| p.start).min() {
+            return Ok(Some(p));
+        }
+        if !self.capabilities.history {
+            return Ok(None);
+        }
+        let mut first: Option<(i32, u32)> = None;
+        for meter in meters {
+            if let Some(m) = self.first_month(meter).await? {
+                first = Some(first.map_or(m, |f| f.min(m)));
+            }
+        }
+        let month = first.unwrap_or_else(|| wire::month_of(self.now()));
+        Ok(wire::month_start(month))
     }
 
     async fn month(&mut self, path: &str, meter: &str) -> Result<Vec<u8>, EmhError> {
@@ -506,7 +661,8 @@ impl EmhGateway {
 }
 
 /// The stand-in for a contract the gateway does not list: TAF 7-like, the meter's own
-/// values (`origin`), no start (the sync reaches back `SyncOptions::history`).
+/// values (`origin`); its start is the meter's first month with values (see
+/// [`EMPTY_MONTHS_END_HISTORY`]).
 fn synthetic_contract(meter: &str) -> wire::ContractWire {
     wire::ContractWire {
         taf: Taf::Taf7,
@@ -559,6 +715,7 @@ impl Gateway for EmhGateway {
     }
 
     async fn gateway_info(&mut self) -> Result<Fetched<GatewayFacts>, GatewayError> {
+        self.pending.clear();
         let (parts, system) = match self.get(SYSTEM_PATH).await? {
             Some(body) => {
                 let s = wire::system(&body).map_err(|e| unreadable(SYSTEM_PATH, e))?;
@@ -578,8 +735,12 @@ impl Gateway for EmhGateway {
         };
         let id = match (&system.id, &self.realm) {
             (Some(id), Some(realm)) if !id.eq_ignore_ascii_case(realm) => {
-                self.warn(vec![format!(
-                    "the gateway calls itself {id} but its login realm is {realm}"
+                self.warn(vec![left_out(
+                    format!("{SYSTEM_PATH}: gateway_id"),
+                    id,
+                    format!(
+                        "differs from the login realm {realm}; the gateway id is taken as the id"
+                    ),
                 )]);
                 id.clone()
             }
@@ -587,6 +748,8 @@ impl Gateway for EmhGateway {
             (None, Some(realm)) => realm.clone(),
             (None, None) => String::new(),
         };
+        let mut parts = parts;
+        let (certificates, han_certificate_matches) = self.certificate(&mut parts).await?;
         let time = system.time.unwrap_or_else(Utc::now);
         self.clock = Some((time, Instant::now()));
         let state = system
@@ -599,15 +762,16 @@ impl Gateway for EmhGateway {
                 state,
                 time: Some(time),
                 firmware: system.firmware,
-                certificates: Vec::new(),
+                certificates,
             },
             state_as_sent: system.state,
-            han_certificate_matches: None,
+            han_certificate_matches,
         };
-        Ok(Fetched::ready(raw("systeminformations", &parts), facts))
+        Ok(self.answer(raw("systeminformations", &parts), facts))
     }
 
     async fn contracts(&mut self) -> Result<Fetched<Vec<Contract>>, GatewayError> {
+        self.pending.clear();
         let list = "/json/metering/derived";
         let (ids, mut parts) = match self.get(list).await? {
             Some(body) => {
@@ -622,52 +786,57 @@ impl Gateway for EmhGateway {
             let body = self.get_found(PROBE_PATH).await?;
             self.meters = wire::meter_ids(&body).map_err(|e| unreadable(PROBE_PATH, e))?;
             parts.push((PROBE_PATH.to_owned(), body));
-            self.warn(vec![format!(
-                "Das Gateway nennt keine Tarife (metering/derived); für jeden der {} Zähler \
-                 wird ein Ersatz-Tarif „{SYNTHETIC_CONTRACT_PREFIX}<Zähler>“ mit seinen \
-                 Messwerten geführt. / The gateway lists no contracts (metering/derived); \
-                 each of its {} meters gets a stand-in contract \
-                 \"{SYNTHETIC_CONTRACT_PREFIX}<meter>\" with its own values.",
-                self.meters.len(),
-                self.meters.len()
+            let sent = parts
+                .first()
+                .map(|(_, b)| wire::excerpt(b))
+                .unwrap_or_default();
+            self.warn(vec![left_out(
+                list,
+                &sent,
+                format!(
+                    "the gateway lists no contracts; each of its {} meters gets a stand-in \
+                     contract \"{SYNTHETIC_CONTRACT_PREFIX}<meter>\" with its own values",
+                    self.meters.len()
+                ),
             )]);
-            let contracts = self
-                .meters
-                .clone()
-                .into_iter()
-                .map(|meter| {
-                    let id = format!("{SYNTHETIC_CONTRACT_PREFIX}{meter}");
-                    let c = synthetic_contract(&meter);
-                    self.contract_meters.insert(id.clone(), c.meters.clone());
-                    Contract {
-                        name: c.name.unwrap_or_else(|| id.clone()),
-                        usage_point_id: id,
-                        taf: c.taf,
-                        state: c.state.unwrap_or(smgw_model::records::TafState::Running),
-                        start: None,
-                        end: None,
-                        capture_time: None,
-                        billing_periods: Vec::new(),
-                        meters: c.meters,
-                        metering_point_id: None,
-                        delivery_id: None,
-                        on_demand: false,
-                    }
-                })
-                .collect();
-            return Ok(Fetched::ready(raw("metering/derived", &parts), contracts));
+            let mut contracts = Vec::with_capacity(self.meters.len());
+            for meter in self.meters.clone() {
+                let id = format!("{SYNTHETIC_CONTRACT_PREFIX}{meter}");
+                let c = synthetic_contract(&meter);
+                self.contract_meters.insert(id.clone(), c.meters.clone());
+                let start = self.start_of(&c.meters, &[]).await?;
+                contracts.push(Contract {
+                    name: c.name.unwrap_or_else(|| id.clone()),
+                    usage_point_id: id,
+                    taf: c.taf,
+                    state: c.state.unwrap_or(smgw_model::records::TafState::Running),
+                    start,
+                    end: None,
+                    capture_time: None,
+                    billing_periods: Vec::new(),
+                    meters: c.meters,
+                    metering_point_id: None,
+                    delivery_id: None,
+                    on_demand: false,
+                });
+            }
+            return Ok(self.answer(raw("metering/derived", &parts), contracts));
         }
         let mut contracts = Vec::with_capacity(ids.len());
         for id in ids {
             let (path, body, c) = self.contract_wire(&id).await?;
             parts.push((path, body));
             let billing_periods = self.billing_periods(&id, &mut parts).await?;
+            let start = match c.start {
+                Some(s) => Some(s),
+                None => self.start_of(&c.meters, &billing_periods).await?,
+            };
             contracts.push(Contract {
                 name: c.name.unwrap_or_else(|| id.clone()),
                 usage_point_id: id,
                 taf: c.taf,
                 state: c.state.unwrap_or(smgw_model::records::TafState::Running),
-                start: c.start,
+                start,
                 end: c.end,
                 capture_time: None,
                 billing_periods,
@@ -677,13 +846,14 @@ impl Gateway for EmhGateway {
                 on_demand: false,
             });
         }
-        Ok(Fetched::ready(raw("metering/derived", &parts), contracts))
+        Ok(self.answer(raw("metering/derived", &parts), contracts))
     }
 
     async fn contract_detail(
         &mut self,
         usage_point_id: &str,
     ) -> Result<Fetched<ContractDetail>, GatewayError> {
+        self.pending.clear();
         let (path, body, c) = self.contract_wire(usage_point_id).await?;
         let mut parts = if path.is_empty() {
             Vec::new()
@@ -718,10 +888,7 @@ impl Gateway for EmhGateway {
                 }]
             },
         };
-        Ok(Fetched::ready(
-            raw("metering/derived/detail", &parts),
-            detail,
-        ))
+        Ok(self.answer(raw("metering/derived/detail", &parts), detail))
     }
 
     async fn values(
@@ -730,6 +897,7 @@ impl Gateway for EmhGateway {
         database: &Database,
         period: Period,
     ) -> Result<Fetched<Vec<ChannelReadings>>, GatewayError> {
+        self.pending.clear();
         if !self.capabilities.history {
             return Err(GatewayError::NotOffered("stored values"));
         }
@@ -751,7 +919,7 @@ impl Gateway for EmhGateway {
                 let mut w = Vec::new();
                 let got = wire::stored(&body, &|o| scaler_in(detail, database, o), &mut w)
                     .map_err(|e| unreadable(&path, e))?;
-                self.warn(w);
+                self.warn_at(&path, w);
                 values.extend(got.into_iter().filter(|v| {
                     v.reading.target_time > period.from && v.reading.target_time <= period.to
                 }));
@@ -763,10 +931,7 @@ impl Gateway for EmhGateway {
         for ch in &mut channels {
             ch.readings.sort_by_key(|r| r.target_time);
         }
-        Ok(Fetched::ready(
-            raw("metering/origin/period", &parts),
-            channels,
-        ))
+        Ok(self.answer(raw("metering/origin/period", &parts), channels))
     }
 
     async fn current_values(
@@ -774,6 +939,7 @@ impl Gateway for EmhGateway {
         detail: &ContractDetail,
         database: &Database,
     ) -> Result<Fetched<Vec<ChannelReadings>>, GatewayError> {
+        self.pending.clear();
         let meters = self.meters_of(&detail.usage_point_id).await?;
         let mut parts = Vec::new();
         let mut values = Vec::new();
@@ -786,13 +952,11 @@ impl Gateway for EmhGateway {
         }
         let mut channels = wire::by_channel(values);
         gateway::retain_channels(&mut channels, &wanted(detail, database));
-        Ok(Fetched::ready(
-            raw("metering/origin/extended", &parts),
-            channels,
-        ))
+        Ok(self.answer(raw("metering/origin/extended", &parts), channels))
     }
 
     async fn log_page(&mut self, from_index: u64) -> Result<Fetched<LogPage>, GatewayError> {
+        self.pending.clear();
         if !self.capabilities.logbook {
             return Err(GatewayError::NotOffered("logbook"));
         }
@@ -811,7 +975,7 @@ impl Gateway for EmhGateway {
             let body = self.get_found(&path).await?;
             let mut w = Vec::new();
             let entries = wire::logbook(&body, &mut w).map_err(|e| unreadable(&path, e))?;
-            self.warn(w);
+            self.warn_at(&path, w);
             parts.push((path, body));
             empty = if entries.is_empty() { empty + 1 } else { 0 };
             let reached = from_index > 0 && entries.iter().any(|e| e.index <= from_index);
@@ -825,7 +989,7 @@ impl Gateway for EmhGateway {
         all.retain(|e| e.index >= from_index);
         all.sort_by_key(|e| e.index);
         all.dedup_by_key(|e| e.index);
-        Ok(Fetched::ready(
+        Ok(self.answer(
             raw("conlogbook", &parts),
             LogPage {
                 entries: all,

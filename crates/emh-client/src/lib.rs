@@ -32,8 +32,8 @@ mod error;
 pub mod wire;
 
 pub use crate::adapter::{
-    EmhGateway, EmhOptions, DEFAULT_HOST, DEFAULT_IPV4, DEFAULT_PAUSE, PROBE_PATH,
-    SYNTHETIC_CONTRACT_PREFIX,
+    EmhGateway, EmhOptions, DEFAULT_HOST, DEFAULT_IPV4, DEFAULT_PAUSE, EMPTY_MONTHS_END_HISTORY,
+    PROBE_PATH, SYNTHETIC_CONTRACT_PREFIX,
 };
 pub use crate::error::EmhError;
 

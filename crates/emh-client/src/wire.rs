@@ -3,7 +3,22 @@
 //!
 //! Tolerant: keys match in any case and with `-` or `_`; numbers may come as strings;
 //! lists may come bare or inside an object. Essential fields (ids, times, values) must be
-//! readable; everything else that cannot be read becomes a warning.
+//! readable; everything else that cannot be read becomes a [`FieldWarning`] (the tolerant
+//! reader's channel: CLI stderr, `--json` `warnings[]`, the window).
+
+/// A warning about an auxiliary field left out: where, the text as sent, why.
+pub(crate) fn left_out(
+    path: impl Into<String>,
+    raw: &str,
+    reason: impl Into<String>,
+) -> FieldWarning {
+    FieldWarning::new(WarningKind::FieldLeftOut, path, raw, reason)
+}
+
+/// Up to 200 characters of an answer, for a warning about it.
+pub(crate) fn excerpt(body: &[u8]) -> String {
+    String::from_utf8_lossy(body).chars().take(200).collect()
+}
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use serde_json::{Map, Value};
@@ -12,7 +27,9 @@ use smgw_model::records::{
     TafState,
 };
 use smgw_model::time::{berlin_date, berlin_day_bounds, parse_datetime, NaiveAs};
-use smgw_model::{CombinedStatus, GatewayStatus, Obis, ScaledValue, Unit};
+use smgw_model::{
+    CombinedStatus, FieldWarning, GatewayStatus, Obis, ScaledValue, Unit, WarningKind,
+};
 
 /// Why an answer could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -164,7 +181,7 @@ pub fn taf(s: &str) -> Option<Taf> {
 }
 
 /// Reads `GET /json/metering/derived/{id}`.
-pub fn contract(body: &[u8], warnings: &mut Vec<String>) -> Result<ContractWire, WireError> {
+pub fn contract(body: &[u8], warnings: &mut Vec<FieldWarning>) -> Result<ContractWire, WireError> {
     let v = json(body)?;
     let o = v
         .as_object()
@@ -185,7 +202,12 @@ pub fn contract(body: &[u8], warnings: &mut Vec<String>) -> Result<ContractWire,
         let raw = text_field(o, names)?;
         let t = time(&raw);
         if t.is_none() {
-            warnings.push(format!("contract: time {raw:?} unreadable, ignored"));
+            let at = names.first().copied().unwrap_or("time");
+            warnings.push(left_out(
+                format!("contract.{at}"),
+                &raw,
+                "not a time; the contract is kept without it",
+            ));
         }
         t
     };
@@ -206,13 +228,14 @@ pub fn contract(body: &[u8], warnings: &mut Vec<String>) -> Result<ContractWire,
 /// object) of periods, each an object with a start and an optional end (empty or missing:
 /// still open), or a `[start, end]` pair. Periods that cannot be read become warnings; the
 /// answer itself stays the evidence. Never fails on an auxiliary shape.
-pub fn billing_periods(body: &[u8], warnings: &mut Vec<String>) -> Vec<BillingPeriod> {
+pub fn billing_periods(body: &[u8], warnings: &mut Vec<FieldWarning>) -> Vec<BillingPeriod> {
     let v = match json(body) {
         Ok(v) => v,
         Err(e) => {
-            warnings.push(format!(
-                "billing periods unreadable ({}), kept only in the raw answer",
-                e.reason
+            warnings.push(left_out(
+                "billingperiods",
+                &excerpt(body),
+                format!("{}; kept only in the raw answer", e.reason),
             ));
             return Vec::new();
         }
@@ -221,7 +244,11 @@ pub fn billing_periods(body: &[u8], warnings: &mut Vec<String>) -> Vec<BillingPe
         &v,
         &["billing_periods", "billingperiods", "periods", "items"],
     ) else {
-        warnings.push("billing periods: no list, kept only in the raw answer".to_owned());
+        warnings.push(left_out(
+            "billingperiods",
+            &excerpt(body),
+            "no list of periods; kept only in the raw answer",
+        ));
         return Vec::new();
     };
     let mut out = Vec::new();
@@ -255,8 +282,10 @@ pub fn billing_periods(body: &[u8], warnings: &mut Vec<String>) -> Vec<BillingPe
             _ => (None, None),
         };
         let Some(start) = start.as_deref().and_then(time) else {
-            warnings.push(format!(
-                "billing period {i}: no readable start ({start:?}), skipped"
+            warnings.push(left_out(
+                format!("billingperiods[{i}].start"),
+                start.as_deref().unwrap_or(""),
+                "no readable start; the period is skipped",
             ));
             continue;
         };
@@ -265,8 +294,10 @@ pub fn billing_periods(body: &[u8], warnings: &mut Vec<String>) -> Vec<BillingPe
             Some(e) => match time(e) {
                 Some(t) => Some(t),
                 None => {
-                    warnings.push(format!(
-                        "billing period {i}: end {e:?} unreadable, taken as open"
+                    warnings.push(left_out(
+                        format!("billingperiods[{i}].end"),
+                        e,
+                        "not a time; the period is taken as open",
                     ));
                     None
                 }
@@ -292,7 +323,9 @@ pub struct ValueWire {
 }
 
 /// Reads the status word: 16 hex digits (gateway + meter word) or 8 (gateway word).
-fn status(s: &str, reading: &mut Reading, warnings: &mut Vec<String>) {
+/// `false`: it does not read, and the value must be refused (without it nobody can tell
+/// whether the value is valid; issue #12).
+fn status(s: &str, reading: &mut Reading) -> bool {
     let t = s.trim();
     if let Ok(c) = CombinedStatus::from_hex(t) {
         reading.cosem_status = Some(c);
@@ -301,10 +334,9 @@ fn status(s: &str, reading: &mut Reading, warnings: &mut Vec<String>) {
     } else if let Ok(g) = GatewayStatus::from_hex(t) {
         reading.smgw_status = Some(g);
     } else {
-        warnings.push(format!(
-            "status {s:?} is not a status word, kept only in the raw answer"
-        ));
+        return false;
     }
+    true
 }
 
 /// Reads one entry `{capture_time|timestamp_act, timestamp|timestamp_nom, status, values}`:
@@ -314,7 +346,7 @@ pub fn entry(
     v: &Value,
     at: &str,
     default_scaler: &dyn Fn(&Obis) -> Option<i8>,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<FieldWarning>,
 ) -> Result<Vec<ValueWire>, WireError> {
     let o = v.as_object().ok_or_else(|| err(at, "not an object"))?;
     let target = time_field(
@@ -364,7 +396,11 @@ pub fn entry(
             Some(u) => match int(u).and_then(|n| u8::try_from(n).ok()) {
                 Some(code) => Some(Unit::from_code(code)),
                 None => {
-                    warnings.push(format!("{path}.unit {u} is not a DLMS unit code"));
+                    warnings.push(left_out(
+                        format!("{path}.unit"),
+                        &u.to_string(),
+                        "not a DLMS unit code; the channel's unit stays unknown",
+                    ));
                     None
                 }
             },
@@ -373,9 +409,12 @@ pub fn entry(
             None => None,
             Some(s) => match hex::decode(s.trim()) {
                 Ok(b) => Some(b),
-                Err(_) => {
-                    warnings.push(format!(
-                        "{path}.signature is not hex, kept only in the raw answer"
+                Err(e) => {
+                    warnings.push(FieldWarning::new(
+                        WarningKind::SignatureNotHex,
+                        format!("{path}.signature"),
+                        &s,
+                        e.to_string(),
                     ));
                     None
                 }
@@ -392,8 +431,20 @@ pub fn entry(
             owner,
             signature,
         };
-        if let Some(s) = text_field(vo, &["status"]).or_else(|| head_status.clone()) {
-            status(&s, &mut reading, warnings);
+        let status_field = match text_field(vo, &["status"]) {
+            Some(s) => Some((format!("{path}.status"), s)),
+            None => head_status.clone().map(|s| (format!("{at}.status"), s)),
+        };
+        if let Some((status_path, s)) = status_field {
+            if !status(&s, &mut reading) {
+                warnings.push(FieldWarning::new(
+                    WarningKind::ValueRefused,
+                    status_path,
+                    &s,
+                    "not a status word (16 or 8 hex digits)",
+                ));
+                continue;
+            }
         }
         out.push(ValueWire {
             logical_name: name,
@@ -409,7 +460,7 @@ pub fn entry(
 pub fn current(
     body: &[u8],
     default_scaler: &dyn Fn(&Obis) -> Option<i8>,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<FieldWarning>,
 ) -> Result<Vec<ValueWire>, WireError> {
     let v = json(body)?;
     // Some firmware wraps the entry in a list.
@@ -424,7 +475,7 @@ pub fn current(
 pub fn stored(
     body: &[u8],
     default_scaler: &dyn Fn(&Obis) -> Option<i8>,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<FieldWarning>,
 ) -> Result<Vec<ValueWire>, WireError> {
     let v = json(body)?;
     let items = list(&v, &["readings", "entries", "values", "data", "list"])
@@ -439,6 +490,13 @@ pub fn stored(
         )?);
     }
     Ok(out)
+}
+
+/// How many entries a stored list (`…/{period}/extended`) holds, without reading them;
+/// `None` when it is no such list.
+pub fn entries_in(body: &[u8]) -> Option<usize> {
+    let v = json(body).ok()?;
+    list(&v, &["readings", "entries", "values", "data", "list"]).map(Vec::len)
 }
 
 /// Groups values by channel name, keeping their order.
@@ -502,7 +560,7 @@ fn level(v: &Value) -> Option<LogLevel> {
 /// Reads one month of the consumer logbook (`GET /json/conlogbook/{user}/{YYYY-MM}`).
 /// Entries without a record number get one from their time (seconds since 1970 × 100 plus
 /// their place in the second), so that they stay the same in every read.
-pub fn logbook(body: &[u8], warnings: &mut Vec<String>) -> Result<Vec<LogEntry>, WireError> {
+pub fn logbook(body: &[u8], warnings: &mut Vec<FieldWarning>) -> Result<Vec<LogEntry>, WireError> {
     let v = json(body)?;
     let items = list(&v, &["entries", "logbook", "events", "log", "conlogbook"])
         .ok_or_else(|| err("logbook", "no list of entries"))?;
@@ -529,7 +587,11 @@ pub fn logbook(body: &[u8], warnings: &mut Vec<String>) -> Result<Vec<LogEntry>,
         let lvl = match field(o, &["level", "severity", "priority"]) {
             None => LogLevel::Info,
             Some(l) => level(l).unwrap_or_else(|| {
-                warnings.push(format!("{at}.level {l} unknown, taken as information"));
+                warnings.push(left_out(
+                    format!("{at}.level"),
+                    &l.to_string(),
+                    "unknown level; taken as information",
+                ));
                 LogLevel::Info
             }),
         };
@@ -759,7 +821,9 @@ mod tests {
         );
         assert_eq!(w.len(), 3, "{w:?}");
         assert!(
-            w[0].contains("period 3") && w[1].contains("\"bald\"") && w[2].contains("period 5")
+            w[0].path == "billingperiods[3].start"
+                && w[1].raw == "bald"
+                && w[2].path == "billingperiods[5].start"
         );
         let mut w = Vec::new();
         assert!(billing_periods(b"<html>", &mut w).is_empty());
@@ -833,6 +897,8 @@ mod tests {
         assert_eq!(v[1].reading.value, ScaledValue::new(123, 0));
         assert_eq!(v[1].reading.signature, None);
         assert_eq!(w.len(), 1, "the bad signature is a warning: {w:?}");
+        assert_eq!(w[0].kind, WarningKind::SignatureNotHex);
+        assert_eq!(w[0].path, "current.values[1].signature");
         let ch = channels(&v);
         assert_eq!(ch[0].scaler, -1);
         assert_eq!(ch[1].unit, Unit::Watt);
@@ -858,14 +924,20 @@ mod tests {
         }
         // Without a scaler, the channel's scaler applies.
         let known = |_: &Obis| Some(-2i8);
-        let b = br#"{"timestamp": "2026-11-20T10:00:00", "status": "nonsense", "values": [{"logical_name": "0100010800ff", "value": "+17"}]}"#;
+        let b = br#"{"timestamp": "2026-11-20T10:00:00", "status": "nonsense", "values": [{"logical_name": "0100010800ff", "value": "+17"}, {"logical_name": "0100020800ff", "value": "4", "status": "a0000000"}]}"#;
         let v = current(b, &known, &mut w).unwrap();
-        assert_eq!(v[0].reading.value, ScaledValue::new(17, -2));
+        // The value whose status does not read is refused alone (issue #12); the one with
+        // its own readable status stays.
+        assert_eq!(v.len(), 1);
+        assert_eq!(v[0].obis.to_hex(), "0100020800ff");
+        assert_eq!(v[0].reading.value, ScaledValue::new(4, -2));
         assert_eq!(
             v[0].reading.target_time,
             time("2026-11-20T09:00:00Z").unwrap()
         );
-        assert!(w.iter().any(|x| x.contains("nonsense")));
+        let refused = w.iter().find(|x| x.raw == "nonsense").unwrap();
+        assert_eq!(refused.kind, WarningKind::ValueRefused);
+        assert_eq!(refused.path, "current.status");
     }
 
     #[test]
@@ -884,6 +956,14 @@ mod tests {
         assert_eq!(ch[0].readings[1].smgw_status.unwrap().to_hex(), "a0080000");
         let wrapped = br#"{"readings": []}"#;
         assert!(stored(wrapped, &no_scaler, &mut w).unwrap().is_empty());
+    }
+
+    #[test]
+    fn entries_are_counted_without_reading_them() {
+        assert_eq!(entries_in(b"[]"), Some(0));
+        assert_eq!(entries_in(br#"{"readings": [{}, {}]}"#), Some(2));
+        assert_eq!(entries_in(b"<html>"), None);
+        assert_eq!(entries_in(b"{}"), None);
     }
 
     #[test]

@@ -1,6 +1,10 @@
 //! A full `durchblick_sync` run on the EMH adapter into a real SQLite archive file.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // a panic is a test's failure report
 
+// Test code: a panic here is a failed test. clippy.toml exempts `#[test]` functions;
+// this covers the helpers beside them.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
 mod common;
 
 use archive::{Archive, Scope};
@@ -120,7 +124,12 @@ async fn without_contracts_each_meter_gets_a_synthetic_contract_and_its_values_a
 
     // The interface: one TAF 7-like contract per meter, channels from its current values.
     use gateway::Gateway;
-    let contracts = g.contracts().await.unwrap().into_value().unwrap();
+    let (contracts, warned) = g.contracts().await.unwrap().into_warned().unwrap();
+    // The stand-in is said in the tolerant reader's channel, with the answer.
+    assert_eq!(warned.len(), 1, "{warned:?}");
+    assert_eq!(warned[0].path, "/json/metering/derived");
+    assert_eq!(warned[0].raw, "[]");
+    assert!(warned[0].reason.contains("no contracts"));
     let ids: Vec<_> = contracts
         .iter()
         .map(|c| c.usage_point_id.as_str())
@@ -144,7 +153,10 @@ async fn without_contracts_each_meter_gets_a_synthetic_contract_and_its_values_a
     assert_eq!(ch.len(), 1);
     assert_eq!(ch[0].obis.to_hex(), OBIS);
     assert_eq!(ch[0].scaler, 0, "the meter's own scaler");
-    assert!(g.warnings().iter().any(|w| w.contains("no contracts")));
+    assert!(g
+        .warnings()
+        .iter()
+        .any(|w| w.reason.contains("no contracts")));
 
     // A sync archives every value of both meters (the contracts have no start: the sync
     // reaches back `history`; the values begin in August and September).
@@ -196,4 +208,93 @@ async fn without_contracts_each_meter_gets_a_synthetic_contract_and_its_values_a
     }
     let s = mock.emh_stats();
     assert_eq!(s.reused_nonce + s.too_fast + s.overlapping, 0, "{s:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_contract_without_start_begins_with_its_meters_first_month_not_three_years_back() {
+    let emh = EmhFaults {
+        no_contracts: true,
+        ..EmhFaults::default()
+    };
+    let mock = start_with(Some(faults(emh, 0))).await;
+    let dir = tempfile::tempdir().unwrap();
+    let db = Archive::open(dir.path().join("emh.sqlite")).await.unwrap();
+    let mut g = connect(&mock).await;
+    let at_connect = mock.emh_stats().stored_periods;
+
+    // The stand-in contracts start with the first local month holding values.
+    use gateway::Gateway;
+    let contracts = g.contracts().await.unwrap().into_value().unwrap();
+    let searched = mock.emh_stats().stored_periods - at_connect;
+    let scenario = mock.scenario().clone();
+    let want7 = scenario
+        .expected_readings("demo", TAF7, "origin", OBIS)
+        .unwrap();
+    let want1 = scenario
+        .expected_readings("demo", TAF1, "origin", OBIS)
+        .unwrap();
+    for (contract, want) in contracts.iter().zip([&want7, &want1]) {
+        let first = unix(want[0].target_time);
+        let start = contract.start.expect("a start");
+        assert!(start < first, "{start} before the first value {first}");
+        assert!(
+            first - start <= chrono::Duration::days(31),
+            "{start} {first}"
+        );
+        let month = emh_client::wire::month_of(start);
+        assert_eq!(
+            emh_client::wire::month_start(month),
+            Some(start),
+            "a local month's start"
+        );
+    }
+    // The search: each month with values and the run of empty months before them.
+    // A month's list holds the values of (start, end]: one at midnight of the 1st is the
+    // previous month's.
+    let months_with_values = |times: Vec<i64>| {
+        let mut m: Vec<_> = times
+            .into_iter()
+            .map(|t| emh_client::wire::month_of(unix(t - 1)))
+            .collect();
+        m.dedup();
+        m.len() as u64
+    };
+    let times =
+        |want: &[mock_smgw::Reading]| want.iter().map(|r| r.target_time).collect::<Vec<i64>>();
+    let with_values = months_with_values(times(&want7)) + months_with_values(times(&want1));
+    assert_eq!(
+        searched,
+        with_values + 2 * u64::from(emh_client::EMPTY_MONTHS_END_HISTORY),
+        "one request per month with values plus the empty run, per meter"
+    );
+
+    // A sync with the default reach (3 years) asks only from there on.
+    let before = mock.emh_stats().stored_periods;
+    let report = sync(
+        &mut g,
+        &db,
+        &SyncOptions::default(),
+        |_| {},
+        &CancelFlag::new(),
+    )
+    .await
+    .expect("sync");
+    let asked = mock.emh_stats().stored_periods - before;
+    assert_eq!(
+        report.values.inserted,
+        u64::try_from(want7.len() + want1.len()).unwrap()
+    );
+    println!(
+        "contract without start: {searched} requests to find the first months, \
+         {asked} month requests in the sync ({with_values} months hold values; \
+         3 years back would be at least 72)"
+    );
+    assert!(
+        asked <= 2 * with_values,
+        "{asked} month requests for {with_values} months with values"
+    );
+    // Again in the same session: the search is not repeated.
+    let before = mock.emh_stats().stored_periods;
+    g.contracts().await.unwrap().into_value().unwrap();
+    assert_eq!(mock.emh_stats().stored_periods, before);
 }

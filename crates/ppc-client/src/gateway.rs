@@ -14,12 +14,12 @@ use smgw_model::records::{
     Channel, ChannelReadings, Contract, ContractDetail, Database, DatabaseChannels, FirmwareInfo,
     GatewayInfo, LogEntry, Taf, TafState,
 };
-use smgw_model::{Obis, Unit, UserId};
+use smgw_model::{FieldWarning, Obis, Unit, UserId};
 
 use crate::error::PpcError;
 use crate::html::{self, LogRefusal, Page, Welcome};
 use crate::session::{Answer, Session};
-use crate::signed::{self, SignatureCheck};
+use crate::signed::{self, left_out, SignatureCheck};
 use crate::table;
 use crate::{HistorySource, PpcOptions};
 
@@ -51,48 +51,104 @@ pub struct FileCheck {
     pub signer_is_tls_certificate: bool,
 }
 
+/// The warnings of a session: those of the call being answered (`pending`, handed out
+/// with its [`Fetched`]) and every one so far (for [`PpcGateway::take_warnings`]).
+#[derive(Clone, Default)]
+struct Warnings(Arc<Mutex<WarningLists>>);
+
+#[derive(Default)]
+struct WarningLists {
+    pending: Vec<FieldWarning>,
+    all: Vec<FieldWarning>,
+}
+
+impl Warnings {
+    /// A warning about the call being answered.
+    fn push(&self, w: FieldWarning) {
+        if let Ok(mut l) = self.0.lock() {
+            if l.all.len() < 1000 {
+                l.all.push(w.clone());
+            }
+            l.pending.push(w);
+        }
+    }
+
+    /// Warnings that travel with their own (deferred) answer: kept for the session only.
+    fn seen(&self, w: &[FieldWarning]) {
+        if let Ok(mut l) = self.0.lock() {
+            let room = 1000usize.saturating_sub(l.all.len());
+            l.all.extend(w.iter().take(room).cloned());
+        }
+    }
+
+    fn clear_pending(&self) {
+        if let Ok(mut l) = self.0.lock() {
+            l.pending.clear();
+        }
+    }
+
+    fn take_pending(&self) -> Vec<FieldWarning> {
+        self.0
+            .lock()
+            .map(|mut l| std::mem::take(&mut l.pending))
+            .unwrap_or_default()
+    }
+
+    fn take_all(&self) -> Vec<FieldWarning> {
+        self.0
+            .lock()
+            .map(|mut l| std::mem::take(&mut l.all))
+            .unwrap_or_default()
+    }
+}
+
+/// Warnings of a sans-IO reader about the answer to `action`, their paths prefixed with it.
+fn about(action: &str, warnings: Vec<FieldWarning>) -> impl Iterator<Item = FieldWarning> + '_ {
+    warnings.into_iter().map(move |mut w| {
+        w.path = format!("{action}: {}", w.path);
+        w
+    })
+}
+
 /// Where signature checks are collected (also from deferred decoding on other threads).
 #[derive(Clone)]
 struct Checks {
     checks: Arc<Mutex<Vec<FileCheck>>>,
-    warnings: Arc<Mutex<Vec<String>>>,
     peer_certificate: Arc<Vec<u8>>,
 }
 
 impl Checks {
-    fn record(&self, action: &str, request: &str, check: &SignatureCheck) {
+    /// Records the check of a file; what is not "ok" comes back as a warning about the
+    /// answer (the values are kept either way, the file stays the evidence).
+    #[must_use]
+    fn record(&self, action: &str, request: &str, check: &SignatureCheck) -> Option<FieldWarning> {
         let signer_is_tls_certificate = matches!(
             check,
             SignatureCheck::Verified { signer_certificate, .. }
                 if !signer_certificate.is_empty() && **signer_certificate == **self.peer_certificate
         );
+        let path = format!("{action} ({request}): signature");
         let warning = match check {
             SignatureCheck::Verified { .. } => None,
-            SignatureCheck::Failed { why } => Some(format!(
-                "{action} ({request}): Die Signatur der Datei passt nicht zu ihrem Inhalt ({why}). \
-                 Die Werte wurden trotzdem übernommen und die Originaldatei aufbewahrt; lesen Sie \
-                 die Werte erneut und fragen Sie Ihren Messstellenbetreiber, wenn es wieder vorkommt. / \
-                 The file's signature does not match its content ({why}). The values were kept \
-                 all the same and the original file is kept; read them again and ask your \
-                 metering point operator if it happens again."
+            SignatureCheck::Failed { why } => Some(left_out(
+                path,
+                why,
+                "the file's signature does not match its content; the values were kept all \
+                 the same and the original file is kept: read them again and ask the meter \
+                 operator if it happens again",
             )),
-            SignatureCheck::NoCertificate => Some(format!(
-                "{action} ({request}): Die Datei enthält kein Zertifikat ihres Unterzeichners; \
-                 die Signatur wurde nicht geprüft. Die Werte wurden übernommen. / The file \
-                 carries no certificate of its signer; its signature was not checked. The \
-                 values were kept."
+            SignatureCheck::NoCertificate => Some(left_out(
+                path,
+                "",
+                "the file carries no certificate of its signer, so its signature was not \
+                 checked; the values were kept",
             )),
-            SignatureCheck::NotCheckable { why } => Some(format!(
-                "{action} ({request}): Die Signatur der Datei kann nicht geprüft werden ({why}). \
-                 Die Werte wurden übernommen. / The file's signature cannot be checked ({why}). \
-                 The values were kept."
+            SignatureCheck::NotCheckable { why } => Some(left_out(
+                path,
+                why,
+                "the file's signature cannot be checked; the values were kept",
             )),
         };
-        if let Some(w) = warning {
-            if let Ok(mut v) = self.warnings.lock() {
-                v.push(w);
-            }
-        }
         if let Ok(mut v) = self.checks.lock() {
             v.push(FileCheck {
                 action: action.to_owned(),
@@ -101,6 +157,7 @@ impl Checks {
                 signer_is_tls_certificate,
             });
         }
+        warning
     }
 }
 
@@ -126,7 +183,7 @@ pub struct PpcGateway {
     /// Where the page handed out last said the next one starts.
     log_next: Option<u64>,
     table_fallback: bool,
-    warnings: Arc<Mutex<Vec<String>>>,
+    warnings: Warnings,
     checks: Checks,
 }
 
@@ -176,10 +233,9 @@ impl PpcGateway {
             max_window: Duration::days(31),
             pause: options.pause,
         };
-        let warnings = Arc::new(Mutex::new(Vec::new()));
+        let warnings = Warnings::default();
         let checks = Checks {
             checks: Arc::new(Mutex::new(Vec::new())),
-            warnings: Arc::clone(&warnings),
             peer_certificate: Arc::new(session.link().peer_certificate().to_vec()),
         };
         Ok(PpcGateway {
@@ -214,13 +270,12 @@ impl PpcGateway {
         self.session.link().stats()
     }
 
-    /// Warnings collected so far (unreadable auxiliary fields, cached current values, …),
-    /// taken out.
-    pub fn take_warnings(&self) -> Vec<String> {
-        self.warnings
-            .lock()
-            .map(|mut w| std::mem::take(&mut *w))
-            .unwrap_or_default()
+    /// Every warning of this session so far (unreadable auxiliary fields, signature
+    /// checks that are not "ok", cached current values, where the clock comes from, …),
+    /// taken out. Each also travels with the answer it belongs to
+    /// ([`Fetched::decode_warned`]), which is how callers should see them.
+    pub fn take_warnings(&self) -> Vec<FieldWarning> {
+        self.warnings.take_all()
     }
 
     /// The signature check of every signed file read through this object so far (values,
@@ -235,10 +290,13 @@ impl PpcGateway {
             .unwrap_or_default()
     }
 
-    fn warn(&self, w: impl Into<String>) {
-        if let Ok(mut v) = self.warnings.lock() {
-            v.push(w.into());
-        }
+    fn warn(&self, w: FieldWarning) {
+        self.warnings.push(w);
+    }
+
+    /// The answer of a call with the warnings gathered while answering it.
+    fn answer<T: Send + 'static>(&self, raw: RawAnswer, value: T) -> Fetched<T> {
+        Fetched::ready_warned(raw, value, self.warnings.take_pending())
     }
 
     /// Whether values are read from the HTML table (the export failed or was switched off).
@@ -306,31 +364,35 @@ impl PpcGateway {
         if a.status != 200 {
             // An HTTP error means: no data in this range.
             let r = raw("exportMeterValues", request, a.body);
-            return Ok(Some(Fetched::ready(r, Vec::new())));
+            return Ok(Some(self.answer(r, Vec::new())));
         }
         if !signed::looks_like_cms(&a.body) {
-            self.warn(format!(
-                "exportMeterValues answered a page instead of a file ({}); values read from the table instead",
-                Page::parse(&a.body).text().chars().take(120).collect::<String>()
+            let text: String = Page::parse(&a.body).text().chars().take(120).collect();
+            self.warn(left_out(
+                "exportMeterValues",
+                &text,
+                "a page instead of a signed file; the values are read from the HTML table \
+                 instead (without the file's exact integers and signatures)",
             ));
             return Ok(None);
         }
-        let warnings = Arc::clone(&self.warnings);
+        let warnings = self.warnings.clone();
+        let mut before = warnings.take_pending();
         let checks = self.checks.clone();
         let r = raw("exportMeterValues", request.clone(), a.body);
-        Ok(Some(Fetched::deferred(r, move |body| {
+        Ok(Some(Fetched::deferred_warned(r, move |body| {
             let file = signed::unwrap(body).map_err(GatewayError::Data)?;
-            checks.record("exportMeterValues", &request, &file.signature);
+            let action = "exportMeterValues";
+            before.extend(checks.record(action, &request, &file.signature));
             let profile = signed::parse_profile(&file.content).map_err(GatewayError::Data)?;
-            if let Ok(mut w) = warnings.lock() {
-                w.extend(profile.warnings);
-            }
+            before.extend(about(action, profile.warnings));
+            warnings.seen(&before);
             let mut channels = profile.channels;
             for c in &mut channels {
                 c.readings
                     .retain(|r| r.target_time > period.from && r.target_time <= period.to);
             }
-            Ok(channels)
+            Ok((channels, before))
         })))
     }
 
@@ -372,7 +434,12 @@ impl PpcGateway {
                     continue;
                 }
                 if next {
-                    self.warn(format!("showMeterValues {from}..{to}: still more than one page; later rows missing"));
+                    self.warn(left_out(
+                        format!("showMeterValues {from}..{to}"),
+                        "",
+                        "still more than one page within half an hour; the rows of the later \
+                         pages are missing (read this period again)",
+                    ));
                 }
                 bodies.extend_from_slice(
                     format!("<!-- showMeterValues from={from} to={to} -->\n").as_bytes(),
@@ -387,10 +454,8 @@ impl PpcGateway {
         }
         let mut warnings = Vec::new();
         let mut channels = table::readings(&rows, name, &mut warnings);
-        if !warnings.is_empty() {
-            if let Ok(mut w) = self.warnings.lock() {
-                w.extend(warnings);
-            }
+        for w in about("showMeterValues", warnings) {
+            self.warn(w);
         }
         for c in &mut channels {
             c.readings
@@ -401,10 +466,7 @@ impl PpcGateway {
             local_text(period.from),
             local_text(period.to)
         );
-        Ok(Fetched::ready(
-            raw("showMeterValues", request, bodies),
-            channels,
-        ))
+        Ok(self.answer(raw("showMeterValues", request, bodies), channels))
     }
 
     /// Reads the whole logbook: from 2000-01-01 to tomorrow, ranges halved while the gateway
@@ -445,11 +507,15 @@ impl PpcGateway {
             let request = format!("action=exportLogData&from={from}&to={to}");
             if signed::looks_like_cms(&ans.body) && ans.status == 200 {
                 let file = signed::unwrap(&ans.body).map_err(|e| unreadable("exportLogData", e))?;
-                self.checks
-                    .record("exportLogData", &request, &file.signature);
+                if let Some(w) = self
+                    .checks
+                    .record("exportLogData", &request, &file.signature)
+                {
+                    self.warn(w);
+                }
                 let book = signed::parse_logbook(&file.content)
                     .map_err(|e| unreadable("exportLogData", e))?;
-                for w in book.warnings {
+                for w in about("exportLogData", book.warnings) {
                     self.warn(w);
                 }
                 entries.extend(book.entries);
@@ -510,6 +576,12 @@ impl PpcGateway {
             .and_then(|(_, v)| DateTime::parse_from_rfc2822(v.trim()).ok())
             .map(|t| t.with_timezone(&Utc));
         if let Some(t) = date {
+            self.warn(left_out(
+                "Date",
+                &t.to_rfc3339(),
+                "the pages show no clock: the gateway's time is taken from its web server's \
+                 Date header (whole seconds; a wrong server clock shows here)",
+            ));
             return t;
         }
         let last_sync = self
@@ -520,14 +592,20 @@ impl PpcGateway {
             .and_then(|t| t.and_local_timezone(Berlin).earliest())
             .map(|t| t.with_timezone(&Utc));
         if let Some(t) = last_sync {
+            self.warn(left_out(
+                "Date",
+                self.welcome.last_sync.as_deref().unwrap_or_default(),
+                "no Date header: the gateway's time is taken as the last synchronisation \
+                 shown on its welcome page (a lower bound of its clock)",
+            ));
             return t;
         }
-        self.warn(
-            "Die Uhrzeit des Gateways ist unbekannt (keine Date-Kopfzeile, keine letzte Synchronisation auf der Startseite); \
-             die Uhr dieses Computers wird verwendet. Prüfen Sie, ob sie stimmt. / \
-             The gateway's clock is unknown (no Date header, no last synchronisation on the welcome page); \
-             this computer's clock is used instead. Check that it is right.",
-        );
+        self.warn(left_out(
+            "Date",
+            "",
+            "no Date header and no last synchronisation on the welcome page: the gateway's \
+             clock is unknown and this computer's clock is used instead; check that it is right",
+        ));
         Utc::now()
     }
 }
@@ -560,6 +638,7 @@ impl Gateway for PpcGateway {
     }
 
     async fn gateway_info(&mut self) -> Result<Fetched<GatewayFacts>, GatewayError> {
+        self.warnings.clear_pending();
         let a = self.post("swversions", &[]).await?;
         let page = Page::parse(&a.body);
         let mut firmware: Vec<FirmwareInfo> = html::sw_versions(&page)
@@ -593,13 +672,11 @@ impl Gateway for PpcGateway {
             state_as_sent: None,
             han_certificate_matches: None,
         };
-        Ok(Fetched::ready(
-            raw("swversions", "action=swversions".into(), a.body),
-            facts,
-        ))
+        Ok(self.answer(raw("swversions", "action=swversions".into(), a.body), facts))
     }
 
     async fn contracts(&mut self) -> Result<Fetched<Vec<Contract>>, GatewayError> {
+        self.warnings.clear_pending();
         let (meters, r) = self.meters().await?;
         let contracts = meters
             .iter()
@@ -623,13 +700,14 @@ impl Gateway for PpcGateway {
                 on_demand: false,
             })
             .collect();
-        Ok(Fetched::ready(r, contracts))
+        Ok(self.answer(r, contracts))
     }
 
     async fn contract_detail(
         &mut self,
         usage_point_id: &str,
     ) -> Result<Fetched<ContractDetail>, GatewayError> {
+        self.warnings.clear_pending();
         let mid = self.mid_of(usage_point_id).await?;
         let a = self
             .post("exportMeterProfile", &[("mid", mid.as_str())])
@@ -638,17 +716,23 @@ impl Gateway for PpcGateway {
         if a.status == 200 && signed::looks_like_cms(&a.body) {
             let request = format!("action=exportMeterProfile&mid={mid}");
             match signed::unwrap(&a.body).and_then(|f| {
-                self.checks
-                    .record("exportMeterProfile", &request, &f.signature);
+                if let Some(w) = self
+                    .checks
+                    .record("exportMeterProfile", &request, &f.signature)
+                {
+                    self.warn(w);
+                }
                 signed::parse_meter_profile(&f.content)
             }) {
                 Ok(o) => obis = o,
-                Err(e) => self.warn(format!("exportMeterProfile: {e}")),
+                Err(e) => self.warn(left_out("exportMeterProfile", "", e)),
             }
         }
         if obis.is_empty() {
-            self.warn(format!(
-                "the meter profile of {usage_point_id} lists no channels; assuming import 1.8.0 and export 2.8.0"
+            self.warn(left_out(
+                format!("exportMeterProfile ({usage_point_id})"),
+                "",
+                "the meter profile lists no channels; import 1.8.0 and export 2.8.0 are assumed",
             ));
             obis = vec!["0100010800ff".to_owned(), "0100020800ff".to_owned()];
         }
@@ -664,7 +748,7 @@ impl Gateway for PpcGateway {
                 channels,
             }],
         };
-        Ok(Fetched::ready(
+        Ok(self.answer(
             raw(
                 "exportMeterProfile",
                 format!("action=exportMeterProfile&mid={mid}"),
@@ -680,6 +764,7 @@ impl Gateway for PpcGateway {
         database: &Database,
         period: Period,
     ) -> Result<Fetched<Vec<ChannelReadings>>, GatewayError> {
+        self.warnings.clear_pending();
         if database != &Database::Origin {
             return Err(GatewayError::NotOffered("value lists other than origin"));
         }
@@ -704,16 +789,22 @@ impl Gateway for PpcGateway {
         database: &Database,
     ) -> Result<Fetched<Vec<ChannelReadings>>, GatewayError> {
         let _ = database;
+        self.warnings.clear_pending();
         let name = detail.usage_point_id.clone();
         if let Some(c) = self.current.get(&name) {
             if c.at.elapsed() < self.options.current_values_interval {
                 let (raw, values) = (c.raw.clone(), c.values.clone());
-                self.warn(format!(
-                    "current values of {name} are from {} s ago: PPC gateways must not be asked more often than every {} minutes",
-                    c.at.elapsed().as_secs(),
-                    self.options.current_values_interval.as_secs() / 60
+                self.warn(left_out(
+                    format!("showMeterProfile ({name})"),
+                    "",
+                    format!(
+                        "not asked again: these current values are from {} s ago, and PPC \
+                         gateways must not be asked more often than every {} minutes",
+                        c.at.elapsed().as_secs(),
+                        self.options.current_values_interval.as_secs() / 60
+                    ),
                 ));
-                return Ok(Fetched::ready(raw, values));
+                return Ok(self.answer(raw, values));
             }
         }
         let mid = self.mid_of(&name).await?;
@@ -723,7 +814,7 @@ impl Gateway for PpcGateway {
         let (rows, _) = html::value_rows(&Page::parse(&a.body));
         let mut warnings = Vec::new();
         let values = table::readings(&rows, &name, &mut warnings);
-        for w in warnings {
+        for w in about("showMeterProfile", warnings) {
             self.warn(w);
         }
         let r = raw(
@@ -739,12 +830,13 @@ impl Gateway for PpcGateway {
                 values: values.clone(),
             },
         );
-        Ok(Fetched::ready(r, values))
+        Ok(self.answer(r, values))
     }
 
     async fn log_page(&mut self, from_index: u64) -> Result<Fetched<LogPage>, GatewayError> {
         // A fresh read unless the caller continues with the page after the one handed out
         // last (a later sync in the same session must see entries written since).
+        self.warnings.clear_pending();
         let fresh = self.log.is_none() || self.log_next != Some(from_index);
         if fresh {
             self.read_log(from_index).await?;
@@ -783,7 +875,7 @@ impl Gateway for PpcGateway {
         };
         self.log_next = next;
         let r = raw("exportLogData", request, body);
-        Ok(Fetched::ready(r, LogPage { entries, next }))
+        Ok(self.answer(r, LogPage { entries, next }))
     }
 
     async fn self_test(&mut self) -> Result<(), GatewayError> {

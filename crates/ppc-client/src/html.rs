@@ -250,7 +250,7 @@ impl Page {
         };
         let mut depth = 0usize;
         let mut out = String::new();
-        for t in &self.toks[start + 1..] {
+        for t in self.toks.iter().skip(start + 1) {
             match t {
                 Tok::Open { name: n, .. } if n == name => depth += 1,
                 Tok::Close(n) if n == name => {
@@ -273,7 +273,7 @@ impl Page {
         };
         let mut out: Vec<(String, String)> = Vec::new();
         let mut current: Option<(String, String)> = None;
-        for t in &self.toks[start + 1..] {
+        for t in self.toks.iter().skip(start + 1) {
             match t {
                 Tok::Open { name, attrs } if name == "option" => {
                     if let Some(o) = current.take() {
@@ -428,8 +428,11 @@ pub fn local_time_in(text: &str) -> Option<chrono::NaiveDateTime> {
         "%Y-%m-%dT%H:%M",
         "%d.%m.%Y %H:%M",
     ];
-    for start in 0..chars.len() {
-        if !chars[start].is_ascii_digit() || (start > 0 && chars[start - 1].is_ascii_digit()) {
+    let mut previous_is_digit = false;
+    for (start, c) in chars.iter().enumerate() {
+        let starts_number = c.is_ascii_digit() && !previous_is_digit;
+        previous_is_digit = c.is_ascii_digit();
+        if !starts_number {
             continue;
         }
         for len in [19usize, 16] {
@@ -454,10 +457,11 @@ fn find_smgw_id(text: &str) -> Option<String> {
     text.split(|c: char| !c.is_ascii_alphanumeric())
         .find(|w| {
             let b = w.as_bytes();
-            w.len() == 14
-                && (b[0] == b'E' || b[0] == b'e')
-                && b[1..4].iter().all(u8::is_ascii_alphabetic)
-                && b[4..].iter().all(u8::is_ascii_digit)
+            b.len() == 14
+                && matches!(b.first(), Some(b'E' | b'e'))
+                && b.get(1..4)
+                    .is_some_and(|m| m.iter().all(u8::is_ascii_alphabetic))
+                && b.get(4..).is_some_and(|d| d.iter().all(u8::is_ascii_digit))
         })
         .map(str::to_owned)
 }

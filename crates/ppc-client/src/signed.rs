@@ -6,6 +6,17 @@
 //! parse or the entry is reported; everything auxiliary that cannot be read becomes a
 //! warning and the rest goes on.
 
+use smgw_model::{FieldWarning, WarningKind};
+
+/// A warning about a field left out (or assumed) while the rest of the item is kept.
+pub(crate) fn left_out(
+    path: impl Into<String>,
+    raw: &str,
+    reason: impl Into<String>,
+) -> FieldWarning {
+    FieldWarning::new(WarningKind::FieldLeftOut, path, raw, reason)
+}
+
 use chrono::{DateTime, Timelike, Utc};
 use cms::content_info::ContentInfo;
 use cms::signed_data::SignedData;
@@ -92,7 +103,7 @@ pub struct Profile {
     /// Channels named as in `capture_objects` (`<obis hex>.<meter>.sm`).
     pub channels: Vec<ChannelReadings>,
     /// What could not be read (auxiliary fields, unreadable entries).
-    pub warnings: Vec<String>,
+    pub warnings: Vec<FieldWarning>,
 }
 
 fn local(name: &[u8]) -> String {
@@ -200,8 +211,10 @@ pub fn parse_profile(xml: &[u8]) -> Result<Profile, String> {
     }
     let mut profile = Profile::default();
     for u in unknown {
-        profile.warnings.push(format!(
-            "unknown field <{u}> in value entries (kept in the raw file)"
+        profile.warnings.push(left_out(
+            format!("entry_gateway_signed.{u}"),
+            "",
+            "unknown field; kept in the raw file",
         ));
     }
     for (i, col) in columns.into_iter().enumerate() {
@@ -209,13 +222,15 @@ pub fn parse_profile(xml: &[u8]) -> Result<Profile, String> {
         let mut by_name: Vec<ChannelReadings> = Vec::new();
         for (n, e) in col.into_iter().enumerate() {
             let Some(name) = e.logical_name.clone().or_else(|| column_name.clone()) else {
-                profile.warnings.push(format!(
-                    "column {} has no logical name; entries skipped",
-                    i + 1
+                profile.warnings.push(left_out(
+                    format!("column[{i}].logical_name"),
+                    "",
+                    "missing; the column's entries are skipped",
                 ));
                 break;
             };
-            match reading(&e, &mut profile.warnings) {
+            let at = format!("column[{i}].entry[{n}]");
+            match reading(&e, &at, &mut profile.warnings) {
                 Ok(r) => match by_name.iter_mut().find(|c| c.channel == name) {
                     Some(c) => c.readings.push(r),
                     None => by_name.push(ChannelReadings {
@@ -223,11 +238,11 @@ pub fn parse_profile(xml: &[u8]) -> Result<Profile, String> {
                         readings: vec![r],
                     }),
                 },
-                Err(why) => {
-                    profile
-                        .warnings
-                        .push(format!("column {} entry {}: {why}", i + 1, n + 1))
-                }
+                Err(why) => profile.warnings.push(left_out(
+                    at,
+                    e.value.as_deref().unwrap_or_default(),
+                    format!("{why}; the entry is skipped"),
+                )),
             }
         }
         for c in by_name {
@@ -243,7 +258,7 @@ pub fn parse_profile(xml: &[u8]) -> Result<Profile, String> {
     Ok(profile)
 }
 
-fn reading(e: &RawEntry, warnings: &mut Vec<String>) -> Result<Reading, String> {
+fn reading(e: &RawEntry, at: &str, warnings: &mut Vec<FieldWarning>) -> Result<Reading, String> {
     let value = e.value.as_deref().ok_or("no value")?;
     let scaler: i8 = match e.scaler.as_deref() {
         Some(s) => s.trim().parse().map_err(|_| format!("scaler {s:?}"))?,
@@ -256,22 +271,31 @@ fn reading(e: &RawEntry, warnings: &mut Vec<String>) -> Result<Reading, String> 
     let status: u8 = match e.status.as_deref() {
         Some(s) => s.trim().parse().map_err(|_| format!("status {s:?}"))?,
         None => {
-            warnings.push("an entry without status (taken as valid)".to_owned());
+            warnings.push(left_out(
+                format!("{at}.status"),
+                "",
+                "missing; the value is taken as valid",
+            ));
             0
         }
     };
     if !matches!(status, 0 | 3 | 4) {
-        warnings.push(format!(
-            "status {status} not known from PPC gateways (taken as invalid)"
+        warnings.push(left_out(
+            format!("{at}.status"),
+            &status.to_string(),
+            "not known from PPC gateways (0, 3, 4); the value is taken as invalid",
         ));
     }
     let signature = match e.signature.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(s) => match hex::decode(s) {
             Ok(b) => Some(b),
-            Err(_) => {
-                warnings.push(format!(
-                    "signature is not hex (kept in the raw file): {s:.40}"
+            Err(err) => {
+                warnings.push(FieldWarning::new(
+                    WarningKind::SignatureNotHex,
+                    format!("{at}.smgw_signature"),
+                    s,
+                    format!("not hex ({err}); kept in the raw file"),
                 ));
                 None
             }
@@ -324,7 +348,7 @@ pub struct Logbook {
     /// The entries as sent.
     pub entries: Vec<LogEntry>,
     /// What could not be read.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<FieldWarning>,
 }
 
 #[derive(Default)]
@@ -391,7 +415,11 @@ pub fn parse_logbook(xml: &[u8]) -> Result<Logbook, String> {
                     if let Some(r) = raw.take() {
                         match log_entry(r) {
                             Ok(e) => book.entries.push(e),
-                            Err(why) => book.warnings.push(format!("logbook entry: {why}")),
+                            Err(why) => book.warnings.push(left_out(
+                                "logbook.entry",
+                                "",
+                                format!("{why}; the entry is skipped"),
+                            )),
                         }
                     }
                 } else if let Some(r) = raw.as_mut() {
@@ -519,10 +547,19 @@ mod tests {
         let exp = &p.channels[1];
         assert_eq!(exp.readings.len(), 1, "the unreadable value is reported");
         assert!(!exp.readings[0].ptb().unwrap().is_valid());
-        let w = p.warnings.join("\n");
+        let w = p
+            .warnings
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("\n");
         assert!(w.contains("meter_status"), "{w}");
         assert!(w.contains("not hex"), "{w}");
-        assert!(w.contains("entry 2"), "{w}");
+        assert!(w.contains("column[1].entry[1]"), "{w}");
+        assert!(p
+            .warnings
+            .iter()
+            .any(|x| x.kind == WarningKind::SignatureNotHex));
     }
 
     #[test]

@@ -3,6 +3,9 @@
 //! stamped a second after the quarter hour, import/export pairs whose export row has no
 //! time stamp, scaled text with a unit, `istvalide` 1/0 or 1/2/3.
 
+use smgw_model::{FieldWarning, WarningKind};
+
+use crate::signed::left_out;
 use chrono::{DateTime, LocalResult, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Europe::Berlin;
 use smgw_model::records::{ChannelReadings, Reading};
@@ -71,7 +74,7 @@ pub fn value_of(text: &str, unit: &str) -> Result<ScaledValue, String> {
 pub fn readings(
     rows: &[ValueRow],
     meter_name: &str,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<FieldWarning>,
 ) -> Vec<ChannelReadings> {
     let mut out: Vec<ChannelReadings> = Vec::new();
     let mut newer: Option<DateTime<Utc>> = None;
@@ -85,19 +88,20 @@ pub fn readings(
             match current {
                 Some(t) => newer = Some(t),
                 None => {
-                    warnings.push(format!(
-                        "row {}: time stamp {:?} unreadable; row skipped",
-                        n + 1,
-                        row.timestamp
+                    warnings.push(left_out(
+                        format!("row[{n}].timestamp"),
+                        &row.timestamp,
+                        "not a time; the row is skipped",
                     ));
                     continue;
                 }
             }
         }
         let Some(at) = current else {
-            warnings.push(format!(
-                "row {}: no time stamp above it; row skipped",
-                n + 1
+            warnings.push(left_out(
+                format!("row[{n}].timestamp"),
+                "",
+                "empty and no row with a time above it; the row is skipped",
             ));
             continue;
         };
@@ -107,10 +111,10 @@ pub fn readings(
             row.name.trim()
         };
         let Some(channel) = channel_name(&row.obis, name) else {
-            warnings.push(format!(
-                "row {}: OBIS {:?} unreadable; row skipped",
-                n + 1,
-                row.obis
+            warnings.push(left_out(
+                format!("row[{n}].obis"),
+                &row.obis,
+                "not an OBIS id; the row is skipped",
             ));
             continue;
         };
@@ -119,9 +123,10 @@ pub fn readings(
             "0" | "2" => 4,
             "3" => 3,
             other => {
-                warnings.push(format!(
-                    "row {}: istvalide {other:?} unknown (taken as invalid)",
-                    n + 1
+                warnings.push(left_out(
+                    format!("row[{n}].istvalide"),
+                    other,
+                    "unknown validity; the value is taken as invalid",
                 ));
                 4
             }
@@ -132,7 +137,11 @@ pub fn readings(
         let value = match value_of(&row.value, &row.unit) {
             Ok(v) => v,
             Err(e) => {
-                warnings.push(format!("row {}: value {:?}: {e}", n + 1, row.value));
+                warnings.push(left_out(
+                    format!("row[{n}].wert"),
+                    &row.value,
+                    format!("{e}; the row is skipped"),
+                ));
                 continue;
             }
         };
@@ -140,10 +149,12 @@ pub fn readings(
             "" => None,
             s => match hex::decode(s) {
                 Ok(b) => Some(b),
-                Err(_) => {
-                    warnings.push(format!(
-                        "row {}: signature is not hex (kept in the raw page)",
-                        n + 1
+                Err(e) => {
+                    warnings.push(FieldWarning::new(
+                        WarningKind::SignatureNotHex,
+                        format!("row[{n}].sign"),
+                        s,
+                        format!("not hex ({e}); kept in the raw page"),
                     ));
                     None
                 }

@@ -1,6 +1,10 @@
 //! The PPC adapter against mock-smgw's PPC web application over real TLS on 127.0.0.1.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // a panic is a test's failure report
 
+// Test code: a panic here is a failed test. clippy.toml exempts `#[test]` functions;
+// this covers the helpers beside them.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -234,7 +238,10 @@ async fn history_from_the_table_when_the_export_fails_dst_day_pages_and_123() {
     assert!(gw.uses_table());
     assert_equals_generator(&m, &got, "0100010800ff", day);
     assert_equals_generator(&m, &got, "0100020800ff", day);
-    assert!(gw.take_warnings().iter().any(|w| w.contains("table")));
+    assert!(gw
+        .take_warnings()
+        .iter()
+        .any(|w| w.reason.contains("table")));
     // A day with invalid values (time invalid 2026-05-10 00:00–02:00 UTC), istvalide 1/2/3.
     m.set_ppc_faults(PpcFaults {
         export_broken: true,
@@ -403,15 +410,22 @@ async fn current_values_at_most_every_15_minutes() {
         .expect("current")
         .into_value()
         .expect("ok");
-    let b = gw
+    let (b, warned) = gw
         .current_values(&d, &Database::Origin)
         .await
         .expect("cached")
-        .into_value()
+        .into_warned()
         .expect("ok");
     assert_eq!(a, b);
+    // Said with the answer, in the tolerant reader's channel.
+    assert_eq!(warned.len(), 1, "{warned:?}");
+    assert!(warned[0].path.starts_with("showMeterProfile"), "{warned:?}");
+    assert!(warned[0].reason.contains("15 minutes"), "{warned:?}");
     assert_eq!(m.ppc_stats().actions.get("showMeterProfile"), Some(&1));
-    assert!(gw.take_warnings().iter().any(|w| w.contains("15 minutes")));
+    assert!(gw
+        .take_warnings()
+        .iter()
+        .any(|w| w.reason.contains("15 minutes")));
     let last = m
         .scenario()
         .expected_readings("demo", UP_PV, "origin", "0100010800ff")
@@ -458,4 +472,94 @@ async fn self_test_only_after_confirmation_because_it_reboots() {
     assert!(gw.capabilities().self_test);
     gw.self_test().await.expect("self-test");
     assert_eq!(m.ppc_stats().self_tests, 1);
+}
+
+/// Field failure 36: a long period is asked in signed files of at most 31 days (one
+/// `exportMeterValues` per window), and every value of it arrives exactly once.
+#[tokio::test]
+async fn a_long_history_period_is_split_into_files_of_at_most_31_days() {
+    let m = mock().await;
+    let mut gw = connect(&m).await;
+    let d = detail(&mut gw, METER_PV).await;
+    assert_eq!(gw.capabilities().max_window, chrono::Duration::days(31));
+    // 200 days, over both DST changes of the season.
+    let long = Period {
+        from: t("2025-10-14T22:00:00Z"),
+        to: t("2026-05-02T22:00:00Z"),
+    };
+    let before = m.ppc_stats().export_ranges.len();
+    let got = gateway::read_values(
+        &mut gw,
+        &d,
+        &Database::Origin,
+        long,
+        &mut |_| {},
+        &CancelFlag::new(),
+    )
+    .await
+    .expect("read");
+    assert_equals_generator(&m, &got, "0100010800ff", long);
+    assert_equals_generator(&m, &got, "0100020800ff", long);
+    let ranges: Vec<_> = m.ppc_stats().export_ranges[before..].to_vec();
+    let days = (long.to - long.from).num_days();
+    assert_eq!(
+        ranges.len() as i64,
+        (days + 30) / 31,
+        "one file per 31 days: {ranges:?}"
+    );
+    let local = |s: &str| {
+        chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S").expect("local time")
+    };
+    for (from, to) in &ranges {
+        let span = local(to) - local(from);
+        // Local wall-clock span: 31 days, one hour more across the autumn change.
+        assert!(
+            span <= chrono::Duration::days(31) + chrono::Duration::hours(1),
+            "{from} .. {to}"
+        );
+    }
+    // Consecutive windows join without a gap.
+    for pair in ranges.windows(2) {
+        assert_eq!(pair[0].1, pair[1].0, "{ranges:?}");
+    }
+    gw.disconnect().await;
+}
+
+/// Field failure 36, the size the gateway can produce in one file: 85 days × 96 × 2
+/// values, decoded (CMS, signature check, DKE XML). Prints size and time; asserts only
+/// that every value is there.
+#[tokio::test]
+async fn bench_decoding_an_85_day_signed_file() {
+    let m = mock().await;
+    let mut gw = connect(&m).await;
+    let d = detail(&mut gw, METER_PV).await;
+    let period = Period {
+        from: t("2026-01-31T23:00:00Z"),
+        to: t("2026-04-26T22:00:00Z"),
+    };
+    // One `values` call asks for the whole span in one file (callers normally go through
+    // `read_values`, which never asks for more than 31 days).
+    let fetched = gw
+        .values(&d, &Database::Origin, period)
+        .await
+        .expect("values");
+    let bytes = fetched.raw.body.len();
+    let started = std::time::Instant::now();
+    let (got, warnings) = fetched.into_warned().expect("decoded");
+    let took = started.elapsed();
+    let values: usize = got.iter().map(|c| c.readings.len()).sum();
+    println!(
+        "bench: an 85-day signed file of {:.1} MB with {values} values decoded in {:.0} ms \
+         ({:.0} values/s, unoptimised test build)",
+        bytes as f64 / 1e6,
+        took.as_secs_f64() * 1000.0,
+        values as f64 / took.as_secs_f64().max(1e-9)
+    );
+    // The mock's files carry a field the client does not know (`meter_status`): said once.
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0].path.ends_with("meter_status"), "{warnings:?}");
+    assert_equals_generator(&m, &got, "0100010800ff", period);
+    assert_equals_generator(&m, &got, "0100020800ff", period);
+    assert!(bytes > 1_000_000, "a multi-MB file: {bytes} bytes");
+    gw.disconnect().await;
 }

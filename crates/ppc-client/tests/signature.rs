@@ -2,6 +2,10 @@
 //! intact files verify; a changed byte (content or signature) fails, but no value is lost.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // a panic is a test's failure report
 
+// Test code: a panic here is a failed test. clippy.toml exempts `#[test]` functions;
+// this covers the helpers beside them.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -53,6 +57,19 @@ const DAY: (&str, &str) = ("2026-05-09T22:00:00Z", "2026-05-10T22:00:00Z");
 
 /// One day of the PV meter's values, the raw file, and the checks recorded.
 async fn read_day(m: &RunningMock) -> (Vec<ChannelReadings>, Vec<u8>, PpcGateway) {
+    let (got, raw, gw, _) = read_day_warned(m).await;
+    (got, raw, gw)
+}
+
+/// The day's values with the warnings that came with them.
+async fn read_day_warned(
+    m: &RunningMock,
+) -> (
+    Vec<ChannelReadings>,
+    Vec<u8>,
+    PpcGateway,
+    Vec<smgw_model::FieldWarning>,
+) {
     let mut gw = connect(m).await;
     let d = gw
         .contract_detail(METER_PV)
@@ -68,8 +85,9 @@ async fn read_day(m: &RunningMock) -> (Vec<ChannelReadings>, Vec<u8>, PpcGateway
         .values(&d, &Database::Origin, period)
         .await
         .expect("values")
-        .decode();
-    (got.expect("values are never lost"), raw.body, gw)
+        .decode_warned();
+    let (got, warnings) = got.expect("values are never lost");
+    (got, raw.body, gw, warnings)
 }
 
 fn assert_values_equal_generator(m: &RunningMock, got: &[ChannelReadings]) {
@@ -138,14 +156,17 @@ async fn intact_files_verify_against_the_certificate_they_carry() {
         .collect();
     assert!(log.len() >= 3, "{}", log.len());
     assert!(log.iter().all(|c| c.check.is_verified()));
-    assert!(gw.take_warnings().iter().all(|w| !w.contains("ignatur")));
+    assert!(gw
+        .take_warnings()
+        .iter()
+        .all(|w| !w.path.ends_with(": signature")));
     gw.disconnect().await;
 }
 
 #[tokio::test]
 async fn a_changed_content_byte_fails_but_keeps_every_value_and_the_file() {
     let m = mock(SignedFileFault::TamperedContent).await;
-    let (got, raw, mut gw) = read_day(&m).await;
+    let (got, raw, mut gw, warned) = read_day_warned(&m).await;
     // Every value kept, exactly; the file kept as received.
     assert_values_equal_generator(&m, &got);
     assert_eq!(raw.first(), Some(&0x30));
@@ -159,13 +180,22 @@ async fn a_changed_content_byte_fails_but_keeps_every_value_and_the_file() {
         assert_eq!(c.check.label(), "failed");
         assert!(!c.signer_is_tls_certificate);
     }
-    let warnings = gw.take_warnings();
-    let w = warnings
+    // The failed check travels with the values, in the tolerant reader's channel.
+    let w = warned
         .iter()
-        .find(|w| w.starts_with("exportMeterValues"))
-        .expect("a warning");
-    assert!(w.contains("Signatur der Datei passt nicht"), "{w}");
-    assert!(w.contains("values were kept"), "{w}");
+        .find(|w| w.path.starts_with("exportMeterValues") && w.path.ends_with(": signature"))
+        .expect("a warning with the values");
+    assert!(w.reason.contains("does not match its content"), "{w}");
+    assert!(w.reason.contains("values were kept"), "{w}");
+    assert!(w.raw.contains("message digest"), "{w}");
+    assert!(w
+        .message(smgw_model::Lang::De)
+        .contains("exportMeterValues"));
+    let warnings = gw.take_warnings();
+    assert!(
+        warnings.contains(w),
+        "and among the session's: {warnings:?}"
+    );
     gw.disconnect().await;
 }
 
@@ -190,7 +220,7 @@ async fn a_changed_signature_byte_fails_but_keeps_every_value() {
     assert!(gw
         .take_warnings()
         .iter()
-        .any(|w| w.contains("signature does not match")));
+        .any(|w| w.to_string().contains("signature does not match")));
     gw.disconnect().await;
 }
 
@@ -207,7 +237,7 @@ async fn without_a_certificate_nothing_is_checked_and_values_are_kept() {
     assert!(gw
         .take_warnings()
         .iter()
-        .any(|w| w.contains("no certificate of its signer")));
+        .any(|w| w.reason.contains("no certificate of its signer")));
     gw.disconnect().await;
 }
 

@@ -1,14 +1,14 @@
 //! The loop: connect, read current values and publish them, sync the archive, wait;
 //! after any failure disconnect, wait with back-off and connect again.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::time::{Duration, Instant};
 
 use archive::Archive;
 use async_trait::async_trait;
 use gateway::{CancelFlag, ErrorCategory, Gateway, Maker};
 use smgw_model::records::{ContractDetail, Database};
-use smgw_model::{ChannelName, Lang};
+use smgw_model::{ChannelName, FieldWarning, Lang};
 
 use crate::error::WatchError;
 use crate::ha::{self, Device, Sensor, State, Topics};
@@ -88,6 +88,13 @@ pub enum WatchEvent {
         /// New logbook entries.
         log: u64,
     },
+    /// A gateway's answer held something that could not be decoded and was left out, or
+    /// the adapter assumed something (the tolerant reader's warnings, issue #12); each is
+    /// logged once per run.
+    Warning {
+        /// What and what to do (in the user's language).
+        message: String,
+    },
     /// A step failed; the next attempt follows after `retry_in`.
     Failed {
         /// Why (in the user's language).
@@ -147,6 +154,8 @@ impl WatchEvent {
             (WatchEvent::Synced { values, log }, Lang::En) => {
                 format!("Archive synced: {values} new values, {log} new logbook entries.")
             }
+            (WatchEvent::Warning { message }, Lang::De) => format!("Warnung: {message}"),
+            (WatchEvent::Warning { message }, Lang::En) => format!("Warning: {message}"),
             (WatchEvent::Failed { message, retry_in }, Lang::De) => format!(
                 "{message}\nNeuer Versuch in {} s.",
                 retry_in.as_secs_f64().ceil()
@@ -187,8 +196,35 @@ fn maker_name(maker: &Maker) -> String {
     }
 }
 
-async fn describe(gateway: &mut dyn Gateway) -> Result<(Device, Vec<ContractDetail>), WatchError> {
-    let facts = gateway.gateway_info().await?.into_value()?;
+/// Warnings not logged before in this run, as events.
+struct Warnings<'a> {
+    seen: HashSet<FieldWarning>,
+    lang: Lang,
+    on_event: &'a mut (dyn FnMut(WatchEvent) + Send),
+}
+
+impl Warnings<'_> {
+    fn log(&mut self, warnings: impl IntoIterator<Item = FieldWarning>) {
+        for w in warnings {
+            if self.seen.len() < 10_000 && self.seen.insert(w.clone()) {
+                (self.on_event)(WatchEvent::Warning {
+                    message: w.message(self.lang),
+                });
+            }
+        }
+    }
+
+    fn event(&mut self, e: WatchEvent) {
+        (self.on_event)(e);
+    }
+}
+
+async fn describe(
+    gateway: &mut dyn Gateway,
+    warnings: &mut Vec<FieldWarning>,
+) -> Result<(Device, Vec<ContractDetail>), WatchError> {
+    let (facts, warned) = gateway.gateway_info().await?.into_warned()?;
+    warnings.extend(warned);
     let firmware: Vec<String> = facts
         .info
         .firmware
@@ -200,13 +236,15 @@ async fn describe(gateway: &mut dyn Gateway) -> Result<(Device, Vec<ContractDeta
         maker: maker_name(&gateway.capabilities().maker),
         firmware: (!firmware.is_empty()).then(|| firmware.join(", ")),
     };
-    let contracts = gateway.contracts().await?.into_value()?;
+    let (contracts, warned) = gateway.contracts().await?.into_warned()?;
+    warnings.extend(warned);
     let mut lists = Vec::new();
     for c in contracts {
-        let detail = gateway
+        let (detail, warned) = gateway
             .contract_detail(&c.usage_point_id)
             .await?
-            .into_value()?;
+            .into_warned()?;
+        warnings.extend(warned);
         if detail
             .databases
             .iter()
@@ -218,9 +256,15 @@ async fn describe(gateway: &mut dyn Gateway) -> Result<(Device, Vec<ContractDeta
     Ok((device, lists))
 }
 
-async fn open(connector: &mut dyn Connector) -> Result<Session, WatchError> {
+async fn open(
+    connector: &mut dyn Connector,
+    log: &mut Warnings<'_>,
+) -> Result<Session, WatchError> {
     let mut gateway = connector.connect().await?;
-    match describe(gateway.as_mut()).await {
+    let mut warnings = Vec::new();
+    let described = describe(gateway.as_mut(), &mut warnings).await;
+    log.log(warnings);
+    match described {
         Ok((device, lists)) => Ok(Session {
             gateway,
             device,
@@ -238,7 +282,7 @@ async fn open(connector: &mut dyn Connector) -> Result<Session, WatchError> {
 async fn read(
     session: &mut Session,
     lang: Lang,
-    on_event: &mut (dyn FnMut(WatchEvent) + Send),
+    log: &mut Warnings<'_>,
 ) -> Result<Vec<(Sensor, State)>, WatchError> {
     let mut newest: BTreeMap<(String, String), (Sensor, State)> = BTreeMap::new();
     for detail in &session.lists {
@@ -247,11 +291,14 @@ async fn read(
             .gateway
             .current_values(detail, &database)
             .await
-            .and_then(|f| f.into_value())
+            .and_then(|f| f.into_warned())
         {
-            Ok(c) => c,
+            Ok((c, warned)) => {
+                log.log(warned);
+                c
+            }
             Err(e) if e.category() == ErrorCategory::GatewayRefused => {
-                on_event(WatchEvent::ListSkipped {
+                log.event(WatchEvent::ListSkipped {
                     contract: detail.usage_point_id.clone(),
                     message: e.message(lang),
                 });
@@ -343,17 +390,22 @@ pub async fn run(
     let mut backoff = Backoff::new(opts.backoff.0, opts.backoff.1);
     let mut report = WatchReport::default();
     let mut session: Option<Session> = None;
+    let mut log = Warnings {
+        seen: HashSet::new(),
+        lang: opts.lang,
+        on_event,
+    };
     let result = loop {
         if cancel.is_cancelled() {
             break Ok(());
         }
         let Some(s) = session.as_mut() else {
-            match open(connector).await {
+            match open(connector, &mut log).await {
                 Ok(s) => {
                     backoff.succeeded();
                     // The maker's pause is read again on every (re)connect.
                     schedule.set_pause(opts.read_every, s.gateway.capabilities().pause);
-                    on_event(WatchEvent::Connected {
+                    log.event(WatchEvent::Connected {
                         gateway_id: s.device.gateway_id.clone(),
                         lists: s.lists.len(),
                     });
@@ -365,7 +417,7 @@ pub async fn run(
                 Err(e) => {
                     report.failures += 1;
                     let retry_in = backoff.failed();
-                    on_event(WatchEvent::Failed {
+                    log.event(WatchEvent::Failed {
                         message: e.message(opts.lang),
                         retry_in,
                     });
@@ -380,12 +432,12 @@ pub async fn run(
             continue;
         };
         let outcome = match task {
-            Task::Read => match read(s, opts.lang, on_event).await {
+            Task::Read => match read(s, opts.lang, &mut log).await {
                 Ok(values) => {
                     publish(publisher, opts, &s.device, &values);
                     report.reads += 1;
                     report.sensors = values.len();
-                    on_event(WatchEvent::Published {
+                    log.event(WatchEvent::Published {
                         sensors: values.len(),
                         broker_connected: publisher.is_connected(),
                     });
@@ -409,7 +461,8 @@ pub async fn run(
                 match synced {
                     Ok(r) => {
                         report.syncs += 1;
-                        on_event(WatchEvent::Synced {
+                        log.log(r.warnings);
+                        log.event(WatchEvent::Synced {
                             values: r.values.inserted + r.current.inserted,
                             log: r.log.inserted,
                         });
@@ -440,7 +493,7 @@ pub async fn run(
                     old.gateway.disconnect().await;
                 }
                 let retry_in = backoff.failed();
-                on_event(WatchEvent::Failed {
+                log.event(WatchEvent::Failed {
                     message: e.message(opts.lang),
                     retry_in,
                 });

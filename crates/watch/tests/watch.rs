@@ -3,6 +3,10 @@
 //! back, and the daily sync losing nothing.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // a panic is a test's failure report
 
+// Test code: a panic here is a failed test. clippy.toml exempts `#[test]` functions;
+// this covers the helpers beside them.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
 #[path = "../../sync/tests/support/mod.rs"]
 mod support;
 mod support_mqtt;
@@ -257,4 +261,66 @@ async fn watch_publishes_discovery_and_states_and_survives_outages() {
 
 fn count(events: &Arc<Mutex<Vec<WatchEvent>>>, f: impl Fn(&WatchEvent) -> bool) -> usize {
     events.lock().unwrap().iter().filter(|e| f(e)).count()
+}
+
+/// Issue #12: what the gateway's answers hold that cannot be decoded reaches the watch's
+/// log as warnings (each once per run), and the values are published all the same.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn undecodable_auxiliary_fields_are_logged_once_as_warnings() {
+    let broker = Broker::start(free_port());
+    let port = broker.port;
+    let mock = support::start_builtin("demo").await;
+    mock.set_faults(mock_smgw::Faults {
+        broken_auxiliary: true,
+        ..Default::default()
+    });
+    let fingerprint: Fingerprint = mock.fingerprint_sha256().parse().unwrap();
+    let url: BrokerUrl = format!("mqtt://127.0.0.1:{port}").parse().unwrap();
+    let publisher = Publisher::start(
+        &url,
+        &BrokerLogin::default(),
+        "durchblick-test-warnings",
+        "durchblick/eppc0210486901/availability",
+        (Duration::from_millis(100), Duration::from_millis(500)),
+    )
+    .unwrap();
+    let opts = WatchOptions {
+        once: true,
+        sync_every: None,
+        ..WatchOptions::new(Lang::En)
+    };
+    let mut events = Vec::new();
+    let mut connector = MockConnector {
+        addr: mock.addr(),
+        fingerprint,
+    };
+    let report = durchblick_watch::run(
+        &mut connector,
+        None,
+        &publisher,
+        &opts,
+        &CancelFlag::new(),
+        &mut |e| events.push(e),
+    )
+    .await
+    .expect("one read");
+    assert_eq!(report.reads, 1);
+    assert_eq!(report.sensors, 2, "every value published: {events:?}");
+    let warnings: Vec<String> = events
+        .iter()
+        .filter(|e| matches!(e, WatchEvent::Warning { .. }))
+        .map(|e| e.message(Lang::En))
+        .collect();
+    assert!(!warnings.is_empty(), "{events:?}");
+    assert!(
+        warnings.iter().all(|w| w.starts_with("Warning: ")),
+        "{warnings:?}"
+    );
+    let mut unique = warnings.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), warnings.len(), "each once: {warnings:?}");
+    publisher.close(true).await;
+    mock.shutdown().await;
+    broker.kill();
 }

@@ -16,6 +16,7 @@
 //!   `…/billingperiods` — the contract's billing periods.
 //! - `GET /json/conlogbook/{user}[/{YYYY-MM}]` — the consumer logbook of a local month.
 //! - `GET /json/systeminformations` — gateway id, clock, state, firmware.
+//! - `GET /json/download/certificate.pem` — the HAN certificate as PEM text.
 //!
 //! Quirks as behaviour: the `Host` header must name the address connected to (or
 //! `smgw.local`), a nonce answers one request only (reused → 401), a request while another is
@@ -62,6 +63,8 @@ pub struct EmhFaults {
     /// A gateway with meters but no contracts: `metering/derived` is an empty list and
     /// `derived/{id}` answers 404.
     pub no_contracts: bool,
+    /// A firmware without the certificate download: 404 on `download/certificate.pem`.
+    pub no_certificate_download: bool,
 }
 
 /// Counters of the EMH interface (see [`crate::RunningMock::emh_stats`]).
@@ -81,6 +84,9 @@ pub struct EmhStats {
     pub challenges: u64,
     /// Authenticated requests answered (any status).
     pub authenticated: u64,
+    /// Authenticated requests for the stored values of a period
+    /// (`metering/origin/{meter}/{YYYY-MM | YYYY-MM-DD}[/extended]`), answered or not.
+    pub stored_periods: u64,
 }
 
 /// Run-time state of the EMH interface.
@@ -96,6 +102,7 @@ pub(crate) struct State {
     reused_nonce: AtomicU64,
     challenges: AtomicU64,
     authenticated: AtomicU64,
+    stored_periods: AtomicU64,
 }
 
 impl State {
@@ -109,6 +116,7 @@ impl State {
             reused_nonce: l(&self.reused_nonce),
             challenges: l(&self.challenges),
             authenticated: l(&self.authenticated),
+            stored_periods: l(&self.stored_periods),
         }
     }
 }
@@ -529,6 +537,7 @@ fn answer(shared: &Shared, ctx: &ConnCtx, req: &Request<Incoming>, faults: &EmhF
                     json_ok(&current_values(shared, v, &id))
                 }
                 [p] | [p, "extended"] => {
+                    inc(&st.stored_periods);
                     if faults.no_history {
                         return not_found("no stored values");
                     }
@@ -576,6 +585,15 @@ fn answer(shared: &Shared, ctx: &ConnCtx, req: &Request<Incoming>, faults: &EmhF
                 Some((from, to)) => json_ok(&logbook(c, from, to)),
                 None => server::error(StatusCode::BAD_REQUEST, "month: YYYY-MM"),
             }
+        }
+        ["download", "certificate.pem"] if !faults.no_certificate_download => {
+            // The gateway's HAN certificate as PEM text, the one its TLS shows.
+            let mut r = server::json_resp(StatusCode::OK, m.han_cert_pem.clone().into_bytes());
+            r.headers_mut().insert(
+                hyper::header::CONTENT_TYPE,
+                HeaderValue::from_static("application/x-pem-file"),
+            );
+            r
         }
         ["systeminformations"] if !faults.no_systeminformations => {
             json_ok(&system_information(shared))

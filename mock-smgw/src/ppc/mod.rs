@@ -119,6 +119,8 @@ pub struct PpcStats {
     pub crashed: bool,
     /// Self-tests (reboots).
     pub self_tests: u64,
+    /// The `from` and `to` of every `exportMeterValues` request, as sent (local time).
+    pub export_ranges: Vec<(String, String)>,
 }
 
 struct Session {
@@ -703,6 +705,10 @@ fn post(
             page(&pages::value_table(&rows[start..end], start + 1, next))
         }
         "exportMeterValues" => {
+            i.stats.export_ranges.push((
+                form.get("from").cloned().unwrap_or_default(),
+                form.get("to").cloned().unwrap_or_default(),
+            ));
             let Some((name, up)) = find_meter(form.get("mid")) else {
                 return html(
                     StatusCode::NOT_FOUND,

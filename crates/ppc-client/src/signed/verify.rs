@@ -86,20 +86,17 @@ fn tlv(input: &[u8]) -> Option<Tlv<'_>> {
         (usize::from(first), rest)
     } else {
         let n = usize::from(first & 0x7f);
-        if n == 0 || n > 4 || rest.len() < n {
+        if n == 0 || n > 4 {
             return None;
         }
-        let len = rest[..n]
-            .iter()
-            .fold(0usize, |a, &b| (a << 8) | usize::from(b));
-        (len, &rest[n..])
+        let (bytes, rest) = rest.split_at_checked(n)?;
+        let len = bytes.iter().fold(0usize, |a, &b| (a << 8) | usize::from(b));
+        (len, rest)
     };
-    if rest.len() < len {
-        return None;
-    }
+    let (contents, after) = rest.split_at_checked(len)?;
     let header = input.len() - rest.len();
-    let whole = input.get(..header + len)?;
-    Some((tag, whole, &rest[..len], &rest[len..]))
+    let whole = input.get(..header.checked_add(len)?)?;
+    Some((tag, whole, contents, after))
 }
 
 /// The raw `[0] IMPLICIT SignedAttributes` of each SignerInfo, in file order, exactly as
@@ -129,9 +126,10 @@ fn raw_signed_attributes(der_bytes: &[u8]) -> Vec<Option<Vec<u8>>> {
             let (_, _, _, r) = tlv(r)?;
             let attrs = match tlv(r) {
                 Some((0xa0, whole, _, _)) => {
-                    let mut v = whole.to_vec();
-                    // Signed as the universal SET OF (RFC 5652 5.4).
-                    v[0] = 0x31;
+                    // Signed as the universal SET OF (RFC 5652 5.4): the tag byte becomes
+                    // 0x31, the rest stays as sent.
+                    let mut v = vec![0x31];
+                    v.extend_from_slice(whole.get(1..)?);
                     Some(v)
                 }
                 _ => None,
