@@ -567,7 +567,21 @@ async fn exports_every_format_from_a_live_pull() {
     assert!(err.de.contains("anderen Speicherort"), "{}", err.de);
 
     let svg_path = dir.path().join("chart.svg");
+    std::fs::write(
+        &svg_path,
+        "an older, longer file that must be replaced whole",
+    )
+    .expect("old");
     durchblick_app::commands::save_chart(&svg_path.display().to_string(), "<svg></svg>")
         .expect("save chart");
+    assert_eq!(
+        std::fs::read_to_string(&svg_path).expect("chart"),
+        "<svg></svg>"
+    );
+    // Written through a temporary file in the same folder, which is gone afterwards.
+    assert!(!dir.path().join("chart.svg.part").exists());
+    let failed = durchblick_app::commands::save_chart("/nonexistent-dir/x.svg", "<svg></svg>")
+        .expect_err("unwritable place");
+    assert!(failed.en.contains("x.svg"), "{}", failed.en);
     assert!(durchblick_app::commands::save_chart("/tmp/x.svg", "not svg").is_err());
 }
