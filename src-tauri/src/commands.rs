@@ -214,6 +214,8 @@ pub struct AppCore {
     demo_session: AtomicBool,
     self_test_started: StdMutex<Option<StdInstant>>,
     archives: StdMutex<ArchivePaths>,
+    /// The table of the last values answer, paged by `value_rows`.
+    shown_values: StdMutex<Option<screens::ShownValues>>,
 }
 
 fn parse_fingerprint(text: &str) -> Result<Fingerprint, UiError> {
@@ -250,6 +252,7 @@ impl AppCore {
             demo_session: AtomicBool::new(false),
             self_test_started: StdMutex::new(None),
             archives: StdMutex::new(ArchivePaths::default()),
+            shown_values: StdMutex::new(None),
         }
     }
 

@@ -102,6 +102,8 @@ pub enum Refusal {
     DemoArchiveOnly,
     /// The file to save as a chart is no SVG.
     NotAChart,
+    /// Rows of a values answer were asked for after a newer answer replaced it.
+    ValuesReplaced,
     /// Files could not be written.
     ExportFailed {
         /// Why.
@@ -120,7 +122,7 @@ impl Refusal {
             Refusal::NoAddress => ErrorKind::Connection,
             Refusal::NotConnected => ErrorKind::NotConnected,
             Refusal::SyncRunning => ErrorKind::Busy,
-            Refusal::NotAChart => ErrorKind::Data,
+            Refusal::NotAChart | Refusal::ValuesReplaced => ErrorKind::Data,
             Refusal::DemoArchiveOnly | Refusal::ExportFailed { .. } | Refusal::Internal { .. } => {
                 ErrorKind::Local
             }
@@ -148,6 +150,8 @@ impl Refusal {
             (Refusal::DemoArchiveOnly, Lang::En) => "The demo gateway always uses the demo archive, so that invented values never get into your archive. Please disconnect first.".to_owned(),
             (Refusal::NotAChart, Lang::De) => "Das ist kein Diagramm (SVG).".to_owned(),
             (Refusal::NotAChart, Lang::En) => "That is not a chart (SVG).".to_owned(),
+            (Refusal::ValuesReplaced, Lang::De) => "Diese Werte sind nicht mehr geladen (eine neuere Abfrage hat sie ersetzt). Bitte „Anzeigen“ erneut wählen.".to_owned(),
+            (Refusal::ValuesReplaced, Lang::En) => "These values are no longer loaded (a newer request replaced them). Please choose “Show” again.".to_owned(),
             (Refusal::ExportFailed { reason }, Lang::De) => format!(
                 "Der Export ist fehlgeschlagen: {reason}. Bitte einen anderen Speicherort wählen oder freien Platz prüfen."
             ),

@@ -128,6 +128,18 @@ async fn values(
     core.values(request, &mut emitter(app, "values")).await
 }
 
+/// A page of the values table (the answer carries only its first rows).
+#[tauri::command]
+fn value_rows(
+    core: State<'_, AppCore>,
+    answer: u32,
+    channel: usize,
+    from: usize,
+    count: usize,
+) -> Result<Vec<views::ValueRow>, UiError> {
+    core.value_rows(answer, channel, from, count)
+}
+
 #[tauri::command]
 async fn current_values(
     core: State<'_, AppCore>,
@@ -223,6 +235,7 @@ pub fn run() -> Result<(), tauri::Error> {
             gateway,
             contracts,
             values,
+            value_rows,
             current_values,
             logbook,
             self_test,

@@ -418,22 +418,31 @@ pub struct ValueRow {
     pub sig: bool,
 }
 
-/// The values of one channel.
+/// The values of one channel. A year of quarter hours is 35,040 rows: the answer carries
+/// the chart's series as parallel arrays and only the first rows of the table; the window
+/// asks for the rest page by page as they scroll into view (`value_rows`, issue #15).
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct ChannelValues {
     /// The channel name as sent.
     pub channel: String,
     /// Its description, if the contract lists it.
     pub info: Option<ChannelView>,
-    /// Values and gaps, oldest first.
+    /// The first rows of the table (up to [`FIRST_ROWS`]; all of them for the newest
+    /// values), oldest first; the others come from the `value_rows` command.
     pub rows: Vec<ValueRow>,
-    /// The interactive chart's time axis, aligned with `rows`: target time in Unix
+    /// How many rows the table has (values and gaps).
+    #[ts(as = "i32")]
+    pub row_count: usize,
+    /// The interactive chart's time axis, one entry per row: target time in Unix
     /// seconds (numbers, so the window's chart needs no date parsing).
     #[ts(type = "number[]")]
     pub x: Vec<i64>,
-    /// The chart's values, aligned with `rows`, in the channel's unit (`info.unit`);
-    /// `None` for a gap, so the chart breaks there instead of drawing a line across.
+    /// The chart's values, one per row, in the channel's unit (`info.unit`); `None` for
+    /// a gap, so the chart breaks there instead of drawing a line across.
     pub y: Vec<Option<f64>>,
+    /// The PTB status code of each row (as `ValueRow::s`), for the chart's marks of
+    /// invalid values; `None` for gaps and values without one.
+    pub s: Vec<Option<u8>>,
     /// Number of values (without gap rows).
     pub values: usize,
     /// Number of gaps (runs of missing values).
@@ -447,6 +456,85 @@ pub struct ChannelValues {
     /// Consumption per day, week, month and year, for register channels (energy, volume)
     /// with at least two values.
     pub consumption: Option<ConsumptionView>,
+}
+
+/// How many rows of each channel a values answer carries: more than a screen shows, so
+/// the table draws at once; the rest is paged.
+pub const FIRST_ROWS: usize = 200;
+
+/// The most rows one `value_rows` call answers.
+pub const MAX_PAGE: usize = 2_000;
+
+/// A row of the table before it is put into words: a gap, or a reading.
+#[derive(Debug, Clone)]
+enum Slot {
+    Gap(DateTime<Utc>),
+    Value(Reading),
+}
+
+/// The table rows of one channel, kept by the window's backend so that pages can be
+/// formatted when they are asked for.
+#[derive(Debug, Clone)]
+pub struct ChannelRows {
+    info: Option<Channel>,
+    slots: Vec<Slot>,
+}
+
+impl ChannelRows {
+    /// The number of rows.
+    pub fn len(&self) -> usize {
+        self.slots.len()
+    }
+
+    /// Whether there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.slots.is_empty()
+    }
+
+    /// Up to `count` rows from row `from` on (fewer at the end, none past it).
+    pub fn page(&self, from: usize, count: usize) -> Vec<ValueRow> {
+        self.slots
+            .iter()
+            .skip(from)
+            .take(count)
+            .map(|slot| self.row(slot))
+            .collect()
+    }
+
+    fn row(&self, slot: &Slot) -> ValueRow {
+        let format = |v: ScaledValue, lang: Lang| match &self.info {
+            Some(ch) => Quantity::new(v, ch.unit).format_auto(lang),
+            None => v.format_with(lang),
+        };
+        match slot {
+            Slot::Gap(t) => ValueRow {
+                t: format_german(*t),
+                c: None,
+                d: None,
+                de: None,
+                en: None,
+                s: None,
+                sde: None,
+                sen: None,
+                gap: true,
+                sig: false,
+            },
+            Slot::Value(r) => ValueRow {
+                t: format_german(r.target_time),
+                c: r.capture_time.map(format_german),
+                d: r.capture_time
+                    .map(|c| (c - r.target_time).num_seconds())
+                    .filter(|d| *d != 0),
+                de: Some(format(r.value, Lang::De)),
+                en: Some(format(r.value, Lang::En)),
+                s: r.ptb().map(PtbStatus::code),
+                sde: Some(r.status_text(Lang::De)).filter(|t| !t.is_empty()),
+                sen: Some(r.status_text(Lang::En)).filter(|t| !t.is_empty()),
+                gap: false,
+                sig: r.signature.is_some(),
+            },
+        }
+    }
 }
 
 /// The consumption in one period.
@@ -558,6 +646,9 @@ pub struct ValuesView {
     pub usage_point_id: String,
     /// Value list (wire name).
     pub database: String,
+    /// Which answer this is: the `value_rows` command pages this answer's table (0 for
+    /// the newest values, whose answer carries all rows).
+    pub answer: u32,
     /// Per channel.
     pub channels: Vec<ChannelValues>,
     /// The PTB status words.
@@ -570,102 +661,84 @@ pub struct ValuesView {
 }
 
 impl ChannelValues {
-    /// Rows for a channel's readings, with the gaps the model finds inserted as rows.
-    /// With `series` (a period was asked for, not just the newest value) gaps are found
-    /// and a chart is drawn.
-    pub fn new(channel: &str, info: Option<&Channel>, readings: &[Reading], series: bool) -> Self {
-        let gaps = series;
-        let format = |v: ScaledValue, lang: Lang| match info {
-            Some(ch) => Quantity::new(v, ch.unit).format_auto(lang),
-            None => v.format_with(lang),
-        };
-        let mut sorted: Vec<&Reading> = readings.iter().collect();
-        sorted.sort_by_key(|r| r.target_time);
-        let times: Vec<DateTime<Utc>> = sorted.iter().map(|r| r.target_time).collect();
-        let period = if gaps {
+    /// The view of a channel's readings and its table rows, with the gaps the model
+    /// finds inserted as rows. With `series` (a period was asked for, not just the
+    /// newest value) gaps are found, a chart is drawn, and the answer carries the first
+    /// [`FIRST_ROWS`] rows; without, it carries every row.
+    pub fn new(
+        channel: &str,
+        info: Option<&Channel>,
+        mut readings: Vec<Reading>,
+        series: bool,
+    ) -> (Self, ChannelRows) {
+        readings.sort_by_key(|r| r.target_time);
+        let times: Vec<DateTime<Utc>> = readings.iter().map(|r| r.target_time).collect();
+        let period = if series {
             smgw_model::detect_period(&times)
         } else {
             None
         };
         let report = period.map(|p| smgw_model::find_gaps(&times, p));
         let missing = report.as_ref().map_or(&[][..], |r| &r.missing[..]);
-        let mut rows = Vec::with_capacity(sorted.len() + missing.len());
-        let mut x = Vec::with_capacity(rows.capacity());
-        let mut y = Vec::with_capacity(rows.capacity());
-        let mut m = missing.iter().peekable();
-        for r in &sorted {
-            while let Some(t) = m.next_if(|t| **t < r.target_time) {
-                x.push(t.timestamp());
-                y.push(None);
-                rows.push(ValueRow {
-                    t: format_german(*t),
-                    c: None,
-                    d: None,
-                    de: None,
-                    en: None,
-                    s: None,
-                    sde: None,
-                    sen: None,
-                    gap: true,
-                    sig: false,
-                });
+        let sorted: Vec<&Reading> = readings.iter().collect();
+        let chart = match info {
+            Some(ch) if series => {
+                let de = chart_svg(&sorted, ch, Lang::De);
+                let en = chart_svg(&sorted, ch, Lang::En);
+                de.zip(en).map(|(de, en)| Text { de, en })
             }
-            let delay = r
-                .capture_time
-                .map(|c| (c - r.target_time).num_seconds())
-                .filter(|d| *d != 0);
-            x.push(r.target_time.timestamp());
-            y.push(Some(r.value.to_f64()));
-            rows.push(ValueRow {
-                t: format_german(r.target_time),
-                c: r.capture_time.map(format_german),
-                d: delay,
-                de: Some(format(r.value, Lang::De)),
-                en: Some(format(r.value, Lang::En)),
-                s: r.ptb().map(PtbStatus::code),
-                sde: Some(r.status_text(Lang::De)).filter(|t| !t.is_empty()),
-                sen: Some(r.status_text(Lang::En)).filter(|t| !t.is_empty()),
-                gap: false,
-                sig: r.signature.is_some(),
-            });
+            _ => None,
+        };
+        let consumption = info
+            .filter(|_| series)
+            .and_then(|ch| ConsumptionView::new(&sorted, ch));
+        let values = readings.len();
+        let mut slots = Vec::with_capacity(values + missing.len());
+        let mut m = missing.iter().peekable();
+        for r in readings {
+            while let Some(t) = m.next_if(|t| **t < r.target_time) {
+                slots.push(Slot::Gap(*t));
+            }
+            slots.push(Slot::Value(r));
         }
-        for t in m {
-            x.push(t.timestamp());
-            y.push(None);
-            rows.push(ValueRow {
-                t: format_german(*t),
-                c: None,
-                d: None,
-                de: None,
-                en: None,
-                s: None,
-                sde: None,
-                sen: None,
-                gap: true,
-                sig: false,
-            });
+        slots.extend(m.map(|t| Slot::Gap(*t)));
+        let mut x = Vec::with_capacity(slots.len());
+        let mut y = Vec::with_capacity(slots.len());
+        let mut s = Vec::with_capacity(slots.len());
+        for slot in &slots {
+            match slot {
+                Slot::Gap(t) => {
+                    x.push(t.timestamp());
+                    y.push(None);
+                    s.push(None);
+                }
+                Slot::Value(r) => {
+                    x.push(r.target_time.timestamp());
+                    y.push(Some(r.value.to_f64()));
+                    s.push(r.ptb().map(PtbStatus::code));
+                }
+            }
         }
-        ChannelValues {
+        let rows = ChannelRows {
+            info: info.cloned(),
+            slots,
+        };
+        let first = if series { FIRST_ROWS } else { rows.len() };
+        let view = ChannelValues {
             channel: channel.to_owned(),
             info: info.map(ChannelView::from),
-            values: sorted.len(),
-            gaps: report.as_ref().map_or(0, |r| r.gaps),
-            period_seconds: period.map(|p| p.num_seconds()),
-            chart: match info {
-                Some(ch) if gaps => {
-                    let de = chart_svg(&sorted, ch, Lang::De);
-                    let en = chart_svg(&sorted, ch, Lang::En);
-                    de.zip(en).map(|(de, en)| Text { de, en })
-                }
-                _ => None,
-            },
-            consumption: info
-                .filter(|_| series)
-                .and_then(|ch| ConsumptionView::new(&sorted, ch)),
-            rows,
+            rows: rows.page(0, first),
+            row_count: rows.len(),
             x,
             y,
-        }
+            s,
+            values,
+            gaps: report.as_ref().map_or(0, |r| r.gaps),
+            period_seconds: period.map(|p| p.num_seconds()),
+            chart,
+            consumption,
+        };
+        (view, rows)
     }
 }
 

@@ -295,10 +295,53 @@ async fn a_year_of_values_with_progress_and_cancel() {
         )
         .await
         .expect("a year");
-    let rows = year.channels[0].rows.len();
+    let ch = &year.channels[0];
     // 365 days of quarter hours, one DST day shorter and one longer: exactly 35040, and
     // the value at the start, which the first interval's consumption starts from.
-    assert_eq!(rows, 35_041);
+    assert_eq!(ch.row_count, 35_041);
+    assert_eq!(
+        (ch.x.len(), ch.y.len(), ch.s.len()),
+        (35_041, 35_041, 35_041),
+        "the chart's series have one entry per row"
+    );
+    // The answer carries the first rows; the others are paged (issue #15).
+    assert_eq!(ch.rows.len(), durchblick_app::views::FIRST_ROWS);
+    assert_eq!(ch.rows[0].t, "01.11.2025 00:00");
+    let mut paged = Vec::with_capacity(ch.row_count);
+    while paged.len() < ch.row_count {
+        let page = core
+            .value_rows(year.answer, 0, paged.len(), 5_000)
+            .expect("a page of rows");
+        assert!(
+            !page.is_empty() && page.len() <= durchblick_app::views::MAX_PAGE,
+            "{} rows in one page",
+            page.len()
+        );
+        paged.extend(page);
+    }
+    assert_eq!(paged.len(), ch.row_count);
+    assert_eq!(&paged[..ch.rows.len()], &ch.rows[..]);
+    assert_eq!(paged.last().map(|r| r.t.as_str()), Some("01.11.2026 00:00"));
+    assert!(core
+        .value_rows(year.answer, 0, ch.row_count, 10)
+        .expect("past the end")
+        .is_empty());
+    // Gaps, values and status codes are in the same places in rows and series.
+    for (i, r) in paged.iter().enumerate() {
+        assert_eq!(r.gap, ch.y[i].is_none(), "row {i}");
+        assert_eq!(r.s, ch.s[i], "row {i}");
+    }
+    assert_eq!(
+        paged.iter().filter(|r| !r.gap).count(),
+        ch.values,
+        "values and gap rows add up"
+    );
+    assert_eq!(
+        core.value_rows(year.answer, 1, 0, 10)
+            .expect_err("there is one channel")
+            .kind,
+        ErrorKind::Data
+    );
     assert!(
         year.channels[0].chart.is_some(),
         "a year makes monthly bars"
@@ -350,6 +393,19 @@ async fn a_year_of_values_with_progress_and_cancel() {
         .expect("a month of daily values");
     // 1 November to 1 December, both ends included.
     assert_eq!(again.channels[0].values, 31);
+    // The year's table was replaced: its pages are refused with a clear message.
+    assert_ne!(again.answer, year.answer);
+    let replaced = core
+        .value_rows(year.answer, 0, 0, 10)
+        .expect_err("an older answer");
+    assert_eq!(replaced.kind, ErrorKind::Data);
+    assert!(replaced.de.contains("Anzeigen"), "{}", replaced.de);
+    assert_eq!(
+        core.value_rows(again.answer, 0, 0, 100)
+            .expect("the newest answer")
+            .len(),
+        again.channels[0].row_count
+    );
 }
 
 #[test]
@@ -511,7 +567,21 @@ async fn exports_every_format_from_a_live_pull() {
     assert!(err.de.contains("anderen Speicherort"), "{}", err.de);
 
     let svg_path = dir.path().join("chart.svg");
+    std::fs::write(
+        &svg_path,
+        "an older, longer file that must be replaced whole",
+    )
+    .expect("old");
     durchblick_app::commands::save_chart(&svg_path.display().to_string(), "<svg></svg>")
         .expect("save chart");
+    assert_eq!(
+        std::fs::read_to_string(&svg_path).expect("chart"),
+        "<svg></svg>"
+    );
+    // Written through a temporary file in the same folder, which is gone afterwards.
+    assert!(!dir.path().join("chart.svg.part").exists());
+    let failed = durchblick_app::commands::save_chart("/nonexistent-dir/x.svg", "<svg></svg>")
+        .expect_err("unwritable place");
+    assert!(failed.en.contains("x.svg"), "{}", failed.en);
     assert!(durchblick_app::commands::save_chart("/tmp/x.svg", "not svg").is_err());
 }

@@ -183,15 +183,23 @@ async fn record() -> BTreeMap<&'static str, Value> {
                 .expect("day"),
         ),
     );
-    fx.insert(
-        "values_year",
-        json(
-            &demo
-                .values(values("2025-11-01", "2026-11-01", "origin"), &mut |_| {})
-                .await
-                .expect("year"),
-        ),
-    );
+    let year = demo
+        .values(values("2025-11-01", "2026-11-01", "origin"), &mut |_| {})
+        .await
+        .expect("year");
+    // The year's table beyond its first rows, as the `value_rows` command pages it.
+    let mut rows = Vec::new();
+    while let Some(total) = year.channels.first().map(|c| c.row_count) {
+        if rows.len() >= total {
+            break;
+        }
+        rows.extend(
+            demo.value_rows(year.answer, 0, rows.len(), durchblick_app::views::MAX_PAGE)
+                .expect("a page of the year's rows"),
+        );
+    }
+    fx.insert("value_rows_year", json(&rows));
+    fx.insert("values_year", json(&year));
     fx.insert(
         "current_values",
         json(&demo.current_values(TAF10).await.expect("current")),
@@ -290,7 +298,10 @@ async fn record() -> BTreeMap<&'static str, Value> {
 
 /// Big fixtures are stored gzipped to keep the repository small.
 fn file_name(name: &str) -> String {
-    if matches!(name, "values_year" | "logbook" | "sync_progress") {
+    if matches!(
+        name,
+        "values_year" | "value_rows_year" | "logbook" | "sync_progress"
+    ) {
         format!("{name}.json.gz")
     } else {
         format!("{name}.json")

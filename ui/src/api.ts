@@ -15,6 +15,7 @@ import type {
   Text,
   Instant,
   ValuesView,
+  ValueRow,
 } from "./generated/views";
 
 // The view types are generated from the Rust views (ts-rs); re-exported for the screens.
@@ -169,6 +170,8 @@ export const api = {
   gateway: () => invoke<GatewayScreen>("gateway"),
   contracts: () => invoke<ContractView[]>("contracts"),
   values: (request: ValuesRequest) => invoke<ValuesView>("values", { request }),
+  valueRows: (answer: number, channel: number, from: number, count: number) =>
+    invoke<ValueRow[]>("value_rows", { answer, channel, from, count }),
   currentValues: (usagePointId: string) =>
     invoke<ValuesView>("current_values", { usagePointId }),
   logbook: () => invoke<LogView[]>("logbook"),

@@ -1,6 +1,7 @@
 // The interactive load curve of the values screen, drawn by uPlot (canvas, fast enough for
 // a year of quarter hours). The exported SVG stays the export library's; both plot the
-// same numbers (`x`/`y` of the values answer, aligned with its rows).
+// same numbers (`x`/`y`/`s` of the values answer, one entry per table row; the words of
+// the chosen value come from the table's rows, fetched when not there yet).
 //
 // Gaps are `null` in `y`, so the line breaks there. Values with a PTB status of 2 or more
 // (invalid) get a second series of red dots. Zoom: drag across the chart, the mouse wheel
@@ -10,7 +11,8 @@
 // in `#chart-readout` (value with unit, local time, PTB status).
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
-import type { ChannelValues, StatusWords } from "./generated/views";
+import type { ChannelValues, StatusWords, ValueRow } from "./generated/views";
+import type { RowSource } from "./vtable";
 import { h } from "./dom";
 import { lang, pick, t } from "./i18n";
 
@@ -20,7 +22,7 @@ const INVALID_FROM = 2;
 export type ChartHandle = { el: HTMLElement; destroy: () => void };
 
 /** The status of a row in words, as the table shows it. */
-function statusWords(r: ChannelValues["rows"][number], words: Map<number, StatusWords["text"]>): string {
+function statusWords(r: ValueRow, words: Map<number, StatusWords["text"]>): string {
   const bits = lang() === "de" ? r.sde : r.sen;
   if (r.s === undefined) return bits ?? "–";
   const ptb = `${r.s} – ${pick(words.get(r.s))}`;
@@ -32,12 +34,12 @@ function locale(): string {
 }
 
 /** The chart of one channel; `suffix` keeps element ids unique with several channels. */
-export function loadCurve(ch: ChannelValues, statuses: StatusWords[], label: string, suffix = ""): ChartHandle {
+export function loadCurve(ch: ChannelValues, rows: RowSource<ValueRow>, statuses: StatusWords[], label: string, suffix = ""): ChartHandle {
   const words = new Map(statuses.map((s) => [s.code, s.text]));
   const unit = ch.info?.unit ?? "";
   const xs = ch.x;
   const ys = ch.y.map((v) => (v === null ? null : v));
-  const invalid = ch.rows.map((r, i) => (r.s !== undefined && r.s >= INVALID_FROM ? ys[i] : null));
+  const invalid = ch.s.map((s, i) => (s !== null && s >= INVALID_FROM ? ys[i] : null));
   const num = new Intl.NumberFormat(locale(), { maximumFractionDigits: 3 });
   const dayFmt = new Intl.DateTimeFormat(locale(), { timeZone: "Europe/Berlin", day: "2-digit", month: "2-digit", year: "2-digit" });
   const hourFmt = new Intl.DateTimeFormat(locale(), { timeZone: "Europe/Berlin", hour: "2-digit", minute: "2-digit" });
@@ -61,7 +63,13 @@ export function loadCurve(ch: ChannelValues, statuses: StatusWords[], label: str
 
   const show = (i: number | null | undefined) => {
     if (i === null || i === undefined || i < 0 || i >= xs.length) return;
-    const r = ch.rows[i];
+    const r = rows.row(i);
+    if (r === undefined) {
+      // Words for this row are fetched; shown if it is still the chosen one by then.
+      readout.dataset.index = String(i);
+      void rows.fetch?.(i, i + 1).then(() => { if (readout.dataset.index === String(i)) show(i); }, () => {});
+      return;
+    }
     const value = r.gap ? t("gapRow") : `${pick({ de: r.de ?? "", en: r.en ?? "" })}`;
     const status = r.gap ? "" : ` · ${t("status")}: ${statusWords(r, words)}`;
     readout.textContent = `${r.t} · ${value}${status}`;

@@ -83,6 +83,13 @@ async function answer(cmd: string, args: Args): Promise<unknown> {
       const days = (Date.parse(args.request.to) - Date.parse(args.request.from)) / 86400000;
       return fixture(days > 40 ? "values_year" : "values_day");
     }
+    case "value_rows": {
+      // The recorded pages of the year (the day's answer carries all its rows).
+      const year = (await fixture("values_year")) as { answer: number };
+      if (args.answer !== year.answer) throw new Error(`value_rows: no recorded answer ${args.answer}`);
+      const rows = (await fixture("value_rows_year")) as unknown[];
+      return rows.slice(args.from, args.from + Math.min(args.count, 2000));
+    }
     case "current_values":
       return fixture("current_values");
     case "logbook":

@@ -186,12 +186,16 @@ impl AppCore {
     }
 }
 
-/// Writes a chart the window shows (SVG text from the export crate) to a file.
+/// Writes a chart the window shows (SVG text from the export crate) to a file, atomically
+/// with the export writer (`<name>.part`, then a rename): an existing file is replaced
+/// whole or not at all.
 pub fn save_chart(path: &str, svg: &str) -> Result<(), UiError> {
+    use std::io::Write;
     if !svg.trim_start().starts_with("<svg") && !svg.trim_start().starts_with("<?xml") {
         return Err(Refusal::NotAChart.into());
     }
-    std::fs::write(path, svg).map_err(|e| export_failed(&e))
+    export::files::write_atomic(std::path::Path::new(path), |w| w.write_all(svg.as_bytes()))
+        .map_err(|e| UiError::in_both(ErrorKind::Local, |lang| e.message(lang)))
 }
 
 /// Recomputes a bill from a supplier file (IF_Lieferant_TRuDI) and a device file with

@@ -9,8 +9,11 @@ use serde::{Deserialize, Serialize};
 use smgw_model::records::Database;
 
 use super::{lock_poisoned, parse_time, AppCore, ProgressView, SELF_TEST_LOCK};
-use crate::error::UiError;
-use crate::views::{status_legend, ChannelValues, ContractView, GatewayView, LogView, ValuesView};
+use crate::error::{Refusal, UiError};
+use crate::views::{
+    status_legend, ChannelRows, ChannelValues, ContractView, GatewayView, LogView, ValueRow,
+    ValuesView, MAX_PAGE,
+};
 use durchblick_core::Problem;
 
 /// A values request.
@@ -28,6 +31,14 @@ pub struct ValuesRequest {
     pub from: String,
     /// End (inclusive), same forms.
     pub to: String,
+}
+
+/// The table rows of the last values answer, for the `value_rows` command.
+pub(super) struct ShownValues {
+    /// The answer's number (`ValuesView::answer`).
+    pub answer: u32,
+    /// Per channel, as in the answer.
+    pub channels: Vec<ChannelRows>,
 }
 
 /// The self-test's answer.
@@ -106,7 +117,7 @@ impl AppCore {
         range: Option<(DateTime<Utc>, DateTime<Utc>)>,
         progress: &mut (dyn FnMut(ProgressView) + Send),
         cancel: &CancelFlag,
-    ) -> Result<ValuesView, UiError> {
+    ) -> Result<(ValuesView, Vec<ChannelRows>), UiError> {
         let (detail, mut warnings) = gateway
             .contract_detail(usage_point_id)
             .await?
@@ -129,23 +140,26 @@ impl AppCore {
         };
         warnings.extend(warned);
         gateway::retain_channels(&mut got, channels);
-        Ok(ValuesView {
-            usage_point_id: usage_point_id.to_owned(),
-            database: database.to_owned(),
-            channels: got
-                .iter()
-                .map(|ch| {
-                    ChannelValues::new(
-                        &ch.channel,
-                        gateway::channel_of(&detail, &db, &ch.channel).as_ref(),
-                        &ch.readings,
-                        range.is_some(),
-                    )
-                })
-                .collect(),
-            statuses: status_legend(),
-            warnings: crate::views::warning_views(&warnings),
-        })
+        let mut views = Vec::with_capacity(got.len());
+        let mut rows = Vec::with_capacity(got.len());
+        for ch in got {
+            let info = gateway::channel_of(&detail, &db, &ch.channel);
+            let (view, table) =
+                ChannelValues::new(&ch.channel, info.as_ref(), ch.readings, range.is_some());
+            views.push(view);
+            rows.push(table);
+        }
+        Ok((
+            ValuesView {
+                usage_point_id: usage_point_id.to_owned(),
+                database: database.to_owned(),
+                answer: 0,
+                channels: views,
+                statuses: status_legend(),
+                warnings: crate::views::warning_views(&warnings),
+            },
+            rows,
+        ))
     }
 
     /// Values of a contract's value list in a period, with gaps as rows; progress per
@@ -162,7 +176,7 @@ impl AppCore {
         }
         let cancel = self.fresh_cancel()?;
         let mut c = self.gateway_session().await?;
-        Self::read_values(
+        let (mut view, rows) = Self::read_values(
             c.gateway.as_mut(),
             &req.usage_point_id,
             &req.database,
@@ -173,14 +187,45 @@ impl AppCore {
             progress,
             &cancel,
         )
-        .await
+        .await?;
+        let mut shown = self.shown_values.lock().map_err(|_| lock_poisoned())?;
+        let answer = shown
+            .as_ref()
+            .map_or(1, |s| s.answer.wrapping_add(1).max(1));
+        view.answer = answer;
+        *shown = Some(ShownValues {
+            answer,
+            channels: rows,
+        });
+        Ok(view)
+    }
+
+    /// A page of the table of the values answer `answer`: up to `count` rows (at most
+    /// [`MAX_PAGE`]) of channel `channel` from row `from` on.
+    pub fn value_rows(
+        &self,
+        answer: u32,
+        channel: usize,
+        from: usize,
+        count: usize,
+    ) -> Result<Vec<ValueRow>, UiError> {
+        let shown = self.shown_values.lock().map_err(|_| lock_poisoned())?;
+        let rows = shown
+            .as_ref()
+            .filter(|s| s.answer == answer)
+            .ok_or(Refusal::ValuesReplaced)?
+            .channels
+            .get(channel)
+            .ok_or(Refusal::ValuesReplaced)?;
+        Ok(rows.page(from, count.min(MAX_PAGE)))
     }
 
     /// The newest value of each channel (TAF 9, 10 and 14 keep no lists).
     pub async fn current_values(&self, usage_point_id: &str) -> Result<ValuesView, UiError> {
         let cancel = self.fresh_cancel()?;
         let mut c = self.gateway_session().await?;
-        Self::read_values(
+        // The answer carries every row: nothing to keep for paging.
+        let (view, _) = Self::read_values(
             c.gateway.as_mut(),
             usage_point_id,
             "origin",
@@ -189,7 +234,8 @@ impl AppCore {
             &mut |_| {},
             &cancel,
         )
-        .await
+        .await?;
+        Ok(view)
     }
 
     /// The whole consumer logbook, oldest first; progress per page.

@@ -332,19 +332,29 @@ channel: string,
  */
 info: ChannelView | null, 
 /**
- * Values and gaps, oldest first.
+ * The first rows of the table (up to [`FIRST_ROWS`]; all of them for the newest
+ * values), oldest first; the others come from the `value_rows` command.
  */
 rows: Array<ValueRow>, 
 /**
- * The interactive chart's time axis, aligned with `rows`: target time in Unix
+ * How many rows the table has (values and gaps).
+ */
+row_count: number, 
+/**
+ * The interactive chart's time axis, one entry per row: target time in Unix
  * seconds (numbers, so the window's chart needs no date parsing).
  */
 x: number[], 
 /**
- * The chart's values, aligned with `rows`, in the channel's unit (`info.unit`);
- * `None` for a gap, so the chart breaks there instead of drawing a line across.
+ * The chart's values, one per row, in the channel's unit (`info.unit`); `None` for
+ * a gap, so the chart breaks there instead of drawing a line across.
  */
 y: Array<number | null>, 
+/**
+ * The PTB status code of each row (as `ValueRow::s`), for the chart's marks of
+ * invalid values; `None` for gaps and values without one.
+ */
+s: Array<number | null>, 
 /**
  * Number of values (without gap rows).
  */
@@ -387,6 +397,11 @@ usage_point_id: string,
  * Value list (wire name).
  */
 database: string, 
+/**
+ * Which answer this is: the `value_rows` command pages this answer's table (0 for
+ * the newest values, whose answer carries all rows).
+ */
+answer: number, 
 /**
  * Per channel.
  */

@@ -2,7 +2,7 @@
 import { api, type LogView } from "../api";
 import { field, h } from "../dom";
 import { counted, num, pick, t } from "../i18n";
-import { virtualTable } from "../vtable";
+import { allRows, virtualTable } from "../vtable";
 import { state, render } from "../store";
 import { errorBox, busyBox, run, input, select } from "../ui";
 
@@ -77,7 +77,7 @@ export function logView(): HTMLElement {
         { title: t("level"), width: "9rem", cell: (e) => pick(e.level_text) },
         { title: t("message"), width: "minmax(20rem,1fr)", cell: (e) => e.message },
       ],
-      rows,
+      allRows(rows),
       (e) => `lvl-${e.level}`,
     ),
   );
