@@ -43,9 +43,9 @@ pub struct WarningView {
     /// The text as sent (cut, control characters escaped).
     pub raw: String,
     /// `field_left_out`, `value_refused`, `signature_not_hex`, `asked_again_unfiltered`,
-    /// `log_records_missing` or `odd_id`.
+    /// `log_records_missing`, `odd_id` or `notice`.
     #[ts(
-        type = "\"field_left_out\" | \"value_refused\" | \"signature_not_hex\" | \"asked_again_unfiltered\" | \"log_records_missing\" | \"odd_id\""
+        type = "\"field_left_out\" | \"value_refused\" | \"signature_not_hex\" | \"asked_again_unfiltered\" | \"log_records_missing\" | \"odd_id\" | \"notice\""
     )]
     pub kind: smgw_model::WarningKind,
     /// What happened and what to do.

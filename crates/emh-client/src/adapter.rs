@@ -20,7 +20,7 @@ use smgw_model::records::{
 use smgw_model::{FieldWarning, Obis, SmgwState, UserId};
 
 use crate::error::EmhError;
-use crate::wire::{self, left_out, WireError};
+use crate::wire::{self, left_out, notice, WireError};
 
 /// The mDNS name EMH gateways answer to on the HAN (IPv6 link-local: give a zone id).
 pub const DEFAULT_HOST: &str = "smgw.local";
@@ -522,7 +522,7 @@ impl EmhGateway {
             }
             Ok(None) => Ok(Vec::new()),
             Err(EmhError::Http { status, .. }) => {
-                self.warn(vec![left_out(
+                self.warn(vec![notice(
                     path,
                     &format!("HTTP {status}"),
                     "refused by the gateway; the contract's billing periods are unknown",
@@ -546,7 +546,7 @@ impl EmhGateway {
             Ok(Some(body)) => body,
             Ok(None) => return Ok((Vec::new(), None)),
             Err(EmhError::Http { status, .. }) => {
-                self.warn(vec![left_out(
+                self.warn(vec![notice(
                     CERTIFICATE_PATH,
                     &format!("HTTP {status}"),
                     "refused by the gateway; its certificate is not read",
@@ -735,7 +735,7 @@ impl Gateway for EmhGateway {
         };
         let id = match (&system.id, &self.realm) {
             (Some(id), Some(realm)) if !id.eq_ignore_ascii_case(realm) => {
-                self.warn(vec![left_out(
+                self.warn(vec![notice(
                     format!("{SYSTEM_PATH}: gateway_id"),
                     id,
                     format!(
@@ -790,7 +790,7 @@ impl Gateway for EmhGateway {
                 .first()
                 .map(|(_, b)| wire::excerpt(b))
                 .unwrap_or_default();
-            self.warn(vec![left_out(
+            self.warn(vec![notice(
                 list,
                 &sent,
                 format!(

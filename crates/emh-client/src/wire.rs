@@ -15,6 +15,16 @@ pub(crate) fn left_out(
     FieldWarning::new(WarningKind::FieldLeftOut, path, raw, reason)
 }
 
+/// A notice about how an answer was read (nothing left out): clock source, cache, a
+/// signature not checked, a stand-in.
+pub(crate) fn notice(
+    path: impl Into<String>,
+    raw: &str,
+    reason: impl Into<String>,
+) -> FieldWarning {
+    FieldWarning::new(WarningKind::Notice, path, raw, reason)
+}
+
 /// Up to 200 characters of an answer, for a warning about it.
 pub(crate) fn excerpt(body: &[u8]) -> String {
     String::from_utf8_lossy(body).chars().take(200).collect()

@@ -19,7 +19,7 @@ use smgw_model::{FieldWarning, Obis, Unit, UserId};
 use crate::error::PpcError;
 use crate::html::{self, LogRefusal, Page, Welcome};
 use crate::session::{Answer, Session};
-use crate::signed::{self, left_out, SignatureCheck};
+use crate::signed::{self, left_out, notice, SignatureCheck};
 use crate::table;
 use crate::{HistorySource, PpcOptions};
 
@@ -130,20 +130,20 @@ impl Checks {
         let path = format!("{action} ({request}): signature");
         let warning = match check {
             SignatureCheck::Verified { .. } => None,
-            SignatureCheck::Failed { why } => Some(left_out(
+            SignatureCheck::Failed { why } => Some(notice(
                 path,
                 why,
                 "the file's signature does not match its content; the values were kept all \
                  the same and the original file is kept: read them again and ask the meter \
                  operator if it happens again",
             )),
-            SignatureCheck::NoCertificate => Some(left_out(
+            SignatureCheck::NoCertificate => Some(notice(
                 path,
                 "",
                 "the file carries no certificate of its signer, so its signature was not \
                  checked; the values were kept",
             )),
-            SignatureCheck::NotCheckable { why } => Some(left_out(
+            SignatureCheck::NotCheckable { why } => Some(notice(
                 path,
                 why,
                 "the file's signature cannot be checked; the values were kept",
@@ -368,7 +368,7 @@ impl PpcGateway {
         }
         if !signed::looks_like_cms(&a.body) {
             let text: String = Page::parse(&a.body).text().chars().take(120).collect();
-            self.warn(left_out(
+            self.warn(notice(
                 "exportMeterValues",
                 &text,
                 "a page instead of a signed file; the values are read from the HTML table \
@@ -576,7 +576,7 @@ impl PpcGateway {
             .and_then(|(_, v)| DateTime::parse_from_rfc2822(v.trim()).ok())
             .map(|t| t.with_timezone(&Utc));
         if let Some(t) = date {
-            self.warn(left_out(
+            self.warn(notice(
                 "Date",
                 &t.to_rfc3339(),
                 "the pages show no clock: the gateway's time is taken from its web server's \
@@ -592,7 +592,7 @@ impl PpcGateway {
             .and_then(|t| t.and_local_timezone(Berlin).earliest())
             .map(|t| t.with_timezone(&Utc));
         if let Some(t) = last_sync {
-            self.warn(left_out(
+            self.warn(notice(
                 "Date",
                 self.welcome.last_sync.as_deref().unwrap_or_default(),
                 "no Date header: the gateway's time is taken as the last synchronisation \
@@ -600,7 +600,7 @@ impl PpcGateway {
             ));
             return t;
         }
-        self.warn(left_out(
+        self.warn(notice(
             "Date",
             "",
             "no Date header and no last synchronisation on the welcome page: the gateway's \
@@ -725,11 +725,11 @@ impl Gateway for PpcGateway {
                 signed::parse_meter_profile(&f.content)
             }) {
                 Ok(o) => obis = o,
-                Err(e) => self.warn(left_out("exportMeterProfile", "", e)),
+                Err(e) => self.warn(notice("exportMeterProfile", "", e)),
             }
         }
         if obis.is_empty() {
-            self.warn(left_out(
+            self.warn(notice(
                 format!("exportMeterProfile ({usage_point_id})"),
                 "",
                 "the meter profile lists no channels; import 1.8.0 and export 2.8.0 are assumed",
@@ -794,7 +794,7 @@ impl Gateway for PpcGateway {
         if let Some(c) = self.current.get(&name) {
             if c.at.elapsed() < self.options.current_values_interval {
                 let (raw, values) = (c.raw.clone(), c.values.clone());
-                self.warn(left_out(
+                self.warn(notice(
                     format!("showMeterProfile ({name})"),
                     "",
                     format!(

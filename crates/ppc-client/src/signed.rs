@@ -17,6 +17,16 @@ pub(crate) fn left_out(
     FieldWarning::new(WarningKind::FieldLeftOut, path, raw, reason)
 }
 
+/// A notice about how an answer was read (nothing left out): clock source, cache, a
+/// signature not checked, a stand-in.
+pub(crate) fn notice(
+    path: impl Into<String>,
+    raw: &str,
+    reason: impl Into<String>,
+) -> FieldWarning {
+    FieldWarning::new(WarningKind::Notice, path, raw, reason)
+}
+
 use chrono::{DateTime, Timelike, Utc};
 use cms::content_info::ContentInfo;
 use cms::signed_data::SignedData;

@@ -179,9 +179,28 @@ pub fn readings(
         }
     }
     for c in &mut out {
+        // Stable: of rows with one time, the one higher on the page comes first.
         c.readings.sort_by_key(|r| r.target_time);
-        c.readings
-            .dedup_by(|a, b| a.target_time == b.target_time && a.value == b.value);
+        let channel = &c.channel;
+        // `dedup_by` hands the later row as `later`, the kept one as `kept`.
+        c.readings.dedup_by(|later, kept| {
+            if later.target_time != kept.target_time {
+                return false;
+            }
+            if later.value != kept.value {
+                // The page contradicts itself (found by fuzzing: one time, two values).
+                // The first stays; the page, with both, is the archived raw answer.
+                warnings.push(left_out(
+                    format!("showMeterValues {channel}"),
+                    &format!("{} / {}", kept.value, later.value),
+                    format!(
+                        "two values for {}; the first row's is kept",
+                        kept.target_time.to_rfc3339()
+                    ),
+                ));
+            }
+            true
+        });
     }
     out
 }
@@ -205,6 +224,28 @@ mod tests {
 
     fn utc(s: &str) -> DateTime<Utc> {
         parse_datetime(s, NaiveAs::Utc).unwrap()
+    }
+
+    #[test]
+    fn one_time_twice_keeps_one_value_and_warns_when_they_differ() {
+        // A page holding a row twice (fuzzing found it): one value per time, always
+        // ascending; a contradiction is reported, a plain repeat is not.
+        let rows = vec![
+            row("2026-11-20 10:00:01", "1-0:1.8.0", "26128.3574", "1"),
+            row("2026-11-20 10:00:01", "1-0:1.8.0", "26128.3574", "1"),
+            row("2026-11-20 10:00:01", "1-0:1.8.0", "26128.4000", "1"),
+        ];
+        let mut warnings = Vec::new();
+        let channels = readings(&rows, "1LGZ0072999211", &mut warnings);
+        assert_eq!(channels.len(), 1);
+        assert_eq!(channels[0].readings.len(), 1);
+        assert_eq!(
+            channels[0].readings[0].value.to_string(),
+            "26128357.4",
+            "in Wh"
+        );
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(warnings[0].raw.contains("26128400"), "{:?}", warnings[0]);
     }
 
     #[test]

@@ -35,6 +35,11 @@ pub enum WarningKind {
     /// An id is not in the shape its standard gives (a gateway id not DIN 43863-5); it is
     /// kept as sent, shown escaped, and cleaned where it names a file.
     OddId,
+    /// Something the user should know about how an answer was read (where the gateway's
+    /// clock came from, a value served from the cache, a signature that could not be
+    /// checked, a stand-in for what the gateway does not list); nothing was lost. The
+    /// reason says what.
+    Notice,
 }
 
 /// One field of an answer that could not be decoded.
@@ -151,6 +156,23 @@ impl FieldWarning {
                 "Die Kennung {path} (\"{raw}\") hat nicht die genormte Form ({reason}). Sie \
                  wird unverändert verwendet; in Dateinamen stehen nur ihre unbedenklichen \
                  Zeichen. Bitte die Meldung an den Messstellenbetreiber weitergeben."
+            ),
+            (WarningKind::Notice, Lang::De) => format!(
+                "Hinweis zu {path}: {reason}{shown} (technischer Text des Programms, \
+                 englisch). Alle gelesenen Werte sind übernommen.",
+                shown = if raw.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (\"{raw}\")")
+                }
+            ),
+            (WarningKind::Notice, Lang::En) => format!(
+                "Note on {path}: {reason}{shown}. Every value read was taken over.",
+                shown = if raw.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (\"{raw}\")")
+                }
             ),
             (WarningKind::OddId, Lang::En) => format!(
                 "The id {path} (\"{raw}\") is not in its standard shape ({reason}). It is used \
