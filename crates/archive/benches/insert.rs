@@ -7,6 +7,10 @@
 //! transaction per window, generated window by window so the benchmark's own data does not
 //! dominate the memory figure.
 
+// Test code: a panic is a failed test. clippy.toml's allow-*-in-tests covers #[test]
+// functions only, not the helpers beside them.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
 use std::time::Instant;
 
 use archive::{Archive, ChannelKey, ChannelSpec, ChannelWindow, ContractInfo, Reading, Scope};

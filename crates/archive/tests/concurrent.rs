@@ -2,6 +2,10 @@
 //! fails, the file is created once and stays sound. (A real schema upgrade by several
 //! processes at once is tested in `open.rs`'s unit tests, which can add a migration.)
 
+// Test code: a panic is a failed test. clippy.toml's allow-*-in-tests covers #[test]
+// functions only, not the helpers beside them.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
 #[path = "fixtures/summary.rs"]
 mod summary;
 

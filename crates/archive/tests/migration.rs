@@ -6,6 +6,10 @@
 //! version adds its own fixture (see SCHEMA.md). The fixtures are copied first: the test
 //! never modifies tracked files.
 
+// Test code: a panic is a failed test. clippy.toml's allow-*-in-tests covers #[test]
+// functions only, not the helpers beside them.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
 #[path = "fixtures/summary.rs"]
 mod summary;
 

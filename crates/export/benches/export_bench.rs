@@ -2,6 +2,10 @@
 //! budget is exceeded (a year of one channel as XML ≤ 1 s; a chart of 35,000 points
 //! ≤ 100 ms).
 
+// Test code: a panic is a failed test. clippy.toml's allow-*-in-tests covers #[test]
+// functions only, not the helpers beside them.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
 #[path = "../tests/common/mod.rs"]
 mod common;
 
