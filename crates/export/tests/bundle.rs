@@ -1,5 +1,9 @@
 //! The decommissioning bundle: contents, checksums, tamper detection, schema validity.
 
+// Test code: a panic is a failed test. clippy.toml's allow-*-in-tests covers #[test]
+// functions only, not the helpers beside them.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
 mod common;
 
 use std::fs;
@@ -59,6 +63,7 @@ fn year_bundle_verifies_validates_and_detects_changes() {
         "csv/log-de.csv",
         "csv/log-intl.csv",
         "export.json",
+        "tariff-profiles.txt",
         "charts/01-01-load-curve-de.svg",
         "charts/01-01-daily-en.svg",
         "charts/01-02-monthly-de.svg",
