@@ -99,3 +99,32 @@ pub(crate) fn values(method: &str, body: Vec<u8>) -> Vec<u8> {
     }
     serde_json::to_vec(&v).unwrap_or(body)
 }
+
+/// A `readings` answer to a filtered `last-reading` request with every channel's readings
+/// emptied; other answers unchanged.
+pub(crate) fn empty_filtered_last_reading(
+    method: &str,
+    params: &serde_json::Map<String, Value>,
+    body: Vec<u8>,
+) -> Vec<u8> {
+    let last = matches!(params.get("last-reading"), Some(Value::Bool(true)))
+        || params.get("last-reading").and_then(Value::as_str) == Some("true");
+    let filtered = params
+        .get("channels")
+        .and_then(Value::as_array)
+        .is_some_and(|c| !c.is_empty());
+    if method != "readings" || !last || !filtered {
+        return body;
+    }
+    let Ok(mut v) = serde_json::from_slice::<Value>(&body) else {
+        return body;
+    };
+    if let Some(Value::Array(channels)) = v.pointer_mut("/readings/channels") {
+        for ch in channels.iter_mut() {
+            if let Some(readings) = ch.get_mut("readings") {
+                *readings = json!([]);
+            }
+        }
+    }
+    serde_json::to_vec(&v).unwrap_or(body)
+}

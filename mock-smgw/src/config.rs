@@ -250,6 +250,10 @@ pub struct Faults {
     /// In every `readings` answer, the first value of each channel with a gateway status
     /// word that is no hex, the second with a signature that is no hex.
     pub broken_values: bool,
+    /// Answer a `last-reading` request that names channels with every channel's readings
+    /// empty (field failure 34: firmware whose channel filter finds nothing for the
+    /// newest value); without the filter the values come.
+    pub empty_filtered_last_reading: bool,
     /// Seed of the probabilistic faults.
     pub seed: u64,
     /// EMH CASA switches (scenarios with `maker = "emh"`).

@@ -850,6 +850,9 @@ async fn handle(shared: &Arc<Shared>, ctx: &ConnCtx, req: Request<Incoming>) -> 
     if faults.broken_values {
         bytes = crate::broken::values(&method, bytes);
     }
+    if faults.empty_filtered_last_reading {
+        bytes = crate::broken::empty_filtered_last_reading(&method, &params, bytes);
+    }
     if faults.malformed_json {
         bytes = format!("{{\"method\": \"{method}\", \"version\": 1.2.0 <html>Fehler</html>")
             .into_bytes();

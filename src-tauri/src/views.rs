@@ -42,8 +42,11 @@ pub struct WarningView {
     pub path: String,
     /// The text as sent (cut, control characters escaped).
     pub raw: String,
-    /// `field_left_out`, `value_refused` or `signature_not_hex`.
-    #[ts(type = "\"field_left_out\" | \"value_refused\" | \"signature_not_hex\"")]
+    /// `field_left_out`, `value_refused`, `signature_not_hex`, `asked_again_unfiltered` or
+    /// `log_records_missing`.
+    #[ts(
+        type = "\"field_left_out\" | \"value_refused\" | \"signature_not_hex\" | \"asked_again_unfiltered\" | \"log_records_missing\""
+    )]
     pub kind: smgw_model::WarningKind,
     /// What happened and what to do.
     pub message: Text,

@@ -2,6 +2,7 @@
 //!
 //! `cargo run --release -p ar2418 --example ar2418_bench -- FILE...`; without arguments the
 //! large TRuDI export from the reference data is used.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // a panic is a test's failure report
 
 // Test code: a panic is a failed test. clippy.toml's allow-*-in-tests covers #[test]
 // functions only, not the helpers beside them.

@@ -1,6 +1,7 @@
 //! Property test: any device document the model can hold — texts with markup characters
 //! and umlauts, times with any offset, Int48 values, signatures, status words — written
 //! as XML reads back as the same document.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // a panic is a test's failure report
 
 // Test code: a panic is a failed test. clippy.toml's allow-*-in-tests covers #[test]
 // functions only, not the helpers beside them.

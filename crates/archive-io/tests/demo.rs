@@ -1,5 +1,6 @@
 //! Demo-like archive contents (written through the archive's own API, as a sync would)
 //! through every export format and back.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // a panic is a test's failure report
 
 // Test code: a panic is a failed test. clippy.toml's allow-*-in-tests covers #[test]
 // functions only, not the helpers beside them.

@@ -6,6 +6,7 @@
 //! The readings come as a sync would store them: 31-day windows of quarter hours, one
 //! transaction per window, generated window by window so the benchmark's own data does not
 //! dominate the memory figure.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // a panic is a test's failure report
 
 // Test code: a panic is a failed test. clippy.toml's allow-*-in-tests covers #[test]
 // functions only, not the helpers beside them.

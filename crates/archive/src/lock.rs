@@ -61,22 +61,20 @@ impl Archive {
         };
         #[cfg(unix)]
         {
-            use std::os::fd::AsRawFd;
-            // SAFETY: `flock` on a file descriptor this function owns and keeps open; it
-            // touches no memory.
-            let rc = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
-            if rc != 0 {
-                let e = std::io::Error::last_os_error();
-                return match e.raw_os_error() {
-                    Some(libc::EWOULDBLOCK) => Ok(None),
-                    // A file system without locks (some network shares): SQLite's
-                    // transactions still keep the archive consistent; the lock only
-                    // spares doubled raw answers, so the sync goes ahead.
-                    Some(libc::ENOLCK) | Some(libc::EOPNOTSUPP) => {
-                        Ok(Some(SyncLock { _file: file }))
-                    }
-                    _ => Err(io(e)),
-                };
+            // std's `try_lock` is `flock(LOCK_EX | LOCK_NB)` here: released when the file is
+            // closed, also when the process dies.
+            match file.try_lock() {
+                Ok(()) => {}
+                Err(std::fs::TryLockError::WouldBlock) => return Ok(None),
+                // A file system without locks (some network shares): SQLite's
+                // transactions still keep the archive consistent; the lock only spares
+                // doubled raw answers, so the sync goes ahead.
+                Err(std::fs::TryLockError::Error(e))
+                    if matches!(e.raw_os_error(), Some(libc::ENOLCK | libc::EOPNOTSUPP)) =>
+                {
+                    return Ok(Some(SyncLock { _file: file }));
+                }
+                Err(std::fs::TryLockError::Error(e)) => return Err(io(e)),
             }
         }
         Ok(Some(SyncLock { _file: file }))

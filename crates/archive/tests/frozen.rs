@@ -1,5 +1,6 @@
 //! Since when a register has stood still (field failure 25): the newest run of equal values
 //! as the archive's status reports it, from a real SQLite file.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // a panic is a test's failure report
 
 // Test code: a panic is a failed test. clippy.toml's allow-*-in-tests covers #[test]
 // functions only, not the helpers beside them.

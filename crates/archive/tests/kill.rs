@@ -1,5 +1,6 @@
 //! A writer process killed at a random point leaves a consistent archive: every window is
 //! either completely there with its resume point, or not at all.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // a panic is a test's failure report
 
 // Test code: a panic is a failed test. clippy.toml's allow-*-in-tests covers #[test]
 // functions only, not the helpers beside them.

@@ -5,6 +5,7 @@
 //! read from it. Every later version must keep this test passing unchanged; a new schema
 //! version adds its own fixture (see SCHEMA.md). The fixtures are copied first: the test
 //! never modifies tracked files.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // a panic is a test's failure report
 
 // Test code: a panic is a failed test. clippy.toml's allow-*-in-tests covers #[test]
 // functions only, not the helpers beside them.

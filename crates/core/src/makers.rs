@@ -111,8 +111,9 @@ pub(crate) async fn open(
     pace: Pace,
 ) -> Result<Opened, OpenError> {
     let (host, port) = (target.host.as_str(), target.port);
-    let password_login = |auth: Auth| match auth {
-        Auth::Digest { user, password } => Ok((user, password)),
+    // Taken out of `auth`, which wipes what is left of it when dropped.
+    let password_login = |mut auth: Auth| match &mut auth {
+        Auth::Digest { user, password } => Ok((std::mem::take(user), std::mem::take(password))),
         _ => Err(OpenError::PasswordOnly(vendor)),
     };
     match vendor {

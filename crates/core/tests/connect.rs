@@ -1,5 +1,6 @@
 //! The certificate check both front doors share, against the mock gateway over real TLS
 //! on 127.0.0.1 with a real pin file.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // a panic is a test's failure report
 
 use std::net::{Ipv4Addr, SocketAddr};
 

@@ -1,5 +1,6 @@
 //! The live pull over the Gateway interface: against the in-memory gateway, and against the
 //! demo gateway over real TLS.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // a panic is a test's failure report
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use durchblick_core::Vendor;

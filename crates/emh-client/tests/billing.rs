@@ -1,4 +1,5 @@
 //! Billing periods of EMH contracts (`derived/{id}/billingperiods`) against the mock.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // a panic is a test's failure report
 
 mod common;
 

@@ -1,5 +1,6 @@
 //! The adapter against the EMH mock over real TLS on 127.0.0.1: values compared with the
 //! scenario's generator, every quirk and fault.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // a panic is a test's failure report
 
 mod common;
 

@@ -1,4 +1,5 @@
 //! A full `durchblick_sync` run on the EMH adapter into a real SQLite archive file.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // a panic is a test's failure report
 
 mod common;
 

@@ -1,6 +1,7 @@
 //! Figures for the export paths (`cargo bench -p export`): prints medians, and fails if a
 //! budget is exceeded (a year of one channel as XML ≤ 1 s; a chart of 35,000 points
 //! ≤ 100 ms).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // a panic is a test's failure report
 
 // Test code: a panic is a failed test. clippy.toml's allow-*-in-tests covers #[test]
 // functions only, not the helpers beside them.

@@ -412,8 +412,10 @@ pub async fn read_values_warned(
                 // merged from this window's start on can repeat.
                 let before = target.readings.len();
                 for r in ch.readings {
-                    let repeated = target.readings[..before]
+                    let repeated = target
+                        .readings
                         .iter()
+                        .take(before)
                         .rev()
                         .take_while(|x| x.target_time >= w.from)
                         .any(|x| x == &r);

@@ -82,6 +82,10 @@ pub enum ClientError {
     /// The key file uses a key type this program cannot use.
     #[error("unsupported key in file: {0}")]
     UnsupportedKey(String),
+    /// The key file holds a key on a brainpool curve (the smart-metering PKI's curves),
+    /// which the TLS library cannot use for a handshake (field failure 11).
+    #[error("the key in the file is on the curve {0}, which TLS here cannot use")]
+    BrainpoolKey(String),
     /// Digest login refused with these credentials.
     #[error("login refused (user name or password wrong)")]
     LoginRefused,
@@ -122,6 +126,7 @@ impl ClientError {
             | BadKeyFile(_)
             | NoKeyInFile
             | UnsupportedKey(_)
+            | BrainpoolKey(_)
             | LoginRefused
             | CertificateNotAccepted => ErrorCategory::Authentication,
             SelfTestLocked => ErrorCategory::GatewayRefused,
@@ -219,8 +224,30 @@ impl ClientError {
                  file with your personal access.",
             ),
             UnsupportedKey(d) => match lang {
-                Lang::De => format!("Der Schlüssel in der Datei kann nicht verwendet werden ({d})."),
-                Lang::En => format!("The key in the file cannot be used ({d})."),
+                Lang::De => format!(
+                    "Der Schlüssel in der Datei kann nicht verwendet werden ({d}). Bitte mit \
+                     Benutzername und Passwort anmelden, wenn der Messstellenbetreiber diese \
+                     Zugangsdaten herausgibt."
+                ),
+                Lang::En => format!(
+                    "The key in the file cannot be used ({d}). Please log in with user name \
+                     and password if the meter operator hands those out."
+                ),
+            },
+            BrainpoolKey(curve) => match lang {
+                Lang::De => format!(
+                    "Der Schlüssel in der Datei liegt auf der Kurve {curve}. Mit solchen \
+                     Schlüsseln kann Durchblick noch keine Verbindung aufbauen: die \
+                     TLS-Bibliothek kennt die Brainpool-Kurven nicht. Bitte mit Benutzername \
+                     und Passwort anmelden (beim Messstellenbetreiber erfragen) oder eine \
+                     Schlüsseldatei mit einem Schlüssel auf P-384 oder P-256 erbitten."
+                ),
+                Lang::En => format!(
+                    "The key in the file is on the curve {curve}. Durchblick cannot connect with \
+                     such keys yet: its TLS library does not know the brainpool curves. Please \
+                     log in with user name and password (ask the meter operator), or ask for a \
+                     key file with a key on P-384 or P-256."
+                ),
             },
             LoginRefused => l(
                 "Anmeldung abgelehnt: Benutzername oder Passwort falsch. Durchblick versucht es \

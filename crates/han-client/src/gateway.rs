@@ -10,7 +10,7 @@ use han_protocol::plan::LogPager;
 use han_protocol::response;
 use han_protocol::{Limits, ProtocolError, ReadingsQuery, ReadingsRange, Request};
 use smgw_model::records::{ChannelReadings, Contract, ContractDetail, Database};
-use smgw_model::{Lang, UserId};
+use smgw_model::{FieldWarning, Lang, UserId, WarningKind};
 
 use crate::{ClientError, ErrorCategory, Session};
 
@@ -94,21 +94,24 @@ impl ConexaGateway {
         })
     }
 
+    /// The `readings` call for the contract's channels of `database` (`filter`: named in
+    /// the request; otherwise every channel of the value list comes).
     async fn readings(
         &mut self,
         detail: &ContractDetail,
         database: &Database,
         range: ReadingsRange,
+        filter: bool,
     ) -> Result<Fetched<Vec<ChannelReadings>>, GatewayError> {
+        let channels = if filter {
+            contract_channels(detail, database)
+        } else {
+            Vec::new()
+        };
         let request = Request::Readings(ReadingsQuery {
             usage_point_id: detail.usage_point_id.clone(),
             database: database.wire_name().to_owned(),
-            channels: detail
-                .databases
-                .iter()
-                .filter(|db| &db.database == database)
-                .flat_map(|db| db.channels.iter().map(|c| c.obis.to_hex()))
-                .collect(),
+            channels,
             range,
         });
         let raw = self.call(&request).await?;
@@ -185,7 +188,7 @@ impl Gateway for ConexaGateway {
             from: Some(period.from),
             to: Some(period.to),
         };
-        match self.readings(detail, database, range).await {
+        match self.readings(detail, database, range, true).await {
             // The gateway may count the 31 days differently (e.g. in local days).
             Err(e)
                 if matches!(
@@ -207,8 +210,35 @@ impl Gateway for ConexaGateway {
         detail: &ContractDetail,
         database: &Database,
     ) -> Result<Fetched<Vec<ChannelReadings>>, GatewayError> {
-        self.readings(detail, database, ReadingsRange::LastReading)
-            .await
+        let filtered = self
+            .readings(detail, database, ReadingsRange::LastReading, true)
+            .await?;
+        let (raw, decoded) = filtered.decode_warned();
+        let (channels, warnings) = decoded?;
+        let wanted = contract_channels(detail, database);
+        if wanted.is_empty() || channels.iter().any(|c| !c.readings.is_empty()) {
+            return Ok(Fetched::ready_warned(raw, channels, warnings));
+        }
+        // Field failure 34: firmware that answers the filtered newest value with empty
+        // arrays. Asked once more without the filter; the contract's channels are kept.
+        let (raw_all, decoded_all) = self
+            .readings(detail, database, ReadingsRange::LastReading, false)
+            .await?
+            .decode_warned();
+        let (mut all, mut all_warnings) = decoded_all?;
+        gateway::retain_channels(&mut all, &wanted);
+        if all.iter().all(|c| c.readings.is_empty()) {
+            // Nothing without the filter either: the value list has no value yet.
+            return Ok(Fetched::ready_warned(raw, channels, warnings));
+        }
+        all_warnings.push(FieldWarning::new(
+            WarningKind::AskedAgainUnfiltered,
+            "readings.last-reading.channels",
+            &wanted.join(","),
+            "the answer for these channels held no values; the same request without the \
+             channel filter did",
+        ));
+        Ok(Fetched::ready_warned(raw_all, all, all_warnings))
     }
 
     async fn log_page(&mut self, from_index: u64) -> Result<Fetched<LogPage>, GatewayError> {
@@ -248,4 +278,14 @@ impl Gateway for ConexaGateway {
         self.log = None;
         self.session.disconnect();
     }
+}
+
+/// The OBIS ids (hex) of the contract's channels in value list `database`.
+fn contract_channels(detail: &ContractDetail, database: &Database) -> Vec<String> {
+    detail
+        .databases
+        .iter()
+        .filter(|db| &db.database == database)
+        .flat_map(|db| db.channels.iter().map(|c| c.obis.to_hex()))
+        .collect()
 }

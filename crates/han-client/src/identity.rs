@@ -41,6 +41,32 @@ pub struct CertInfo {
 const OID_EC_PUBLIC_KEY: &str = "1.2.840.10045.2.1";
 const OID_P256: &str = "1.2.840.10045.3.1.7";
 const OID_P384: &str = "1.3.132.0.34";
+/// The brainpool curves (RFC 5639) are numbered below this arc; the names of the ones the
+/// smart-metering PKI uses.
+const OID_BRAINPOOL_ARC: &str = "1.3.36.3.3.2.8.1.1.";
+const BRAINPOOL_NAMES: [(&str, &str); 3] = [
+    ("1.3.36.3.3.2.8.1.1.7", "brainpoolP256r1"),
+    ("1.3.36.3.3.2.8.1.1.11", "brainpoolP384r1"),
+    ("1.3.36.3.3.2.8.1.1.13", "brainpoolP512r1"),
+];
+
+/// The brainpool curve of an EC certificate's key, by name (or OID), if it is one.
+fn brainpool_curve(der: &[u8]) -> Option<String> {
+    let (_, cert) = x509_parser::parse_x509_certificate(der).ok()?;
+    let oid = cert
+        .public_key()
+        .algorithm
+        .parameters
+        .as_ref()?
+        .as_oid()
+        .ok()?;
+    let oid = oid.to_id_string();
+    if !oid.starts_with(OID_BRAINPOOL_ARC) {
+        return None;
+    }
+    let name = BRAINPOOL_NAMES.iter().find(|(o, _)| *o == oid);
+    Some(name.map_or(oid.clone(), |(_, n)| (*n).to_owned()))
+}
 
 /// Reads subject, issuer, validity and key curve of a DER certificate.
 pub fn cert_info(der: &[u8]) -> Option<CertInfo> {
@@ -186,7 +212,11 @@ impl ClientIdentity {
         let leaf = chain.first().ok_or(ClientError::NoKeyInFile)?;
         let info = cert_info(leaf.as_ref())
             .ok_or_else(|| ClientError::BadKeyFile("the certificate cannot be read".to_owned()))?;
-        // Catch unusable keys now rather than in the middle of a handshake.
+        // Catch unusable keys now rather than in the middle of a handshake; a brainpool
+        // key gets its own message (ring, rustls's provider, has no brainpool).
+        if let Some(curve) = brainpool_curve(leaf.as_ref()) {
+            return Err(ClientError::BrainpoolKey(curve));
+        }
         rustls::crypto::ring::default_provider()
             .key_provider
             .load_private_key(key.clone_key())

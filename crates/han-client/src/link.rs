@@ -214,21 +214,15 @@ pub fn target(
     }
 }
 
-/// The index of a network interface by name (`if_nametoindex`); `None` if there is none.
-#[cfg(unix)]
+/// The index of a network interface by name (the zone of `fe80::1%eth0`); `None` if there
+/// is none. Looked up among the interfaces that have an address (a link-local connection
+/// needs one), with if-addrs: safe code here, and on Windows the adapter's name works too.
 pub fn interface_index(name: &str) -> Option<u32> {
-    let c = std::ffi::CString::new(name).ok()?;
-    // SAFETY: `c` is a valid NUL-terminated string that lives across the call, and
-    // `if_nametoindex` only reads it; it returns 0 for an unknown name.
-    let index = unsafe { libc::if_nametoindex(c.as_ptr()) };
-    (index != 0).then_some(index)
-}
-
-/// The index of a network interface by name: not known on this platform (give the zone as
-/// a number, e.g. `fe80::1%12`).
-#[cfg(not(unix))]
-pub fn interface_index(_name: &str) -> Option<u32> {
-    None
+    if_addrs::get_if_addrs()
+        .ok()?
+        .into_iter()
+        .find(|interface| interface.name == name)
+        .and_then(|interface| interface.index)
 }
 
 /// Finds a rustls error inside an IO error chain.

@@ -184,6 +184,23 @@ fn client_error(failure: Failure, after: Duration) -> ClientError {
     }
 }
 
+/// Passwords and key material are wiped from memory when the credentials are dropped
+/// (the session keeps its own copy of a Digest password, wiped likewise).
+impl Drop for Auth {
+    fn drop(&mut self) {
+        use zeroize::Zeroize;
+        match self {
+            Auth::Digest { password, .. } => password.zeroize(),
+            Auth::Pkcs12 { data, password } => {
+                data.zeroize();
+                password.zeroize();
+            }
+            Auth::Pem { key, .. } => key.zeroize(),
+            Auth::Certificate(_) => {}
+        }
+    }
+}
+
 impl Session {
     /// Opens a session: TLS, login and discovery of the consumer's address.
     pub async fn connect(opts: ConnectOptions) -> Result<Session, ClientError> {
@@ -197,7 +214,10 @@ impl Session {
             Auth::Pem { ref cert, ref key } => Some(ClientIdentity::from_pem(cert, key)?),
         };
         let login = match opts.auth {
-            Auth::Digest { user, password } => Login::digest(user, password),
+            Auth::Digest {
+                ref user,
+                ref password,
+            } => Login::digest(user.as_str(), password.as_str()),
             _ => Login::certificate(),
         };
         let link = Link::new(LinkOptions {

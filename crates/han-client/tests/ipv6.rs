@@ -2,6 +2,7 @@
 //! `[::1]` (real TLS): the socket address, the TLS server name and the `Host` header the
 //! EMH interface checks. Link-local addresses with a zone id (`fe80::1%eth0`) cannot be
 //! tested on loopback; their splitting is unit-tested in `link.rs`.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // a panic is a test's failure report
 
 use std::time::Duration;
 

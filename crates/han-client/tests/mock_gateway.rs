@@ -1,4 +1,5 @@
 //! Integration tests against the mock gateway over real TLS on 127.0.0.1.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // a panic is a test's failure report
 
 use std::time::Duration;
 
@@ -11,6 +12,7 @@ use han_client::{
 };
 use mock_smgw::{Faults, Options, RunningMock, Scenario};
 use smgw_model::records::{ChannelReadings, Database};
+use smgw_model::WarningKind;
 
 const USERID: &str = "01005e318011.consumer1.sm";
 const TAF7: &str = "01005e318023.taf7-1.sm";
@@ -255,6 +257,43 @@ async fn last_reading_and_self_test_lock() {
     assert!(matches!(err, ClientError::SelfTestLocked), "{err:?}");
     assert_eq!(err.category(), ErrorCategory::GatewayRefused);
     assert!(err.message(Lang::De).starts_with("Selbsttest gesperrt"));
+}
+
+#[tokio::test]
+async fn an_empty_filtered_last_reading_is_asked_again_without_the_filter() {
+    // Field failure 34: the newest values come only without a channel filter.
+    let m = mock("demo", Options::default()).await;
+    let mut s = gateway(&m).await;
+    let detail = s
+        .contract_detail("01005e318024.taf10-1.sm")
+        .await
+        .and_then(|f| f.into_value())
+        .expect("detail");
+    let (expected, none) = s
+        .current_values(&detail, &Database::Origin)
+        .await
+        .and_then(|f| f.into_warned())
+        .expect("last reading");
+    assert!(none.is_empty(), "{none:?}");
+    m.set_faults(Faults {
+        empty_filtered_last_reading: true,
+        ..Faults::default()
+    });
+    let readings = |m: &RunningMock| m.stats().requests.get("readings").copied().unwrap_or(0);
+    let before = readings(&m);
+    let (last, warnings) = s
+        .current_values(&detail, &Database::Origin)
+        .await
+        .and_then(|f| f.into_warned())
+        .expect("last reading without the filter");
+    assert_eq!(readings(&m) - before, 2, "one retry, no more");
+    assert_eq!(
+        last, expected,
+        "the same channels and values as with a working filter"
+    );
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert_eq!(warnings[0].kind, WarningKind::AskedAgainUnfiltered);
+    assert!(warnings[0].message(Lang::En).contains("firmware"));
 }
 
 #[tokio::test]
@@ -815,4 +854,29 @@ async fn calls_across_the_gateways_session_cap_go_on() {
         "the session was cut at least twice and reopened ({} handshakes)",
         s.stats().handshakes
     );
+}
+
+#[test]
+fn a_brainpool_client_key_is_refused_with_the_password_login_as_way_out() {
+    // Field failure 11: the smart-metering PKI's curves; ring cannot sign with them.
+    let fixture = |name: &str| {
+        std::fs::read(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures")
+                .join(name),
+        )
+        .expect("fixture")
+    };
+    let err = ClientIdentity::from_pem(
+        &fixture("brainpool-client.crt"),
+        &fixture("brainpool-client.key"),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(&err, ClientError::BrainpoolKey(curve) if curve == "brainpoolP256r1"),
+        "{err:?}"
+    );
+    assert_eq!(err.category(), ErrorCategory::Authentication);
+    assert!(err.message(Lang::De).contains("Benutzername und Passwort"));
+    assert!(err.message(Lang::En).contains("user name and password"));
 }

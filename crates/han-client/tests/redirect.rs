@@ -1,5 +1,6 @@
 //! A gateway whose 307 points anywhere but its own scheme, host and port is refused:
 //! the client never follows it and never sends credentials there.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // a panic is a test's failure report
 
 use han_client::{Auth, ClientError, ConnectOptions, Connection, ErrorCategory, PinPolicy};
 use mock_smgw::{Faults, Options};

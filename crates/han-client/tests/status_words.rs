@@ -1,6 +1,7 @@
 //! The mock's flagged values reach the client as the PTB status the gateway meant: the mock
 //! writes status words and smgw-model decodes them, two independent implementations of the
 //! FNN layout that must agree.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // a panic is a test's failure report
 
 use chrono::{DateTime, Utc};
 use gateway::{Gateway, Period};

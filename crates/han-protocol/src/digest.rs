@@ -155,7 +155,7 @@ fn lex(header: &str) -> Result<Vec<Item>, ProtocolError> {
     let mut i = 0;
     let mut items = Vec::new();
     let skip = |i: &mut usize, set: &str| {
-        while *i < chars.len() && set.contains(chars[*i]) {
+        while chars.get(*i).is_some_and(|c| set.contains(*c)) {
             *i += 1;
         }
     };
@@ -165,22 +165,22 @@ fn lex(header: &str) -> Result<Vec<Item>, ProtocolError> {
             break;
         }
         let start = i;
-        while i < chars.len() && is_tchar(chars[i]) {
+        while chars.get(i).copied().is_some_and(is_tchar) {
             i += 1;
         }
         if i == start {
             return Err(ProtocolError::Challenge(format!(
                 "unexpected character {:?} in WWW-Authenticate",
-                chars[i]
+                chars.get(i).copied().unwrap_or_default()
             )));
         }
-        let token: String = chars[start..i].iter().collect();
+        let token: String = chars.get(start..i).unwrap_or_default().iter().collect();
         let mut j = i;
         skip(&mut j, " \t");
-        if j < chars.len() && chars[j] == '=' {
+        if chars.get(j) == Some(&'=') {
             j += 1;
             skip(&mut j, " \t");
-            let value = if j < chars.len() && chars[j] == '"' {
+            let value = if chars.get(j) == Some(&'"') {
                 j += 1;
                 let mut v = String::new();
                 loop {
@@ -209,10 +209,13 @@ fn lex(header: &str) -> Result<Vec<Item>, ProtocolError> {
                 v
             } else {
                 let vs = j;
-                while j < chars.len() && chars[j] != ',' && !chars[j].is_whitespace() {
+                while chars
+                    .get(j)
+                    .is_some_and(|c| *c != ',' && !c.is_whitespace())
+                {
                     j += 1;
                 }
-                chars[vs..j].iter().collect()
+                chars.get(vs..j).unwrap_or_default().iter().collect()
             };
             items.push(Item::Param(token.to_ascii_lowercase(), value));
             i = j;
@@ -364,8 +367,12 @@ impl DigestChallenge {
         let alg = self.algorithm;
         let qop = self.chosen_qop();
         let nc = format!("{:08x}", input.nc);
-        let mut ha1 = alg
-            .hash_hex(format!("{}:{}:{}", input.username, self.realm, input.password).as_bytes());
+        // The text with the password is wiped once hashed.
+        let secret = zeroize::Zeroizing::new(format!(
+            "{}:{}:{}",
+            input.username, self.realm, input.password
+        ));
+        let mut ha1 = alg.hash_hex(secret.as_bytes());
         if alg.is_session() {
             ha1 = alg.hash_hex(format!("{ha1}:{}:{}", self.nonce, input.cnonce).as_bytes());
         }

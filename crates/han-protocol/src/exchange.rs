@@ -11,6 +11,8 @@
 
 use std::fmt;
 
+use zeroize::Zeroizing;
+
 use crate::digest::{self, DigestAlgorithm, DigestChallenge, DigestInput};
 use crate::redirect::{self, Origin};
 use crate::{Call, ProtocolError, Request};
@@ -30,8 +32,9 @@ struct DigestState {
 
 /// The login state of a session, shared by all its requests.
 pub struct Login {
-    /// User name and password for Digest; `None` for a client-certificate login.
-    credentials: Option<(String, String)>,
+    /// User name and password for Digest; `None` for a client-certificate login. The
+    /// password is wiped from memory when the login ends.
+    credentials: Option<(String, Zeroizing<String>)>,
     digest: Option<DigestState>,
     /// The firmware announced SHA-256 but accepted only MD5.
     force_md5: bool,
@@ -65,7 +68,7 @@ impl Login {
     /// A login by HTTP Digest with user name and password.
     pub fn digest(user: impl Into<String>, password: impl Into<String>) -> Self {
         Login {
-            credentials: Some((user.into(), password.into())),
+            credentials: Some((user.into(), Zeroizing::new(password.into()))),
             ..Login::certificate()
         }
     }
@@ -91,7 +94,7 @@ impl Login {
         state.nc = state.nc.saturating_add(1);
         let input = DigestInput {
             username: user,
-            password,
+            password: password.as_str(),
             method,
             uri,
             body,

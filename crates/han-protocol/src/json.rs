@@ -83,7 +83,9 @@ impl<'a> Obj<'a> {
         let mut found = None;
         for (i, (k, v)) in self.map.iter().enumerate() {
             if same_key(k, key) {
-                self.used[i] = true;
+                if let Some(used) = self.used.get_mut(i) {
+                    *used = true;
+                }
                 if found.is_none() && !v.is_null() {
                     found = Some((v, k.as_str()));
                 }

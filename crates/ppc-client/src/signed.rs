@@ -114,7 +114,7 @@ pub fn status_word(status: u8) -> GatewayStatus {
 /// a second (up to a minute) after the boundary.
 pub fn target_of(capture: DateTime<Utc>) -> DateTime<Utc> {
     let past = i64::from(capture.minute() % 15) * 60 + i64::from(capture.second());
-    if capture.minute() % 15 == 0 && past < 60 {
+    if capture.minute().is_multiple_of(15) && past < 60 {
         let t = capture - chrono::Duration::seconds(past);
         t.with_nanosecond(0).unwrap_or(t)
     } else {

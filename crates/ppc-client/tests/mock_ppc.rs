@@ -1,4 +1,5 @@
 //! The PPC adapter against mock-smgw's PPC web application over real TLS on 127.0.0.1.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // a panic is a test's failure report
 
 use std::time::Duration;
 

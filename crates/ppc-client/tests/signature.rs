@@ -1,5 +1,6 @@
 //! The signature check of the PPC's signed export files against mock-smgw over real TLS:
 //! intact files verify; a changed byte (content or signature) fails, but no value is lost.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // a panic is a test's failure report
 
 use std::time::Duration;
 

@@ -1,6 +1,7 @@
 //! A full `durchblick_sync` run on the PPC adapter against `ppc-demo` into a real SQLite
 //! archive file: every generated value archived exactly, the logbook once, a cheap second
 //! run, and the gateway's one session logged out at the end.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // a panic is a test's failure report
 
 use std::collections::BTreeMap;
 use std::time::Duration;

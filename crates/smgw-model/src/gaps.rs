@@ -37,8 +37,7 @@ pub fn find_gaps(times: &[DateTime<Utc>], period: Duration) -> GapReport {
     let period = period.max(Duration::zero());
     let tol = raster_tolerance(period);
     let mut report = GapReport::default();
-    for pair in sorted.windows(2) {
-        let (a, b) = (pair[0], pair[1]);
+    for (&a, &b) in sorted.iter().zip(sorted.iter().skip(1)) {
         if b - a <= period + tol {
             continue;
         }
@@ -75,15 +74,16 @@ pub fn detect_period(times: &[DateTime<Utc>]) -> Option<Duration> {
     sorted.sort();
     sorted.dedup();
     let mut steps: Vec<i64> = sorted
-        .windows(2)
-        .map(|w| (w[1] - w[0]).num_seconds())
+        .iter()
+        .zip(sorted.iter().skip(1))
+        .map(|(a, b)| (*b - *a).num_seconds())
         .filter(|s| *s > 0)
         .map(|s| if s >= 120 { (s + 30) / 60 * 60 } else { s })
         .collect();
     steps.sort_unstable();
     let runs: Vec<(usize, i64)> = steps
         .chunk_by(|x, y| x == y)
-        .map(|run| (run.len(), run[0]))
+        .filter_map(|run| Some((run.len(), *run.first()?)))
         .collect();
     let max = runs.iter().map(|(count, _)| *count).max()?;
     let mut winners = runs
@@ -95,6 +95,65 @@ pub fn detect_period(times: &[DateTime<Utc>]) -> Option<Duration> {
         Some(Duration::seconds(shortest))
     } else {
         None
+    }
+}
+
+/// Holes in a logbook's record numbers (field failure 35): entries the gateway did not
+/// send between ones it did, e.g. deleted from its ring buffer between two syncs, or
+/// skipped by firmware. Fed the record numbers in the order they arrive (ascending, as
+/// every maker's pager delivers them); a number at or below one already seen is ignored.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RecordNumberHoles {
+    next: Option<u64>,
+    holes: Vec<std::ops::RangeInclusive<u64>>,
+}
+
+impl RecordNumberHoles {
+    /// Expecting `next` as the first record number (the one after the last archived), or
+    /// anything when nothing is archived yet: a gateway's oldest entry may have any number.
+    pub fn expecting(next: Option<u64>) -> RecordNumberHoles {
+        RecordNumberHoles {
+            next,
+            holes: Vec::new(),
+        }
+    }
+
+    /// Notes the record number of the next entry received.
+    pub fn observe(&mut self, number: u64) {
+        match self.next {
+            Some(next) if number < next => return,
+            Some(next) if number > next => self.holes.push(next..=number - 1),
+            _ => {}
+        }
+        self.next = Some(number.saturating_add(1));
+    }
+
+    /// The missing record numbers, as ascending ranges.
+    pub fn holes(&self) -> &[std::ops::RangeInclusive<u64>] {
+        &self.holes
+    }
+
+    /// How many record numbers are missing.
+    pub fn missing(&self) -> u64 {
+        self.holes
+            .iter()
+            .map(|r| r.end().saturating_sub(*r.start()).saturating_add(1))
+            .sum()
+    }
+
+    /// The holes as text, e.g. `1200–1204, 1300`.
+    pub fn describe(&self) -> String {
+        self.holes
+            .iter()
+            .map(|r| {
+                if r.start() == r.end() {
+                    r.start().to_string()
+                } else {
+                    format!("{}–{}", r.start(), r.end())
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 
@@ -252,5 +311,27 @@ mod tests {
             t("2018-03-12T00:00:31Z"),
         ];
         assert_eq!(detect_period(&secs), Some(Duration::seconds(10)));
+    }
+
+    #[test]
+    fn record_number_holes_from_the_resume_point_on() {
+        let mut h = RecordNumberHoles::expecting(Some(100));
+        for n in [100, 101, 105, 106, 106, 103, 108] {
+            h.observe(n);
+        }
+        assert_eq!(h.holes(), &[102..=104, 107..=107]);
+        assert_eq!(h.missing(), 4);
+        assert_eq!(h.describe(), "102–104, 107");
+
+        // A first read may start anywhere; the resume point itself missing is a hole.
+        let mut first = RecordNumberHoles::expecting(None);
+        first.observe(5000);
+        first.observe(5001);
+        assert!(first.holes().is_empty());
+        let mut resumed = RecordNumberHoles::expecting(Some(10));
+        resumed.observe(12);
+        assert_eq!(resumed.describe(), "10–11");
+        resumed.observe(u64::MAX);
+        assert_eq!(resumed.holes().len(), 2);
     }
 }

@@ -152,31 +152,29 @@ impl DeviceId {
         if compact.is_empty() {
             return Err(IdError::Empty);
         }
-        if compact.len() != 14 {
+        // One medium digit, three maker letters, two block and eight number digits.
+        let Ok::<[u8; 14], _>([medium, m0, m1, m2, b0, b1, number @ ..]) = compact.try_into()
+        else {
             return Err(IdError::Length(s.to_string()));
-        }
-        let medium = (compact[0] as char)
+        };
+        let medium = (medium as char)
             .to_digit(16)
             .ok_or_else(|| IdError::Medium(s.to_string()))?;
-        let maker = &compact[1..4];
+        let maker = [m0, m1, m2];
         if !maker.iter().all(u8::is_ascii_alphabetic) {
             return Err(IdError::Maker(s.to_string()));
         }
-        let digits = &compact[4..];
-        if !digits.iter().all(u8::is_ascii_digit) {
+        let block = [b0, b1];
+        if !block.iter().chain(&number).all(u8::is_ascii_digit) {
             return Err(IdError::Digits(s.to_string()));
         }
         let num = |d: &[u8]| d.iter().fold(0u32, |acc, b| acc * 10 + u32::from(b - b'0'));
         Ok(DeviceId {
             medium: medium as u8,
-            maker: [
-                maker[0].to_ascii_uppercase(),
-                maker[1].to_ascii_uppercase(),
-                maker[2].to_ascii_uppercase(),
-            ],
+            maker: maker.map(|b| b.to_ascii_uppercase()),
             // Two and eight decimal digits: at most 99 and 99999999.
-            block: num(&digits[..2]) as u8,
-            number: num(&digits[2..]),
+            block: num(&block) as u8,
+            number: num(&number),
         })
     }
 

@@ -32,7 +32,7 @@ pub mod value;
 pub mod warning;
 
 pub use frozen::{frozen_register, FrozenRegister};
-pub use gaps::{detect_period, find_gaps, GapReport};
+pub use gaps::{detect_period, find_gaps, GapReport, RecordNumberHoles};
 pub use ids::{DeviceId, DeviceKind, IdError, UserId};
 pub use lang::Lang;
 pub use obis::{ChannelName, Medium, Obis, ObisError};

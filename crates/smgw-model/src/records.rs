@@ -414,7 +414,7 @@ impl MeteringPointId {
             .to_ascii_uppercase();
         let b = compact.as_bytes();
         let ok = b.len() == 33
-            && b[..2].iter().all(u8::is_ascii_alphabetic)
+            && b.iter().take(2).all(u8::is_ascii_alphabetic)
             && b.iter().all(u8::is_ascii_alphanumeric);
         if ok {
             Ok(MeteringPointId(compact))

@@ -121,7 +121,7 @@ impl Cursor<'_> {
     }
 
     fn rest(&self) -> &[u8] {
-        &self.s[self.pos.min(self.s.len())..]
+        self.s.get(self.pos..).unwrap_or_default()
     }
 }
 

@@ -26,6 +26,12 @@ pub enum WarningKind {
     ValueRefused,
     /// A signature is not hexadecimal: the value is kept without it.
     SignatureNotHex,
+    /// The answer to a request naming channels was empty, the same request without the
+    /// channel filter was not: its values were taken (firmware fault, field failure 34).
+    AskedAgainUnfiltered,
+    /// Record numbers are missing between the logbook entries the gateway sent (field
+    /// failure 35); every entry sent is kept.
+    LogRecordsMissing,
 }
 
 /// One field of an answer that could not be decoded.
@@ -112,6 +118,31 @@ impl FieldWarning {
                  taken over without a signature and cannot be verified that way. The \
                  signature is unchanged in the archived answer. Please pass this message on \
                  to the meter operator."
+            ),
+            (WarningKind::AskedAgainUnfiltered, Lang::De) => format!(
+                "Das Gateway hat die Anfrage nach den neuesten Werten der Kanäle {raw} leer \
+                 beantwortet, dieselbe Anfrage ohne Kanalauswahl aber mit Werten; diese wurden \
+                 übernommen. Das ist ein Fehler der Gateway-Firmware ({path}); bitte die \
+                 Meldung an den Messstellenbetreiber weitergeben."
+            ),
+            (WarningKind::AskedAgainUnfiltered, Lang::En) => format!(
+                "The gateway answered the request for the newest values of the channels {raw} \
+                 with none, but the same request without naming channels with values; these \
+                 were taken. This is a fault of the gateway's firmware ({path}); please pass \
+                 this message on to the meter operator."
+            ),
+            (WarningKind::LogRecordsMissing, Lang::De) => format!(
+                "Im Logbuch fehlen Einträge: Das Gateway hat die Nummern {raw} nicht geliefert \
+                 ({reason}). Alle gelieferten Einträge sind archiviert. Ein Gateway löscht \
+                 die ältesten Einträge, wenn sein Speicher voll ist: öfter synchronisieren \
+                 hilft. Fehlen Einträge mitten im Logbuch, bitte den Messstellenbetreiber \
+                 fragen."
+            ),
+            (WarningKind::LogRecordsMissing, Lang::En) => format!(
+                "Logbook entries are missing: the gateway did not send the numbers {raw} \
+                 ({reason}). Every entry sent is archived. A gateway deletes its oldest \
+                 entries when its memory is full: syncing more often helps. If entries are \
+                 missing in the middle of the logbook, please ask the meter operator."
             ),
         }
     }

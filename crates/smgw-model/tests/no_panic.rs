@@ -1,6 +1,7 @@
 //! Every parser must return an error value for any input, never panic.
 //! Inputs are generated deterministically from characters that occur in real data, so
 //! near-misses of every accepted form are tried.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // a panic is a test's failure report
 
 use smgw_model::time::{parse_datetime, parse_german, parse_time_of_day, NaiveAs};
 use smgw_model::{

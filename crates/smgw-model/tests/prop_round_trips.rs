@@ -1,6 +1,7 @@
 //! Property tests: what the model writes, it reads back as the same value — exact values
 //! in decimal form, OBIS ids in both forms, status words, times in the wire, AR 2418 and
 //! German forms.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // a panic is a test's failure report
 
 use chrono::{DateTime, Utc};
 use proptest::prelude::*;

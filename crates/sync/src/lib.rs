@@ -55,7 +55,7 @@ use archive::{
 use chrono::{DateTime, Duration, Utc};
 use gateway::{CancelFlag, Capabilities, Gateway, GatewayError, Period, RawAnswer, WindowPlan};
 use smgw_model::records::{ContractDetail, Database, GatewayInfo};
-use smgw_model::FieldWarning;
+use smgw_model::{FieldWarning, WarningKind};
 use tokio::task::JoinHandle;
 
 pub use error::SyncError;
@@ -566,12 +566,13 @@ impl<P: FnMut(SyncProgress)> Run<'_, '_, P> {
         pending: &mut Option<JoinHandle<Result<WriteOutcome, SyncError>>>,
         report: &mut SyncReport,
     ) -> Result<(), SyncError> {
-        let mut next = Some(
-            self.archive
-                .log_resume_index(origin.consumer)
-                .await?
-                .map_or(0, |i| i.saturating_add(1)),
-        );
+        let resume = self
+            .archive
+            .log_resume_index(origin.consumer)
+            .await?
+            .map(|i| i.saturating_add(1));
+        let mut holes = smgw_model::RecordNumberHoles::expecting(resume);
+        let mut next = Some(resume.unwrap_or(0));
         while let Some(index) = next {
             check(self.cancel)?;
             let (raw, page) = self.gateway.log_page(index).await?.decode_warned();
@@ -579,6 +580,9 @@ impl<P: FnMut(SyncProgress)> Run<'_, '_, P> {
             report.warnings.extend(warnings);
             report.log_calls += 1;
             next = page.next;
+            for entry in &page.entries {
+                holes.observe(entry.index);
+            }
             let entries: Vec<archive::LogEntry> = page
                 .entries
                 .iter()
@@ -605,6 +609,14 @@ impl<P: FnMut(SyncProgress)> Run<'_, '_, P> {
                 self.t.calls_planned = self.t.calls_planned.max(self.t.calls_done + 2);
             }
             self.t.call_done();
+        }
+        if !holes.holes().is_empty() {
+            report.warnings.push(FieldWarning::new(
+                WarningKind::LogRecordsMissing,
+                "log.index",
+                &holes.describe(),
+                format!("{} record numbers", holes.missing()),
+            ));
         }
         Ok(())
     }

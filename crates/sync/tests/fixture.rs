@@ -12,6 +12,7 @@
 //! It writes `<name>.sqlite` (a real sync of the demo scenario, shortened to three days
 //! and 40 logbook entries so that the file stays small) and `<name>.txt`, what that
 //! version reads from it.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // a panic is a test's failure report
 
 mod support;
 

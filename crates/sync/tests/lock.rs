@@ -1,6 +1,7 @@
 //! One sync at a time per archive: a run waits a bounded time for the archive's sync lock
 //! and otherwise gives up having changed nothing. The lock is held here in-process, as a
 //! second program would hold it (the CLI's `archive_robust` test uses two processes).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // a panic is a test's failure report
 
 mod support;
 

@@ -1,10 +1,12 @@
 //! The sync against the in-memory gateway: the `Gateway` interface is the only thing the
 //! sync needs, and it asks only what a gateway's capabilities offer.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // a panic is a test's failure report
 
 use archive::{Archive, Scope};
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use durchblick_sync::{sync, SyncOptions};
 use gateway::{CancelFlag, MemoryGateway};
+use smgw_model::{Lang, WarningKind};
 
 const DAYS: i64 = 70;
 
@@ -111,4 +113,50 @@ async fn windows_the_gateway_finds_too_long_are_halved() {
     // 31 days refused, then 15.5-day windows: 70 days in 5 of them.
     assert_eq!(count(&g.calls, "readings (refused)"), 1);
     assert_eq!(report.readings_calls, 5, "{:?}", g.calls);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn entries_the_gateway_deleted_between_two_syncs_are_reported_missing() {
+    // Field failure 35: a gateway keeps only so many logbook entries; a consumer who syncs
+    // rarely loses the ones deleted in between. Every entry sent is kept, the hole named.
+    let dir = tempfile::tempdir().unwrap();
+    let db = Archive::open(dir.path().join("a.sqlite")).await.unwrap();
+    let mut g = gateway();
+    let first = run(&mut g, &db).await;
+    assert!(
+        first
+            .warnings
+            .iter()
+            .all(|w| w.kind != WarningKind::LogRecordsMissing),
+        "a first sync may start at any record number: {:?}",
+        first.warnings
+    );
+    let last = g.log.last().cloned().expect("the example has a logbook");
+    // 300 new entries, of which the gateway kept only the newest 150.
+    for n in 1..=300u64 {
+        let mut e = last.clone();
+        e.index = last.index + n;
+        e.time = last
+            .time
+            .map(|t| t + Duration::minutes(i64::try_from(n).unwrap()));
+        g.log.push(e);
+    }
+    g.log.retain(|e| e.index > last.index + 150);
+    let second = run(&mut g, &db).await;
+    assert_eq!(second.log.inserted, 150);
+    let missing: Vec<_> = second
+        .warnings
+        .iter()
+        .filter(|w| w.kind == WarningKind::LogRecordsMissing)
+        .collect();
+    assert_eq!(missing.len(), 1, "{:?}", second.warnings);
+    let expected = format!("{}–{}", last.index + 1, last.index + 150);
+    assert_eq!(missing[0].raw, expected);
+    assert!(missing[0]
+        .message(Lang::De)
+        .contains("öfter synchronisieren"));
+    // A third sync finds nothing new and no hole.
+    let third = run(&mut g, &db).await;
+    assert_eq!(third.log.inserted, 0);
+    assert!(third.warnings.is_empty(), "{:?}", third.warnings);
 }

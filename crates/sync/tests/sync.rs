@@ -1,4 +1,5 @@
 //! Sync against the real mock gateway over TLS on 127.0.0.1 into real SQLite files.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // a panic is a test's failure report
 
 mod support;
 

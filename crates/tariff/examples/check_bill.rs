@@ -1,5 +1,6 @@
 //! Prints the recomputed bill as JSON:
 //! `cargo run -p tariff --example check_bill -- DEVICE.xml SUPPLIER.xml`
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // a panic is a test's failure report
 
 use std::process::ExitCode;
 

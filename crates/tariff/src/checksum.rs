@@ -50,9 +50,16 @@ pub fn keccak288(data: &[u8]) -> [u8; KECCAK288_OUT] {
     // remainder fills the block up to its last byte).
     let rest = blocks.remainder();
     let mut last = [0u8; KECCAK288_RATE];
-    last[..rest.len()].copy_from_slice(rest);
-    last[rest.len()] ^= 0x01;
-    last[KECCAK288_RATE - 1] ^= 0x80;
+    // `rest` is shorter than a block (the remainder of exact chunks).
+    for (to, from) in last.iter_mut().zip(rest) {
+        *to = *from;
+    }
+    if let Some(first_pad) = last.get_mut(rest.len()) {
+        *first_pad ^= 0x01;
+    }
+    if let Some(final_byte) = last.last_mut() {
+        *final_byte ^= 0x80;
+    }
     absorb(&mut state, &last);
     keccak::f1600(&mut state);
 

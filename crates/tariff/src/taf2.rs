@@ -216,18 +216,18 @@ pub(crate) fn book(values: &[(DateTime<Utc>, i64)], ranges: &[TariffRange]) -> V
     // range into one piece.
     let mut last_range: Option<usize> = None;
     let mut i = 0usize;
-    for w in values.windows(2) {
-        let ((ta, va), (tb, vb)) = (w[0], w[1]);
+    for (&(ta, va), &(tb, vb)) in values.iter().zip(values.iter().skip(1)) {
         let (a, b) = (ta.timestamp(), tb.timestamp());
-        while i + 1 < ranges.len() && ranges[i].end <= a {
+        while i + 1 < ranges.len() && ranges.get(i).is_some_and(|r| r.end <= a) {
             i += 1;
         }
         let Some(x) = ranges.get(i) else {
             break;
         };
         let single = b <= x.end
-            || ranges[i + 1..]
+            || ranges
                 .iter()
+                .skip(i + 1)
                 .take_while(|r| r.start <= b)
                 .all(|r| r.tariff == x.tariff);
         let target = match (single, x.tariff) {

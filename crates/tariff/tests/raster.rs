@@ -2,6 +2,7 @@
 //! within 3 % of the period (27 s for 15 minutes) of a raster point is billed at that
 //! point; a value farther off, or with an off-raster target time, counts as missing. Built
 //! from TRuDI's real files with one value's time changed, read through the ar2418 reader.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // a panic is a test's failure report
 
 use tariff::from_ar2418::{device_series, supplier_file};
 use tariff::{evaluate, Evaluation, Obis, TariffError};

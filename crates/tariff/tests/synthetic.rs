@@ -1,6 +1,7 @@
 //! Synthetic cases for rules the reference files do not cover: import/export separation,
 //! DST days, a missing day, switches at gap edges, coarse measuring periods, and the
 //! preconditions.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // a panic is a test's failure report
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use chrono_tz::Europe::Berlin;

@@ -1,5 +1,6 @@
 //! Every TAF-1 and TAF-2 case of the reference README, read from TRuDI's real files
 //! through the ar2418 reader.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // a panic is a test's failure report
 
 use tariff::from_ar2418::{check_bill, device_file, supplier_file, AdapterError};
 use tariff::{Evaluation, Obis, TariffError};

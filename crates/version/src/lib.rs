@@ -136,7 +136,7 @@ pub fn sha256_reader(mut reader: impl Read) -> io::Result<String> {
     loop {
         match reader.read(&mut buf) {
             Ok(0) => break,
-            Ok(n) => hasher.update(&buf[..n]),
+            Ok(n) => hasher.update(buf.get(..n).unwrap_or_default()),
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(e),
         }

@@ -1,4 +1,5 @@
 //! A real mosquitto on a loopback port, and a subscriber that collects retained messages.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // a panic is a test's failure report
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;

@@ -2,6 +2,7 @@
 //! for 127.0.0.1 and localhost made here with rcgen) and user/password login: the
 //! publisher's retained state and discovery arrive; a wrong CA is refused with a clear
 //! error and nothing is published.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // a panic is a test's failure report
 
 mod support_mqtt;
 

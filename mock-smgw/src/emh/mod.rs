@@ -243,7 +243,7 @@ fn current_id(series: &MeterSeries, i: usize, faults: &EmhFaults) -> String {
 
 /// The id as listed: alternately `1emh…` and `1EMH….sm`.
 fn listed(id: &str, i: usize) -> String {
-    if i % 2 == 0 {
+    if i.is_multiple_of(2) {
         id.to_ascii_lowercase()
     } else {
         format!("{}.sm", id.to_ascii_uppercase())

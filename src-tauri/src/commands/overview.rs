@@ -116,7 +116,7 @@ fn grouped(n: u64, lang: Lang) -> String {
     let sep = if lang == Lang::De { '.' } else { ',' };
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(sep);
         }
         out.push(c);
