@@ -4,10 +4,6 @@
 //! large TRuDI export from the reference data is used.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // a panic is a test's failure report
 
-// Test code: a panic is a failed test. clippy.toml's allow-*-in-tests covers #[test]
-// functions only, not the helpers beside them.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-
 use std::time::Instant;
 
 fn main() {

@@ -1,10 +1,6 @@
 //! Hostile and malformed input: clear errors with positions, bounded memory.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // a panic is a test's failure report
 
-// Test code: a panic is a failed test. clippy.toml's allow-*-in-tests covers #[test]
-// functions only, not the helpers beside them.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-
 use std::io::{BufReader, Read};
 
 use ar2418::{read, read_str, read_with_limits, Limits, ReadError};

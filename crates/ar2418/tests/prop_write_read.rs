@@ -3,10 +3,6 @@
 //! as XML reads back as the same document.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // a panic is a test's failure report
 
-// Test code: a panic is a failed test. clippy.toml's allow-*-in-tests covers #[test]
-// functions only, not the helpers beside them.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-
 use ar2418::{
     read_str, to_xml_string, IntervalBlock, IntervalReading, MeterReading, ReadingType,
     TimeInterval, UsagePoint, UsagePoints, GENERATOR_VERSION,

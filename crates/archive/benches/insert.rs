@@ -8,10 +8,6 @@
 //! dominate the memory figure.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // a panic is a test's failure report
 
-// Test code: a panic is a failed test. clippy.toml's allow-*-in-tests covers #[test]
-// functions only, not the helpers beside them.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-
 use std::time::Instant;
 
 use archive::{Archive, ChannelKey, ChannelSpec, ChannelWindow, ContractInfo, Reading, Scope};

@@ -3,10 +3,6 @@
 //! processes at once is tested in `open.rs`'s unit tests, which can add a migration.)
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // a panic is a test's failure report
 
-// Test code: a panic is a failed test. clippy.toml's allow-*-in-tests covers #[test]
-// functions only, not the helpers beside them.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-
 #[path = "fixtures/summary.rs"]
 mod summary;
 

@@ -2,10 +2,7 @@
 //! container (the fuzz seed `model_taf_profile/signed.cms`: two length bytes, the
 //! container, then the seal certificate that signed it), checked against the gateway's
 //! certificates as an archive holds them.
-
-// Test code: a panic is a failed test. clippy.toml's allow-*-in-tests covers #[test]
-// functions only, not the helpers beside them.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // a panic is a test's failure report
 
 mod common;
 
