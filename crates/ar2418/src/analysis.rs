@@ -122,8 +122,8 @@ pub fn detect_period(times: &[DateTime<FixedOffset>]) -> Option<u32> {
     sorted.sort_unstable();
     sorted.dedup();
     let mut votes: BTreeMap<i64, usize> = BTreeMap::new();
-    for w in sorted.windows(2) {
-        *votes.entry(round_spacing(w[1] - w[0])).or_default() += 1;
+    for (a, b) in sorted.iter().zip(sorted.iter().skip(1)) {
+        *votes.entry(round_spacing(b - a)).or_default() += 1;
     }
     let best = *votes.values().max()?;
     let tied: Vec<i64> = votes
@@ -184,10 +184,14 @@ pub fn analyze(mr: &MeterReading) -> ValueListAnalysis {
     let declared = mr.reading_type.as_ref().and_then(|r| r.measurement_period);
     let detected = detect_period(&times);
     let period = declared.filter(|p| *p > 0).or(detected);
-    let unordered = times.windows(2).any(|w| w[1] < w[0]);
+    let unordered = times.iter().zip(times.iter().skip(1)).any(|(a, b)| b < a);
     let mut sorted = times.clone();
     sorted.sort();
-    let duplicate_count = sorted.windows(2).filter(|w| w[0] == w[1]).count();
+    let duplicate_count = sorted
+        .iter()
+        .zip(sorted.iter().skip(1))
+        .filter(|(a, b)| a == b)
+        .count();
     let first = sorted.first().copied();
     let last = sorted.last().copied();
     let utc: Vec<DateTime<Utc>> = sorted.iter().map(|t| t.with_timezone(&Utc)).collect();
@@ -215,13 +219,14 @@ pub fn analyze(mr: &MeterReading) -> ValueListAnalysis {
     let mut distinct = sorted.clone();
     distinct.dedup();
     let gaps: Vec<Gap> = distinct
-        .windows(2)
-        .filter(|w| w[1] - w[0] > limit)
-        .map(|w| {
-            let (a, b) = (w[0].with_timezone(&Utc), w[1].with_timezone(&Utc));
+        .iter()
+        .zip(distinct.iter().skip(1))
+        .filter(|(after, before)| **before - **after > limit)
+        .map(|(after, before)| {
+            let (a, b) = (after.with_timezone(&Utc), before.with_timezone(&Utc));
             Gap {
-                after: w[0],
-                before: w[1],
+                after: *after,
+                before: *before,
                 missing: report.missing.iter().filter(|m| **m > a && **m < b).count(),
             }
         })

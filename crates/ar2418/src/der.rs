@@ -38,22 +38,19 @@ fn tlv(input: &[u8]) -> Result<(u8, &[u8], &[u8]), &'static str> {
         if n == 0 || n > 4 {
             return Err("indefinite or oversized length");
         }
-        if rest.len() < n {
-            return Err("truncated length");
-        }
-        let mut len = 0usize;
-        for b in &rest[..n] {
-            len = (len << 8) | usize::from(*b);
-        }
-        if len < 0x80 || rest[0] == 0 {
+        let (digits, rest) = rest.split_at_checked(n).ok_or("truncated length")?;
+        let len = digits
+            .iter()
+            .fold(0usize, |len, b| (len << 8) | usize::from(*b));
+        if len < 0x80 || digits.first() == Some(&0) {
             return Err("non-minimal length (not DER)");
         }
-        (len, &rest[n..])
+        (len, rest)
     };
-    if rest.len() < len {
-        return Err("content shorter than its length");
-    }
-    Ok((tag, &rest[..len], &rest[len..]))
+    let (content, after) = rest
+        .split_at_checked(len)
+        .ok_or("content shorter than its length")?;
+    Ok((tag, content, after))
 }
 
 /// Checks the outer shape: SEQUENCE { tbsCertificate SEQUENCE { [0] version?, INTEGER

@@ -147,7 +147,11 @@ impl<R: BufRead> Read for Tracked<R> {
         let n = {
             let avail = self.fill_buf()?;
             let n = avail.len().min(out.len());
-            out[..n].copy_from_slice(&avail[..n]);
+            match (out.get_mut(..n), avail.get(..n)) {
+                (Some(to), Some(from)) => to.copy_from_slice(from),
+                // Unreachable: n is at most both lengths.
+                _ => return Err(io::Error::other("read buffer bounds")),
+            }
             n
         };
         self.consume(n);
@@ -173,8 +177,7 @@ impl<R: BufRead> BufRead for Tracked<R> {
             // consume(amt) with amt > 0 follows a fill_buf that returned at least amt bytes,
             // so this second fill_buf returns the same buffered bytes without I/O.
             if let Ok(buf) = self.inner.fill_buf() {
-                let chunk = &buf[..amt.min(buf.len())];
-                for (i, b) in chunk.iter().enumerate() {
+                for (i, b) in buf.iter().take(amt).enumerate() {
                     if *b == b'\n' {
                         self.line += 1;
                         self.line_start = self.consumed + i as u64 + 1;
@@ -1028,9 +1031,9 @@ impl<R: BufRead> Parser<R> {
                         match idx {
                             Some((i, label)) => {
                                 let v = self.num(&n2, "an unsigned byte")?;
-                                let mut slot = hms[i];
-                                self.put(&mut slot, v, label, "startTime")?;
-                                hms[i] = slot;
+                                if let Some(slot) = hms.get_mut(i) {
+                                    self.put(slot, v, label, "startTime")?;
+                                }
                             }
                             None => self.skip(&n2)?,
                         }

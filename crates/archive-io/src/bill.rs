@@ -51,7 +51,11 @@ pub async fn device_for_supplier(
             .position(|c| c.contract.name.trim() == name.trim())
     });
     let chosen = by_name.or_else(|| {
-        (0..set.contracts.len()).max_by_key(|&i| (origin_values(&set.contracts[i]), usize::MAX - i))
+        set.contracts
+            .iter()
+            .enumerate()
+            .max_by_key(|&(i, c)| (origin_values(c), usize::MAX - i))
+            .map(|(i, _)| i)
     });
     match chosen {
         Some(i) => only_origin(set, i),

@@ -17,7 +17,7 @@ use archive::{
 use chrono::{DateTime, Duration, FixedOffset, Utc};
 use smgw_model::status::{gateway_bits, GATEWAY_IDENTIFICATION};
 use smgw_model::{
-    CertificateKind, ChannelName, CombinedStatus, GatewayStatus, Obis, ScaledValue, Unit,
+    CertificateKind, ChannelName, CombinedStatus, GatewayStatus, Obis, PtbStatus, ScaledValue, Unit,
 };
 
 use crate::error::ImportError;
@@ -363,10 +363,11 @@ fn unique_batches<T: PartialEq>(rows: Vec<T>, key: impl Fn(&T) -> i64) -> Vec<Ve
     let mut batches: Vec<Vec<T>> = Vec::new();
     for versions in by_key.into_values() {
         for (i, r) in versions.into_iter().enumerate() {
-            if batches.len() <= i {
-                batches.push(Vec::new());
+            match batches.get_mut(i) {
+                Some(batch) => batch.push(r),
+                // Version i of a key comes after versions 0..i, so batch i is the next one.
+                None => batches.push(vec![r]),
             }
-            batches[i].push(r);
         }
     }
     batches
@@ -577,9 +578,15 @@ fn plan_channel(mr: &MeterReading) -> Result<PlannedChannel, String> {
             .map(CombinedStatus::from_hex)
             .transpose()
             .map_err(|e| format!("statusFNN: {e}"))?;
-        // statusPTB is kept as a gateway word only where statusFNN does not already say it.
+        // statusPTB is kept as a gateway word only where statusFNN does not already say it
+        // (checked: a statusFNN without identification bits says no status).
         let smgw = match r.status_ptb {
-            Some(p) if cosem.map(|c| c.ptb().code()) != Some(p) => {
+            Some(p)
+                if cosem
+                    .and_then(|c| c.ptb_checked().ok())
+                    .map(PtbStatus::code)
+                    != Some(p) =>
+            {
                 Some(word_for_ptb(p).ok_or_else(|| format!("statusPTB {p} out of range"))?)
             }
             _ => None,
@@ -769,16 +776,62 @@ async fn snapshot_is_new(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use smgw_model::status::ptb_of_words;
 
     #[test]
     fn ptb_words_say_their_status() {
         for p in 0..=4u8 {
             let w = word_for_ptb(p).unwrap();
-            assert_eq!(w.ptb().code(), p);
+            assert_eq!(ptb_of_words(w, None).map(PtbStatus::code), Ok(p));
             assert_eq!(w.identification(), GATEWAY_IDENTIFICATION);
             assert_eq!(GatewayStatus::from_hex(&w.to_hex()).unwrap(), w);
         }
         assert_eq!(word_for_ptb(5), None);
+    }
+
+    fn planned(fnn: &str, ptb: Option<u8>) -> Reading {
+        let mr = MeterReading {
+            meter_id: Some("1ESY1160449476".into()),
+            reading_type: Some(ar2418::ReadingType {
+                uom: Some(72),
+                scaler: Some(-1),
+                qualified_logical_name: Some("0100010800ff.1ESY1160449476.sm".into()),
+                ..Default::default()
+            }),
+            interval_blocks: vec![ar2418::IntervalBlock {
+                interval: None,
+                readings: vec![ar2418::IntervalReading {
+                    value: Some(1234),
+                    target_time: Some("2025-01-01T00:15:00+01:00".parse().unwrap()),
+                    status_fnn: Some(fnn.into()),
+                    status_ptb: ptb,
+                    ..Default::default()
+                }],
+            }],
+            ..Default::default()
+        };
+        plan_channel(&mr).unwrap().readings.remove(0)
+    }
+
+    #[test]
+    fn status_ptb_is_kept_unless_an_identified_fnn_says_the_same() {
+        // statusFNN says 3 (identified): statusPTB 3 adds nothing.
+        let r = planned("A002000020000000", Some(3));
+        assert_eq!(r.smgw_status, None);
+        assert_eq!(
+            r.to_model().unwrap().ptb(),
+            Some(PtbStatus::CriticalTemporary)
+        );
+        // The same bits without the gateway word's identification say nothing: the table
+        // would read 3 from them, but that is a guess, so statusPTB 3 is kept as a word.
+        let r = planned("0002000020000000", Some(3));
+        assert_eq!(r.cosem_status.as_deref(), Some("0002000020000000"));
+        let word = GatewayStatus::from_hex(r.smgw_status.as_deref().unwrap()).unwrap();
+        assert_eq!(ptb_of_words(word, None), Ok(PtbStatus::CriticalTemporary));
+        // Without statusPTB the unidentified word is kept as sent, and gives no status.
+        let r = planned("0002000020000000", None);
+        assert_eq!(r.smgw_status, None);
+        assert_eq!(r.to_model().unwrap().ptb(), None);
     }
 
     #[test]

@@ -109,7 +109,21 @@ async fn csv_and_json_parse_back_and_a_changed_bundle_fails_verification() {
     let mut json = Vec::new();
     export::write_json(&set, &mut json).unwrap();
     let doc = export::read_json(json.as_slice()).unwrap();
-    assert_eq!(doc.contracts, set.contracts);
+    let records: Vec<_> = doc
+        .contracts
+        .iter()
+        .map(export::JsonContract::records)
+        .collect();
+    assert_eq!(records, set.contracts);
+    // Beside each value what the program reads from it: as computed from the set.
+    for (j, c) in doc.contracts.iter().zip(&set.contracts) {
+        for (jv, v) in j.value_lists.iter().zip(&c.value_lists) {
+            for (jr, r) in jv.readings.iter().zip(&v.readings) {
+                assert_eq!(jr.ptb_status, r.ptb().map(|p| p.code()));
+                assert_eq!(jr.signature_note.is_some(), r.signature.is_some());
+            }
+        }
+    }
     assert_eq!(doc.log, set.log);
     assert_eq!(doc.gateway, set.gateway);
 

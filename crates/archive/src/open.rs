@@ -253,15 +253,15 @@ fn inspect(path: &Path) -> Result<Kind> {
     }
     let mut header = [0u8; 100];
     let mut file = std::fs::File::open(path).map_err(io)?;
-    let mut filled = 0;
-    while filled < header.len() {
-        let n = file.read(&mut header[filled..]).map_err(io)?;
-        if n == 0 {
-            break;
+    match file.read_exact(&mut header) {
+        Ok(()) => {}
+        // Shorter than SQLite's 100-byte header: not an SQLite file.
+        Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
+            return Err(ArchiveError::NotSqlite(path.to_path_buf()))
         }
-        filled += n;
+        Err(e) => return Err(io(e)),
     }
-    if filled < header.len() || &header[..16] != SQLITE_MAGIC {
+    if !header.starts_with(SQLITE_MAGIC) {
         return Err(ArchiveError::NotSqlite(path.to_path_buf()));
     }
     let app_id = u32::from_be_bytes([header[68], header[69], header[70], header[71]]);

@@ -474,20 +474,22 @@ fn reading_insert_sql(rows: usize) -> Arc<str> {
 /// numbers repeat for thousands of rows), instead of one copy per bound value.
 #[derive(Default)]
 struct Interner {
-    last: [Option<Arc<str>>; 4],
+    cosem: Option<Arc<str>>,
+    smgw: Option<Arc<str>>,
+    meter: Option<Arc<str>>,
+    owner: Option<Arc<str>>,
 }
 
-impl Interner {
-    fn get(&mut self, column: usize, text: Option<&str>) -> Option<Arc<str>> {
-        let text = text?;
-        let slot = &mut self.last[column];
-        match slot {
-            Some(prev) if &**prev == text => Some(prev.clone()),
-            _ => {
-                let new: Arc<str> = Arc::from(text);
-                *slot = Some(new.clone());
-                Some(new)
-            }
+/// `text` as a shared allocation: the one in `last` if it is equal, else a new one kept
+/// in `last` for the next row.
+fn share(last: &mut Option<Arc<str>>, text: Option<&str>) -> Option<Arc<str>> {
+    let text = text?;
+    match last {
+        Some(prev) if &**prev == text => Some(prev.clone()),
+        _ => {
+            let new: Arc<str> = Arc::from(text);
+            *last = Some(new.clone());
+            Some(new)
         }
     }
 }
@@ -521,10 +523,10 @@ async fn insert_readings(
             .bind(r.value)
             .bind(r.scaler)
             .bind(r.unit)
-            .bind(texts.get(0, r.cosem))
-            .bind(texts.get(1, r.smgw))
-            .bind(texts.get(2, r.meter))
-            .bind(texts.get(3, r.owner))
+            .bind(share(&mut texts.cosem, r.cosem))
+            .bind(share(&mut texts.smgw, r.smgw))
+            .bind(share(&mut texts.meter, r.meter))
+            .bind(share(&mut texts.owner, r.owner))
             .bind(r.signature);
     }
     let inserted = q.execute(&mut *conn).await?.rows_affected();
@@ -553,10 +555,10 @@ async fn insert_readings(
             .bind(r.value)
             .bind(r.scaler)
             .bind(r.unit)
-            .bind(texts.get(0, r.cosem))
-            .bind(texts.get(1, r.smgw))
-            .bind(texts.get(2, r.meter))
-            .bind(texts.get(3, r.owner))
+            .bind(share(&mut texts.cosem, r.cosem))
+            .bind(share(&mut texts.smgw, r.smgw))
+            .bind(share(&mut texts.meter, r.meter))
+            .bind(share(&mut texts.owner, r.owner))
             .bind(r.signature);
     }
     let differing = q.bind(channel.0).fetch_all(&mut *conn).await?;

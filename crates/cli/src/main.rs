@@ -10,6 +10,7 @@ mod connect;
 mod demo;
 mod export_cmd;
 mod failure;
+mod hint;
 mod output;
 mod sync_cmd;
 mod table;
@@ -375,6 +376,13 @@ pub(crate) async fn show_channels(
         }
         None => None,
     };
+    // Field failure 29: import without export usually means a second login for export.
+    let no_export = hint::meters_without_export(
+        detail
+            .databases
+            .iter()
+            .flat_map(|d| d.channels.iter().map(|c| (c.obis, ""))),
+    );
     if json {
         // The contract's own fields stay where they were; the reading of the profile is
         // added beside them.
@@ -390,12 +398,16 @@ pub(crate) async fn show_channels(
                 "warnings".to_owned(),
                 output::warnings_json(&warnings, lang),
             );
+            map.insert("hints".to_owned(), hint::no_export_json(&no_export, lang));
         }
         output::print_json(&doc).map_err(|e| Failure::local(lang, &e))
     } else {
         print!("{}", output::contract_detail(&detail, lang));
         if let Some(t) = &tariff {
             print!("\n{}", t.describe(lang));
+        }
+        if !no_export.is_empty() {
+            println!("\n{}", hint::no_export_text(&no_export, lang));
         }
         output::print_warnings(&warnings, lang);
         Ok(())
@@ -448,7 +460,13 @@ pub(crate) async fn show_readings(
             out_channels.push(serde_json::json!({
                 "name": ch.channel,
                 "channel": channel,
-                "readings": ch.readings,
+                // Each value as received, with its PTB status, status bits and signature
+                // note (the JSON export's reading, FORMATS.md).
+                "readings": ch
+                    .readings
+                    .iter()
+                    .map(archive_io::export::JsonReading::of)
+                    .collect::<Vec<_>>(),
             }));
         } else {
             text += &output::readings(&channel, &ch.readings, lang);

@@ -221,6 +221,7 @@ pub fn readings(channel: &Channel, values: &[Reading], lang: Lang) -> String {
         l("erfasst", "Captured"),
         l("Wert", "Value"),
         l("Status", "Status"),
+        l("Signatur", "Signature"),
     ])
     .align_right(2);
     for r in values {
@@ -229,6 +230,13 @@ pub fn readings(channel: &Channel, values: &[Reading], lang: Lang) -> String {
             time_or_dash(r.capture_time),
             Quantity::new(r.value, channel.unit).format_auto(lang),
             status_cell(r, lang),
+            // Presence only: the key of a value's signature is not public, so no verdict.
+            if r.signature.is_some() {
+                l("vorhanden*", "present*")
+            } else {
+                "–"
+            }
+            .to_owned(),
         ]);
     }
     let count = match (lang, values.len()) {
@@ -237,8 +245,16 @@ pub fn readings(channel: &Channel, values: &[Reading], lang: Lang) -> String {
         (Lang::De, n) => format!("{n} Werte"),
         (Lang::En, n) => format!("{n} values"),
     };
+    let note = if values.iter().any(|r| r.signature.is_some()) {
+        format!(
+            "* {}\n",
+            smgw_model::pki::reading_signature_text(true, lang)
+        )
+    } else {
+        String::new()
+    };
     format!(
-        "{} — {count}\n{}",
+        "{} — {count}\n{}{note}",
         channel_label(channel, lang),
         table.render()
     )

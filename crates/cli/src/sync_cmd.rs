@@ -14,6 +14,7 @@ use smgw_model::Lang;
 use crate::args::ConnectArgs;
 use crate::connect;
 use crate::failure::{code, Failure};
+use crate::hint;
 
 /// How often a progress line is written when stderr is not a terminal.
 const LOG_INTERVAL: Duration = Duration::from_secs(5);
@@ -131,19 +132,53 @@ pub async fn sync(
     if terminal {
         eprintln!();
     }
+    let no_export = match &result {
+        Ok(report) => meters_without_export(&db, report).await,
+        Err(_) => Vec::new(),
+    };
     db.close().await;
     let report = result.map_err(|e| sync_failure(&e, lang))?;
     if json {
         crate::output::print_json(&json!({
             "sync": report_json(&report, &path),
             "warnings": crate::output::warnings_json(&report.warnings, lang),
+            "hints": hint::no_export_json(&no_export, lang),
         }))
         .map_err(|e| Failure::local(lang, &e))
     } else {
         print!("{}", summary(&report, &path, lang));
+        if !no_export.is_empty() {
+            println!("{}", hint::no_export_text(&no_export, lang));
+        }
         crate::output::print_warnings(&report.warnings, lang);
         Ok(())
     }
+}
+
+/// Field failure 29: the synced consumer's meters with an import register but no export
+/// register, from what the archive now holds for it (every contract of the login). A
+/// hint only: when the archive cannot be asked, there is none.
+async fn meters_without_export(db: &Archive, report: &SyncReport) -> Vec<String> {
+    let Ok(gateways) = db.gateways().await else {
+        return Vec::new();
+    };
+    let Some(gw) = gateways.iter().find(|g| g.smgw_id == report.smgw_id) else {
+        return Vec::new();
+    };
+    let Ok(consumers) = db.consumers(Some(gw.id)).await else {
+        return Vec::new();
+    };
+    let Some(consumer) = consumers.iter().find(|c| c.user_id == report.userid) else {
+        return Vec::new();
+    };
+    let Ok(channels) = db.channels(Scope::Consumer(consumer.id)).await else {
+        return Vec::new();
+    };
+    hint::meters_without_export(
+        channels
+            .iter()
+            .map(|c| (c.key.name.obis, c.key.name.meter_id.as_str())),
+    )
 }
 
 /// Sets `cancel` on Ctrl-C (SIGINT). The handler is registered before this returns.

@@ -149,6 +149,14 @@ async fn first_contact_asks_then_pins_then_refuses_a_changed_certificate() {
     let doc: Value = serde_json::from_slice(&out.stdout).expect("JSON");
     assert_eq!(doc["tariff_profile"]["signature"]["result"], "valid");
     assert_eq!(doc["tariff_profile"]["profile"]["stages"][1]["name"], "NT");
+    // Field failure 29: the household login shows import, no export; the hint says that
+    // export is usually a second login.
+    assert!(stdout.contains("second login"), "{stdout}");
+    assert_eq!(doc["hints"][0]["key"], "no-export-channel", "{doc}");
+    assert!(doc["hints"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("second login"));
 
     // A different certificate on the same address is refused, naming both fingerprints,
     // even with --trust-on-first-use, and the pin is not replaced.
@@ -274,7 +282,58 @@ async fn json_output_equals_what_the_scenario_generated() {
     for (g, w) in got.iter().zip(&want) {
         assert_eq!(g["value"]["raw"], Value::String(w.value.to_string()));
         assert_eq!(parse(g["target_time"].as_str().unwrap()), w.target_time);
+        // Beside each value: its PTB status and status bits (the JSON export's form).
+        assert!(g["status_bits"].is_array(), "{g}");
+        assert!(g["ptb_status"].is_u64(), "{g}");
+        assert_eq!(
+            g["signature_note"].is_null(),
+            g["signature"].is_null(),
+            "{g}"
+        );
     }
+
+    // The demo signs its daily values: the signature is there verbatim, with a note
+    // that it cannot be checked here, never a verdict.
+    let taf1 = "01005e318021.taf1-1.sm";
+    let daily = [
+        "readings",
+        "--contract",
+        taf1,
+        "--database",
+        "daily",
+        "--from",
+        "2026-03-01T00:00:00Z",
+        "--to",
+        "2026-03-05T00:00:00Z",
+    ];
+    let out = run.run(&[&["--json"], &daily[..]].concat(), DIGEST, PASSWORD);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let signed: Vec<&Value> = doc["channels"][0]["readings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["signature"].is_string())
+        .collect();
+    assert!(!signed.is_empty(), "{doc}");
+    for r in signed {
+        assert_eq!(
+            r["signature_note"]["en"],
+            "signature present — cannot be checked by this program"
+        );
+    }
+    let out = run.run(&daily, DIGEST, PASSWORD);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("present*"), "{stdout}");
+    assert!(
+        stdout.contains("* signature present — cannot be checked by this program"),
+        "{stdout}"
+    );
+    assert!(
+        !stdout.to_lowercase().contains("valid"),
+        "no verdict: {stdout}"
+    );
 
     let out = run.run(&["--json", "log"], DIGEST, PASSWORD);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
@@ -316,4 +375,26 @@ fn demo_tour_runs_in_both_languages() {
             "{stdout}"
         );
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_prosumer_login_with_export_gets_no_hint() {
+    let mock = mock("prosumer").await;
+    let run = Run::new(&mock);
+    // The prosumer scenario's login (mock-smgw/scenarios/prosumer/scenario.toml).
+    let contract = "0a1b2c3d4e60.taf7-1.sm";
+    let login = ["--user", "sonne", "--trust-on-first-use"];
+    let env = [("DURCHBLICK_PASSWORD", "photovoltaik")];
+    let out = run.run(&["channels", "--contract", contract], &login, &env);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("2.8.0"), "{stdout}");
+    assert!(!stdout.contains("second login"), "{stdout}");
+    let out = run.run(
+        &["--json", "channels", "--contract", contract],
+        &login,
+        &env,
+    );
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(doc["hints"], serde_json::json!([]), "{doc}");
 }

@@ -115,6 +115,12 @@ async fn sync_fills_the_archive_and_status_describes_it() {
     let v: Value = serde_json::from_slice(&out.stdout).expect("JSON");
     assert_eq!(v["sync"]["smgw_id"], "EPPC0210486901");
     assert_eq!(v["sync"]["log"]["new"], 3000);
+    // Field failure 29: the household's meter has import but no export channel.
+    assert_eq!(v["hints"][0]["key"], "no-export-channel", "{v}");
+    assert_eq!(
+        v["hints"][0]["meters"],
+        serde_json::json!(["1ELS0012345678"])
+    );
     // stderr is not a terminal here: occasional progress lines, not carriage returns.
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.lines().any(|l| l.starts_with("Sync: ")), "{err}");
@@ -170,6 +176,10 @@ async fn sync_fills_the_archive_and_status_describes_it() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     let t = String::from_utf8_lossy(&out.stdout);
     assert!(t.contains("Values: 0 new"), "{t}");
+    assert!(
+        t.contains("second login") && t.contains("1ELS0012345678"),
+        "{t}"
+    );
     assert!(t.contains("Logbook: 0 new"), "{t}");
     mock.shutdown().await;
 }

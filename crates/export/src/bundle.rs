@@ -7,6 +7,7 @@
 //! index.html                         summary in German and English (self-contained)
 //! ar2418-6.xml                       AR 2418-6 device file (TRuDI's format)
 //! export.json                        JSON export (FORMATS.md)
+//! tariff-profiles.txt                the contracts' tariff profiles in words (if any)
 //! csv/values-de.csv, csv/log-de.csv  German CSV (;, decimal comma, local time, BOM)
 //! csv/values-intl.csv, csv/log-intl.csv  international CSV (",", ISO 8601)
 //! charts/CC-LL-<kind>-<lang>.svg     charts per contract CC and value list LL
@@ -31,13 +32,15 @@ use smgw_model::Lang;
 use crate::ar::{to_usage_points, ArError};
 use crate::chart::{self, BarPeriod, ChartError, ChartOptions};
 use crate::csv::{write_log_csv, write_values_csv, CsvVariant};
-use crate::json::{write_json, JsonError, GENERATOR};
+use crate::json::{decode_tariff_profile, write_json, JsonError, GENERATOR};
 use crate::set::{ExportSet, ValueList};
 
 /// Name of the checksum list in `sha256sum` format.
 pub const SHA256_FILE: &str = "MANIFEST.sha256";
 /// Name of the JSON manifest.
 pub const MANIFEST_JSON: &str = "manifest.json";
+/// Name of the tariff profiles in words.
+pub const TARIFF_PROFILES: &str = "tariff-profiles.txt";
 /// Shape version of `manifest.json`.
 pub const MANIFEST_VERSION: u32 = 1;
 
@@ -186,7 +189,10 @@ struct Hashing<W: Write> {
 impl<W: Write> Write for Hashing<W> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         let n = self.inner.write(buf)?;
-        self.hasher.update(&buf[..n]);
+        let written = buf
+            .get(..n)
+            .ok_or_else(|| io::Error::other("the writer reported more bytes than it was given"))?;
+        self.hasher.update(written);
         self.size += n as u64;
         Ok(n)
     }
@@ -391,6 +397,46 @@ fn safe_name(name: &str) -> String {
     }
 }
 
+/// The tariff profiles of the set's contracts in words (German, then English), decoded and
+/// checked as in the JSON export (`smgw_model::TafProfile::describe`: what is not
+/// understood is shown as sent, marked "not interpreted"); `None` if no contract has one.
+pub fn tariff_profiles_text(set: &ExportSet) -> Option<String> {
+    let profiles: Vec<_> = set
+        .contracts
+        .iter()
+        .filter_map(|c| {
+            let der = c.detail.as_ref()?.taf_profile.as_deref()?;
+            Some((
+                &c.contract.usage_point_id,
+                der,
+                decode_tariff_profile(der, &set.gateway.certificates),
+            ))
+        })
+        .collect();
+    if profiles.is_empty() {
+        return None;
+    }
+    let mut out = String::new();
+    for lang in [Lang::De, Lang::En] {
+        out += lang.pick(
+            "Tarifprofile (Durchblick; die Bytes wie gesendet stehen in export.json)\n",
+            "Tariff profiles (Durchblick; the bytes as sent are in export.json)\n",
+        );
+        out += "\n";
+        for (contract, der, decoded) in &profiles {
+            out += &format!(
+                "{} {contract} ({} {})\n",
+                lang.pick("Vertrag", "Contract"),
+                der.len(),
+                lang.pick("Bytes", "bytes")
+            );
+            out += &decoded.describe(lang);
+            out += "\n";
+        }
+    }
+    Some(out)
+}
+
 /// Writes the bundle of a set into `dir` (created if missing; must be empty) and returns
 /// its manifest. On an error the directory holds a partial bundle without
 /// `MANIFEST.sha256` (which is written last), so it can never pass [`verify_bundle`].
@@ -419,6 +465,9 @@ pub fn write_bundle(set: &ExportSet, dir: &Path) -> Result<Manifest, BundleError
         })?;
     }
     out.put("export.json", |w| Ok(write_json(set, w)?))?;
+    if let Some(text) = tariff_profiles_text(set) {
+        out.put_bytes(TARIFF_PROFILES, text.as_bytes())?;
+    }
     for c in &charts {
         out.put_bytes(&c.path_de, c.svg_de.as_bytes())?;
         out.put_bytes(&c.path_en, c.svg_en.as_bytes())?;

@@ -143,45 +143,48 @@ impl BarPeriod {
 /// below 3; otherwise exactly `threshold` points in input order. `data` must be sorted by x.
 pub fn lttb(data: &[(f64, f64)], threshold: usize) -> Vec<(f64, f64)> {
     let n = data.len();
+    let (Some(&first), Some(&last)) = (data.first(), data.last()) else {
+        return Vec::new();
+    };
     if threshold >= n || threshold < 3 {
         return data.to_vec();
     }
-    // From here on n > threshold >= 3, so the indexing below stays in bounds.
+    // From here on n > threshold >= 3.
     let mut out = Vec::with_capacity(threshold);
     let every = (n - 2) as f64 / (threshold - 2) as f64;
-    let mut a = 0usize;
-    out.push(data[0]);
+    let mut a = first;
+    out.push(first);
     for i in 0..threshold - 2 {
         let avg_start = ((i + 1) as f64 * every) as usize + 1;
         let avg_end = (((i + 2) as f64 * every) as usize + 1).min(n);
-        let (mut avg_x, mut avg_y) = (0.0, 0.0);
-        let avg_len = avg_end.saturating_sub(avg_start);
-        if avg_len == 0 {
-            (avg_x, avg_y) = data[n - 1];
+        let bucket = data.get(avg_start..avg_end).unwrap_or_default();
+        let (avg_x, avg_y) = if bucket.is_empty() {
+            last
         } else {
-            for p in &data[avg_start..avg_end] {
-                avg_x += p.0;
-                avg_y += p.1;
-            }
-            avg_x /= avg_len as f64;
-            avg_y /= avg_len as f64;
-        }
+            let (sx, sy) = bucket
+                .iter()
+                .fold((0.0, 0.0), |(sx, sy), p| (sx + p.0, sy + p.1));
+            (sx / bucket.len() as f64, sy / bucket.len() as f64)
+        };
         let range_start = (i as f64 * every) as usize + 1;
         let range_end = (((i + 1) as f64 * every) as usize + 1).min(n - 1);
-        let (ax, ay) = data[a];
-        let mut best = range_start;
+        let (ax, ay) = a;
+        let mut best = data.get(range_start).copied();
         let mut best_area = -1.0;
-        for (j, p) in data.iter().enumerate().take(range_end).skip(range_start) {
+        for p in data.iter().take(range_end).skip(range_start) {
             let area = ((ax - avg_x) * (p.1 - ay) - (ax - p.0) * (avg_y - ay)).abs();
             if area > best_area {
                 best_area = area;
-                best = j;
+                best = Some(*p);
             }
         }
-        out.push(data[best]);
-        a = best;
+        // range_start < range_end for every bucket while n > threshold, so one is chosen.
+        if let Some(p) = best {
+            out.push(p);
+            a = p;
+        }
     }
-    out.push(data[n - 1]);
+    out.push(last);
     out
 }
 
@@ -211,8 +214,7 @@ pub fn load_curve(
         });
     }
     let mut out = Vec::with_capacity(sorted.len() - 1);
-    for pair in sorted.windows(2) {
-        let ((t0, v0), (t1, v1)) = (pair[0], pair[1]);
+    for (&(t0, v0), &(t1, v1)) in sorted.iter().zip(sorted.iter().skip(1)) {
         let secs = (t1 - t0).num_seconds();
         if secs <= 0 {
             continue;
@@ -240,8 +242,7 @@ pub fn consumption_by(
         });
     }
     let mut sums: BTreeMap<NaiveDate, ScaledValue> = BTreeMap::new();
-    for pair in sorted.windows(2) {
-        let ((t0, v0), (t1, v1)) = (pair[0], pair[1]);
+    for (&(t0, v0), &(t1, v1)) in sorted.iter().zip(sorted.iter().skip(1)) {
         if t1 <= t0 {
             continue;
         }
@@ -287,9 +288,10 @@ pub fn consumption_periods(
         Some(raster) => {
             let longest = raster + smgw_model::time::raster_tolerance(raster);
             times
-                .windows(2)
-                .filter(|w| w[1] - w[0] > longest)
-                .map(|w| (w[0], w[1]))
+                .iter()
+                .zip(times.iter().skip(1))
+                .filter(|(a, b)| **b - **a > longest)
+                .map(|(a, b)| (*a, *b))
                 .collect()
         }
         None => Vec::new(),
@@ -388,14 +390,18 @@ pub fn load_curve_svg(
 /// than 1.5 times the most common step; the point after a gap (the average over the gap)
 /// starts the next line.
 fn split_at_gaps(data: &[(f64, f64)]) -> Vec<&[(f64, f64)]> {
-    let mut steps: Vec<i64> = data.windows(2).map(|w| (w[1].0 - w[0].0) as i64).collect();
+    let mut steps: Vec<i64> = data
+        .iter()
+        .zip(data.iter().skip(1))
+        .map(|(a, b)| (b.0 - a.0) as i64)
+        .collect();
     steps.sort_unstable();
     let mut typical = 0;
     let mut best = 0;
     for run in steps.chunk_by(|a, b| a == b) {
         if run.len() > best {
             best = run.len();
-            typical = run[0];
+            typical = run.first().copied().unwrap_or(0);
         }
     }
     if typical <= 0 {
@@ -403,15 +409,23 @@ fn split_at_gaps(data: &[(f64, f64)]) -> Vec<&[(f64, f64)]> {
     }
     let limit = typical as f64 * 1.5;
     let mut out = Vec::new();
-    let mut start = 0;
-    for i in 1..data.len() {
-        if data[i].0 - data[i - 1].0 > limit {
-            out.push(&data[start..i]);
-            start = i;
+    let mut rest = data;
+    loop {
+        let gap = rest
+            .iter()
+            .zip(rest.iter().skip(1))
+            .position(|(a, b)| b.0 - a.0 > limit);
+        match gap.and_then(|k| rest.split_at_checked(k + 1)) {
+            Some((line, after)) => {
+                out.push(line);
+                rest = after;
+            }
+            None => {
+                out.push(rest);
+                return out;
+            }
         }
     }
-    out.push(&data[start..]);
-    out
 }
 
 /// Consumption per German local day as bars.
@@ -533,8 +547,8 @@ fn bars_svg(
             .draw()
             .map_err(draw)?;
         let width = 80 / sets.len().max(1) as i64;
-        for (s, (name, bars)) in sets.iter().enumerate() {
-            let colour = BAR_COLOURS[s % BAR_COLOURS.len()];
+        for ((s, (name, bars)), &colour) in sets.iter().enumerate().zip(BAR_COLOURS.iter().cycle())
+        {
             let rects = bars.iter().filter_map(|(d, v)| {
                 let i = keys.binary_search(d).ok()? as i64;
                 let left = i * 100 - 40 + s as i64 * width;
@@ -686,10 +700,11 @@ fn time_ticks(x0: i64, x1: i64) -> (Vec<i64>, TickKind) {
         Step::Days(d) => d * day,
         Step::Months(m) => i64::from(*m) * 30 * day,
     };
+    let longest = Step::Months(60);
     let step = steps
         .iter()
         .find(|s| span / approx(s) < MAX_TICKS)
-        .unwrap_or(&steps[steps.len() - 1]);
+        .unwrap_or(&longest);
     let to_utc = |x: i64| DateTime::<Utc>::from_timestamp(x, 0).unwrap_or_default();
     let first_day = berlin_date(to_utc(x0));
     let mut local: NaiveDateTime = match step {
@@ -748,7 +763,12 @@ fn bar_ticks(keys: &[NaiveDate], period: BarPeriod) -> Vec<i64> {
         return (0..n).map(|i| i as i64 * 100).collect();
     }
     if period == BarPeriod::Day && n > 45 {
-        let firsts: Vec<usize> = (0..n).filter(|&i| keys[i].day() == 1).collect();
+        let firsts: Vec<usize> = keys
+            .iter()
+            .enumerate()
+            .filter(|(_, k)| k.day() == 1)
+            .map(|(i, _)| i)
+            .collect();
         let k = firsts.len().div_ceil(12).max(1);
         return firsts.iter().step_by(k).map(|&i| i as i64 * 100).collect();
     }

@@ -6,6 +6,7 @@
 use std::io::{self, Write};
 
 use chrono::{DateTime, Utc};
+use smgw_model::pki::reading_signature_text;
 use smgw_model::time::{format_berlin_rfc3339, format_german};
 use smgw_model::{Lang, LogEntry, ScaledValue};
 
@@ -61,7 +62,7 @@ impl CsvVariant {
 }
 
 /// Column headers of the value list CSV: (German, English).
-pub const VALUE_COLUMNS: [(&str, &str); 20] = [
+pub const VALUE_COLUMNS: [(&str, &str); 21] = [
     ("Vertrag", "usage_point"),
     ("Messwertliste", "database"),
     ("Kanal", "channel"),
@@ -83,6 +84,7 @@ pub const VALUE_COLUMNS: [(&str, &str); 20] = [
     ("Signatur", "signature"),
     // Added last so that the earlier columns keep their positions.
     ("Statusbits", "status_bits"),
+    ("Signaturhinweis", "signature_note"),
 ];
 
 /// Column headers of the logbook CSV: (German, English).
@@ -215,6 +217,12 @@ pub fn write_values_csv(set: &ExportSet, variant: CsvVariant, out: impl Write) -
                 // The set bits of both status words in words; a word without its
                 // identification bits is named as such (smgw_model::StatusWords::texts).
                 w.field(r.status_text(lang));
+                // Presence, never a verdict: the key of a value's signature is not public.
+                w.field(if r.signature.is_some() {
+                    reading_signature_text(true, lang)
+                } else {
+                    ""
+                });
                 w.end_row()?;
             }
         }

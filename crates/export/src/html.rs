@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use smgw_model::time::{format_berlin_rfc3339, format_german};
 use smgw_model::{find_gaps, GapReport, Lang, LogLevel, Quantity};
 
-use crate::bundle::{BundleChart, ManifestFile, SHA256_FILE};
+use crate::bundle::{BundleChart, ManifestFile, SHA256_FILE, TARIFF_PROFILES};
 use crate::set::{ExportSet, ValueList};
 
 fn esc(s: &str) -> String {
@@ -288,6 +288,10 @@ fn section(
                 "alle Daten als JSON (siehe FORMATS.md von Durchblick)",
                 "all data as JSON (see Durchblick's FORMATS.md)",
             ),
+            TARIFF_PROFILES => t(
+                "Tarifprofile der Verträge, gelesen und mit Signaturprüfung (Text)",
+                "the contracts' tariff profiles, read and with signature check (text)",
+            ),
             "csv/values-de.csv" => t(
                 "Messwerte, CSV für deutsche Tabellenprogramme",
                 "values, CSV for German spreadsheets",
@@ -344,8 +348,8 @@ fn section(
             "MANIFEST.sha256 holds the SHA-256 checksum of every file (manifest.json included). Run in the bundle's directory, this command checks that nothing was changed:"
         ),
         t(
-            "Durchblick prüft dasselbe und meldet zusätzlich fehlende und hinzugekommene Dateien. Die Messwerte selbst sind vom Gateway signiert: Die Signaturen stehen in ar2418-6.xml; TRuDI und Durchblick können sie prüfen.",
-            "Durchblick checks the same and also reports missing and added files. The values themselves are signed by the gateway: the signatures are in ar2418-6.xml; TRuDI and Durchblick can check them."
+            "Durchblick prüft dasselbe und meldet zusätzlich fehlende und hinzugekommene Dateien. Signierte Messwerte tragen ihre Signatur unverändert (in ar2418-6.xml, export.json und den CSV-Dateien): Signatur vorhanden – mit diesem Programm nicht prüfbar, denn der Schlüssel dazu ist nicht öffentlich.",
+            "Durchblick checks the same and also reports missing and added files. Signed values carry their signature unchanged (in ar2418-6.xml, export.json and the CSV files): signature present — cannot be checked by this program, as the key for it is not public."
         )
     );
     let _ = writeln!(out, "</section>");

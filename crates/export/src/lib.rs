@@ -32,6 +32,10 @@ pub use chart::{
     BarPeriod, ChartError, ChartOptions, PeriodSum,
 };
 pub use csv::{write_log_csv, write_values_csv, CsvVariant};
-pub use json::{read_json, write_json, JsonDocument, FORMAT_VERSION};
+pub use json::{
+    decode_tariff_profile, read_json, status_bits, write_json, JsonContract, JsonDocument,
+    JsonReading, JsonValueList, StatusBitExport, StatusWordKind, TariffProfileExport, Texts,
+    FORMAT_VERSION,
+};
 pub use set::{ContractExport, ExportSet, RawResponse, ValueList};
 pub use zip::zip_bundle;

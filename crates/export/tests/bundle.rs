@@ -60,6 +60,7 @@ fn year_bundle_verifies_validates_and_detects_changes() {
         "csv/log-de.csv",
         "csv/log-intl.csv",
         "export.json",
+        "tariff-profiles.txt",
         "charts/01-01-load-curve-de.svg",
         "charts/01-01-daily-en.svg",
         "charts/01-02-monthly-de.svg",

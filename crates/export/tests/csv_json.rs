@@ -8,8 +8,9 @@ use std::collections::HashSet;
 use common::{parse_csv, synthetic_set, t};
 use export::{csv::LOG_COLUMNS, csv::VALUE_COLUMNS, read_json, write_json, JsonDocument};
 use export::{write_log_csv, write_values_csv, CsvVariant};
+use export::{JsonContract, JsonReading, StatusWordKind};
 use smgw_model::time::{is_ambiguous_in_berlin, parse_datetime, parse_german};
-use smgw_model::{NaiveAs, ScaledValue};
+use smgw_model::{CombinedStatus, Lang, NaiveAs, Reading, ScaledValue};
 
 /// Three days around the autumn change of 2017 (29 October, 02:00–03:00 twice).
 fn autumn_set() -> export::ExportSet {
@@ -74,11 +75,13 @@ fn value_csv_parses_back_exactly_in_both_variants() {
             col(lang.pick("Kanal", "channel")),
         );
         let c_bits = col(lang.pick("Statusbits", "status_bits"));
+        let c_note = col(lang.pick("Signaturhinweis", "signature_note"));
         assert_eq!(
-            c_bits,
-            header.len() - 1,
-            "the status bits column comes last"
+            (c_bits, c_note),
+            (19, 20),
+            "later columns come at the end, earlier ones keep their places"
         );
+        let mut notes = HashSet::new();
         let mut seen_ptb = HashSet::new();
         for (row, (vl, r)) in rows[1..].iter().zip(&originals) {
             assert_eq!(row.len(), header.len());
@@ -105,8 +108,20 @@ fn value_csv_parses_back_exactly_in_both_variants() {
                 row[c_sig],
                 r.signature.as_ref().map(hex::encode).unwrap_or_default()
             );
+            // Beside a signature: present, not checkable; never a verdict.
+            assert_eq!(row[c_note].is_empty(), r.signature.is_none(), "{row:?}");
+            notes.insert(row[c_note].clone());
         }
         assert!(seen_ptb.len() >= 2, "status variety is exercised");
+        let expected_note = lang.pick(
+            "Signatur vorhanden – mit diesem Programm nicht prüfbar",
+            "signature present — cannot be checked by this program",
+        );
+        assert_eq!(
+            notes,
+            HashSet::from([String::new(), expected_note.to_owned()]),
+            "{variant:?}"
+        );
 
         // The repeated autumn hour: 8 rows per channel, all distinct, each naming its zone.
         let autumn: Vec<&Vec<String>> = rows[1..]
@@ -184,7 +199,8 @@ fn json_parses_back_to_identical_records() {
     assert_eq!(doc, JsonDocument::from_set(&set));
     assert_eq!(doc.format_version, export::FORMAT_VERSION);
     assert_eq!(doc.gateway, set.gateway);
-    assert_eq!(doc.contracts, set.contracts);
+    let records: Vec<_> = doc.contracts.iter().map(JsonContract::records).collect();
+    assert_eq!(records, set.contracts);
     assert_eq!(doc.log, set.log);
     assert_eq!(doc.raw_responses.len(), 2);
     assert_eq!(doc.raw_responses[1].size, 5);
@@ -195,9 +211,145 @@ fn json_parses_back_to_identical_records() {
     assert!(r0["value"]["raw"].is_string(), "{r0}");
     assert_eq!(r0["target_time"], "2017-10-27T22:00:00Z");
 
+    // Version 2: beside every value its PTB status, status bits and signature note, the
+    // signature itself verbatim.
+    let r4 = &v["contracts"][0]["value_lists"][0]["readings"][4];
+    assert_eq!(r4["signature"].as_str().map(str::len), Some(96), "{r4}");
+    assert_eq!(
+        r4["signature_note"]["en"],
+        "signature present — cannot be checked by this program"
+    );
+    assert_eq!(r0["status_bits"], serde_json::json!([]));
+    assert!(r0["ptb_status"].is_u64(), "{r0}");
+    // The synthetic tariff profile is three bytes, no container: the reason is given,
+    // the signature not checkable, nothing guessed.
+    let tp = &v["contracts"][0]["tariff_profile"];
+    assert!(tp["error"].is_string(), "{tp}");
+    assert_eq!(tp["profile"], serde_json::Value::Null);
+    assert_eq!(tp["signature"]["result"], "not_checkable");
+    assert!(tp["signature_text"]["de"]
+        .as_str()
+        .unwrap()
+        .starts_with("Signatur nicht prüfbar"));
+
     // A document from a future format version is refused, not misread.
     let mut newer = v.clone();
     newer["format_version"] = serde_json::json!(export::FORMAT_VERSION + 1);
     let err = read_json(serde_json::to_vec(&newer).unwrap().as_slice()).unwrap_err();
     assert!(err.to_string().contains("format_version"), "{err}");
+}
+
+fn reading_with(cosem: &str) -> Reading {
+    Reading {
+        capture_time: None,
+        target_time: t("2025-01-01T00:15:00+01:00"),
+        value: ScaledValue::new(12, -1),
+        cosem_status: Some(CombinedStatus::from_hex(cosem).unwrap()),
+        smgw_status: None,
+        meter_status: None,
+        owner: None,
+        signature: None,
+    }
+}
+
+#[test]
+fn json_status_bits_say_what_the_csv_says_with_stable_keys() {
+    // (statusFNN, PTB status, [(word, bit, key)])
+    type Bit = (StatusWordKind, Option<u32>, &'static str);
+    let cases: [(&str, Option<u8>, Vec<Bit>); 7] = [
+        ("A000000020000000", Some(0), vec![]),
+        (
+            "A084000020000000",
+            Some(4),
+            vec![
+                (StatusWordKind::Gateway, Some(8), "fatal-error"),
+                (StatusWordKind::Gateway, Some(13), "ptb-temporary-error"),
+            ],
+        ),
+        (
+            "A000000020200000",
+            Some(3),
+            vec![(StatusWordKind::Meter, Some(10), "manipulation")],
+        ),
+        // A set bit the table does not name: listed by number, never interpreted.
+        (
+            "B000000020000000",
+            Some(0),
+            vec![(StatusWordKind::Gateway, Some(3), "unnamed")],
+        ),
+        // The critical-error bit without the gateway word's identification: not read.
+        (
+            "0002000020000000",
+            None,
+            vec![(StatusWordKind::Gateway, None, "not-identified")],
+        ),
+        (
+            "A000000000200000",
+            None,
+            vec![(StatusWordKind::Meter, None, "not-identified")],
+        ),
+        (
+            "E000000020000000",
+            Some(0),
+            vec![(StatusWordKind::Gateway, Some(1), "transparency")],
+        ),
+    ];
+    for (fnn, ptb, bits) in cases {
+        let r = reading_with(fnn);
+        let j = JsonReading::of(&r);
+        assert_eq!(j.ptb_status, ptb, "{fnn}");
+        let got: Vec<Bit> = j
+            .status_bits
+            .iter()
+            .map(|b| (b.word, b.bit, ""))
+            .zip(&bits)
+            .map(|((w, n, _), (_, _, k))| (w, n, *k))
+            .collect();
+        assert_eq!(got, bits, "{fnn}");
+        let keys: Vec<&str> = j.status_bits.iter().map(|b| b.key.as_str()).collect();
+        let want: Vec<&str> = bits.iter().map(|b| b.2).collect();
+        assert_eq!(keys, want, "{fnn}");
+        // The same entries, in the same order, as the CSV's status_bits column.
+        for lang in [Lang::De, Lang::En] {
+            let texts: Vec<&str> = j
+                .status_bits
+                .iter()
+                .map(|b| lang.pick(&b.text.de, &b.text.en))
+                .collect();
+            assert_eq!(texts.join("; "), r.status_text(lang), "{fnn} {lang:?}");
+        }
+        assert_eq!(j.signature_note, None);
+        // Round trip through the JSON text.
+        let back: JsonReading = serde_json::from_str(&serde_json::to_string(&j).unwrap()).unwrap();
+        assert_eq!(back, j);
+    }
+    // The unidentified word is named with its hex digits.
+    let j = JsonReading::of(&reading_with("0002000020000000"));
+    assert!(j.status_bits[0].text.en.contains("00020000"), "{j:?}");
+}
+
+#[test]
+fn json_of_version_1_still_reads_with_the_new_fields_empty() {
+    let set = autumn_set();
+    let mut v = serde_json::to_value(JsonDocument::from_set(&set)).unwrap();
+    v["format_version"] = serde_json::json!(1);
+    for c in v["contracts"].as_array_mut().unwrap() {
+        c.as_object_mut().unwrap().remove("tariff_profile");
+        for vl in c["value_lists"].as_array_mut().unwrap() {
+            for r in vl["readings"].as_array_mut().unwrap() {
+                let r = r.as_object_mut().unwrap();
+                for key in ["ptb_status", "status_bits", "signature_note"] {
+                    assert!(r.remove(key).is_some(), "{key}");
+                }
+            }
+        }
+    }
+    let doc = read_json(serde_json::to_vec(&v).unwrap().as_slice()).unwrap();
+    assert_eq!(doc.format_version, 1);
+    let records: Vec<_> = doc.contracts.iter().map(JsonContract::records).collect();
+    assert_eq!(records, set.contracts);
+    assert!(doc.contracts[0].tariff_profile.is_none());
+    assert!(doc.contracts[0].value_lists[0].readings[0]
+        .status_bits
+        .is_empty());
 }
