@@ -40,7 +40,8 @@ check_size() { # file
 }
 
 echo "check-packages: contents"
-check_listing "$deb" "$(dpkg-deb -c "$deb" | awk '{ print $6 }' | sed 's|^\.||; s|/$||')"
+# dpkg-deb prints `./usr/bin/x` or `usr/bin/x` depending on how the archive was made.
+check_listing "$deb" "$(dpkg-deb -c "$deb" | awk '{ print $6 }' | sed 's|^\./|/|; s|^\([^/]\)|/\1|; s|/$||')"
 check_listing "$rpm_file" "$(rpm -qlp "$rpm_file" 2>/dev/null)"
 description="$(dpkg-deb -f "$deb" Description)"
 grep -q 'Smart Meter Gateway' <<<"$description" || fail "the .deb's description is '$description'"

@@ -1,6 +1,4 @@
 //! Billing periods of EMH contracts (`derived/{id}/billingperiods`) against the mock.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-// a panic is a test's failure report
 
 // Test code: a panic here is a failed test. clippy.toml exempts `#[test]` functions;
 // this covers the helpers beside them.

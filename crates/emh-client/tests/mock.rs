@@ -1,7 +1,5 @@
 //! The adapter against the EMH mock over real TLS on 127.0.0.1: values compared with the
 //! scenario's generator, every quirk and fault.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-// a panic is a test's failure report
 
 // Test code: a panic here is a failed test. clippy.toml exempts `#[test]` functions;
 // this covers the helpers beside them.

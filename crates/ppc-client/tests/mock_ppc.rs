@@ -1,6 +1,4 @@
 //! The PPC adapter against mock-smgw's PPC web application over real TLS on 127.0.0.1.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-// a panic is a test's failure report
 
 // Test code: a panic here is a failed test. clippy.toml exempts `#[test]` functions;
 // this covers the helpers beside them.

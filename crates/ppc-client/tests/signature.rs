@@ -1,7 +1,5 @@
 //! The signature check of the PPC's signed export files against mock-smgw over real TLS:
 //! intact files verify; a changed byte (content or signature) fails, but no value is lost.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-// a panic is a test's failure report
 
 // Test code: a panic here is a failed test. clippy.toml exempts `#[test]` functions;
 // this covers the helpers beside them.

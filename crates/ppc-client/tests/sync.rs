@@ -1,8 +1,6 @@
 //! A full `durchblick_sync` run on the PPC adapter against `ppc-demo` into a real SQLite
 //! archive file: every generated value archived exactly, the logbook once, a cheap second
 //! run, and the gateway's one session logged out at the end.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-// a panic is a test's failure report
 
 // Test code: a panic here is a failed test. clippy.toml exempts `#[test]` functions;
 // this covers the helpers beside them.

@@ -1,5 +1,4 @@
 //! A real mosquitto on a loopback port, and a subscriber that collects retained messages.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // a panic is a test's failure report
 #![allow(dead_code)]
 // Test code: a panic here is a failed test. clippy.toml exempts `#[test]` functions;
 // this covers the helpers beside them.

@@ -2,8 +2,6 @@
 //! for 127.0.0.1 and localhost made here with rcgen) and user/password login: the
 //! publisher's retained state and discovery arrive; a wrong CA is refused with a clear
 //! error and nothing is published.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-// a panic is a test's failure report
 
 // Test code: a panic here is a failed test. clippy.toml exempts `#[test]` functions;
 // this covers the helpers beside them.

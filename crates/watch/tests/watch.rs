@@ -1,8 +1,6 @@
 //! The watch loop against the mock gateway (real TLS on 127.0.0.1) and a real mosquitto:
 //! discovery and states as the mock serves them, broker down and back, gateway down and
 //! back, and the daily sync losing nothing.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-// a panic is a test's failure report
 
 // Test code: a panic here is a failed test. clippy.toml exempts `#[test]` functions;
 // this covers the helpers beside them.

@@ -175,9 +175,10 @@ path: string,
  */
 raw: string, 
 /**
- * `field_left_out`, `value_refused` or `signature_not_hex`.
+ * `field_left_out`, `value_refused`, `signature_not_hex`, `asked_again_unfiltered`,
+ * `log_records_missing`, `odd_id` or `notice`.
  */
-kind: "field_left_out" | "value_refused" | "signature_not_hex", 
+kind: "field_left_out" | "value_refused" | "signature_not_hex" | "asked_again_unfiltered" | "log_records_missing" | "odd_id" | "notice", 
 /**
  * What happened and what to do.
  */
