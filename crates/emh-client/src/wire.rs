@@ -6,24 +6,7 @@
 //! readable; everything else that cannot be read becomes a [`FieldWarning`] (the tolerant
 //! reader's channel: CLI stderr, `--json` `warnings[]`, the window).
 
-/// A warning about an auxiliary field left out: where, the text as sent, why.
-pub(crate) fn left_out(
-    path: impl Into<String>,
-    raw: &str,
-    reason: impl Into<String>,
-) -> FieldWarning {
-    FieldWarning::new(WarningKind::FieldLeftOut, path, raw, reason)
-}
-
-/// A notice about how an answer was read (nothing left out): clock source, cache, a
-/// signature not checked, a stand-in.
-pub(crate) fn notice(
-    path: impl Into<String>,
-    raw: &str,
-    reason: impl Into<String>,
-) -> FieldWarning {
-    FieldWarning::new(WarningKind::Notice, path, raw, reason)
-}
+pub(crate) use smgw_model::warning::{left_out, notice};
 
 /// Up to 200 characters of an answer, for a warning about it.
 pub(crate) fn excerpt(body: &[u8]) -> String {

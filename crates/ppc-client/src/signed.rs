@@ -8,24 +8,7 @@
 
 use smgw_model::{FieldWarning, WarningKind};
 
-/// A warning about a field left out (or assumed) while the rest of the item is kept.
-pub(crate) fn left_out(
-    path: impl Into<String>,
-    raw: &str,
-    reason: impl Into<String>,
-) -> FieldWarning {
-    FieldWarning::new(WarningKind::FieldLeftOut, path, raw, reason)
-}
-
-/// A notice about how an answer was read (nothing left out): clock source, cache, a
-/// signature not checked, a stand-in.
-pub(crate) fn notice(
-    path: impl Into<String>,
-    raw: &str,
-    reason: impl Into<String>,
-) -> FieldWarning {
-    FieldWarning::new(WarningKind::Notice, path, raw, reason)
-}
+pub(crate) use smgw_model::warning::{left_out, notice};
 
 use chrono::{DateTime, Timelike, Utc};
 use cms::content_info::ContentInfo;

@@ -183,6 +183,17 @@ impl FieldWarning {
     }
 }
 
+/// A warning about an auxiliary field left out: where, the text as sent, why.
+pub fn left_out(path: impl Into<String>, raw: &str, reason: impl Into<String>) -> FieldWarning {
+    FieldWarning::new(WarningKind::FieldLeftOut, path, raw, reason)
+}
+
+/// A notice about how an answer was read (nothing left out): clock source, cache, a
+/// signature not checked, a stand-in.
+pub fn notice(path: impl Into<String>, raw: &str, reason: impl Into<String>) -> FieldWarning {
+    FieldWarning::new(WarningKind::Notice, path, raw, reason)
+}
+
 /// Keeps the first of equal warnings (e.g. the same unreadable `elapsed-time` in every
 /// answer of a sync), in their order.
 pub fn dedup(warnings: &mut Vec<FieldWarning>) {
