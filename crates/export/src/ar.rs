@@ -276,7 +276,16 @@ fn interval_reading(
         meter_signature: None,
         signature: r.signature.clone(),
         status_fnn: fnn.map(|s| s.to_ascii_uppercase()),
-        status_ptb: r.ptb().map(|p| p.code()),
+        // Where the words together say no status (a word without identification bits),
+        // an identified gateway word of its own still does: that is how the import keeps a
+        // file's statusPTB whose statusFNN is not identified, so it is written back.
+        status_ptb: r
+            .ptb()
+            .or_else(|| {
+                r.smgw_status
+                    .and_then(|g| smgw_model::status::ptb_of_words(g, None).ok())
+            })
+            .map(|p| p.code()),
         status_vendor: None,
     })
 }
