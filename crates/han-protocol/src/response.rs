@@ -975,7 +975,7 @@ mod tests {
         // Other shapes: certificates as text, a WAN entry that is no object, an index
         // that is no number, and broken auxiliary texts and state word.
         let b = body(json!({"version": ["1"], "elapsed-time": {"ms": 5},
-            "smgw-info": {"smgw-id": "e", "smgw-state": "kaputt", "firmware-info": "3.1",
+            "smgw-info": {"smgw-id": "ethe0300004261", "smgw-state": "kaputt", "firmware-info": "3.1",
             "certificates": {"wan": ["3082", {"cert-index": "x", "sig": "3000"}, {"cert-index": 1, "sig": "3000"}]}}}));
         let (info, warnings) = parse_smgw_info(&b, &Limits::default())
             .unwrap()
