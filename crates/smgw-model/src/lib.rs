@@ -14,11 +14,13 @@
 //! - [`ids`]: DIN 43863-5 gateway and meter ids.
 //! - [`records`]: gateway info, contracts, channels, readings, log entries.
 //! - [`gaps`]: gaps and missing raster slots in value lists, period detection.
+//! - [`hint`]: hints the data alone does not give (a missing export login).
 
 #![warn(missing_docs)]
 
 pub mod frozen;
 pub mod gaps;
+pub mod hint;
 pub mod ids;
 pub mod lang;
 pub mod obis;
