@@ -28,8 +28,12 @@ fn supplier() -> UsagePoints {
 
 #[test]
 fn baseline_documents_are_clean() {
-    // The TAF-7 sample's certificate is a placeholder (00112233FF): a warning, nothing else.
-    assert_eq!(codes(&validate(&device())), ["CERT_CONTENT_NOT_X509"]);
+    // The TAF-7 sample's certificate is a placeholder (00112233FF) and its gateway id
+    // "DNT0017055173" lacks the medium digit: two warnings, nothing else.
+    assert_eq!(
+        codes(&validate(&device())),
+        ["SMGW_ID_FORM", "CERT_CONTENT_NOT_X509"]
+    );
     assert_eq!(codes(&validate_supplier(&supplier())), Vec::<&str>::new());
 }
 
@@ -298,4 +302,29 @@ fn messages_in_both_languages() {
         .starts_with("Originäre Messwertliste: 3 Werte"));
     let json = serde_json::to_value(&f[0]).expect("serialisable");
     assert!(json.get("code").is_some() && json.get("location").is_some());
+}
+
+#[test]
+fn a_gateway_id_off_din_43863_5_is_a_warning_shown_escaped() {
+    let hex = smgw_model::DeviceId::parse_text("EDNT0012345678")
+        .unwrap()
+        .to_hex();
+    for (id, odd) in [
+        ("EDNT0017038437", false),
+        ("elgz0012345678.sm", false),
+        (hex.as_str(), false),
+        ("DNT0017055173", true),
+        ("../../x\u{1b}[2J", true),
+    ] {
+        let mut d = device();
+        d.usage_points[0].smgw.as_mut().expect("SMGW").smgw_id = id.into();
+        let f = validate(&d);
+        let found: Vec<_> = f.iter().filter(|x| x.code == "SMGW_ID_FORM").collect();
+        assert_eq!(found.len(), usize::from(odd), "{id}: {found:#?}");
+        if let Some(w) = found.first() {
+            assert_eq!(w.severity, Severity::Warning, "the file stays usable");
+            assert!(!w.message_en.contains('\u{1b}'), "{}", w.message_en);
+            assert!(w.message_de.contains("DIN 43863-5"), "{}", w.message_de);
+        }
+    }
 }

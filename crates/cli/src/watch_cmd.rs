@@ -27,11 +27,14 @@ pub struct WatchArgs {
     pub once: bool,
 }
 
-/// A secret from `var`, else from the systemd credential `name` (`LoadCredential=`).
+/// A secret from `var`, else from the systemd credential `name` (`LoadCredential=`). The
+/// file's text is wiped once the secret is cut from it; the secret itself moves into the
+/// login, which wipes it when dropped.
 fn credential(var: &str, name: &str) -> Option<String> {
     std::env::var(var).ok().or_else(|| {
         let dir = std::env::var_os("CREDENTIALS_DIRECTORY")?;
-        let text = std::fs::read_to_string(PathBuf::from(dir).join(name)).ok()?;
+        let text =
+            zeroize::Zeroizing::new(std::fs::read_to_string(PathBuf::from(dir).join(name)).ok()?);
         Some(text.trim_end_matches(['\n', '\r']).to_owned())
     })
 }

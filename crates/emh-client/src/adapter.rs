@@ -18,6 +18,7 @@ use smgw_model::records::{
     Database, DatabaseChannels, GatewayInfo, LogEntry, Taf,
 };
 use smgw_model::{FieldWarning, Obis, SmgwState, UserId};
+use zeroize::Zeroizing;
 
 use crate::error::EmhError;
 use crate::wire::{self, left_out, notice, WireError};
@@ -64,7 +65,7 @@ pub struct EmhOptions {
     /// Digest user name.
     pub user: String,
     /// Digest password (kept in memory only, never logged).
-    pub password: String,
+    pub password: Zeroizing<String>,
     /// How to treat the gateway's certificate.
     pub pin: PinPolicy,
     /// Time limits.
@@ -91,7 +92,7 @@ impl EmhOptions {
             host: host.into(),
             port: 443,
             user: user.into(),
-            password: password.into(),
+            password: Zeroizing::new(password.into()),
             pin,
             timeouts: Timeouts::default(),
             pause: DEFAULT_PAUSE,
@@ -147,7 +148,8 @@ struct Got {
 pub struct EmhGateway {
     link: Link,
     user: String,
-    password: String,
+    /// Wiped from memory when the session ends.
+    password: Zeroizing<String>,
     pause: StdDuration,
     /// A longer pause learned from busy answers.
     learned_pause: StdDuration,
@@ -419,7 +421,7 @@ impl EmhGateway {
                     let a = challenge
                         .authorization(&DigestInput {
                             username: &self.user,
-                            password: &self.password,
+                            password: self.password.as_str(),
                             method: "GET",
                             uri,
                             body: &[],

@@ -502,7 +502,7 @@ async fn an_exchanged_meter_is_a_clear_error_and_a_new_connection_sees_its_succe
 async fn wrong_password_and_first_contact() {
     let mock = start().await;
     let mut o = options(&mock);
-    o.password = "demo.".into();
+    o.password = zeroize::Zeroizing::new("demo.".to_owned());
     let e = EmhGateway::connect(o).await.unwrap_err();
     assert!(matches!(e, EmhError::LoginRefused), "{e:?}");
     assert!(

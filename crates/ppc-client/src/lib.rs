@@ -35,6 +35,7 @@ pub mod signed;
 pub mod table;
 
 use std::time::Duration;
+use zeroize::Zeroizing;
 
 pub use error::PpcError;
 pub use gateway::{FileCheck, Meter, PpcGateway};
@@ -69,7 +70,7 @@ pub struct PpcOptions {
     /// User name.
     pub user: String,
     /// Password (memory only; never logged or stored).
-    pub password: String,
+    pub password: Zeroizing<String>,
     /// Certificate pin.
     pub pin: PinPolicy,
     /// Time limits.
@@ -114,7 +115,7 @@ impl PpcOptions {
             host: host.into(),
             port: 443,
             user: user.into(),
-            password: password.into(),
+            password: Zeroizing::new(password.into()),
             pin,
             timeouts: Timeouts::default(),
             pause: Duration::from_secs(1),

@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use han_client::digest::{parse_challenges, DigestChallenge, DigestInput};
 use han_client::{HttpRequest, Link, LinkOptions, Outcome};
+use zeroize::Zeroizing;
 
 use crate::error::PpcError;
 use crate::html::{self, Page, Welcome};
@@ -63,7 +64,8 @@ pub(crate) fn form_encode(fields: &[(&str, &str)]) -> String {
 pub(crate) struct Session {
     link: Link,
     user: String,
-    password: String,
+    /// Wiped from memory when the session ends.
+    password: Zeroizing<String>,
     challenge: Option<DigestChallenge>,
     nc: u32,
     cookie: Option<String>,
@@ -138,7 +140,7 @@ impl Session {
                 let value = ch
                     .authorization(&DigestInput {
                         username: &self.user,
-                        password: &self.password,
+                        password: self.password.as_str(),
                         method,
                         uri: PATH,
                         body,

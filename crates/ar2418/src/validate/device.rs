@@ -139,6 +139,21 @@ pub(super) fn check_usage_point_header(out: &mut Out, u: usize, up: &UsagePoint,
                 "<smgwId> ist leer",
                 "<smgwId> is empty",
             );
+        } else if smgw_model::DeviceId::parse_text(&g.smgw_id)
+            .or_else(|_| smgw_model::DeviceId::parse_hex(&g.smgw_id))
+            .is_err()
+        {
+            // A warning, not an error: the id still tells this gateway's data apart. It
+            // names archive rows and export files, where it is cleaned; shown here escaped
+            // (cut to 40 characters) so that a file cannot write to the terminal.
+            let shown: String = g.smgw_id.chars().take(40).flat_map(char::escape_debug).collect();
+            out.push(
+                Severity::Warning,
+                "SMGW_ID_FORM",
+                el(u, "smgwId"),
+                format!("<smgwId> \"{shown}\" ist keine Geräte-ID nach DIN 43863-5 (z. B. EDNT0012345678)"),
+                format!("<smgwId> \"{shown}\" is no DIN 43863-5 device id (e.g. EDNT0012345678)"),
+            );
         }
         for fc in &g.firmware_components {
             check_len(out, el(u, "FirmwareComponent"), "name", Some(&fc.name), 64);
