@@ -19,6 +19,10 @@ pub enum KeyCurve {
     P256,
     /// NIST P-384 (secp384r1), the curve of the CONEXA HAN interface.
     P384,
+    /// A brainpool curve (RFC 5639), by name (or "brainpool" for one the smart-metering
+    /// PKI does not use). Read so that such a key is refused with its name: ring, rustls's
+    /// provider, has no brainpool.
+    Brainpool(&'static str),
 }
 
 /// What a user needs to see about a certificate.
@@ -50,24 +54,6 @@ const BRAINPOOL_NAMES: [(&str, &str); 3] = [
     ("1.3.36.3.3.2.8.1.1.13", "brainpoolP512r1"),
 ];
 
-/// The brainpool curve of an EC certificate's key, by name (or OID), if it is one.
-fn brainpool_curve(der: &[u8]) -> Option<String> {
-    let (_, cert) = x509_parser::parse_x509_certificate(der).ok()?;
-    let oid = cert
-        .public_key()
-        .algorithm
-        .parameters
-        .as_ref()?
-        .as_oid()
-        .ok()?;
-    let oid = oid.to_id_string();
-    if !oid.starts_with(OID_BRAINPOOL_ARC) {
-        return None;
-    }
-    let name = BRAINPOOL_NAMES.iter().find(|(o, _)| *o == oid);
-    Some(name.map_or(oid.clone(), |(_, n)| (*n).to_owned()))
-}
-
 /// Reads subject, issuer, validity and key curve of a DER certificate.
 pub fn cert_info(der: &[u8]) -> Option<CertInfo> {
     let (_, cert) = x509_parser::parse_x509_certificate(der).ok()?;
@@ -80,6 +66,12 @@ pub fn cert_info(der: &[u8]) -> Option<CertInfo> {
             .and_then(|oid| match oid.to_id_string().as_str() {
                 OID_P256 => Some(KeyCurve::P256),
                 OID_P384 => Some(KeyCurve::P384),
+                brainpool if brainpool.starts_with(OID_BRAINPOOL_ARC) => Some(KeyCurve::Brainpool(
+                    BRAINPOOL_NAMES
+                        .iter()
+                        .find(|(o, _)| *o == brainpool)
+                        .map_or("brainpool", |(_, name)| *name),
+                )),
                 _ => None,
             })
     } else {
@@ -214,8 +206,8 @@ impl ClientIdentity {
             .ok_or_else(|| ClientError::BadKeyFile("the certificate cannot be read".to_owned()))?;
         // Catch unusable keys now rather than in the middle of a handshake; a brainpool
         // key gets its own message (ring, rustls's provider, has no brainpool).
-        if let Some(curve) = brainpool_curve(leaf.as_ref()) {
-            return Err(ClientError::BrainpoolKey(curve));
+        if let Some(KeyCurve::Brainpool(curve)) = info.curve {
+            return Err(ClientError::BrainpoolKey(curve.to_owned()));
         }
         rustls::crypto::ring::default_provider()
             .key_provider

@@ -18,7 +18,8 @@ pub(crate) fn provider(client_curve: Option<KeyCurve>) -> CryptoProvider {
     let kx_groups = match client_curve {
         Some(KeyCurve::P384) => vec![ring::kx_group::SECP384R1],
         Some(KeyCurve::P256) => vec![ring::kx_group::SECP256R1],
-        None => vec![
+        // A brainpool key is refused before any handshake (`ClientIdentity`).
+        Some(KeyCurve::Brainpool(_)) | None => vec![
             ring::kx_group::SECP384R1,
             ring::kx_group::SECP256R1,
             ring::kx_group::X25519,

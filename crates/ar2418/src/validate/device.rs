@@ -146,7 +146,12 @@ pub(super) fn check_usage_point_header(out: &mut Out, u: usize, up: &UsagePoint,
             // A warning, not an error: the id still tells this gateway's data apart. It
             // names archive rows and export files, where it is cleaned; shown here escaped
             // (cut to 40 characters) so that a file cannot write to the terminal.
-            let shown: String = g.smgw_id.chars().take(40).flat_map(char::escape_debug).collect();
+            let shown: String = g
+                .smgw_id
+                .chars()
+                .take(40)
+                .flat_map(char::escape_debug)
+                .collect();
             out.push(
                 Severity::Warning,
                 "SMGW_ID_FORM",
