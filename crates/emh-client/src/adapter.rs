@@ -879,6 +879,33 @@ fn synthetic_contract(meter: &str) -> wire::ContractWire {
     }
 }
 
+/// The contract `id` as the interface gives it, from its description (`derived/{id}`, or
+/// the stand-in of [`synthetic_contract`]) and what was worked out beside it: its start
+/// (sent, or found by `start_of`) and its billing periods. One constructor for both, so
+/// that stand-ins and listed contracts cannot drift apart. EMH names no capture time,
+/// delivery id or on-demand profile.
+fn contract_of(
+    id: String,
+    c: wire::ContractWire,
+    start: Option<DateTime<Utc>>,
+    billing_periods: Vec<BillingPeriod>,
+) -> Contract {
+    Contract {
+        name: c.name.unwrap_or_else(|| id.clone()),
+        usage_point_id: id,
+        taf: c.taf,
+        state: c.state.unwrap_or(smgw_model::records::TafState::Running),
+        start,
+        end: c.end,
+        capture_time: None,
+        billing_periods,
+        meters: c.meters,
+        metering_point_id: c.metering_point_id,
+        delivery_id: None,
+        on_demand: false,
+    }
+}
+
 fn raw(method: &str, parts: &[(String, Vec<u8>)]) -> RawAnswer {
     RawAnswer {
         method: method.to_owned(),
@@ -1007,20 +1034,7 @@ impl Gateway for EmhGateway {
                 let c = synthetic_contract(&meter);
                 self.contract_meters.insert(id.clone(), c.meters.clone());
                 let start = self.start_of(&c.meters, &[]).await?;
-                contracts.push(Contract {
-                    name: c.name.unwrap_or_else(|| id.clone()),
-                    usage_point_id: id,
-                    taf: c.taf,
-                    state: c.state.unwrap_or(smgw_model::records::TafState::Running),
-                    start,
-                    end: None,
-                    capture_time: None,
-                    billing_periods: Vec::new(),
-                    meters: c.meters,
-                    metering_point_id: None,
-                    delivery_id: None,
-                    on_demand: false,
-                });
+                contracts.push(contract_of(id, c, start, Vec::new()));
             }
             return Ok(self.answer(raw("metering/derived", &parts), contracts));
         }
@@ -1033,20 +1047,7 @@ impl Gateway for EmhGateway {
                 Some(s) => Some(s),
                 None => self.start_of(&c.meters, &billing_periods).await?,
             };
-            contracts.push(Contract {
-                name: c.name.unwrap_or_else(|| id.clone()),
-                usage_point_id: id,
-                taf: c.taf,
-                state: c.state.unwrap_or(smgw_model::records::TafState::Running),
-                start,
-                end: c.end,
-                capture_time: None,
-                billing_periods,
-                meters: c.meters,
-                metering_point_id: c.metering_point_id,
-                delivery_id: None,
-                on_demand: false,
-            });
+            contracts.push(contract_of(id, c, start, billing_periods));
         }
         Ok(self.answer(raw("metering/derived", &parts), contracts))
     }
