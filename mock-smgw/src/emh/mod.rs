@@ -790,6 +790,16 @@ mod tests {
         assert!(f.emh.no_history && !f.emh.no_logbook);
         assert_eq!(f.emh.min_pause_ms, 5);
         assert!(serde_json::from_str::<crate::Faults>(r#"{"emh": {"nope": 1}}"#).is_err());
+        let f: crate::Faults = serde_json::from_str(
+            r#"{"emh": {"no-daily": true, "no-signed-profile": true, "no-billing-values": true, "broken-extras": true}}"#,
+        )
+        .unwrap_or_default();
+        assert!(
+            f.emh.no_daily
+                && f.emh.no_signed_profile
+                && f.emh.no_billing_values
+                && f.emh.broken_extras
+        );
         let sc = crate::Scenario::builtin("emh-demo").map(|s| s.m.faults.emh.min_pause_ms);
         assert_eq!(sc.ok(), Some(50));
     }
