@@ -1251,7 +1251,10 @@ impl Gateway for EmhGateway {
     }
 
     async fn disconnect(&mut self) {
+        // What this session read is not kept for another: the gateway may hold more then.
         self.month_cache.clear();
+        self.extras.clear();
+        self.billing.clear();
         self.link.close();
     }
 }
