@@ -177,7 +177,7 @@ fn find_up<'a>(
 /// (the mock has no seal key; see README).
 /// The DKE XML of a usage point's tariff profile. TAF 2 gets a two-stage program (HT
 /// 06:00–22:00, NT otherwise) on the registers of its tariff-switch value list.
-fn taf_profile_xml(u: &UsagePoint) -> String {
+pub(crate) fn taf_profile_xml(u: &UsagePoint) -> String {
     let mut body = format!(
         "<TAFNumber>{}</TAFNumber><UsagePointId>{}</UsagePointId><MeteringPointId>{}</MeteringPointId>\
          <ValidFrom>{}</ValidFrom><CaptureTime>{}</CaptureTime>",

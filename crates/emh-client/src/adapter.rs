@@ -171,6 +171,12 @@ pub struct EmhGateway {
     /// The first local month with stored values of each meter asked about (`None`: no
     /// values within reach), found once per session.
     first_month: HashMap<String, Option<(i32, u32)>>,
+    /// The billing periods of each contract read this session, with their numbers.
+    billing: HashMap<String, Vec<wire::BillingPeriodRef>>,
+    /// Answers to `derived/{id}/daily` and `…/billingperiods/{n}/extended` of this session,
+    /// by path (`None`: 404): the daily list comes whole and a billing period's values
+    /// serve two windows, so each is asked once.
+    extras: HashMap<String, Option<Vec<u8>>>,
 }
 
 impl fmt::Debug for EmhGateway {
@@ -224,6 +230,8 @@ impl EmhGateway {
             warnings: Vec::new(),
             pending: Vec::new(),
             first_month: HashMap::new(),
+            billing: HashMap::new(),
+            extras: HashMap::new(),
         };
         let body = g.get(PROBE_PATH).await?.ok_or_else(|| {
             EmhError::NotEmh(format!("{PROBE_PATH} is unknown to the device (404)"))
@@ -517,22 +525,214 @@ impl EmhGateway {
         match self.get(&path).await {
             Ok(Some(body)) => {
                 let mut w = Vec::new();
-                let periods = wire::billing_periods(&body, &mut w);
+                let periods = wire::billing_period_list(&body, &mut w);
                 self.warn_at(&path, w);
                 parts.push((path, body));
-                Ok(periods)
+                self.billing.insert(id.to_owned(), periods.clone());
+                Ok(periods.into_iter().map(|p| p.period).collect())
             }
-            Ok(None) => Ok(Vec::new()),
+            Ok(None) => {
+                self.billing.insert(id.to_owned(), Vec::new());
+                Ok(Vec::new())
+            }
             Err(EmhError::Http { status, .. }) => {
                 self.warn(vec![notice(
                     path,
                     &format!("HTTP {status}"),
                     "refused by the gateway; the contract's billing periods are unknown",
                 )]);
+                self.billing.insert(id.to_owned(), Vec::new());
                 Ok(Vec::new())
             }
             Err(e) => Err(e),
         }
+    }
+
+    /// An optional answer below a contract (`daily`, `billingperiods/{n}/extended`,
+    /// `signedprofile`): 404 is `None` (not offered); another refusal is `None` with a
+    /// warning, never an error for the whole call. Daily and billing-period answers are
+    /// kept for the session (see `extras`).
+    async fn optional(&mut self, path: &str, what: &str) -> Result<Option<Vec<u8>>, EmhError> {
+        if let Some(known) = self.extras.get(path) {
+            return Ok(known.clone());
+        }
+        let got = match self.get(path).await {
+            Ok(got) => got,
+            Err(EmhError::Http { status, .. }) => {
+                self.warn(vec![notice(
+                    path,
+                    &format!("HTTP {status}"),
+                    format!("refused by the gateway; the contract is read without its {what}"),
+                )]);
+                return Ok(None);
+            }
+            Err(e) => return Err(e),
+        };
+        if !path.ends_with("/signedprofile") {
+            self.extras.insert(path.to_owned(), got.clone());
+        }
+        Ok(got)
+    }
+
+    /// The signed tariff profile of a contract (`derived/{id}/signedprofile`) as DER of
+    /// its CMS container, as the CONEXA adapter keeps `taf-profile`; `None` when not
+    /// offered or undecodable (then with a warning; the answer joins `parts` either way).
+    async fn signed_profile(
+        &mut self,
+        id: &str,
+        parts: &mut Vec<(String, Vec<u8>)>,
+    ) -> Result<Option<Vec<u8>>, EmhError> {
+        let path = format!("/json/metering/derived/{}/signedprofile", seg(id));
+        let Some(body) = self.optional(&path, "tariff profile").await? else {
+            return Ok(None);
+        };
+        let profile = match wire::signed_profile(&body) {
+            Ok(der) => Some(der),
+            Err(e) => {
+                self.warn(vec![left_out(
+                    format!("{path}: {}", e.what),
+                    &wire::excerpt(&body),
+                    format!(
+                        "{}; the contract is read without its tariff profile (kept in the raw answer)",
+                        e.reason
+                    ),
+                )]);
+                None
+            }
+        };
+        parts.push((path, body));
+        Ok(profile)
+    }
+
+    /// The daily values of a contract (`derived/{id}/daily`, the whole list), read with
+    /// `scaler_of` for values without a scaler. `None`: not offered, or the answer does
+    /// not read (then with a warning). The answer joins `parts`.
+    async fn daily_values(
+        &mut self,
+        id: &str,
+        scaler_of: &(dyn Fn(&Obis) -> Option<i8> + Sync),
+        parts: &mut Vec<(String, Vec<u8>)>,
+    ) -> Result<Option<Vec<wire::ValueWire>>, EmhError> {
+        let path = format!("/json/metering/derived/{}/daily", seg(id));
+        let Some(body) = self.optional(&path, "daily values").await? else {
+            return Ok(None);
+        };
+        let mut w = Vec::new();
+        let read = wire::stored(&body, scaler_of, &mut w);
+        self.warn_at(&path, w);
+        let values = self.extra_read(&path, &body, read, "daily values");
+        parts.push((path, body));
+        Ok(values)
+    }
+
+    /// The register values of billing period `n` of a contract
+    /// (`derived/{id}/billingperiods/{n}/extended`); like [`Self::daily_values`].
+    async fn billing_values(
+        &mut self,
+        id: &str,
+        n: &str,
+        scaler_of: &(dyn Fn(&Obis) -> Option<i8> + Sync),
+        parts: &mut Vec<(String, Vec<u8>)>,
+    ) -> Result<Option<Vec<wire::ValueWire>>, EmhError> {
+        let path = format!(
+            "/json/metering/derived/{}/billingperiods/{}/extended",
+            seg(id),
+            seg(n)
+        );
+        let Some(body) = self.optional(&path, "billing-period values").await? else {
+            return Ok(None);
+        };
+        let mut w = Vec::new();
+        let read = wire::stored(&body, scaler_of, &mut w);
+        self.warn_at(&path, w);
+        let values = self.extra_read(&path, &body, read, "billing-period values");
+        parts.push((path, body));
+        Ok(values)
+    }
+
+    /// An optional list of values that does not read is left out with a warning naming
+    /// the field: these lists are auxiliary to the contract, so their answer is refused
+    /// alone and the rest of the call stands.
+    fn extra_read(
+        &mut self,
+        path: &str,
+        body: &[u8],
+        read: Result<Vec<wire::ValueWire>, WireError>,
+        what: &str,
+    ) -> Option<Vec<wire::ValueWire>> {
+        match read {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.warn(vec![left_out(
+                    format!("{path}: {}", e.what),
+                    &wire::excerpt(body),
+                    format!(
+                        "{}; the {what} are left out (kept in the raw answer)",
+                        e.reason
+                    ),
+                )]);
+                None
+            }
+        }
+    }
+
+    /// The billing periods of a contract with their numbers: as read by `contracts`, else
+    /// asked now.
+    async fn billing_refs(
+        &mut self,
+        id: &str,
+        parts: &mut Vec<(String, Vec<u8>)>,
+    ) -> Result<Vec<wire::BillingPeriodRef>, EmhError> {
+        if !self.billing.contains_key(id) {
+            self.billing_periods(id, parts).await?;
+        }
+        Ok(self.billing.get(id).cloned().unwrap_or_default())
+    }
+
+    /// `values` of the lists below a contract: `daily` (from the session's one answer
+    /// of `derived/{id}/daily`) and `derived`, the billing-period values (of each period
+    /// that starts or ends within the period). Answers that do not read are left out
+    /// with a warning (see [`Self::extra_read`]).
+    async fn contract_values(
+        &mut self,
+        detail: &ContractDetail,
+        database: &Database,
+        period: Period,
+    ) -> Result<Fetched<Vec<ChannelReadings>>, EmhError> {
+        let id = detail.usage_point_id.as_str();
+        let scaler_of = |o: &Obis| scaler_in(detail, database, o);
+        let mut parts = Vec::new();
+        let mut values = Vec::new();
+        let inside = |t: DateTime<Utc>| t > period.from && t <= period.to;
+        if *database == Database::Daily {
+            values = self
+                .daily_values(id, &scaler_of, &mut parts)
+                .await?
+                .unwrap_or_default();
+        } else {
+            for r in self.billing_refs(id, &mut parts).await? {
+                if inside(r.period.start) || r.period.end.is_some_and(inside) {
+                    let got = self
+                        .billing_values(id, &r.n, &scaler_of, &mut parts)
+                        .await?;
+                    values.extend(got.unwrap_or_default());
+                }
+            }
+        }
+        values.retain(|v| inside(v.reading.target_time));
+        let mut channels = wire::by_channel(values);
+        gateway::retain_channels(&mut channels, &wanted(detail, database));
+        for ch in &mut channels {
+            ch.readings.sort_by_key(|r| r.target_time);
+            // A period's end is the next one's start: the same reading, once.
+            ch.readings.dedup_by_key(|r| r.target_time);
+        }
+        let method = if *database == Database::Daily {
+            "metering/derived/daily"
+        } else {
+            "metering/derived/billingperiods"
+        };
+        Ok(self.answer(raw(method, &parts), channels))
     }
 
     /// The certificate the gateway offers (`download/certificate.pem`), an optional
@@ -679,6 +879,33 @@ fn synthetic_contract(meter: &str) -> wire::ContractWire {
     }
 }
 
+/// The contract `id` as the interface gives it, from its description (`derived/{id}`, or
+/// the stand-in of [`synthetic_contract`]) and what was worked out beside it: its start
+/// (sent, or found by `start_of`) and its billing periods. One constructor for both, so
+/// that stand-ins and listed contracts cannot drift apart. EMH names no capture time,
+/// delivery id or on-demand profile.
+fn contract_of(
+    id: String,
+    c: wire::ContractWire,
+    start: Option<DateTime<Utc>>,
+    billing_periods: Vec<BillingPeriod>,
+) -> Contract {
+    Contract {
+        name: c.name.unwrap_or_else(|| id.clone()),
+        usage_point_id: id,
+        taf: c.taf,
+        state: c.state.unwrap_or(smgw_model::records::TafState::Running),
+        start,
+        end: c.end,
+        capture_time: None,
+        billing_periods,
+        meters: c.meters,
+        metering_point_id: c.metering_point_id,
+        delivery_id: None,
+        on_demand: false,
+    }
+}
+
 fn raw(method: &str, parts: &[(String, Vec<u8>)]) -> RawAnswer {
     RawAnswer {
         method: method.to_owned(),
@@ -807,20 +1034,7 @@ impl Gateway for EmhGateway {
                 let c = synthetic_contract(&meter);
                 self.contract_meters.insert(id.clone(), c.meters.clone());
                 let start = self.start_of(&c.meters, &[]).await?;
-                contracts.push(Contract {
-                    name: c.name.unwrap_or_else(|| id.clone()),
-                    usage_point_id: id,
-                    taf: c.taf,
-                    state: c.state.unwrap_or(smgw_model::records::TafState::Running),
-                    start,
-                    end: None,
-                    capture_time: None,
-                    billing_periods: Vec::new(),
-                    meters: c.meters,
-                    metering_point_id: None,
-                    delivery_id: None,
-                    on_demand: false,
-                });
+                contracts.push(contract_of(id, c, start, Vec::new()));
             }
             return Ok(self.answer(raw("metering/derived", &parts), contracts));
         }
@@ -833,20 +1047,7 @@ impl Gateway for EmhGateway {
                 Some(s) => Some(s),
                 None => self.start_of(&c.meters, &billing_periods).await?,
             };
-            contracts.push(Contract {
-                name: c.name.unwrap_or_else(|| id.clone()),
-                usage_point_id: id,
-                taf: c.taf,
-                state: c.state.unwrap_or(smgw_model::records::TafState::Running),
-                start,
-                end: c.end,
-                capture_time: None,
-                billing_periods,
-                meters: c.meters,
-                metering_point_id: c.metering_point_id,
-                delivery_id: None,
-                on_demand: false,
-            });
+            contracts.push(contract_of(id, c, start, billing_periods));
         }
         Ok(self.answer(raw("metering/derived", &parts), contracts))
     }
@@ -875,20 +1076,56 @@ impl Gateway for EmhGateway {
             }
             parts.push((path, body));
         }
+        let mut databases = Vec::new();
+        let mut taf_profile = None;
+        if self.synthetic_meter(usage_point_id).is_none() {
+            // The optional lists below a contract: each listed only when the gateway
+            // offers it and its answer reads; their channels are those their values name.
+            let origin = channels.clone();
+            let scaler_of = move |o: &Obis| origin.iter().find(|c| c.obis == *o).map(|c| c.scaler);
+            taf_profile = self.signed_profile(usage_point_id, &mut parts).await?;
+            if let Some(values) = self
+                .daily_values(usage_point_id, &scaler_of, &mut parts)
+                .await?
+            {
+                databases.push(DatabaseChannels {
+                    database: Database::Daily,
+                    channels: wire::channels(&values),
+                });
+            }
+            // Billing-period values (the registers at each period's start and end) are
+            // the `derived` list; the newest period tells whether and with which channels
+            // the gateway offers them.
+            let refs = self.billing_refs(usage_point_id, &mut parts).await?;
+            if let Some(newest) = refs.last() {
+                if let Some(values) = self
+                    .billing_values(usage_point_id, &newest.n, &scaler_of, &mut parts)
+                    .await?
+                {
+                    databases.push(DatabaseChannels {
+                        database: Database::Derived,
+                        channels: wire::channels(&values),
+                    });
+                }
+            }
+            databases.retain(|d| !d.channels.is_empty());
+        }
+        if !channels.is_empty() {
+            databases.insert(
+                0,
+                DatabaseChannels {
+                    database: Database::Origin,
+                    channels,
+                },
+            );
+        }
         let detail = ContractDetail {
             usage_point_id: usage_point_id.to_owned(),
             name: c.name.unwrap_or_else(|| usage_point_id.to_owned()),
             emts: Vec::new(),
             transparency_bit: false,
-            taf_profile: None,
-            databases: if channels.is_empty() {
-                Vec::new()
-            } else {
-                vec![DatabaseChannels {
-                    database: Database::Origin,
-                    channels,
-                }]
-            },
+            taf_profile,
+            databases,
         };
         Ok(self.answer(raw("metering/derived/detail", &parts), detail))
     }
@@ -900,11 +1137,15 @@ impl Gateway for EmhGateway {
         period: Period,
     ) -> Result<Fetched<Vec<ChannelReadings>>, GatewayError> {
         self.pending.clear();
+        match database {
+            Database::Origin => {}
+            Database::Daily | Database::Derived => {
+                return Ok(self.contract_values(detail, database, period).await?)
+            }
+            _ => return Err(GatewayError::NotOffered("this value list")),
+        }
         if !self.capabilities.history {
             return Err(GatewayError::NotOffered("stored values"));
-        }
-        if *database != Database::Origin {
-            return Err(GatewayError::NotOffered("this value list"));
         }
         let meters = self.meters_of(&detail.usage_point_id).await?;
         let months = wire::months_covering(period.from, period.to);
@@ -942,6 +1183,11 @@ impl Gateway for EmhGateway {
         database: &Database,
     ) -> Result<Fetched<Vec<ChannelReadings>>, GatewayError> {
         self.pending.clear();
+        if matches!(database, Database::Daily | Database::Derived) {
+            // Daily and billing-period values are readings at fixed times, not current
+            // values: the current registers belong to `origin`. Nothing is asked.
+            return Ok(self.answer(raw("metering/origin/extended", &[]), Vec::new()));
+        }
         let meters = self.meters_of(&detail.usage_point_id).await?;
         let mut parts = Vec::new();
         let mut values = Vec::new();
@@ -1005,7 +1251,10 @@ impl Gateway for EmhGateway {
     }
 
     async fn disconnect(&mut self) {
+        // What this session read is not kept for another: the gateway may hold more then.
         self.month_cache.clear();
+        self.extras.clear();
+        self.billing.clear();
         self.link.close();
     }
 }

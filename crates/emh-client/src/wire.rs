@@ -222,6 +222,26 @@ pub fn contract(body: &[u8], warnings: &mut Vec<FieldWarning>) -> Result<Contrac
 /// still open), or a `[start, end]` pair. Periods that cannot be read become warnings; the
 /// answer itself stays the evidence. Never fails on an auxiliary shape.
 pub fn billing_periods(body: &[u8], warnings: &mut Vec<FieldWarning>) -> Vec<BillingPeriod> {
+    billing_period_list(body, warnings)
+        .into_iter()
+        .map(|p| p.period)
+        .collect()
+}
+
+/// A billing period with the number its values are asked by
+/// (`billingperiods/{n}/extended`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BillingPeriodRef {
+    /// The period's `index` (also `id`, `number`, `n`) as sent, else its place in the list
+    /// counted from 0 (how the mock counts; the reference program's numbering is unknown).
+    pub n: String,
+    /// The period.
+    pub period: BillingPeriod,
+}
+
+/// Reads `GET /json/metering/derived/{id}/billingperiods` like [`billing_periods`],
+/// keeping each period's number.
+pub fn billing_period_list(body: &[u8], warnings: &mut Vec<FieldWarning>) -> Vec<BillingPeriodRef> {
     let v = match json(body) {
         Ok(v) => v,
         Err(e) => {
@@ -246,6 +266,12 @@ pub fn billing_periods(body: &[u8], warnings: &mut Vec<FieldWarning>) -> Vec<Bil
     };
     let mut out = Vec::new();
     for (i, item) in items.iter().enumerate() {
+        let n = match item {
+            Value::Object(o) => text_field(o, &["index", "id", "number", "n", "period"]),
+            _ => None,
+        }
+        .map(|n| n.trim().to_owned())
+        .unwrap_or_else(|| i.to_string());
         let (start, end) = match item {
             Value::Object(o) => (
                 text_field(
@@ -296,10 +322,111 @@ pub fn billing_periods(body: &[u8], warnings: &mut Vec<FieldWarning>) -> Vec<Bil
                 }
             },
         };
-        out.push(BillingPeriod { start, end });
+        out.push(BillingPeriodRef {
+            n,
+            period: BillingPeriod { start, end },
+        });
     }
-    out.sort_by_key(|p| p.start);
+    out.sort_by_key(|p| p.period.start);
     out
+}
+
+/// Decodes the signed tariff profile (`GET /json/metering/derived/{id}/signedprofile`)
+/// into the DER of its CMS container, as the CONEXA `taf-profile` gives it. The shape is
+/// not public, so every plausible one is accepted: raw DER; its hex or base64 (standard
+/// or URL-safe, padded or not, in PEM armour or not); a JSON string of one of these; or a
+/// JSON object holding one (`signed_profile`, `profile`, `cms`, … or else its only text
+/// field). Whether the CMS opens and its signature holds is decided downstream
+/// (`smgw_model::read_taf_profile`); here only a DER SEQUENCE is required, so that text
+/// such as "no profile" is never taken for one.
+pub fn signed_profile(body: &[u8]) -> Result<Vec<u8>, WireError> {
+    if is_der_sequence(body) {
+        return Ok(body.to_vec());
+    }
+    let text = std::str::from_utf8(body)
+        .map_err(|_| err("signedprofile", "neither DER nor text"))?
+        .trim();
+    let inner = match serde_json::from_str::<Value>(text) {
+        Ok(Value::String(s)) => s,
+        Ok(Value::Object(o)) => field(
+            &o,
+            &[
+                "signed_profile",
+                "signedprofile",
+                "profile",
+                "taf_profile",
+                "tariff_profile",
+                "cms",
+                "signed_data",
+                "data",
+                "content",
+                "value",
+            ],
+        )
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .or_else(|| {
+            let texts: Vec<&str> = o.values().filter_map(Value::as_str).collect();
+            // Without a known key, the longest text is the profile (the others are ids).
+            texts.into_iter().max_by_key(|t| t.len()).map(str::to_owned)
+        })
+        .ok_or_else(|| err("signedprofile", "no profile in the object"))?,
+        // Anything else is taken as text: hex digits alone also read as a JSON number.
+        _ => text.to_owned(),
+    };
+    let compact: String = inner
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("-----"))
+        .flat_map(|l| l.chars().filter(|c| !c.is_whitespace()))
+        .collect();
+    let der = if compact.len().is_multiple_of(2) && compact.chars().all(|c| c.is_ascii_hexdigit()) {
+        hex::decode(&compact).map_err(|e| err("signedprofile", e.to_string()))?
+    } else {
+        base64_any(&compact).ok_or_else(|| err("signedprofile", "neither hex nor base64"))?
+    };
+    if !is_der_sequence(&der) {
+        return Err(err("signedprofile", "decodes to no DER SEQUENCE (no CMS)"));
+    }
+    Ok(der)
+}
+
+/// Whether `b` is one DER SEQUENCE whose length field spans exactly the bytes (so that
+/// text that happens to begin with `0`, byte 0x30, is not taken for DER).
+fn is_der_sequence(b: &[u8]) -> bool {
+    let (Some(0x30), Some(&first)) = (b.first(), b.get(1)) else {
+        return false;
+    };
+    let (header, len) = if first < 0x80 {
+        (2, usize::from(first))
+    } else {
+        let n = usize::from(first & 0x7f);
+        if n == 0 || n > 4 {
+            return false;
+        }
+        let Some(bytes) = b.get(2..2 + n) else {
+            return false;
+        };
+        (
+            2 + n,
+            bytes
+                .iter()
+                .fold(0usize, |acc, x| (acc << 8) | usize::from(*x)),
+        )
+    };
+    header.checked_add(len) == Some(b.len())
+}
+
+/// Base64 in the standard or the URL-safe alphabet, padded or not.
+fn base64_any(s: &str) -> Option<Vec<u8>> {
+    use base64::alphabet;
+    use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
+    use base64::engine::DecodePaddingMode;
+    use base64::Engine;
+    let config =
+        GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent);
+    [alphabet::STANDARD, alphabet::URL_SAFE]
+        .iter()
+        .find_map(|a| GeneralPurpose::new(a, config).decode(s).ok())
 }
 
 /// One value as read, with its channel.
@@ -828,6 +955,82 @@ mod tests {
 
     fn no_scaler(_: &Obis) -> Option<i8> {
         None
+    }
+
+    #[test]
+    fn billing_periods_keep_their_numbers() {
+        let mut w = Vec::new();
+        let body = br#"[{"index": 4, "start": "2026-10-01T00:00:00+02:00"},
+                        {"start": "2026-09-01T00:00:00+02:00", "end": "2026-10-01T00:00:00+02:00"},
+                        {"id": "q3", "start": "2026-07-01T00:00:00+02:00"}]"#;
+        let p = billing_period_list(body, &mut w);
+        let n: Vec<&str> = p.iter().map(|p| p.n.as_str()).collect();
+        // Sorted by start; a period without a number is its place in the list as sent.
+        assert_eq!(n, ["q3", "1", "4"]);
+        assert!(w.is_empty(), "{w:?}");
+    }
+
+    #[test]
+    fn signed_profile_in_every_encoding() {
+        use base64::Engine;
+        let der = vec![0x30, 0x03, 0x02, 0x01, 0x05];
+        let hex_text = hex::encode(&der);
+        let b64 = base64::engine::general_purpose::STANDARD.encode(&der);
+        let b64_url = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode([0x30, 0x01, 0xff]);
+        let pem = format!("-----BEGIN CMS-----\n{b64}\n-----END CMS-----\n");
+        for body in [
+            der.clone(),
+            hex_text.clone().into_bytes(),
+            hex_text.to_uppercase().into_bytes(),
+            b64.clone().into_bytes(),
+            pem.clone().into_bytes(),
+            format!("\"{hex_text}\"").into_bytes(),
+            format!(r#"{{"id": "taf1", "Signed-Profile": "{b64}"}}"#).into_bytes(),
+            format!(r#"{{"id": "taf1", "blob": "{hex_text}"}}"#).into_bytes(),
+            serde_json::to_vec(&serde_json::json!({ "cms": pem })).unwrap(),
+        ] {
+            assert_eq!(
+                signed_profile(&body).as_ref(),
+                Ok(&der),
+                "{}",
+                String::from_utf8_lossy(&body)
+            );
+        }
+        assert_eq!(
+            signed_profile(b64_url.as_bytes()),
+            Ok(vec![0x30, 0x01, 0xff])
+        );
+        for bad in [
+            &b""[..],
+            b"kein Profil hinterlegt",
+            br#"{"signed_profile": "kein Profil"}"#,
+            br#"{"signed_profile": 17}"#,
+            b"[1, 2]",
+            b"0102",
+            b"0\x02\x01",
+            b"\xff\xfe",
+            b"abc",
+        ] {
+            let e = signed_profile(bad).unwrap_err();
+            assert_eq!(e.what, "signedprofile", "{}", String::from_utf8_lossy(bad));
+        }
+    }
+
+    #[test]
+    fn daily_and_billing_values_read_like_the_month_history() {
+        let b = br#"{"index": 0, "start": "2026-09-01T00:00:00+02:00", "readings": [
+            {"timestamp_nom": "2026-09-01", "status": "a0000000208c3800",
+             "values": [{"logical_name": "0100010800ff.1emh1.sm", "value": "120000", "unit": 30}]}]}"#;
+        let mut w = Vec::new();
+        let v = stored(b, &|_| Some(0), &mut w).unwrap();
+        assert_eq!(v.len(), 1);
+        // A date alone is local midnight.
+        assert_eq!(
+            v[0].reading.target_time,
+            time("2026-08-31T22:00:00Z").unwrap()
+        );
+        assert_eq!(v[0].reading.value, ScaledValue::new(120_000, 0));
+        assert!(w.is_empty());
     }
 
     #[test]

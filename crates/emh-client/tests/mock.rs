@@ -81,10 +81,19 @@ async fn login_facts_contracts_and_current_values() {
     assert_eq!(contracts[1].meters, ["1EMH0087654321.sm"]);
 
     // Scalers differ between installations: -1 on one meter, 0 on the other.
-    for (id, scaler) in [(TAF7, -1i8), (TAF1, 0)] {
+    // Beside `origin`: the daily values, and for the contract with billing periods their
+    // values (`derived`; see `extras.rs` and `billing.rs`).
+    for (id, scaler, lists) in [
+        (TAF7, -1i8, &[Database::Origin, Database::Daily][..]),
+        (
+            TAF1,
+            0,
+            &[Database::Origin, Database::Daily, Database::Derived][..],
+        ),
+    ] {
         let d = detail(&mut g, id).await;
-        assert_eq!(d.databases.len(), 1);
-        assert_eq!(d.databases[0].database, Database::Origin);
+        let got: Vec<_> = d.databases.iter().map(|l| l.database.clone()).collect();
+        assert_eq!(got, lists);
         let ch = d.databases[0].channels[0];
         assert_eq!(ch.obis.to_hex(), OBIS);
         assert_eq!(ch.unit, Unit::WattHour);

@@ -34,6 +34,26 @@ async fn a_sync_archives_every_value_and_the_logbook_and_resumes() {
         .expected_readings("demo", TAF1, "origin", OBIS)
         .unwrap();
 
+    // The daily list: the registers at local midnight; the billing-period values (TAF 1
+    // only has periods): the registers at the periods' boundaries.
+    let at_midnight = |want: &[mock_smgw::Reading]| -> Vec<mock_smgw::Reading> {
+        want.iter()
+            .filter(|r| mock_smgw::time::local_midnight(r.target_time) == r.target_time)
+            .cloned()
+            .collect()
+    };
+    let (daily7, daily1) = (at_midnight(&want7), at_midnight(&want1));
+    let bounds = [
+        t("2026-09-01T00:00:00+02:00").timestamp(),
+        t("2026-10-01T00:00:00+02:00").timestamp(),
+    ];
+    let derived1: Vec<_> = want1
+        .iter()
+        .filter(|r| bounds.contains(&r.target_time))
+        .cloned()
+        .collect();
+    assert!(!daily7.is_empty() && !daily1.is_empty() && !derived1.is_empty());
+
     let first = run(&mut g, &db).await;
     assert_eq!(first.smgw_id, "EEMH0012345678");
     assert_eq!(first.userid, "demo");
@@ -41,22 +61,58 @@ async fn a_sync_archives_every_value_and_the_logbook_and_resumes() {
     assert_eq!(first.contracts, 2);
     assert_eq!(
         first.values.inserted,
-        u64::try_from(want7.len() + want1.len()).unwrap()
+        u64::try_from(want7.len() + want1.len() + daily7.len() + daily1.len() + derived1.len())
+            .unwrap()
     );
     assert_eq!(first.values.new_conflicts, 0);
     assert_eq!(first.log.inserted, 400);
     assert_eq!(first.current_calls, 0, "TAF 7 and 1 keep stored values");
 
     let status = db.status(Scope::All).await.unwrap();
-    assert_eq!(status.len(), 2);
-    let mut counts: Vec<u64> = status.iter().map(|s| s.count).collect();
-    counts.sort_unstable();
-    let mut expected = vec![want7.len() as u64, want1.len() as u64];
-    expected.sort_unstable();
-    assert_eq!(counts, expected);
+    let mut lists: Vec<(String, String, u64)> = status
+        .iter()
+        .map(|s| {
+            (
+                s.channel.key.database.clone(),
+                s.channel.key.name.meter_id.to_ascii_lowercase(),
+                s.count,
+            )
+        })
+        .collect();
+    lists.sort();
+    let (m7, m1) = ("1emh0012345678".to_owned(), "1emh0087654321".to_owned());
+    let n = |v: &[mock_smgw::Reading]| v.len() as u64;
+    assert_eq!(
+        lists,
+        [
+            ("daily".to_owned(), m7.clone(), n(&daily7)),
+            ("daily".to_owned(), m1.clone(), n(&daily1)),
+            ("derived".to_owned(), m1.clone(), n(&derived1)),
+            ("origin".to_owned(), m7.clone(), n(&want7)),
+            ("origin".to_owned(), m1.clone(), n(&want1)),
+        ]
+    );
+    // The daily values as archived are the gateway's, value for value.
+    for s in status.iter().filter(|s| s.channel.key.database == "daily") {
+        let (want, scaler) = if s.channel.key.name.meter_id.eq_ignore_ascii_case(&m7) {
+            (&daily7, -1)
+        } else {
+            (&daily1, 0)
+        };
+        let stored = db
+            .readings(s.channel.id, None, None, u32::MAX)
+            .await
+            .unwrap();
+        assert_eq!(stored.len(), want.len());
+        for (got, e) in stored.iter().zip(want.iter()) {
+            assert_eq!(got.reading.target_time, unix(e.target_time));
+            assert_eq!(got.reading.value.raw, i128::from(e.value));
+            assert_eq!(got.reading.value.scaler, scaler);
+        }
+    }
     let taf7 = status
         .iter()
-        .find(|s| s.count == want7.len() as u64)
+        .find(|s| s.channel.key.database == "origin" && s.count == want7.len() as u64)
         .unwrap();
     assert_eq!(taf7.last, Some(unix(want7.last().unwrap().target_time)));
     assert_eq!(taf7.first, Some(unix(want7[0].target_time)));
@@ -69,7 +125,8 @@ async fn a_sync_archives_every_value_and_the_logbook_and_resumes() {
     assert_eq!(second.values.inserted, 0);
     assert_eq!(second.values.new_conflicts, 0);
     assert_eq!(second.log.inserted, 0);
-    assert!(second.readings_calls <= 2, "{second:?}");
+    // One window per value list: origin and daily of both contracts, derived of TAF 1.
+    assert!(second.readings_calls <= 5, "{second:?}");
     g.disconnect_and_check(&mock);
     drop(db);
     assert!(path.exists());

@@ -13,7 +13,12 @@
 //!   of a local month or day, a list of `{timestamp_nom, timestamp_act, status, values}`.
 //! - `GET /json/metering/derived` — contract ids (strings and `{id}` objects mixed);
 //!   `GET /json/metering/derived/{id}` — `{taf_type: "TAF-7", sensor_domains: [meter], …}`;
-//!   `…/billingperiods` — the contract's billing periods.
+//!   `…/billingperiods` — the contract's billing periods (`index` from 0);
+//!   `…/billingperiods/{n}/extended` — `{index, start, end, readings: [entries]}`, the
+//!   register values at the period's start and end; `…/daily` — the whole list of daily
+//!   register readings (entries at local midnight); `…/signedprofile` —
+//!   `{id, format, signed_profile}`, the tariff profile as CMS SignedData (DER in hex).
+//!   Entries have the month history's shape.
 //! - `GET /json/conlogbook/{user}[/{YYYY-MM}]` — the consumer logbook of a local month.
 //! - `GET /json/systeminformations` — gateway id, clock, state, firmware.
 //! - `GET /json/download/certificate.pem` — the HAN certificate as PEM text.
@@ -65,6 +70,17 @@ pub struct EmhFaults {
     pub no_contracts: bool,
     /// A firmware without the certificate download: 404 on `download/certificate.pem`.
     pub no_certificate_download: bool,
+    /// A gateway without daily values: 404 on `derived/{id}/daily`.
+    pub no_daily: bool,
+    /// A gateway without the signed tariff profile: 404 on `derived/{id}/signedprofile`.
+    pub no_signed_profile: bool,
+    /// A gateway with the billing-period list but without its values: 404 on
+    /// `derived/{id}/billingperiods/{n}[/extended]`.
+    pub no_billing_values: bool,
+    /// `derived/{id}/daily`, `…/billingperiods/{n}/extended` and `…/signedprofile` answer
+    /// what cannot be decoded (text instead of JSON, an entry without a readable time, a
+    /// profile that is neither DER, hex nor base64).
+    pub broken_extras: bool,
 }
 
 /// Counters of the EMH interface (see [`crate::RunningMock::emh_stats`]).
@@ -309,10 +325,29 @@ fn current_values(shared: &Shared, m: &MeterView<'_>, id: &str) -> Value {
 }
 
 fn history(shared: &Shared, m: &MeterView<'_>, id: &str, from: i64, to: i64) -> Value {
+    entries(shared, m.up, m.db, id, from, to, |_| true)
+}
+
+/// The values of `db` in `(from, to]` whose target time `keep` accepts, one entry
+/// `{timestamp_nom, timestamp_act, status, values}` per target time (the shape of every
+/// stored EMH list: month history, daily values, billing-period values).
+fn entries(
+    shared: &Shared,
+    up: &UsagePoint,
+    db: &Database,
+    id: &str,
+    from: i64,
+    to: i64,
+    keep: impl Fn(i64) -> bool,
+) -> Value {
     let now = shared.scenario.m.now;
     let mut by_time: BTreeMap<i64, (i64, String, Vec<Value>)> = BTreeMap::new();
-    for ch in &m.db.channels {
-        for r in m.up.readings(m.db, ch, from, to, now) {
+    for ch in &db.channels {
+        for r in up
+            .readings(db, ch, from, to, now)
+            .into_iter()
+            .filter(|r| keep(r.target_time))
+        {
             let e = by_time
                 .entry(r.target_time)
                 .or_insert_with(|| (r.capture_time, r.cosem_status.clone(), Vec::new()));
@@ -407,6 +442,98 @@ fn contract(up: &UsagePoint, views: &[MeterView<'_>], faults: &EmhFaults) -> Val
         "end": up.end.map(local),
         "metering_point": up.metering_point_id,
     })
+}
+
+/// The id the contract's (first) meter goes by now, for the logical names of its values.
+fn contract_meter(up: &UsagePoint, views: &[MeterView<'_>], faults: &EmhFaults) -> Option<String> {
+    views
+        .iter()
+        .enumerate()
+        .find(|(_, v)| up.meter_ids.iter().any(|id| *id == v.series.id))
+        .map(|(i, v)| current_id(v.series, i, faults))
+}
+
+/// The contract's finest `origin` list: the registers whose readings the daily and
+/// billing-period values are.
+fn origin_of(up: &UsagePoint) -> Option<&Database> {
+    up.databases
+        .iter()
+        .filter(|d| d.name == "origin" && !d.channels.is_empty())
+        .min_by_key(|d| step_seconds(d.step))
+}
+
+/// `derived/{id}/daily`: the contract's daily register readings, the whole list (the
+/// reference program asks the path without a period, so the gateway is taken to answer
+/// everything it holds; a year is about 365 small entries). Each entry has the month
+/// history's shape, target time at local midnight. From the contract's own `daily` list
+/// where the scenario has one, else its `origin` registers at each local midnight (what
+/// a gateway's daily reading of a register is).
+fn daily(shared: &Shared, up: &UsagePoint, meter: &str) -> Value {
+    let daily = up
+        .databases
+        .iter()
+        .find(|d| d.name == "daily" && !d.channels.is_empty());
+    let Some(db) = daily.or_else(|| origin_of(up)) else {
+        return Value::Array(Vec::new());
+    };
+    let now = shared.scenario.m.now;
+    entries(shared, up, db, meter, up.start - 1, now, |t| {
+        time::local_midnight(t) == t
+    })
+}
+
+/// The `(start, end)` of billing period `n` (its place in `billingperiods`, counted from
+/// 0 as the list's `index`), in Unix seconds; an open period has no end.
+fn billing_period(shared: &Shared, up: &UsagePoint, n: &str) -> Option<(i64, Option<i64>)> {
+    let (a, b) = up.billing.get(n.parse::<usize>().ok()?)?;
+    let now = shared.scenario.m.now;
+    Some((time::parse(a, now)?, time::parse(b, now)))
+}
+
+/// `derived/{id}/billingperiods/{n}/extended`: the period and the contract's register
+/// values at its start and (once closed) its end, as a list of entries in the month
+/// history's shape under `readings`.
+fn billing_values(shared: &Shared, up: &UsagePoint, n: &str, meter: &str) -> Option<Value> {
+    let (start, end) = billing_period(shared, up, n)?;
+    let readings = match origin_of(up) {
+        Some(db) => {
+            let at = |t: i64| entries(shared, up, db, meter, t - 1, t, |_| true);
+            let mut list = at(start).as_array().cloned().unwrap_or_default();
+            if let Some(e) = end {
+                list.extend(at(e).as_array().cloned().unwrap_or_default());
+            }
+            list
+        }
+        None => Vec::new(),
+    };
+    Some(json!({
+        "index": n.parse::<usize>().unwrap_or_default(),
+        "start": local(start),
+        "end": end.map(local),
+        "readings": readings,
+    }))
+}
+
+/// `derived/{id}/signedprofile`: the contract's tariff profile (the DKE XML the CONEXA
+/// interface sends as `taf-profile`) as real CMS SignedData signed with the scenario's
+/// HAN key, its certificate inside (the PPC exports' signer). Sent as a JSON object with
+/// the DER in hex, as CONEXA sends its `taf-profile`.
+fn signed_profile(shared: &Shared, up: &UsagePoint) -> Resp {
+    let m = &shared.scenario.m;
+    let xml = crate::methods::taf_profile_xml(up);
+    match crate::ppc::cms::sign(
+        xml.as_bytes(),
+        &m.han_cert_pem,
+        &m.han_key_pem,
+        crate::SignedFileFault::Intact,
+    ) {
+        Ok(der) => json_ok(&json!({
+            "id": up.id,
+            "format": "CMS",
+            "signed_profile": hex::encode(der),
+        })),
+        Err(e) => server::error(StatusCode::INTERNAL_SERVER_ERROR, &e),
+    }
 }
 
 fn billing_periods(up: &UsagePoint) -> Value {
@@ -558,10 +685,38 @@ fn answer(shared: &Shared, ctx: &ConnCtx, req: &Request<Incoming>, faults: &EmhF
             let Some(up) = c.usage_points.iter().find(|u| u.id == *id) else {
                 return not_found("unknown contract");
             };
+            let meter = contract_meter(up, &views, faults).unwrap_or_default();
             match tail {
                 [] => json_ok(&contract(up, &views, faults)),
                 ["billingperiods", ..] if faults.no_history => not_found("no billing periods"),
                 ["billingperiods"] => json_ok(&billing_periods(up)),
+                ["billingperiods", _, ..] if faults.no_billing_values => {
+                    not_found("no billing-period values")
+                }
+                ["billingperiods", n] => match billing_period(shared, up, n) {
+                    Some((a, b)) => json_ok(&json!({
+                        "index": n, "start": local(a), "end": b.map(local),
+                    })),
+                    None => not_found("no such billing period"),
+                },
+                ["billingperiods", _, "extended"] if faults.broken_extras => {
+                    // An entry without a readable target time.
+                    json_ok(&json!({ "readings": [{ "timestamp_nom": "gestern", "values": [] }] }))
+                }
+                ["billingperiods", n, "extended"] => match billing_values(shared, up, n, &meter) {
+                    Some(v) => json_ok(&v),
+                    None => not_found("no such billing period"),
+                },
+                ["daily"] if faults.no_history || faults.no_daily => not_found("no daily values"),
+                ["daily"] if faults.broken_extras => {
+                    server::json_resp(StatusCode::OK, b"Tageswerte: siehe Anzeige".to_vec())
+                }
+                ["daily"] => json_ok(&daily(shared, up, &meter)),
+                ["signedprofile"] if faults.no_signed_profile => not_found("no signed profile"),
+                ["signedprofile"] if faults.broken_extras => {
+                    json_ok(&json!({ "signed_profile": "kein Profil hinterlegt" }))
+                }
+                ["signedprofile"] => signed_profile(shared, up),
                 _ => not_found("unknown path"),
             }
         }
@@ -635,6 +790,16 @@ mod tests {
         assert!(f.emh.no_history && !f.emh.no_logbook);
         assert_eq!(f.emh.min_pause_ms, 5);
         assert!(serde_json::from_str::<crate::Faults>(r#"{"emh": {"nope": 1}}"#).is_err());
+        let f: crate::Faults = serde_json::from_str(
+            r#"{"emh": {"no-daily": true, "no-signed-profile": true, "no-billing-values": true, "broken-extras": true}}"#,
+        )
+        .unwrap_or_default();
+        assert!(
+            f.emh.no_daily
+                && f.emh.no_signed_profile
+                && f.emh.no_billing_values
+                && f.emh.broken_extras
+        );
         let sc = crate::Scenario::builtin("emh-demo").map(|s| s.m.faults.emh.min_pause_ms);
         assert_eq!(sc.ok(), Some(50));
     }

@@ -11,7 +11,7 @@
 //!   `:01`; `exportLogData` refuses more than 1000 entries; exports are CMS SignedData;
 //! - faults ([`PpcFaults`]): no cookie, a crash when polled too fast, a broken export.
 
-mod cms;
+pub(crate) mod cms;
 mod pages;
 
 use std::collections::BTreeMap;
