@@ -69,6 +69,12 @@ pub fn emh_json(data: &[u8]) {
     let _ = wire::contract_ids(data);
     let _ = wire::contract(data, &mut warnings);
     let _ = wire::billing_periods(data, &mut warnings);
+    let _ = wire::billing_period_list(data, &mut warnings);
+    // The signed tariff profile: whatever encoding is recognised must give one whole DER
+    // structure, which the CMS reader then opens.
+    if let Ok(der) = wire::signed_profile(data) {
+        let _ = smgw_model::read_taf_profile(&der, None);
+    }
     let _ = wire::logbook(data, &mut warnings);
     let _ = wire::system(data);
     for values in [
