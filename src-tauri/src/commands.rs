@@ -15,6 +15,7 @@ use gateway::{CancelFlag, Gateway};
 use han_client::{Auth, Fingerprint};
 use serde::{Deserialize, Serialize};
 use tokio::sync::{MappedMutexGuard, Mutex, MutexGuard};
+use zeroize::Zeroizing;
 
 mod archive;
 mod files;
@@ -33,7 +34,89 @@ use durchblick_core::{Problem, Vendor};
 /// How long the gateway refuses a new self-test after one started.
 pub const SELF_TEST_LOCK: Duration = Duration::from_secs(600);
 
-/// How the user logs in. `Debug` hides the password and the key file.
+/// A password from the window: wiped from memory when dropped (`zeroize`), never
+/// printed by `Debug`. Its text is handed on by moving it into `han_client::Auth`,
+/// which wipes it in turn, so no copy is left behind.
+#[derive(Clone, Default)]
+pub struct Secret(Zeroizing<String>);
+
+impl Secret {
+    /// Moves the text out (into a holder that wipes it), leaving this one empty.
+    fn take(&mut self) -> String {
+        std::mem::take(&mut *self.0)
+    }
+}
+
+impl std::ops::Deref for Secret {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.0.as_str()
+    }
+}
+
+impl From<&str> for Secret {
+    fn from(s: &str) -> Self {
+        Secret(Zeroizing::new(s.to_owned()))
+    }
+}
+
+impl From<String> for Secret {
+    fn from(s: String) -> Self {
+        Secret(Zeroizing::new(s))
+    }
+}
+
+impl<'de> Deserialize<'de> for Secret {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d).map(Secret::from)
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<hidden>")
+    }
+}
+
+/// A PKCS#12 file's content from the window (it holds the private key): wiped when
+/// dropped, only its length shown by `Debug`.
+#[derive(Clone, Default)]
+pub struct KeyFile(Zeroizing<Vec<u8>>);
+
+impl KeyFile {
+    /// Moves the bytes out (into a holder that wipes them), leaving this one empty.
+    fn take(&mut self) -> Vec<u8> {
+        std::mem::take(&mut *self.0)
+    }
+}
+
+impl std::ops::Deref for KeyFile {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        self.0.as_slice()
+    }
+}
+
+impl From<Vec<u8>> for KeyFile {
+    fn from(bytes: Vec<u8>) -> Self {
+        KeyFile(Zeroizing::new(bytes))
+    }
+}
+
+impl<'de> Deserialize<'de> for KeyFile {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Vec::<u8>::deserialize(d).map(KeyFile::from)
+    }
+}
+
+impl std::fmt::Debug for KeyFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} bytes", self.0.len())
+    }
+}
+
+/// How the user logs in. `Debug` hides the password and the key file; both are wiped
+/// from memory when dropped.
 #[derive(Clone, Deserialize)]
 #[serde(tag = "mode", rename_all = "snake_case")]
 pub enum Login {
@@ -42,14 +125,14 @@ pub enum Login {
         /// User name.
         user: String,
         /// Password.
-        password: String,
+        password: Secret,
     },
     /// A PKCS#12 file's content and its password (mutual TLS).
     Pkcs12 {
         /// File content.
-        data: Vec<u8>,
+        data: KeyFile,
         /// Its password.
-        password: String,
+        password: Secret,
     },
 }
 
@@ -226,6 +309,12 @@ fn parse_fingerprint(text: &str) -> Result<Fingerprint, UiError> {
     })
 }
 
+/// What in a password being typed looks like a copying mistake (field failure 17), in
+/// the CLI's words. Only said: the password is sent as typed.
+pub fn password_hints(password: &str) -> crate::views::PasswordHintsView {
+    crate::views::PasswordHintsView::of(password)
+}
+
 /// A time from the window: RFC 3339 with zone, or local (Europe/Berlin) date/time.
 pub fn parse_time(text: &str) -> Result<DateTime<Utc>, UiError> {
     durchblick_core::problem::user_time(text).map_err(|p| UiError::problem(&p))
@@ -296,9 +385,19 @@ impl AppCore {
             .as_deref()
             .map(parse_fingerprint)
             .transpose()?;
+        // Moved, not copied, into `Auth`, which wipes them when the session ends.
         let auth = match req.login {
-            Login::Password { user, password } => Auth::Digest { user, password },
-            Login::Pkcs12 { data, password } => Auth::Pkcs12 { data, password },
+            Login::Password { user, mut password } => Auth::Digest {
+                user,
+                password: password.take(),
+            },
+            Login::Pkcs12 {
+                mut data,
+                mut password,
+            } => Auth::Pkcs12 {
+                data: data.take(),
+                password: password.take(),
+            },
         };
         let target = Target {
             host: host.clone(),
@@ -454,7 +553,7 @@ mod tests {
             "{text}"
         );
         let p12 = Login::Pkcs12 {
-            data: vec![0x30, 1, 2],
+            data: vec![0x30, 1, 2].into(),
             password: "geheim-456".into(),
         };
         let text = format!("{p12:?}");
@@ -462,6 +561,33 @@ mod tests {
             text.contains("3 bytes") && !text.contains("geheim-456"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn secrets_come_from_the_window_json_and_move_out_whole() {
+        let req: ConnectRequest = serde_json::from_str(
+            r#"{"host":"h","port":443,"login":{"mode":"password","user":"anna","password":"geheim-789"}}"#,
+        )
+        .expect("the connect screen's JSON");
+        let Login::Password { mut password, .. } = req.login else {
+            panic!("password login");
+        };
+        assert_eq!(&*password, "geheim-789");
+        assert_eq!(format!("{password:?}"), "<hidden>");
+        // Handed on by moving: nothing of it stays behind in the window's holder.
+        assert_eq!(password.take(), "geheim-789");
+        assert_eq!(&*password, "");
+
+        let req: ConnectRequest = serde_json::from_str(
+            r#"{"host":"h","port":443,"login":{"mode":"pkcs12","data":[48,130,1],"password":"p"}}"#,
+        )
+        .expect("the connect screen's JSON");
+        let Login::Pkcs12 { mut data, .. } = req.login else {
+            panic!("key file login");
+        };
+        assert_eq!(format!("{data:?}"), "3 bytes");
+        assert_eq!(data.take(), vec![48, 130, 1]);
+        assert!(data.is_empty());
     }
 
     #[test]

@@ -24,7 +24,7 @@ use commands::{
     Features, GatewayScreen, ProgressView, SelfTestView, SessionView, SyncDone, ValuesRequest,
 };
 use error::{Refusal, UiError};
-use views::{BillView, CertView, ContractView, LogView, ValuesView};
+use views::{BillView, CertView, ContractView, LogbookView, ValuesView};
 
 /// What the window asks once at start.
 #[derive(Debug, Clone, Serialize)]
@@ -81,10 +81,17 @@ fn network_help(host: String) -> network::NetworkHelp {
 #[tauri::command]
 fn inspect_pkcs12(
     core: State<'_, AppCore>,
-    data: Vec<u8>,
-    password: String,
+    data: commands::KeyFile,
+    password: commands::Secret,
 ) -> Result<CertView, UiError> {
     core.inspect_pkcs12(&data, &password)
+}
+
+/// What in the password being typed looks like a copying mistake; asked as the user
+/// types, the password itself is sent as typed.
+#[tauri::command]
+fn password_hints(password: commands::Secret) -> views::PasswordHintsView {
+    commands::password_hints(&password)
 }
 
 #[tauri::command]
@@ -149,7 +156,7 @@ async fn current_values(
 }
 
 #[tauri::command]
-async fn logbook(app: tauri::AppHandle, core: State<'_, AppCore>) -> Result<Vec<LogView>, UiError> {
+async fn logbook(app: tauri::AppHandle, core: State<'_, AppCore>) -> Result<LogbookView, UiError> {
     core.logbook(&mut emitter(app, "logbook")).await
 }
 
@@ -229,6 +236,7 @@ pub fn run() -> Result<(), tauri::Error> {
             about,
             network_help,
             inspect_pkcs12,
+            password_hints,
             connect,
             start_demo,
             disconnect,

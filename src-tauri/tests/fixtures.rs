@@ -133,6 +133,15 @@ async fn record() -> BTreeMap<&'static str, Value> {
         "error_wrong_password",
         err(core.connect(password(&mock, "demo", "wrong", None)).await),
     );
+    // The connect screen's hints while the password is typed (no gateway involved).
+    fx.insert(
+        "password_hints_full_stop",
+        json(&durchblick_app::commands::password_hints("geheim.")),
+    );
+    fx.insert(
+        "password_hints_none",
+        json(&durchblick_app::commands::password_hints("demo")),
+    );
     let p12 = std::fs::read(demo_file("client-modern.p12")).expect("p12");
     fx.insert(
         "inspect_pkcs12",

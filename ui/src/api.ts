@@ -10,8 +10,9 @@ import type {
   CertView,
   ContractView,
   GatewayView,
-  LogView,
+  LogbookView,
   OverviewView,
+  PasswordHintsView,
   Text,
   Instant,
   ValuesView,
@@ -93,7 +94,14 @@ export type ExportFormat =
   | "csv_folder_german"
   | "csv_folder_international"
   | "charts";
-export type ExportDone = { path: string; values: number; log_entries: number; files: number };
+export type ExportDone = {
+  path: string;
+  values: number;
+  log_entries: number;
+  files: number;
+  /** What the gateway's answers held that could not be decoded (live exports; absent when nothing). */
+  warnings?: WarningView[];
+};
 export type ExportSource = { kind: "gateway" } | { kind: "archive"; smgw_id: string; user_id: string };
 
 export type ArchivedSeries = {
@@ -174,7 +182,8 @@ export const api = {
     invoke<ValueRow[]>("value_rows", { answer, channel, from, count }),
   currentValues: (usagePointId: string) =>
     invoke<ValuesView>("current_values", { usagePointId }),
-  logbook: () => invoke<LogView[]>("logbook"),
+  logbook: () => invoke<LogbookView>("logbook"),
+  passwordHints: (password: string) => invoke<PasswordHintsView>("password_hints", { password }),
   selfTest: () => invoke<{ lock_seconds: number }>("self_test"),
   cancel: () => invoke<void>("cancel"),
   export: (request: { source: ExportSource; format: ExportFormat; from: string; to: string; path: string; lang: "de" | "en" }) =>

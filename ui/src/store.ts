@@ -1,7 +1,7 @@
 // The window's one store: what the screens show, typed. Screens change it and call
 // `render()`; the shell (main.ts) registers how to render and how to change screens, so
 // screens need not import the shell.
-import { type UiError, type Startup, type NetworkHelp, type CertView, type Vendor, type SessionView, type GatewayScreen, type ContractView, type ValuesView, type OverviewView, type LogView, type BillView, type ExportDone, type ArchiveView, type SyncProgress, type SyncDone, type Progress } from "./api";
+import { type UiError, type Startup, type NetworkHelp, type CertView, type Vendor, type SessionView, type GatewayScreen, type ContractView, type ValuesView, type OverviewView, type LogView, type WarningView, type BillView, type ExportDone, type ArchiveView, type SyncProgress, type SyncDone, type Progress, type PasswordHintsView } from "./api";
 
 export type ConsumptionPeriod = "day" | "week" | "month" | "year";
 export type Screen = "overview" | "connect" | "gateway" | "contracts" | "values" | "log" | "sync" | "export" | "bill";
@@ -39,6 +39,8 @@ export const state = {
     p12Password: "",
   } as ConnectForm,
   p12Cert: null as CertView | null,
+  /** What in the typed password looks like a copying mistake (from Rust). */
+  passwordHints: null as PasswordHintsView | null,
   confirm: null as { fingerprint: string; subject: string } | null,
   changed: null as UiError | null,
   changedAck: false,
@@ -55,6 +57,8 @@ export const state = {
   current: new Map<string, ValuesView>(),
   progress: null as Progress | null,
   log: null as LogView[] | null,
+  /** What the logbook's pages held that could not be decoded. */
+  logWarnings: [] as WarningView[],
   logFilter: { from: "", to: "", level: "", text: "", newestFirst: true },
   bill: null as BillView | null,
   exportRange: { from: "", to: "" },

@@ -59,6 +59,8 @@ async function answer(cmd: string, args: Args): Promise<unknown> {
         addresses: [{ interface: "eth0", ip: "192.168.1.50", prefix: 24 }],
         gateway_in_subnet: /^\d+\.\d+\.\d+\.\d+$/.test(args.host) ? args.host.startsWith("192.168.1.") : null,
       };
+    case "password_hints":
+      return fixture(args.password === "geheim." ? "password_hints_full_stop" : "password_hints_none");
     case "inspect_pkcs12":
       return args.password === "demo" ? fixture("inspect_pkcs12") : fail("error_wrong_p12_password");
     case "connect": {

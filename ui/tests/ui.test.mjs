@@ -171,6 +171,31 @@ describe("connect", () => {
     assert.deepEqual(page.errors, []);
   });
 
+  test("password typo hints: a trailing full stop is named as it is typed, sent as typed", async () => {
+    const page = await open();
+    const said = JSON.parse(fixtureBody("password_hints_full_stop"));
+    assert.ok(said.hints.length > 0);
+    await page.fill("#user", "demo");
+    await page.fill("#password", "geheim.");
+    await page.waitForSelector("#password-hints li");
+    const hints = await page.locator("#password-hints li").allTextContents();
+    assert.deepEqual(hints, said.hints.map((x) => x.de));
+    assert.ok(hints[0].includes("Punkt"), hints[0]);
+    assert.ok((await page.textContent("#password-hints")).includes(said.why.de));
+    // The field keeps focus while the hints come and go.
+    assert.equal(await page.evaluate(() => document.activeElement?.id), "password");
+    await axe(page, "connect-password-hints");
+    // What the user typed is what is sent: the hint changes nothing.
+    await page.click("#connect");
+    await page.waitForSelector("#error");
+    const sent = (await calls(page, "connect")).at(-1).args.request.login.password;
+    assert.equal(sent, "geheim.");
+    // A password without anything odd: the hints go away.
+    await page.fill("#password", "demo");
+    await page.waitForFunction(() => document.querySelectorAll("#password-hints li").length === 0);
+    assert.equal(await page.locator("#password-hints li").count(), 0);
+  });
+
   test("maker choice: factory address, connection help, the PPC self-test needs consent", async () => {
     const page = await open({ lang: "en-US" });
     assert.equal(await page.inputValue("#host"), "192.168.1.100");
@@ -308,6 +333,41 @@ describe("screens against the recorded demo gateway", () => {
       assert.ok(text.includes(c.usage_point_id) && text.includes(c.taf_name.de) && text.includes(c.state.de));
     }
     await shot(page, "07-contracts");
+  });
+
+  test("contracts: the tariff profile with stages, switching times, validity and signature", async () => {
+    const page = await open();
+    const contracts = JSON.parse(fixtureBody("contracts"));
+    const taf2 = contracts.find((c) => c.taf === 2);
+    const p = taf2.tariff_profile;
+    // The recorded demo answer carries the mock's signed two-stage program.
+    assert.deepEqual(p.stages.map((s) => s.name), ["HT", "NT"]);
+    assert.deepEqual(p.day_profiles[0].switches.map((s) => s.time), ["06:00", "22:00"]);
+    await demo(page);
+    await page.click("#nav-contracts");
+    await page.waitForSelector("article.contract");
+    const article = page.locator("article.contract", { hasText: taf2.usage_point_id });
+    const section = article.locator("section.tariff");
+    assert.equal(await section.locator("h3").textContent(), "Tarifprofil");
+    assert.equal(await section.locator(".signature").textContent(), p.signature_text.de);
+    assert.equal(await section.locator(".signature.ok").count(), p.signature === "valid" ? 1 : 0);
+    const stages = await section.locator("table.tariff-stages tbody tr").allTextContents();
+    assert.deepEqual(stages, p.stages.map((s) => `${s.id}${s.name}${s.register}`));
+    const switches = await section.locator("table.day-profiles tbody tr").allTextContents();
+    assert.deepEqual(switches, p.day_profiles.flatMap((d) => d.switches.map((s) => `${d.id}${s.time}${s.stage}`)));
+    const kv = await section.locator("dl").textContent();
+    assert.ok(kv.includes(`Gültig ab${p.valid_from}`), kv);
+    // What the reader does not interpret is listed as sent.
+    const unknown = await section.locator("table.tariff-unknown tbody tr").allTextContents();
+    assert.deepEqual(unknown, p.unknown.map((u) => `${u.path}${u.text}`));
+    assert.ok(unknown.length > 0);
+    // The demo household imports only: the CLI's hint, under every contract with import.
+    const hinted = contracts.filter((c) => c.no_export_hint);
+    assert.ok(hinted.length > 0);
+    assert.equal(await page.locator("article.contract p.hint").count(), hinted.length);
+    assert.equal(await article.locator("p.hint").textContent(), taf2.no_export_hint.de);
+    await section.scrollIntoViewIfNeeded();
+    await shot(page, "07-contracts-tariff");
   });
 
   test("values: a year in the virtualised table, gaps as rows, current values", async () => {
@@ -473,7 +533,7 @@ describe("screens against the recorded demo gateway", () => {
 
   test("logbook: filter by text, level and time", async () => {
     const page = await open({ lang: "en-US" });
-    const log = JSON.parse(fixtureBody("logbook"));
+    const log = JSON.parse(fixtureBody("logbook")).entries;
     await demo(page);
     await page.click("#nav-log");
     await page.waitForSelector("#log-count");

@@ -61,7 +61,9 @@ pub fn pkcs12(mock: &mock_smgw::RunningMock, file: &str, pass: &str) -> ConnectR
         host: "127.0.0.1".into(),
         port: mock.addr().port(),
         login: Login::Pkcs12 {
-            data: std::fs::read(demo_file(file)).expect("demo p12 file"),
+            data: std::fs::read(demo_file(file))
+                .expect("demo p12 file")
+                .into(),
             password: pass.into(),
         },
         confirm_fingerprint: None,

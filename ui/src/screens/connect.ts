@@ -34,7 +34,8 @@ export function connectView(): HTMLElement {
     f.mode === "password"
       ? [
           field(t("user"), input("user", f.user, (v) => (f.user = v), { autocomplete: "username" })),
-          field(t("password"), input("password", f.password, (v) => (f.password = v), { type: "password", autocomplete: "current-password" })),
+          field(t("password"), input("password", f.password, (v) => { f.password = v; void checkPassword(v); }, { type: "password", autocomplete: "current-password", "aria-describedby": "password-hints" })),
+          passwordHintsBox(),
         ]
       : [
           field(t("p12File"), fileInput),
@@ -187,6 +188,36 @@ export async function showCert(): Promise<void> {
   render();
 }
 
+/** The typo hints under the password field (field failure 17); always present, so the
+ * field's `aria-describedby` has its target and screen readers hear new hints. */
+function passwordHintsBox(): HTMLElement {
+  const p = state.passwordHints;
+  const hints = p?.hints ?? [];
+  return h(
+    "div",
+    { id: "password-hints", class: hints.length ? "warn hints" : "hints", "aria-live": "polite" },
+    hints.length ? h("ul", {}, hints.map((x) => h("li", {}, pick(x)))) : null,
+    p?.why && hints.length ? h("p", { class: "hint" }, pick(p.why)) : null,
+  );
+}
+
+/** Asks Rust what in the password looks odd, as it is typed; the hints box is replaced
+ * in place, so the field keeps focus and caret. A hint is only said: the password is sent
+ * as typed. */
+async function checkPassword(password: string): Promise<void> {
+  let hints;
+  try {
+    hints = await api.passwordHints(password);
+  } catch {
+    // Hints are a courtesy: without them the login works as before.
+    return;
+  }
+  // An answer for an older keystroke is not shown.
+  if (state.form.password !== password) return;
+  state.passwordHints = hints;
+  document.getElementById("password-hints")?.replaceWith(passwordHintsBox());
+}
+
 export async function doConnect(confirm: string | null): Promise<void> {
   const f = state.form;
   const port = Number.parseInt(f.port, 10);
@@ -240,6 +271,7 @@ export function forgetSession(): void {
   state.values = null;
   state.current.clear();
   state.log = null;
+  state.logWarnings = [];
   state.archive = null;
   state.overview = null;
   state.synced = null;
