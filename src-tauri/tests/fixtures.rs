@@ -77,7 +77,7 @@ fn normalise(name: &str, mut v: Value) -> Value {
             event["values"] = Value::Null;
         }
     }
-    if name == "export_done" {
+    if name.starts_with("export_done") {
         v["path"] = Value::Null;
     }
     if name == "gateway" {
@@ -302,6 +302,44 @@ async fn record() -> BTreeMap<&'static str, Value> {
     );
     fx.insert("error_check_bill", err(check_bill(&device, &supplier)));
     demo.disconnect().await;
+
+    // A gateway whose auxiliary fields cannot be decoded (issue #12): the live export and
+    // the logbook are read all the same and say what was left out.
+    let broken = common::mock().await;
+    broken.set_faults(mock_smgw::Faults {
+        broken_auxiliary: true,
+        ..Default::default()
+    });
+    let pins = tempfile::tempdir().expect("temp dir");
+    let core = core_in(pins.path());
+    let fingerprint = broken.fingerprint_sha256().to_owned();
+    core.connect(password(&broken, "demo", "demo", Some(&fingerprint)))
+        .await
+        .expect("connect to the broken gateway");
+    fx.insert(
+        "export_done_warned",
+        json(
+            &core
+                .export(
+                    durchblick_app::commands::ExportRequest {
+                        source: ExportSource::Gateway,
+                        format: durchblick_app::commands::ExportFormat::CsvGerman,
+                        from: "2026-11-18".into(),
+                        to: "2026-11-20".into(),
+                        path: out.path().join("warned.csv").display().to_string(),
+                        lang: Default::default(),
+                    },
+                    &mut |_| {},
+                )
+                .await
+                .expect("export despite broken fields"),
+        ),
+    );
+    fx.insert(
+        "logbook_warned",
+        json(&core.logbook(&mut |_| {}).await.expect("logbook")),
+    );
+    core.disconnect().await;
     fx
 }
 
@@ -309,7 +347,7 @@ async fn record() -> BTreeMap<&'static str, Value> {
 fn file_name(name: &str) -> String {
     if matches!(
         name,
-        "values_year" | "value_rows_year" | "logbook" | "sync_progress"
+        "values_year" | "value_rows_year" | "logbook" | "logbook_warned" | "sync_progress"
     ) {
         format!("{name}.json.gz")
     } else {

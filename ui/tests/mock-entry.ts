@@ -7,6 +7,9 @@ import { emit } from "@tauri-apps/api/event";
 type Fixture = unknown;
 type Win = typeof window & {
   __PIN_STATE__?: "unknown" | "pinned" | "changed";
+  /** The gateway sends auxiliary fields that cannot be decoded (recorded with the mock's
+   * `broken_auxiliary` fault). */
+  __BROKEN__?: boolean;
   __CALLS__: { cmd: string; args: unknown }[];
 };
 const w = window as Win;
@@ -95,7 +98,7 @@ async function answer(cmd: string, args: Args): Promise<unknown> {
     case "current_values":
       return fixture("current_values");
     case "logbook":
-      return fixture("logbook");
+      return fixture(w.__BROKEN__ ? "logbook_warned" : "logbook");
     case "self_test":
       selfTests += 1;
       return selfTests === 1 ? fixture("self_test") : fail("error_self_test_locked");
@@ -104,7 +107,8 @@ async function answer(cmd: string, args: Args): Promise<unknown> {
       return text.includes("AnalysisProfile") ? fixture("check_bill") : fail("error_check_bill");
     }
     case "export":
-      return fixture(args.request.source?.kind === "archive" ? "export_archive_done" : "export_done");
+      if (args.request.source?.kind === "archive") return fixture("export_archive_done");
+      return fixture(w.__BROKEN__ ? "export_done_warned" : "export_done");
     case "archive_status":
       return fixture(synced ? "archive_status" : "archive_empty");
     case "about":

@@ -87,12 +87,12 @@ after(async () => {
 });
 
 /** A fresh page at 1280×720 with the mocked IPC; `pin` is what the fake pin store knows. */
-async function open({ lang = "de-DE", pin = "unknown" } = {}) {
+async function open({ lang = "de-DE", pin = "unknown", broken = false } = {}) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, locale: lang });
   const page = await context.newPage();
   const errors = [];
   page.on("pageerror", (e) => errors.push(String(e)));
-  await page.addInitScript(`window.__PIN_STATE__ = ${JSON.stringify(pin)};`);
+  await page.addInitScript(`window.__PIN_STATE__ = ${JSON.stringify(pin)}; window.__BROKEN__ = ${broken};`);
   await page.addInitScript(mockScript);
   await page.goto(base);
   await page.waitForSelector("#connect-form");
@@ -538,6 +538,7 @@ describe("screens against the recorded demo gateway", () => {
     await page.click("#nav-log");
     await page.waitForSelector("#log-count");
     assert.equal(await page.textContent("#log-count"), `${en(log.length)} / ${en(log.length)} entries`);
+    assert.equal(await page.locator("#log-warnings").count(), 0, "the demo's logbook reads whole");
     // Newest first by default; the toggle turns to the gateway's order.
     const firstShown = () => page.$eval(".vt-body .vt-row", (r) => r.firstChild.textContent);
     const indexes = log.map((e) => e.index);
@@ -565,6 +566,25 @@ describe("screens against the recorded demo gateway", () => {
     const expectFrom = log.filter((e) => e.time && Date.parse(e.time.utc) >= Date.parse(value)).length;
     assert.equal(await page.textContent("#log-count"), `${en(expectFrom)} / ${en(log.length)} entries`);
     await shot(page, "11-logbook-filtered");
+  });
+
+  test("warnings of a gateway with undecodable fields: in the logbook and after a live export", async () => {
+    const page = await open({ lang: "en-US", broken: true });
+    const log = JSON.parse(fixtureBody("logbook_warned"));
+    const done = JSON.parse(fixtureBody("export_done_warned"));
+    assert.ok(log.warnings.length > 0 && done.warnings.length > 0);
+    await demo(page);
+    await page.click("#nav-log");
+    await page.waitForSelector("#log-warnings");
+    assert.deepEqual(await page.locator("#log-warnings li").allTextContents(), log.warnings.map((w) => w.message.en));
+    assert.equal(await page.textContent("#log-count"), `${en(log.entries.length)} / ${en(log.entries.length)} entries`);
+    await axe(page, "logbook-warnings");
+    await page.click("#nav-export");
+    await page.click("#export-csv_german");
+    await page.waitForSelector("#export-done");
+    await page.waitForSelector("#export-warnings");
+    assert.deepEqual(await page.locator("#export-warnings li").allTextContents(), done.warnings.map((w) => w.message.en));
+    await axe(page, "export-warnings");
   });
 
   test("check bill: stages, checksums, totals and the per-day timeline", async () => {
@@ -659,6 +679,7 @@ describe("screens against the recorded demo gateway", () => {
     }
     assert.equal((await calls(page, "plugin:dialog|open")).length, folders.length, "the folder formats ask for a folder");
     assert.ok((await page.textContent("#export-done")).includes(`${en(done.values)} values, ${en(done.log_entries)} logbook entries`));
+    assert.equal(await page.locator("#export-warnings").count(), 0, "the demo's answers all read");
     await shot(page, "14-export");
     await page.click("#nav-values");
     await page.waitForSelector("#sel-contract option", { state: "attached" });
