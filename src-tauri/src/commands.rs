@@ -78,8 +78,8 @@ impl std::fmt::Debug for Secret {
     }
 }
 
-/// A PKCS#12 file's content from the window (it holds the private key): wiped when
-/// dropped, only its length shown by `Debug`.
+/// The content of a file the user picked, e.g. a PKCS#12 file (it holds the private
+/// key): wiped when dropped, only its length shown by `Debug`.
 #[derive(Clone, Default)]
 pub struct KeyFile(Zeroizing<Vec<u8>>);
 
@@ -103,11 +103,28 @@ impl From<Vec<u8>> for KeyFile {
     }
 }
 
-impl<'de> Deserialize<'de> for KeyFile {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Vec::<u8>::deserialize(d).map(KeyFile::from)
-    }
+/// A file the user picked in the native dialog, as the window knows it: a token to pass
+/// back, its name and size; the bytes stay in Rust.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PickedFile {
+    /// What the window passes back.
+    pub token: u64,
+    /// File name (without the folder).
+    pub name: String,
+    /// Size in bytes.
+    pub size: u64,
 }
+
+/// The picked files Rust holds for the window: the newest [`HELD_FILES`] only (a key
+/// file and the bill check's two files fit), wiped when dropped.
+#[derive(Default)]
+struct HeldFiles {
+    next: u64,
+    files: std::collections::BTreeMap<u64, KeyFile>,
+}
+
+/// How many picked files are held at once.
+pub const HELD_FILES: usize = 4;
 
 impl std::fmt::Debug for KeyFile {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -127,10 +144,11 @@ pub enum Login {
         /// Password.
         password: Secret,
     },
-    /// A PKCS#12 file's content and its password (mutual TLS).
+    /// A PKCS#12 file and its password (mutual TLS). The file was read by Rust when the
+    /// user picked it ([`AppCore::hold_file`]); the window passes only its token.
     Pkcs12 {
-        /// File content.
-        data: KeyFile,
+        /// The picked file's token.
+        file: u64,
         /// Its password.
         password: Secret,
     },
@@ -142,8 +160,8 @@ impl std::fmt::Debug for Login {
             Login::Password { user, .. } => {
                 write!(f, "Password {{ user: {user:?}, password: <hidden> }}")
             }
-            Login::Pkcs12 { data, .. } => {
-                write!(f, "Pkcs12 {{ {} bytes, password: <hidden> }}", data.len())
+            Login::Pkcs12 { file, .. } => {
+                write!(f, "Pkcs12 {{ file {file}, password: <hidden> }}")
             }
         }
     }
@@ -299,6 +317,8 @@ pub struct AppCore {
     archives: StdMutex<ArchivePaths>,
     /// The table of the last values answer, paged by `value_rows`.
     shown_values: StdMutex<Option<screens::ShownValues>>,
+    /// Files picked in the native dialog, by token.
+    held: StdMutex<HeldFiles>,
 }
 
 fn parse_fingerprint(text: &str) -> Result<Fingerprint, UiError> {
@@ -342,7 +362,36 @@ impl AppCore {
             self_test_started: StdMutex::new(None),
             archives: StdMutex::new(ArchivePaths::default()),
             shown_values: StdMutex::new(None),
+            held: StdMutex::new(HeldFiles::default()),
         }
+    }
+
+    /// Keeps the content of a file the user picked (read by Rust, never sent through the
+    /// window) and returns the token the window passes back. The oldest held file is
+    /// dropped beyond [`HELD_FILES`].
+    pub fn hold_file(&self, name: &str, bytes: Vec<u8>) -> Result<PickedFile, UiError> {
+        let mut held = self.held.lock().map_err(|_| lock_poisoned())?;
+        held.next += 1;
+        let token = held.next;
+        let size = bytes.len() as u64;
+        held.files.insert(token, KeyFile::from(bytes));
+        while held.files.len() > HELD_FILES {
+            held.files.pop_first();
+        }
+        Ok(PickedFile {
+            token,
+            name: name.to_owned(),
+            size,
+        })
+    }
+
+    /// The content of a held file (a copy that is wiped when dropped).
+    pub fn held_file(&self, token: u64) -> Result<KeyFile, UiError> {
+        let held = self.held.lock().map_err(|_| lock_poisoned())?;
+        held.files
+            .get(&token)
+            .cloned()
+            .ok_or_else(|| Refusal::FileNotHeld.into())
     }
 
     /// The same core with these archive files.
@@ -365,9 +414,11 @@ impl AppCore {
         Ok(())
     }
 
-    /// Subject, issuer and validity of a PKCS#12 file's certificate, before connecting.
-    pub fn inspect_pkcs12(&self, data: &[u8], password: &str) -> Result<CertView, UiError> {
-        let id = han_client::ClientIdentity::from_pkcs12(data, password)?;
+    /// Subject, issuer and validity of a held PKCS#12 file's certificate, before
+    /// connecting.
+    pub fn inspect_pkcs12(&self, file: u64, password: &str) -> Result<CertView, UiError> {
+        let data = self.held_file(file)?;
+        let id = han_client::ClientIdentity::from_pkcs12(&data, password)?;
         Ok(CertView::from_info(id.info(), None, Utc::now()))
     }
 
@@ -391,11 +442,8 @@ impl AppCore {
                 user,
                 password: password.take(),
             },
-            Login::Pkcs12 {
-                mut data,
-                mut password,
-            } => Auth::Pkcs12 {
-                data: data.take(),
+            Login::Pkcs12 { file, mut password } => Auth::Pkcs12 {
+                data: self.held_file(file)?.take(),
                 password: password.take(),
             },
         };
@@ -553,12 +601,12 @@ mod tests {
             "{text}"
         );
         let p12 = Login::Pkcs12 {
-            data: vec![0x30, 1, 2].into(),
+            file: 3,
             password: "geheim-456".into(),
         };
         let text = format!("{p12:?}");
         assert!(
-            text.contains("3 bytes") && !text.contains("geheim-456"),
+            text.contains("file 3") && !text.contains("geheim-456"),
             "{text}"
         );
     }
@@ -579,15 +627,29 @@ mod tests {
         assert_eq!(&*password, "");
 
         let req: ConnectRequest = serde_json::from_str(
-            r#"{"host":"h","port":443,"login":{"mode":"pkcs12","data":[48,130,1],"password":"p"}}"#,
+            r#"{"host":"h","port":443,"login":{"mode":"pkcs12","file":7,"password":"p"}}"#,
         )
         .expect("the connect screen's JSON");
-        let Login::Pkcs12 { mut data, .. } = req.login else {
-            panic!("key file login");
-        };
+        assert!(matches!(req.login, Login::Pkcs12 { file: 7, .. }));
+        let mut data = KeyFile::from(vec![48, 130, 1]);
         assert_eq!(format!("{data:?}"), "3 bytes");
         assert_eq!(data.take(), vec![48, 130, 1]);
         assert!(data.is_empty());
+    }
+
+    #[test]
+    fn picked_files_are_held_by_token_the_oldest_dropped() {
+        let core = AppCore::new(None);
+        let first = core.hold_file("a.p12", vec![1, 2, 3]).expect("held");
+        assert_eq!((first.name.as_str(), first.size), ("a.p12", 3));
+        assert_eq!(&*core.held_file(first.token).expect("there"), &[1, 2, 3]);
+        for i in 0..HELD_FILES {
+            core.hold_file("b.xml", vec![i as u8]).expect("held");
+        }
+        let err = core.held_file(first.token).expect_err("dropped");
+        assert_eq!(err.kind, ErrorKind::Data);
+        assert!(err.de.contains("erneut wählen"), "{}", err.de);
+        assert!(core.held_file(0).is_err(), "never handed out");
     }
 
     #[test]

@@ -81,7 +81,7 @@ async fn pkcs12_login_modern_and_legacy_and_wrong_key_password() {
     let core = core_in(dir.path());
     for file in ["client-modern.p12", "client-legacy.p12"] {
         let out = core
-            .connect(pkcs12(&mock, file, "demo"))
+            .connect(pkcs12(&core, &mock, file, "demo"))
             .await
             .unwrap_or_else(|e| panic!("{file}: {e}"));
         let ConnectOutcome::Connected(s) = out else {
@@ -90,7 +90,10 @@ async fn pkcs12_login_modern_and_legacy_and_wrong_key_password() {
         assert_eq!(s.userid, "01005e318011.consumer1.sm");
     }
     let data = std::fs::read(demo_file("client-modern.p12")).expect("p12");
-    let cert = core.inspect_pkcs12(&data, "demo").expect("inspect");
+    // The key file is read by Rust when picked; the window passes its token.
+    let picked = core.hold_file("client-modern.p12", data).expect("held");
+    assert_eq!(picked.name, "client-modern.p12");
+    let cert = core.inspect_pkcs12(picked.token, "demo").expect("inspect");
     assert!(
         !cert.subject.is_empty() && !cert.issuer.is_empty(),
         "{cert:?}"
@@ -99,7 +102,7 @@ async fn pkcs12_login_modern_and_legacy_and_wrong_key_password() {
     assert_eq!(cert.fingerprint.len(), 64);
 
     let err = core
-        .inspect_pkcs12(&data, "wrong")
+        .inspect_pkcs12(picked.token, "wrong")
         .expect_err("wrong key password");
     assert_eq!(err.kind, ErrorKind::Authentication);
     assert!(
@@ -108,7 +111,7 @@ async fn pkcs12_login_modern_and_legacy_and_wrong_key_password() {
         err.de
     );
     let err = core
-        .connect(pkcs12(&mock, "client-modern.p12", "wrong"))
+        .connect(pkcs12(&core, &mock, "client-modern.p12", "wrong"))
         .await
         .expect_err("wrong key password on connect");
     assert!(
@@ -116,8 +119,11 @@ async fn pkcs12_login_modern_and_legacy_and_wrong_key_password() {
         "{}",
         err.en
     );
+    let garbage = core
+        .hold_file("notes.txt", b"not a key file".to_vec())
+        .expect("held");
     let err = core
-        .inspect_pkcs12(b"not a key file", "demo")
+        .inspect_pkcs12(garbage.token, "demo")
         .expect_err("garbage");
     assert!(
         err.en.contains("not a valid certificate file"),

@@ -143,19 +143,21 @@ async fn record() -> BTreeMap<&'static str, Value> {
         json(&durchblick_app::commands::password_hints("demo")),
     );
     let p12 = std::fs::read(demo_file("client-modern.p12")).expect("p12");
+    let picked = core.hold_file("client-modern.p12", p12).expect("held");
+    fx.insert("pick_file_pkcs12", json(&picked));
     fx.insert(
         "inspect_pkcs12",
-        json(&core.inspect_pkcs12(&p12, "demo").expect("inspect")),
+        json(&core.inspect_pkcs12(picked.token, "demo").expect("inspect")),
     );
     fx.insert(
         "error_wrong_p12_password",
-        err(core.inspect_pkcs12(&p12, "wrong")),
+        err(core.inspect_pkcs12(picked.token, "wrong")),
     );
     fx.insert(
         "connect_pkcs12_ok",
         json(
             &core
-                .connect(pkcs12(&mock, "client-modern.p12", "demo"))
+                .connect(pkcs12(&core, &mock, "client-modern.p12", "demo"))
                 .await
                 .expect("p12 login"),
         ),
@@ -301,6 +303,19 @@ async fn record() -> BTreeMap<&'static str, Value> {
         json(&check_bill(&supplier, &device).expect("bill")),
     );
     fx.insert("error_check_bill", err(check_bill(&device, &supplier)));
+    // The bill check's files as the user picks them (Rust holds the bytes).
+    fx.insert(
+        "pick_file_supplier",
+        json(
+            &demo
+                .hold_file("supplier_2_day.xml", supplier)
+                .expect("held"),
+        ),
+    );
+    fx.insert(
+        "pick_file_device",
+        json(&demo.hold_file("result_3_days.xml", device).expect("held")),
+    );
     demo.disconnect().await;
 
     // A gateway whose auxiliary fields cannot be decoded (issue #12): the live export and

@@ -51,7 +51,11 @@ export type NetworkHelp = { addresses: LocalAddress[]; gateway_in_subnet: boolea
 
 export type Login =
   | { mode: "password"; user: string; password: string }
-  | { mode: "pkcs12"; data: number[]; password: string };
+  | { mode: "pkcs12"; file: number; password: string };
+
+/** A file picked in the native dialog: Rust reads and holds it, the window keeps the
+ * token (src-tauri/src/commands.rs, PickedFile). */
+export type PickedFile = { token: number; name: string; size: number };
 
 export type Vendor = "auto" | "conexa" | "ppc" | "emh";
 
@@ -170,8 +174,9 @@ export type Progress = { op: string; step: number; steps: number | null; items: 
 export const api = {
   startup: () => invoke<Startup>("startup"),
   networkHelp: (host: string) => invoke<NetworkHelp>("network_help", { host }),
-  inspectPkcs12: (data: number[], password: string) =>
-    invoke<CertView>("inspect_pkcs12", { data, password }),
+  pickFile: (kind: "pkcs12" | "xml") => invoke<PickedFile | null>("pick_file", { kind }),
+  inspectPkcs12: (file: number, password: string) =>
+    invoke<CertView>("inspect_pkcs12", { file, password }),
   connect: (request: ConnectRequest) => invoke<ConnectOutcome>("connect", { request }),
   startDemo: (vendor?: Vendor) => invoke<SessionView>("start_demo", { vendor: vendor ?? null }),
   disconnect: () => invoke<void>("disconnect"),
@@ -195,7 +200,7 @@ export const api = {
   sync: () => invoke<SyncDone>("sync"),
   cancelSync: () => invoke<void>("cancel_sync"),
   saveChart: (path: string, svg: string) => invoke<void>("save_chart", { path, svg }),
-  checkBill: (supplier: number[], device: number[]) =>
+  checkBill: (supplier: number, device: number) =>
     invoke<BillView>("check_bill", { supplier, device }),
 };
 

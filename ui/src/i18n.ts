@@ -53,6 +53,7 @@ const words = {
   user: ["Benutzername", "User name"],
   password: ["Passwort", "Password"],
   p12File: ["Zertifikatsdatei (.p12, .pfx)", "Certificate file (.p12, .pfx)"],
+  chooseFile: ["Datei wählen …", "Choose file …"],
   p12Password: ["Passwort der Zertifikatsdatei", "Certificate file password"],
   showCert: ["Zertifikat anzeigen", "Show certificate"],
   connect: ["Verbinden", "Connect"],

@@ -10,6 +10,8 @@ type Win = typeof window & {
   /** The gateway sends auxiliary fields that cannot be decoded (recorded with the mock's
    * `broken_auxiliary` fault). */
   __BROKEN__?: boolean;
+  /** Which file the user picks in the next native dialog of the bill check. */
+  __PICK__?: "supplier" | "device";
   __CALLS__: { cmd: string; args: unknown }[];
 };
 const w = window as Win;
@@ -102,9 +104,16 @@ async function answer(cmd: string, args: Args): Promise<unknown> {
     case "self_test":
       selfTests += 1;
       return selfTests === 1 ? fixture("self_test") : fail("error_self_test_locked");
+    case "pick_file":
+      // Rust opens the dialog and reads the file; recorded are the answers for the demo's
+      // key file and the bill check's two reference files.
+      if (args.kind === "pkcs12") return fixture("pick_file_pkcs12");
+      return fixture(w.__PICK__ === "device" ? "pick_file_device" : "pick_file_supplier");
     case "check_bill": {
-      const text = new TextDecoder().decode(new Uint8Array(args.supplier.slice(0, 200000)));
-      return text.includes("AnalysisProfile") ? fixture("check_bill") : fail("error_check_bill");
+      const supplier = (await fixture("pick_file_supplier")) as { token: number };
+      const device = (await fixture("pick_file_device")) as { token: number };
+      const right = args.supplier === supplier.token && args.device === device.token;
+      return right ? fixture("check_bill") : fail("error_check_bill");
     }
     case "export":
       if (args.request.source?.kind === "archive") return fixture("export_archive_done");

@@ -17,8 +17,6 @@ const ui = path.resolve(here, "..");
 const dist = path.join(ui, "dist");
 const fixtures = path.join(here, "fixtures");
 const shots = path.resolve(ui, "../artifacts/screenshots");
-const demoDir = path.resolve(ui, "../mock-smgw/scenarios/demo");
-const trudi = path.resolve(ui, "../../shared/reference/trudi-data");
 const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
 
 const TYPES = { ".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".json": "application/json", ".png": "image/png", ".svg": "image/svg+xml" };
@@ -249,8 +247,12 @@ describe("connect", () => {
   test("certificate login: holder, issuer and validity before connecting", async () => {
     const page = await open({ pin: "pinned" });
     const cert = JSON.parse(fixtureBody("inspect_pkcs12"));
+    const picked = JSON.parse(fixtureBody("pick_file_pkcs12"));
     await page.check("#mode-pkcs12");
-    await page.setInputFiles("#p12-file", path.join(demoDir, "client-modern.p12"));
+    // Rust opens the native dialog and reads the file: the window shows its name only.
+    await page.click("#p12-file");
+    await page.waitForFunction((name) => document.querySelector("main")?.textContent?.includes(name), picked.name);
+    assert.deepEqual((await calls(page, "pick_file")).map((c) => c.args.kind), ["pkcs12"]);
     await page.fill("#p12-password", "nope");
     await page.click("#show-cert");
     await page.waitForSelector("#error");
@@ -264,12 +266,14 @@ describe("connect", () => {
     assert.ok(text.includes(cert.not_after.local), text);
     await shot(page, "03-connect-certificate");
     const sent = await calls(page, "inspect_pkcs12");
-    const bytes = fs.readFileSync(path.join(demoDir, "client-modern.p12"));
-    assert.deepEqual(sent[1].args.data, Array.from(bytes), "the file's bytes reach the command");
+    assert.deepEqual(sent[1].args, { file: picked.token, password: "demo" }, "only the token crosses the IPC");
     await page.click("#connect");
     await page.waitForSelector("#overview");
     const connect = (await calls(page, "connect"))[0];
-    assert.equal(connect.args.request.login.mode, "pkcs12");
+    assert.deepEqual(connect.args.request.login, { mode: "pkcs12", file: picked.token, password: "demo" });
+    // No call carried a file's content.
+    const all = await page.evaluate(() => JSON.stringify(window.__CALLS__));
+    assert.ok(!all.includes("[48,130"), "no DER bytes in any call");
   });
 
   test("changed certificate: a clear warning, trusting needs an explicit confirmation", async () => {
@@ -591,18 +595,29 @@ describe("screens against the recorded demo gateway", () => {
     const page = await open();
     const bill = JSON.parse(fixtureBody("check_bill"));
     await page.click("#nav-bill");
-    await page.setInputFiles("#supplier-file", path.join(trudi, "taf2/supplier_2_day.xml"));
-    await page.setInputFiles("#device-file", path.join(trudi, "taf2/result_3_days.xml"));
+    const supplier = JSON.parse(fixtureBody("pick_file_supplier"));
+    const device = JSON.parse(fixtureBody("pick_file_device"));
+    // Rust opens the dialog and reads each file; the window keeps tokens and names.
+    const pick = async (button, which) => {
+      await page.evaluate((w) => { window.__PICK__ = w; }, which);
+      await page.click(button);
+      await page.waitForSelector(`${button}-name`);
+    };
+    await pick("#supplier-file", "supplier");
+    await pick("#device-file", "device");
+    assert.equal(await page.textContent("#supplier-file-name"), supplier.name);
+    assert.equal(await page.textContent("#device-file-name"), device.name);
     await page.click("#check-bill");
     await page.waitForSelector("#bill-result");
+    assert.deepEqual((await calls(page, "check_bill")).at(-1).args, { supplier: supplier.token, device: device.token });
     assert.equal(await page.locator("#bill-stages tbody tr").count(), bill.registers.length);
     assert.equal(await page.locator("#bill-days tbody tr").count(), bill.days.length);
     assert.ok((await page.textContent("#bill-checksums")).includes(bill.checksums.ripemd160));
     assert.ok((await page.textContent("#bill-stages")).includes(bill.registers[0].amount.de));
     await shot(page, "12-check-bill");
     // Swapped files: the library's message.
-    await page.setInputFiles("#supplier-file", path.join(trudi, "taf2/result_3_days.xml"));
-    await page.setInputFiles("#device-file", path.join(trudi, "taf2/supplier_2_day.xml"));
+    await pick("#supplier-file", "device");
+    await pick("#device-file", "supplier");
     await page.click("#check-bill");
     await page.waitForSelector("#error");
     assert.equal(await page.textContent("#error"), JSON.parse(fixtureBody("error_check_bill")).de);

@@ -1,6 +1,6 @@
 // The connect screen: gateway address, login, certificate confirmation, network help.
 import { api, type Vendor, type SessionView } from "../api";
-import { field, fileBytes, groupedFingerprint, h } from "../dom";
+import { field, groupedFingerprint, h } from "../dom";
 import { pick, t, type Key } from "../i18n";
 import { state, render, go, type ConnectForm } from "../store";
 import { errorBox, run, input, certDetails, select } from "../ui";
@@ -23,13 +23,20 @@ export function connectView(): HTMLElement {
       })(),
       t(key),
     );
-  const fileInput = h("input", { type: "file", id: "p12-file", accept: ".p12,.pfx,application/x-pkcs12" }) as HTMLInputElement;
-  fileInput.addEventListener("change", async () => {
-    f.p12 = await fileBytes(fileInput);
-    f.p12Name = fileInput.files?.[0]?.name ?? "";
-    state.p12Cert = null;
-    render();
-  });
+  // The native dialog is opened and the file read by Rust: the key never passes
+  // through the web view, only a token does.
+  const fileInput = h("button", {
+    type: "button",
+    id: "p12-file",
+    onclick: async () => {
+      const picked = await run(() => api.pickFile("pkcs12"));
+      if (!picked) return;
+      f.p12 = picked.token;
+      f.p12Name = picked.name;
+      state.p12Cert = null;
+      render();
+    },
+  }, t("chooseFile"));
   const login =
     f.mode === "password"
       ? [
@@ -183,8 +190,8 @@ export async function showCert(): Promise<void> {
     render();
     return;
   }
-  const data = f.p12;
-  state.p12Cert = await run(() => api.inspectPkcs12(data, f.p12Password));
+  const file = f.p12;
+  state.p12Cert = await run(() => api.inspectPkcs12(file, f.p12Password));
   render();
 }
 
@@ -228,7 +235,7 @@ export async function doConnect(confirm: string | null): Promise<void> {
   const login =
     f.mode === "password"
       ? { mode: "password" as const, user: f.user, password: f.password }
-      : { mode: "pkcs12" as const, data: f.p12 ?? [], password: f.p12Password };
+      : { mode: "pkcs12" as const, file: f.p12 ?? 0, password: f.p12Password };
   state.confirm = null;
   const out = await run(() =>
     api.connect({
