@@ -15,6 +15,7 @@ use gateway::{CancelFlag, Gateway};
 use han_client::{Auth, Fingerprint};
 use serde::{Deserialize, Serialize};
 use tokio::sync::{MappedMutexGuard, Mutex, MutexGuard};
+use zeroize::Zeroizing;
 
 mod archive;
 mod files;
@@ -33,7 +34,106 @@ use durchblick_core::{Problem, Vendor};
 /// How long the gateway refuses a new self-test after one started.
 pub const SELF_TEST_LOCK: Duration = Duration::from_secs(600);
 
-/// How the user logs in. `Debug` hides the password and the key file.
+/// A password from the window: wiped from memory when dropped (`zeroize`), never
+/// printed by `Debug`. Its text is handed on by moving it into `han_client::Auth`,
+/// which wipes it in turn, so no copy is left behind.
+#[derive(Clone, Default)]
+pub struct Secret(Zeroizing<String>);
+
+impl Secret {
+    /// Moves the text out (into a holder that wipes it), leaving this one empty.
+    fn take(&mut self) -> String {
+        std::mem::take(&mut *self.0)
+    }
+}
+
+impl std::ops::Deref for Secret {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.0.as_str()
+    }
+}
+
+impl From<&str> for Secret {
+    fn from(s: &str) -> Self {
+        Secret(Zeroizing::new(s.to_owned()))
+    }
+}
+
+impl From<String> for Secret {
+    fn from(s: String) -> Self {
+        Secret(Zeroizing::new(s))
+    }
+}
+
+impl<'de> Deserialize<'de> for Secret {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d).map(Secret::from)
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<hidden>")
+    }
+}
+
+/// The content of a file the user picked, e.g. a PKCS#12 file (it holds the private
+/// key): wiped when dropped, only its length shown by `Debug`.
+#[derive(Clone, Default)]
+pub struct KeyFile(Zeroizing<Vec<u8>>);
+
+impl KeyFile {
+    /// Moves the bytes out (into a holder that wipes them), leaving this one empty.
+    fn take(&mut self) -> Vec<u8> {
+        std::mem::take(&mut *self.0)
+    }
+}
+
+impl std::ops::Deref for KeyFile {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        self.0.as_slice()
+    }
+}
+
+impl From<Vec<u8>> for KeyFile {
+    fn from(bytes: Vec<u8>) -> Self {
+        KeyFile(Zeroizing::new(bytes))
+    }
+}
+
+/// A file the user picked in the native dialog, as the window knows it: a token to pass
+/// back, its name and size; the bytes stay in Rust.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PickedFile {
+    /// What the window passes back.
+    pub token: u64,
+    /// File name (without the folder).
+    pub name: String,
+    /// Size in bytes.
+    pub size: u64,
+}
+
+/// The picked files Rust holds for the window: the newest [`HELD_FILES`] only (a key
+/// file and the bill check's two files fit), wiped when dropped.
+#[derive(Default)]
+struct HeldFiles {
+    next: u64,
+    files: std::collections::BTreeMap<u64, KeyFile>,
+}
+
+/// How many picked files are held at once.
+pub const HELD_FILES: usize = 4;
+
+impl std::fmt::Debug for KeyFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} bytes", self.0.len())
+    }
+}
+
+/// How the user logs in. `Debug` hides the password and the key file; both are wiped
+/// from memory when dropped.
 #[derive(Clone, Deserialize)]
 #[serde(tag = "mode", rename_all = "snake_case")]
 pub enum Login {
@@ -42,14 +142,15 @@ pub enum Login {
         /// User name.
         user: String,
         /// Password.
-        password: String,
+        password: Secret,
     },
-    /// A PKCS#12 file's content and its password (mutual TLS).
+    /// A PKCS#12 file and its password (mutual TLS). The file was read by Rust when the
+    /// user picked it ([`AppCore::hold_file`]); the window passes only its token.
     Pkcs12 {
-        /// File content.
-        data: Vec<u8>,
+        /// The picked file's token.
+        file: u64,
         /// Its password.
-        password: String,
+        password: Secret,
     },
 }
 
@@ -59,8 +160,8 @@ impl std::fmt::Debug for Login {
             Login::Password { user, .. } => {
                 write!(f, "Password {{ user: {user:?}, password: <hidden> }}")
             }
-            Login::Pkcs12 { data, .. } => {
-                write!(f, "Pkcs12 {{ {} bytes, password: <hidden> }}", data.len())
+            Login::Pkcs12 { file, .. } => {
+                write!(f, "Pkcs12 {{ file {file}, password: <hidden> }}")
             }
         }
     }
@@ -216,6 +317,8 @@ pub struct AppCore {
     archives: StdMutex<ArchivePaths>,
     /// The table of the last values answer, paged by `value_rows`.
     shown_values: StdMutex<Option<screens::ShownValues>>,
+    /// Files picked in the native dialog, by token.
+    held: StdMutex<HeldFiles>,
 }
 
 fn parse_fingerprint(text: &str) -> Result<Fingerprint, UiError> {
@@ -224,6 +327,12 @@ fn parse_fingerprint(text: &str) -> Result<Fingerprint, UiError> {
             text: text.to_owned(),
         })
     })
+}
+
+/// What in a password being typed looks like a copying mistake (field failure 17), in
+/// the CLI's words. Only said: the password is sent as typed.
+pub fn password_hints(password: &str) -> crate::views::PasswordHintsView {
+    crate::views::PasswordHintsView::of(password)
 }
 
 /// A time from the window: RFC 3339 with zone, or local (Europe/Berlin) date/time.
@@ -253,7 +362,36 @@ impl AppCore {
             self_test_started: StdMutex::new(None),
             archives: StdMutex::new(ArchivePaths::default()),
             shown_values: StdMutex::new(None),
+            held: StdMutex::new(HeldFiles::default()),
         }
+    }
+
+    /// Keeps the content of a file the user picked (read by Rust, never sent through the
+    /// window) and returns the token the window passes back. The oldest held file is
+    /// dropped beyond [`HELD_FILES`].
+    pub fn hold_file(&self, name: &str, bytes: Vec<u8>) -> Result<PickedFile, UiError> {
+        let mut held = self.held.lock().map_err(|_| lock_poisoned())?;
+        held.next += 1;
+        let token = held.next;
+        let size = bytes.len() as u64;
+        held.files.insert(token, KeyFile::from(bytes));
+        while held.files.len() > HELD_FILES {
+            held.files.pop_first();
+        }
+        Ok(PickedFile {
+            token,
+            name: name.to_owned(),
+            size,
+        })
+    }
+
+    /// The content of a held file (a copy that is wiped when dropped).
+    pub fn held_file(&self, token: u64) -> Result<KeyFile, UiError> {
+        let held = self.held.lock().map_err(|_| lock_poisoned())?;
+        held.files
+            .get(&token)
+            .cloned()
+            .ok_or_else(|| Refusal::FileNotHeld.into())
     }
 
     /// The same core with these archive files.
@@ -276,9 +414,11 @@ impl AppCore {
         Ok(())
     }
 
-    /// Subject, issuer and validity of a PKCS#12 file's certificate, before connecting.
-    pub fn inspect_pkcs12(&self, data: &[u8], password: &str) -> Result<CertView, UiError> {
-        let id = han_client::ClientIdentity::from_pkcs12(data, password)?;
+    /// Subject, issuer and validity of a held PKCS#12 file's certificate, before
+    /// connecting.
+    pub fn inspect_pkcs12(&self, file: u64, password: &str) -> Result<CertView, UiError> {
+        let data = self.held_file(file)?;
+        let id = han_client::ClientIdentity::from_pkcs12(&data, password)?;
         Ok(CertView::from_info(id.info(), None, Utc::now()))
     }
 
@@ -296,9 +436,16 @@ impl AppCore {
             .as_deref()
             .map(parse_fingerprint)
             .transpose()?;
+        // Moved, not copied, into `Auth`, which wipes them when the session ends.
         let auth = match req.login {
-            Login::Password { user, password } => Auth::Digest { user, password },
-            Login::Pkcs12 { data, password } => Auth::Pkcs12 { data, password },
+            Login::Password { user, mut password } => Auth::Digest {
+                user,
+                password: password.take(),
+            },
+            Login::Pkcs12 { file, mut password } => Auth::Pkcs12 {
+                data: self.held_file(file)?.take(),
+                password: password.take(),
+            },
         };
         let target = Target {
             host: host.clone(),
@@ -454,14 +601,55 @@ mod tests {
             "{text}"
         );
         let p12 = Login::Pkcs12 {
-            data: vec![0x30, 1, 2],
+            file: 3,
             password: "geheim-456".into(),
         };
         let text = format!("{p12:?}");
         assert!(
-            text.contains("3 bytes") && !text.contains("geheim-456"),
+            text.contains("file 3") && !text.contains("geheim-456"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn secrets_come_from_the_window_json_and_move_out_whole() {
+        let req: ConnectRequest = serde_json::from_str(
+            r#"{"host":"h","port":443,"login":{"mode":"password","user":"anna","password":"geheim-789"}}"#,
+        )
+        .expect("the connect screen's JSON");
+        let Login::Password { mut password, .. } = req.login else {
+            panic!("password login");
+        };
+        assert_eq!(&*password, "geheim-789");
+        assert_eq!(format!("{password:?}"), "<hidden>");
+        // Handed on by moving: nothing of it stays behind in the window's holder.
+        assert_eq!(password.take(), "geheim-789");
+        assert_eq!(&*password, "");
+
+        let req: ConnectRequest = serde_json::from_str(
+            r#"{"host":"h","port":443,"login":{"mode":"pkcs12","file":7,"password":"p"}}"#,
+        )
+        .expect("the connect screen's JSON");
+        assert!(matches!(req.login, Login::Pkcs12 { file: 7, .. }));
+        let mut data = KeyFile::from(vec![48, 130, 1]);
+        assert_eq!(format!("{data:?}"), "3 bytes");
+        assert_eq!(data.take(), vec![48, 130, 1]);
+        assert!(data.is_empty());
+    }
+
+    #[test]
+    fn picked_files_are_held_by_token_the_oldest_dropped() {
+        let core = AppCore::new(None);
+        let first = core.hold_file("a.p12", vec![1, 2, 3]).expect("held");
+        assert_eq!((first.name.as_str(), first.size), ("a.p12", 3));
+        assert_eq!(&*core.held_file(first.token).expect("there"), &[1, 2, 3]);
+        for i in 0..HELD_FILES {
+            core.hold_file("b.xml", vec![i as u8]).expect("held");
+        }
+        let err = core.held_file(first.token).expect_err("dropped");
+        assert_eq!(err.kind, ErrorKind::Data);
+        assert!(err.de.contains("erneut wählen"), "{}", err.de);
+        assert!(core.held_file(0).is_err(), "never handed out");
     }
 
     #[test]

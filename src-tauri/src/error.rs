@@ -104,6 +104,13 @@ pub enum Refusal {
     NotAChart,
     /// Rows of a values answer were asked for after a newer answer replaced it.
     ValuesReplaced,
+    /// A file the window asked for by its token is not held (any more).
+    FileNotHeld,
+    /// A file the user picked could not be read.
+    FileUnreadable {
+        /// Why.
+        reason: String,
+    },
     /// Files could not be written.
     ExportFailed {
         /// Why.
@@ -122,7 +129,8 @@ impl Refusal {
             Refusal::NoAddress => ErrorKind::Connection,
             Refusal::NotConnected => ErrorKind::NotConnected,
             Refusal::SyncRunning => ErrorKind::Busy,
-            Refusal::NotAChart | Refusal::ValuesReplaced => ErrorKind::Data,
+            Refusal::NotAChart | Refusal::ValuesReplaced | Refusal::FileNotHeld => ErrorKind::Data,
+            Refusal::FileUnreadable { .. } => ErrorKind::Local,
             Refusal::DemoArchiveOnly | Refusal::ExportFailed { .. } | Refusal::Internal { .. } => {
                 ErrorKind::Local
             }
@@ -152,6 +160,14 @@ impl Refusal {
             (Refusal::NotAChart, Lang::En) => "That is not a chart (SVG).".to_owned(),
             (Refusal::ValuesReplaced, Lang::De) => "Diese Werte sind nicht mehr geladen (eine neuere Abfrage hat sie ersetzt). Bitte „Anzeigen“ erneut wählen.".to_owned(),
             (Refusal::ValuesReplaced, Lang::En) => "These values are no longer loaded (a newer request replaced them). Please choose “Show” again.".to_owned(),
+            (Refusal::FileNotHeld, Lang::De) => "Die gewählte Datei ist nicht mehr geladen. Bitte sie erneut wählen.".to_owned(),
+            (Refusal::FileNotHeld, Lang::En) => "The chosen file is no longer loaded. Please choose it again.".to_owned(),
+            (Refusal::FileUnreadable { reason }, Lang::De) => format!(
+                "Die Datei ließ sich nicht lesen: {reason}. Bitte eine andere Datei wählen oder die Rechte prüfen."
+            ),
+            (Refusal::FileUnreadable { reason }, Lang::En) => format!(
+                "The file could not be read: {reason}. Please choose another file or check its permissions."
+            ),
             (Refusal::ExportFailed { reason }, Lang::De) => format!(
                 "Der Export ist fehlgeschlagen: {reason}. Bitte einen anderen Speicherort wählen oder freien Platz prüfen."
             ),

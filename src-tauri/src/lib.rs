@@ -24,7 +24,7 @@ use commands::{
     Features, GatewayScreen, ProgressView, SelfTestView, SessionView, SyncDone, ValuesRequest,
 };
 use error::{Refusal, UiError};
-use views::{BillView, CertView, ContractView, LogView, ValuesView};
+use views::{BillView, CertView, ContractView, LogbookView, ValuesView};
 
 /// What the window asks once at start.
 #[derive(Debug, Clone, Serialize)]
@@ -81,10 +81,69 @@ fn network_help(host: String) -> network::NetworkHelp {
 #[tauri::command]
 fn inspect_pkcs12(
     core: State<'_, AppCore>,
-    data: Vec<u8>,
-    password: String,
+    file: u64,
+    password: commands::Secret,
 ) -> Result<CertView, UiError> {
-    core.inspect_pkcs12(&data, &password)
+    core.inspect_pkcs12(file, &password)
+}
+
+/// Which file the user is asked for: it decides the dialog's filter.
+#[derive(Debug, Clone, Copy, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum FileKind {
+    /// A PKCS#12 key file.
+    Pkcs12,
+    /// An XML file (the bill check's supplier and device files).
+    Xml,
+}
+
+/// Opens the native file dialog, reads the chosen file in Rust and holds its bytes: the
+/// window gets a token, name and size, never the content (a key file stays out of the
+/// web view). `None` when the user cancelled.
+#[tauri::command]
+async fn pick_file(
+    app: tauri::AppHandle,
+    core: State<'_, AppCore>,
+    kind: FileKind,
+) -> Result<Option<commands::PickedFile>, UiError> {
+    use tauri_plugin_dialog::DialogExt;
+    let (filter, extensions): (&str, &[&str]) = match kind {
+        FileKind::Pkcs12 => ("PKCS#12", &["p12", "pfx"]),
+        FileKind::Xml => ("XML", &["xml"]),
+    };
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    app.dialog()
+        .file()
+        .add_filter(filter, extensions)
+        .pick_file(move |path| {
+            // The receiver waits below; if it is gone there is nobody to tell.
+            let _ = tx.send(path);
+        });
+    let Some(path) = rx.await.ok().flatten() else {
+        return Ok(None);
+    };
+    let path = path.into_path().map_err(|e| {
+        UiError::from(Refusal::FileUnreadable {
+            reason: e.to_string(),
+        })
+    })?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let bytes = tokio::fs::read(&path).await.map_err(|e| {
+        UiError::from(Refusal::FileUnreadable {
+            reason: e.to_string(),
+        })
+    })?;
+    core.hold_file(&name, bytes).map(Some)
+}
+
+/// What in the password being typed looks like a copying mistake; asked as the user
+/// types, the password itself is sent as typed.
+#[tauri::command]
+fn password_hints(password: commands::Secret) -> views::PasswordHintsView {
+    commands::password_hints(&password)
 }
 
 #[tauri::command]
@@ -149,7 +208,7 @@ async fn current_values(
 }
 
 #[tauri::command]
-async fn logbook(app: tauri::AppHandle, core: State<'_, AppCore>) -> Result<Vec<LogView>, UiError> {
+async fn logbook(app: tauri::AppHandle, core: State<'_, AppCore>) -> Result<LogbookView, UiError> {
     core.logbook(&mut emitter(app, "logbook")).await
 }
 
@@ -206,8 +265,14 @@ fn cancel(core: State<'_, AppCore>) -> Result<(), UiError> {
     core.cancel()
 }
 
+/// The bill check of two picked files (tokens of [`pick_file`]).
 #[tauri::command]
-async fn check_bill(supplier: Vec<u8>, device: Vec<u8>) -> Result<BillView, UiError> {
+async fn check_bill(
+    core: State<'_, AppCore>,
+    supplier: u64,
+    device: u64,
+) -> Result<BillView, UiError> {
+    let (supplier, device) = (core.held_file(supplier)?, core.held_file(device)?);
     // Reading a 4 MB file and recomputing a year takes a moment: keep it off the
     // thread that serves the window.
     tauri::async_runtime::spawn_blocking(move || commands::check_bill(&supplier, &device))
@@ -229,6 +294,8 @@ pub fn run() -> Result<(), tauri::Error> {
             about,
             network_help,
             inspect_pkcs12,
+            pick_file,
+            password_hints,
             connect,
             start_demo,
             disconnect,

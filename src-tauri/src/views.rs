@@ -68,6 +68,30 @@ pub fn warning_views(warnings: &[smgw_model::FieldWarning]) -> Vec<WarningView> 
     warnings.iter().map(WarningView::from).collect()
 }
 
+/// What in a typed password looks like a copying mistake (field failure 17), said under
+/// the password field before a login is spent: gateways lock after a few failures.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct PasswordHintsView {
+    /// One text per hint (`durchblick_core::credentials::TypoHint::message`); empty when
+    /// nothing looks odd.
+    pub hints: Vec<Text>,
+    /// Why the window warns instead of changing the password; `None` without hints.
+    pub why: Option<Text>,
+}
+
+impl PasswordHintsView {
+    /// The hints for `password`, the words the CLI prints before its login.
+    pub fn of(password: &str) -> Self {
+        use durchblick_core::credentials::{typo_hints, TypoHint};
+        let hints: Vec<Text> = typo_hints(password)
+            .into_iter()
+            .map(|h| Text::of(|lang| h.message(lang).to_owned()))
+            .collect();
+        let why = (!hints.is_empty()).then(|| Text::of(|lang| TypoHint::why(lang).to_owned()));
+        PasswordHintsView { hints, why }
+    }
+}
+
 /// An instant: machine form (UTC, RFC 3339) and local display form.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct Instant {
@@ -328,6 +352,11 @@ pub struct ContractView {
     pub transparency_bit: bool,
     /// Value lists and channels.
     pub databases: Vec<DatabaseView>,
+    /// The tariff profile as decoded (`taf-profile`); `None` when the gateway sent none.
+    pub tariff_profile: Option<TariffProfileView>,
+    /// Field failure 29: the channels have import but no export; the same words as the
+    /// CLI's (`smgw_model::hint`). `None` when it does not apply.
+    pub no_export_hint: Option<Text>,
     /// What the contract's answers held that could not be decoded.
     // Absent when empty: the UI's recorded answers (ui/tests/fixtures) stay as they are.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -336,8 +365,15 @@ pub struct ContractView {
 }
 
 impl ContractView {
-    /// From the contract record and its detail.
-    pub fn new(c: &Contract, d: &ContractDetail) -> Self {
+    /// From the contract record and its detail; `seal_certificate` (DER of the gateway's
+    /// seal certificate, `cert-index` 0) checks the tariff profile's signature.
+    pub fn new(c: &Contract, d: &ContractDetail, seal_certificate: Option<&[u8]>) -> Self {
+        // The gateway names no meter per channel: one contract's channels count as one.
+        let no_export = smgw_model::hint::meters_without_export(
+            d.databases
+                .iter()
+                .flat_map(|db| db.channels.iter().map(|ch| (ch.obis, ""))),
+        );
         ContractView {
             usage_point_id: c.usage_point_id.clone(),
             name: c.name.clone(),
@@ -368,7 +404,141 @@ impl ContractView {
                     channels: db.channels.iter().map(ChannelView::from).collect(),
                 })
                 .collect(),
+            tariff_profile: d.taf_profile.as_deref().map(|der| {
+                TariffProfileView::new(&smgw_model::read_taf_profile(der, seal_certificate))
+            }),
+            no_export_hint: (!no_export.is_empty())
+                .then(|| Text::of(|lang| smgw_model::hint::no_export_text(&no_export, lang))),
             warnings: Vec::new(),
+        }
+    }
+}
+
+/// One tariff stage of a profile, as sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct TariffStageView {
+    /// Id or number as sent.
+    pub id: String,
+    /// Name, if sent.
+    pub name: Option<String>,
+    /// Register (OBIS as sent), if sent.
+    pub register: Option<String>,
+}
+
+/// A switching time of a day profile, as sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct SwitchView {
+    /// Time of day as sent (`06:00`).
+    pub time: String,
+    /// The stage active from then on, as sent.
+    pub stage: String,
+}
+
+/// A day profile: its switching times in the order sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct DayProfileView {
+    /// Id as sent.
+    pub id: String,
+    /// Switching times.
+    pub switches: Vec<SwitchView>,
+}
+
+/// An element of the profile the reader does not interpret: shown as sent, never guessed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct RawItemView {
+    /// Path of element names, e.g. `TAFProfile/CaptureTime`.
+    pub path: String,
+    /// Its text (and attributes) verbatim.
+    pub text: String,
+}
+
+/// A contract's tariff profile (`smgw_model::read_taf_profile`): what was understood,
+/// what was not (raw), and the signature check against the seal certificate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct TariffProfileView {
+    /// `valid`, `invalid` or `not_checkable` (never read as valid).
+    #[ts(type = "\"valid\" | \"invalid\" | \"not_checkable\"")]
+    pub signature: String,
+    /// The signature check in words.
+    pub signature_text: Text,
+    /// Why the container or its XML could not be read (the reader's words, as
+    /// produced), if so.
+    pub error: Option<String>,
+    /// The signed content as text when it could not be read as a profile: shown raw.
+    pub raw: Option<String>,
+    /// TAF number as sent.
+    pub taf: Option<String>,
+    /// Start of validity as sent.
+    pub valid_from: Option<String>,
+    /// End of validity as sent.
+    pub valid_to: Option<String>,
+    /// Tariff stages.
+    pub stages: Vec<TariffStageView>,
+    /// Day profiles with their switching times.
+    pub day_profiles: Vec<DayProfileView>,
+    /// Elements not interpreted, verbatim.
+    pub unknown: Vec<RawItemView>,
+}
+
+impl TariffProfileView {
+    /// From the model's reading.
+    pub fn new(t: &smgw_model::TafProfile) -> Self {
+        use smgw_model::pki::SignatureCheck;
+        let signature = match t.signature {
+            SignatureCheck::Valid { .. } => "valid",
+            SignatureCheck::Invalid { .. } => "invalid",
+            SignatureCheck::NotCheckable(_) => "not_checkable",
+        };
+        let p = t.profile.as_ref();
+        TariffProfileView {
+            signature: signature.to_owned(),
+            signature_text: Text::of(|lang| t.signature.text(lang)),
+            error: t.error.clone(),
+            raw: if p.is_none() { t.xml.clone() } else { None },
+            taf: p.and_then(|p| p.taf.clone()),
+            valid_from: p.and_then(|p| p.valid_from.clone()),
+            valid_to: p.and_then(|p| p.valid_to.clone()),
+            stages: p
+                .map(|p| {
+                    p.stages
+                        .iter()
+                        .map(|s| TariffStageView {
+                            id: s.id.clone(),
+                            name: s.name.clone(),
+                            register: s.register.clone(),
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+            day_profiles: p
+                .map(|p| {
+                    p.day_profiles
+                        .iter()
+                        .map(|d| DayProfileView {
+                            id: d.id.clone(),
+                            switches: d
+                                .switches
+                                .iter()
+                                .map(|s| SwitchView {
+                                    time: s.time.clone(),
+                                    stage: s.stage.clone(),
+                                })
+                                .collect(),
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+            unknown: p
+                .map(|p| {
+                    p.unknown
+                        .iter()
+                        .map(|u| RawItemView {
+                            path: u.path.clone(),
+                            text: u.text.clone(),
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
         }
     }
 }
@@ -776,6 +946,20 @@ impl From<&LogEntry> for LogView {
     }
 }
 
+/// The consumer logbook, oldest first, with what its pages held that could not be
+/// decoded (issue #12).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct LogbookView {
+    /// The entries.
+    pub entries: Vec<LogView>,
+    /// What the pages held that could not be decoded (entries left out, texts, holes in
+    /// the record numbers).
+    // Absent when empty, like the other views' warnings.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[ts(as = "Option<Vec<WarningView>>", optional)]
+    pub warnings: Vec<WarningView>,
+}
+
 /// An amount of energy booked to a register or a total.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct AmountView {
@@ -887,5 +1071,91 @@ impl BillView {
                 .collect(),
             checksums: serde_json::to_value(&e.checksums).unwrap_or_default(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use smgw_model::records::{Database, DatabaseChannels, Taf, TafState};
+    use smgw_model::{Obis, Unit};
+
+    fn contract() -> Contract {
+        Contract {
+            usage_point_id: "01005e318021.taf1-1.sm".into(),
+            name: "Test".into(),
+            taf: Taf::from_number(1),
+            state: TafState::Running,
+            start: None,
+            end: None,
+            capture_time: None,
+            billing_periods: Vec::new(),
+            meters: vec!["1ELS0012345678".into()],
+            metering_point_id: None,
+            delivery_id: None,
+            on_demand: false,
+        }
+    }
+
+    fn detail(obis: &[&str], taf_profile: Option<Vec<u8>>) -> ContractDetail {
+        ContractDetail {
+            usage_point_id: "01005e318021.taf1-1.sm".into(),
+            name: "Test".into(),
+            emts: Vec::new(),
+            transparency_bit: true,
+            taf_profile,
+            databases: vec![DatabaseChannels {
+                database: Database::Origin,
+                channels: obis
+                    .iter()
+                    .map(|o| Channel {
+                        obis: o.parse::<Obis>().expect("OBIS"),
+                        unit: Unit::WattHour,
+                        scaler: -1,
+                    })
+                    .collect(),
+            }],
+        }
+    }
+
+    #[test]
+    fn import_without_export_gets_the_clis_hint_export_gets_none() {
+        let only_import = ContractView::new(&contract(), &detail(&["0100010800ff"], None), None);
+        let hint = only_import.no_export_hint.expect("import only");
+        assert_eq!(
+            hint.de,
+            smgw_model::hint::no_export_text(&[String::new()], Lang::De)
+        );
+        assert_eq!(
+            hint.en,
+            smgw_model::hint::no_export_text(&[String::new()], Lang::En)
+        );
+        let both = ContractView::new(
+            &contract(),
+            &detail(&["0100010800ff", "0100020800ff"], None),
+            None,
+        );
+        assert_eq!(both.no_export_hint, None);
+        // No energy register at all (power only): nothing to say either.
+        let power = ContractView::new(&contract(), &detail(&["0100100700ff"], None), None);
+        assert_eq!(power.no_export_hint, None);
+    }
+
+    #[test]
+    fn a_contract_without_profile_has_none_and_an_unreadable_one_says_why() {
+        let none = ContractView::new(&contract(), &detail(&["0100010800ff"], None), None);
+        assert_eq!(none.tariff_profile, None);
+        // Not a CMS container: shown as unreadable with the reader's reason, its
+        // signature "not checkable", nothing guessed.
+        let broken = ContractView::new(
+            &contract(),
+            &detail(&["0100010800ff"], Some(b"<TAFProfile/>".to_vec())),
+            None,
+        );
+        let p = broken.tariff_profile.expect("a profile was sent");
+        assert_eq!(p.signature, "not_checkable");
+        assert!(p.error.is_some_and(|e| !e.is_empty()));
+        assert!(p.stages.is_empty() && p.day_profiles.is_empty() && p.taf.is_none());
+        assert!(p.signature_text.de.contains("nicht prüfbar"));
     }
 }

@@ -362,3 +362,127 @@ async fn the_overview_shows_the_demo_archive_after_a_sync() {
     assert!(o.warnings.iter().any(|w| w.en.contains("error status")));
     assert!(o.complete_until.is_some() && o.last_sync.is_some());
 }
+
+/// An archive with one import register (1-0:1.8.0, daily values) whose raw values are
+/// `raws`, one per day from 2026-03-01 on; returns the overview's warnings.
+async fn overview_warnings_of(raws: &[i128]) -> Vec<durchblick_app::views::Text> {
+    use archive::{Archive, ChannelKey, ChannelSpec, ChannelWindow, ContractInfo, Reading};
+    use chrono::{Duration, TimeZone, Utc};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("frozen.sqlite");
+    let db = Archive::open(&path).await.expect("archive");
+    let now = Utc
+        .with_ymd_and_hms(2026, 4, 1, 12, 0, 0)
+        .single()
+        .expect("time");
+    let gw = db.gateway("EPPC0210486901", now).await.expect("gateway");
+    let consumer = db.consumer(gw, "c1", now).await.expect("consumer");
+    let contract = db
+        .contract(
+            consumer,
+            &ContractInfo {
+                usage_point_id: "01005e318021.taf1-1.sm".into(),
+                taf_number: Some(1),
+                ..Default::default()
+            },
+            now,
+        )
+        .await
+        .expect("contract");
+    let channel = db
+        .channel(
+            contract,
+            &ChannelKey {
+                database: "daily".into(),
+                name: "0100010800ff.1ELS0012345678.sm".parse().expect("name"),
+            },
+            ChannelSpec {
+                scaler: Some(-1),
+                unit: Some(smgw_model::Unit::WattHour),
+                period: Some(Duration::days(1)),
+            },
+        )
+        .await
+        .expect("channel");
+    let first = Utc
+        .with_ymd_and_hms(2026, 2, 28, 23, 0, 0)
+        .single()
+        .expect("time");
+    let readings: Vec<Reading> = raws
+        .iter()
+        .enumerate()
+        .map(|(i, raw)| {
+            let at = first + Duration::days(i as i64);
+            Reading {
+                target_time: at,
+                capture_time: Some(at),
+                value: smgw_model::ScaledValue::new(*raw, -1),
+                unit: smgw_model::Unit::WattHour,
+                cosem_status: None,
+                smgw_status: Some("a0000000".into()),
+                meter_status: None,
+                owner: None,
+                signature: None,
+            }
+        })
+        .collect();
+    db.store_window(
+        &[ChannelWindow {
+            channel,
+            readings: &readings,
+            synced_until: readings.last().map(|r| r.target_time),
+        }],
+        None,
+        now,
+    )
+    .await
+    .expect("store");
+    let view = durchblick_app::commands::overview_of(&db, path.display().to_string(), now)
+        .await
+        .expect("overview");
+    db.close().await;
+    view.warnings
+}
+
+/// Field failure 25: an import register that stood still for a week while values kept
+/// coming is a warning in the overview, in the model's words; a moving one is not.
+#[tokio::test]
+async fn the_overview_warns_of_a_frozen_import_register() {
+    // Counting for five days (1–5 March), then the same value for ten more days.
+    let mut raws: Vec<i128> = (0..5).map(|i| 10_000 + i * 70).collect();
+    raws.extend(std::iter::repeat_n(10_280, 10));
+    let warnings = overview_warnings_of(&raws).await;
+    let frozen: Vec<_> = warnings
+        .iter()
+        .filter(|w| w.de.contains("unverändert"))
+        .collect();
+    assert_eq!(frozen.len(), 1, "{warnings:?}");
+    // Unchanged since the fifth value (5 March, local date) for ten days.
+    assert!(
+        frozen[0]
+            .de
+            .contains("seit dem 05.03.2026 unverändert (10 Tage)"),
+        "{}",
+        frozen[0].de
+    );
+    assert!(
+        frozen[0].en.contains("1-0:1.8.0") && frozen[0].en.contains("since 2026-03-05"),
+        "{}",
+        frozen[0].en
+    );
+
+    // Six days still are not a week; a register that keeps counting is no warning.
+    let mut raws: Vec<i128> = (0..9).map(|i| 10_000 + i * 70).collect();
+    raws.extend(std::iter::repeat_n(10_560, 6));
+    let warnings = overview_warnings_of(&raws).await;
+    assert!(
+        warnings.iter().all(|w| !w.de.contains("unverändert")),
+        "{warnings:?}"
+    );
+    let warnings =
+        overview_warnings_of(&(0..15).map(|i| 10_000 + i * 70).collect::<Vec<_>>()).await;
+    assert!(
+        warnings.iter().all(|w| !w.de.contains("unverändert")),
+        "{warnings:?}"
+    );
+}

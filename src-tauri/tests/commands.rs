@@ -81,7 +81,7 @@ async fn pkcs12_login_modern_and_legacy_and_wrong_key_password() {
     let core = core_in(dir.path());
     for file in ["client-modern.p12", "client-legacy.p12"] {
         let out = core
-            .connect(pkcs12(&mock, file, "demo"))
+            .connect(pkcs12(&core, &mock, file, "demo"))
             .await
             .unwrap_or_else(|e| panic!("{file}: {e}"));
         let ConnectOutcome::Connected(s) = out else {
@@ -90,7 +90,10 @@ async fn pkcs12_login_modern_and_legacy_and_wrong_key_password() {
         assert_eq!(s.userid, "01005e318011.consumer1.sm");
     }
     let data = std::fs::read(demo_file("client-modern.p12")).expect("p12");
-    let cert = core.inspect_pkcs12(&data, "demo").expect("inspect");
+    // The key file is read by Rust when picked; the window passes its token.
+    let picked = core.hold_file("client-modern.p12", data).expect("held");
+    assert_eq!(picked.name, "client-modern.p12");
+    let cert = core.inspect_pkcs12(picked.token, "demo").expect("inspect");
     assert!(
         !cert.subject.is_empty() && !cert.issuer.is_empty(),
         "{cert:?}"
@@ -99,7 +102,7 @@ async fn pkcs12_login_modern_and_legacy_and_wrong_key_password() {
     assert_eq!(cert.fingerprint.len(), 64);
 
     let err = core
-        .inspect_pkcs12(&data, "wrong")
+        .inspect_pkcs12(picked.token, "wrong")
         .expect_err("wrong key password");
     assert_eq!(err.kind, ErrorKind::Authentication);
     assert!(
@@ -108,7 +111,7 @@ async fn pkcs12_login_modern_and_legacy_and_wrong_key_password() {
         err.de
     );
     let err = core
-        .connect(pkcs12(&mock, "client-modern.p12", "wrong"))
+        .connect(pkcs12(&core, &mock, "client-modern.p12", "wrong"))
         .await
         .expect_err("wrong key password on connect");
     assert!(
@@ -116,8 +119,11 @@ async fn pkcs12_login_modern_and_legacy_and_wrong_key_password() {
         "{}",
         err.en
     );
+    let garbage = core
+        .hold_file("notes.txt", b"not a key file".to_vec())
+        .expect("held");
     let err = core
-        .inspect_pkcs12(b"not a key file", "demo")
+        .inspect_pkcs12(garbage.token, "demo")
         .expect_err("garbage");
     assert!(
         err.en.contains("not a valid certificate file"),
@@ -253,8 +259,20 @@ async fn demo_gateway_screens() {
         .all(|c| c.rows.len() == 1 && !c.rows[0].gap));
 
     let mut pages = 0;
-    let log = core.logbook(&mut |_| pages += 1).await.expect("logbook");
+    let log = core
+        .logbook(&mut |_| pages += 1)
+        .await
+        .expect("logbook")
+        .entries;
     assert_eq!(log.len(), 3000);
+    assert!(
+        core.logbook(&mut |_| {})
+            .await
+            .expect("logbook")
+            .warnings
+            .is_empty(),
+        "the demo's logbook reads whole"
+    );
     assert!(pages >= 2, "progress once per 1500-entry page, got {pages}");
     assert!(log.windows(2).all(|w| w[0].index < w[1].index));
 
@@ -458,11 +476,13 @@ async fn exports_every_format_from_a_live_pull() {
     assert!(progress > 0);
     // Two days of quarter hours for TAF 7 alone; the log entries of those two days.
     assert!(xml.values >= 192, "{xml:?}");
+    assert!(xml.warnings.is_empty(), "the demo's answers all read");
     let (from, to) = ("2026-11-17T23:00:00Z", "2026-11-19T23:00:00Z");
     let in_period = core
         .logbook(&mut |_| {})
         .await
         .expect("log")
+        .entries
         .iter()
         .filter(|e| {
             e.time
@@ -584,4 +604,176 @@ async fn exports_every_format_from_a_live_pull() {
         .expect_err("unwritable place");
     assert!(failed.en.contains("x.svg"), "{}", failed.en);
     assert!(durchblick_app::commands::save_chart("/tmp/x.svg", "not svg").is_err());
+}
+
+#[tokio::test]
+async fn demo_contracts_carry_their_tariff_profile_and_the_export_hint() {
+    let core = AppCore::new(None);
+    core.start_demo(Default::default())
+        .await
+        .expect("demo starts");
+    let contracts = core.contracts().await.expect("contracts");
+    let taf2 = contracts
+        .iter()
+        .find(|c| c.taf == 2)
+        .expect("the demo has a TAF-2 contract");
+    let profile = taf2
+        .tariff_profile
+        .as_ref()
+        .expect("the mock sends a signed profile");
+    // Signed by the mock with the seal key of `cert-index` 0; checked against the seal
+    // certificate of the gateway's facts.
+    assert_eq!(profile.signature, "valid", "{profile:?}");
+    assert!(profile.signature_text.de.contains("gültig"));
+    assert!(profile.signature_text.en.contains("valid"));
+    assert_eq!(profile.error, None);
+    assert_eq!(profile.raw, None, "a readable profile is not shown raw");
+    assert_eq!(profile.taf.as_deref(), Some("2"));
+    assert!(profile.valid_from.is_some());
+    // The mock's two-stage program on the registers of the tariff value list.
+    let stages: Vec<(&str, Option<&str>, Option<&str>)> = profile
+        .stages
+        .iter()
+        .map(|s| (s.id.as_str(), s.name.as_deref(), s.register.as_deref()))
+        .collect();
+    assert_eq!(
+        stages,
+        vec![
+            ("1", Some("HT"), Some("0100010801ff")),
+            ("2", Some("NT"), Some("0100010802ff")),
+        ]
+    );
+    assert_eq!(profile.day_profiles.len(), 1);
+    let switches: Vec<(&str, &str)> = profile.day_profiles[0]
+        .switches
+        .iter()
+        .map(|s| (s.time.as_str(), s.stage.as_str()))
+        .collect();
+    assert_eq!(switches, vec![("06:00", "1"), ("22:00", "2")]);
+    // The capture time is no part of the profile's reading: kept as sent.
+    assert!(
+        profile
+            .unknown
+            .iter()
+            .any(|u| u.path.ends_with("CaptureTime") && !u.text.is_empty()),
+        "{:?}",
+        profile.unknown
+    );
+    // A TAF-1 profile has no stages; it is still there and checked.
+    let taf1 = contracts.iter().find(|c| c.taf == 1).expect("TAF 1");
+    let p1 = taf1.tariff_profile.as_ref().expect("TAF-1 profile");
+    assert_eq!(p1.signature, "valid");
+    assert!(p1.stages.is_empty() && p1.day_profiles.is_empty());
+
+    // The demo household imports only: every contract with an import register carries
+    // the CLI's hint in both languages.
+    let hint = taf2.no_export_hint.as_ref().expect("import without export");
+    assert_eq!(
+        hint.de,
+        smgw_model::hint::no_export_text(&[String::new()], smgw_model::Lang::De)
+    );
+    assert!(hint.en.contains("second login"), "{}", hint.en);
+    core.disconnect().await;
+}
+
+#[tokio::test]
+async fn a_prosumer_contract_with_export_gets_no_hint() {
+    let scenario = mock_smgw::Scenario::builtin("prosumer").expect("builtin prosumer");
+    let mock = mock_smgw::start(
+        scenario,
+        std::net::SocketAddr::from((std::net::Ipv4Addr::LOCALHOST, 0)),
+        mock_smgw::Options::default(),
+    )
+    .await
+    .expect("mock starts");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let core = core_in(dir.path());
+    let fingerprint = mock.fingerprint_sha256();
+    let out = core
+        .connect(password(&mock, "sonne", "photovoltaik", Some(fingerprint)))
+        .await
+        .expect("connect");
+    assert!(matches!(out, ConnectOutcome::Connected(_)), "{out:?}");
+    let contracts = core.contracts().await.expect("contracts");
+    let taf7 = contracts
+        .iter()
+        .find(|c| c.taf == 7)
+        .expect("the prosumer's TAF-7 contract");
+    assert!(taf7
+        .databases
+        .iter()
+        .any(|db| db.channels.iter().any(|ch| ch.obis == "1-0:2.8.0*255")));
+    assert_eq!(taf7.no_export_hint, None, "export is there");
+    core.disconnect().await;
+}
+
+/// Issue #12: a live export from a gateway whose auxiliary fields cannot be decoded is
+/// written all the same, and says what was left out.
+#[tokio::test]
+async fn a_live_export_carries_the_answers_warnings() {
+    use durchblick_app::commands::{ExportFormat, ExportRequest};
+    let mock = mock().await;
+    mock.set_faults(mock_smgw::Faults {
+        broken_auxiliary: true,
+        ..Default::default()
+    });
+    let dir = tempfile::tempdir().expect("temp dir");
+    let core = core_in(dir.path());
+    let fingerprint = mock.fingerprint_sha256().to_owned();
+    let out = core
+        .connect(password(&mock, "demo", "demo", Some(&fingerprint)))
+        .await
+        .expect("connect");
+    assert!(matches!(out, ConnectOutcome::Connected(_)), "{out:?}");
+    let done = core
+        .export(
+            ExportRequest {
+                source: Default::default(),
+                format: ExportFormat::Json,
+                from: "2026-11-19".into(),
+                to: "2026-11-20".into(),
+                path: dir.path().join("all.json").display().to_string(),
+                lang: Default::default(),
+            },
+            &mut |_| {},
+        )
+        .await
+        .expect("the export is written despite the broken fields");
+    assert!(done.values > 0, "{done:?}");
+    let paths: Vec<&str> = done.warnings.iter().map(|w| w.path.as_str()).collect();
+    assert!(
+        paths.contains(&"smgw-info.certificates.han.tls"),
+        "{paths:?}"
+    );
+    assert!(done
+        .warnings
+        .iter()
+        .all(|w| !w.message.de.is_empty() && !w.message.en.is_empty()));
+
+    // The logbook's pages come with the same broken envelope: the entries are all there,
+    // and so is the warning.
+    let log = core.logbook(&mut |_| {}).await.expect("logbook");
+    assert_eq!(log.entries.len(), 3000);
+    let paths: Vec<&str> = log.warnings.iter().map(|w| w.path.as_str()).collect();
+    assert!(paths.contains(&"elapsed-time"), "{paths:?}");
+    core.disconnect().await;
+}
+
+/// Field failure 17: what looks like a copying mistake is said in both languages as the
+/// password is typed, with the CLI's words; an ordinary password gets nothing.
+#[test]
+fn password_hints_name_the_trailing_full_stop() {
+    use durchblick_app::commands::password_hints;
+    let hints = password_hints("geheim.");
+    assert_eq!(hints.hints.len(), 1, "{hints:?}");
+    assert!(hints.hints[0].de.contains("endet mit einem Punkt"));
+    assert!(hints.hints[0].en.contains("ends with a full stop"));
+    let why = hints.why.expect("said once with the hints");
+    assert!(why.en.contains("sends the password as typed"), "{}", why.en);
+
+    let several = password_hints(" 1THE0012345678geheim.");
+    assert_eq!(several.hints.len(), 3, "{several:?}");
+
+    let none = password_hints("geheim");
+    assert!(none.hints.is_empty() && none.why.is_none(), "{none:?}");
 }

@@ -77,7 +77,7 @@ fn normalise(name: &str, mut v: Value) -> Value {
             event["values"] = Value::Null;
         }
     }
-    if name == "export_done" {
+    if name.starts_with("export_done") {
         v["path"] = Value::Null;
     }
     if name == "gateway" {
@@ -133,20 +133,31 @@ async fn record() -> BTreeMap<&'static str, Value> {
         "error_wrong_password",
         err(core.connect(password(&mock, "demo", "wrong", None)).await),
     );
+    // The connect screen's hints while the password is typed (no gateway involved).
+    fx.insert(
+        "password_hints_full_stop",
+        json(&durchblick_app::commands::password_hints("geheim.")),
+    );
+    fx.insert(
+        "password_hints_none",
+        json(&durchblick_app::commands::password_hints("demo")),
+    );
     let p12 = std::fs::read(demo_file("client-modern.p12")).expect("p12");
+    let picked = core.hold_file("client-modern.p12", p12).expect("held");
+    fx.insert("pick_file_pkcs12", json(&picked));
     fx.insert(
         "inspect_pkcs12",
-        json(&core.inspect_pkcs12(&p12, "demo").expect("inspect")),
+        json(&core.inspect_pkcs12(picked.token, "demo").expect("inspect")),
     );
     fx.insert(
         "error_wrong_p12_password",
-        err(core.inspect_pkcs12(&p12, "wrong")),
+        err(core.inspect_pkcs12(picked.token, "wrong")),
     );
     fx.insert(
         "connect_pkcs12_ok",
         json(
             &core
-                .connect(pkcs12(&mock, "client-modern.p12", "demo"))
+                .connect(pkcs12(&core, &mock, "client-modern.p12", "demo"))
                 .await
                 .expect("p12 login"),
         ),
@@ -292,7 +303,58 @@ async fn record() -> BTreeMap<&'static str, Value> {
         json(&check_bill(&supplier, &device).expect("bill")),
     );
     fx.insert("error_check_bill", err(check_bill(&device, &supplier)));
+    // The bill check's files as the user picks them (Rust holds the bytes).
+    fx.insert(
+        "pick_file_supplier",
+        json(
+            &demo
+                .hold_file("supplier_2_day.xml", supplier)
+                .expect("held"),
+        ),
+    );
+    fx.insert(
+        "pick_file_device",
+        json(&demo.hold_file("result_3_days.xml", device).expect("held")),
+    );
     demo.disconnect().await;
+
+    // A gateway whose auxiliary fields cannot be decoded (issue #12): the live export and
+    // the logbook are read all the same and say what was left out.
+    let broken = common::mock().await;
+    broken.set_faults(mock_smgw::Faults {
+        broken_auxiliary: true,
+        ..Default::default()
+    });
+    let pins = tempfile::tempdir().expect("temp dir");
+    let core = core_in(pins.path());
+    let fingerprint = broken.fingerprint_sha256().to_owned();
+    core.connect(password(&broken, "demo", "demo", Some(&fingerprint)))
+        .await
+        .expect("connect to the broken gateway");
+    fx.insert(
+        "export_done_warned",
+        json(
+            &core
+                .export(
+                    durchblick_app::commands::ExportRequest {
+                        source: ExportSource::Gateway,
+                        format: durchblick_app::commands::ExportFormat::CsvGerman,
+                        from: "2026-11-18".into(),
+                        to: "2026-11-20".into(),
+                        path: out.path().join("warned.csv").display().to_string(),
+                        lang: Default::default(),
+                    },
+                    &mut |_| {},
+                )
+                .await
+                .expect("export despite broken fields"),
+        ),
+    );
+    fx.insert(
+        "logbook_warned",
+        json(&core.logbook(&mut |_| {}).await.expect("logbook")),
+    );
+    core.disconnect().await;
     fx
 }
 
@@ -300,7 +362,7 @@ async fn record() -> BTreeMap<&'static str, Value> {
 fn file_name(name: &str) -> String {
     if matches!(
         name,
-        "values_year" | "value_rows_year" | "logbook" | "sync_progress"
+        "values_year" | "value_rows_year" | "logbook" | "logbook_warned" | "sync_progress"
     ) {
         format!("{name}.json.gz")
     } else {

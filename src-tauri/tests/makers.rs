@@ -49,7 +49,7 @@ async fn session(vendor: VendorChoice, smgw_id: &str) {
         "{vendor:?}: {:?}",
         day.channels.iter().map(|c| c.values).collect::<Vec<_>>()
     );
-    let log = core.logbook(&mut |_| {}).await.expect("logbook");
+    let log = core.logbook(&mut |_| {}).await.expect("logbook").entries;
     assert!(!log.is_empty());
 
     let synced = core.sync(&mut |_| {}).await.expect("sync");

@@ -14,6 +14,7 @@ use ts_rs::TS;
 fn declarations() -> String {
     let decls = [
         Text::decl(),
+        PasswordHintsView::decl(),
         Instant::decl(),
         CertView::decl(),
         FirmwareView::decl(),
@@ -23,6 +24,11 @@ fn declarations() -> String {
         DatabaseView::decl(),
         PeriodView::decl(),
         WarningView::decl(),
+        TariffStageView::decl(),
+        SwitchView::decl(),
+        DayProfileView::decl(),
+        RawItemView::decl(),
+        TariffProfileView::decl(),
         ContractView::decl(),
         ValueRow::decl(),
         PeriodAmount::decl(),
@@ -31,6 +37,7 @@ fn declarations() -> String {
         StatusWords::decl(),
         ValuesView::decl(),
         LogView::decl(),
+        LogbookView::decl(),
         AmountView::decl(),
         DayView::decl(),
         BillView::decl(),

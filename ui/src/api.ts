@@ -10,8 +10,9 @@ import type {
   CertView,
   ContractView,
   GatewayView,
-  LogView,
+  LogbookView,
   OverviewView,
+  PasswordHintsView,
   Text,
   Instant,
   ValuesView,
@@ -50,7 +51,11 @@ export type NetworkHelp = { addresses: LocalAddress[]; gateway_in_subnet: boolea
 
 export type Login =
   | { mode: "password"; user: string; password: string }
-  | { mode: "pkcs12"; data: number[]; password: string };
+  | { mode: "pkcs12"; file: number; password: string };
+
+/** A file picked in the native dialog: Rust reads and holds it, the window keeps the
+ * token (src-tauri/src/commands.rs, PickedFile). */
+export type PickedFile = { token: number; name: string; size: number };
 
 export type Vendor = "auto" | "conexa" | "ppc" | "emh";
 
@@ -93,7 +98,14 @@ export type ExportFormat =
   | "csv_folder_german"
   | "csv_folder_international"
   | "charts";
-export type ExportDone = { path: string; values: number; log_entries: number; files: number };
+export type ExportDone = {
+  path: string;
+  values: number;
+  log_entries: number;
+  files: number;
+  /** What the gateway's answers held that could not be decoded (live exports; absent when nothing). */
+  warnings?: WarningView[];
+};
 export type ExportSource = { kind: "gateway" } | { kind: "archive"; smgw_id: string; user_id: string };
 
 export type ArchivedSeries = {
@@ -162,8 +174,9 @@ export type Progress = { op: string; step: number; steps: number | null; items: 
 export const api = {
   startup: () => invoke<Startup>("startup"),
   networkHelp: (host: string) => invoke<NetworkHelp>("network_help", { host }),
-  inspectPkcs12: (data: number[], password: string) =>
-    invoke<CertView>("inspect_pkcs12", { data, password }),
+  pickFile: (kind: "pkcs12" | "xml") => invoke<PickedFile | null>("pick_file", { kind }),
+  inspectPkcs12: (file: number, password: string) =>
+    invoke<CertView>("inspect_pkcs12", { file, password }),
   connect: (request: ConnectRequest) => invoke<ConnectOutcome>("connect", { request }),
   startDemo: (vendor?: Vendor) => invoke<SessionView>("start_demo", { vendor: vendor ?? null }),
   disconnect: () => invoke<void>("disconnect"),
@@ -174,7 +187,8 @@ export const api = {
     invoke<ValueRow[]>("value_rows", { answer, channel, from, count }),
   currentValues: (usagePointId: string) =>
     invoke<ValuesView>("current_values", { usagePointId }),
-  logbook: () => invoke<LogView[]>("logbook"),
+  logbook: () => invoke<LogbookView>("logbook"),
+  passwordHints: (password: string) => invoke<PasswordHintsView>("password_hints", { password }),
   selfTest: () => invoke<{ lock_seconds: number }>("self_test"),
   cancel: () => invoke<void>("cancel"),
   export: (request: { source: ExportSource; format: ExportFormat; from: string; to: string; path: string; lang: "de" | "en" }) =>
@@ -186,7 +200,7 @@ export const api = {
   sync: () => invoke<SyncDone>("sync"),
   cancelSync: () => invoke<void>("cancel_sync"),
   saveChart: (path: string, svg: string) => invoke<void>("save_chart", { path, svg }),
-  checkBill: (supplier: number[], device: number[]) =>
+  checkBill: (supplier: number, device: number) =>
     invoke<BillView>("check_bill", { supplier, device }),
 };
 

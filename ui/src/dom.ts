@@ -41,9 +41,3 @@ export function field(label: string, input: HTMLElement): HTMLElement {
 export function groupedFingerprint(hex: string): string {
   return (hex.toUpperCase().match(/.{1,4}/g) ?? []).join(" ");
 }
-
-export async function fileBytes(input: HTMLInputElement): Promise<number[] | null> {
-  const file = input.files?.[0];
-  if (!file) return null;
-  return Array.from(new Uint8Array(await file.arrayBuffer()));
-}

@@ -1,7 +1,7 @@
 // The window's one store: what the screens show, typed. Screens change it and call
 // `render()`; the shell (main.ts) registers how to render and how to change screens, so
 // screens need not import the shell.
-import { type UiError, type Startup, type NetworkHelp, type CertView, type Vendor, type SessionView, type GatewayScreen, type ContractView, type ValuesView, type OverviewView, type LogView, type BillView, type ExportDone, type ArchiveView, type SyncProgress, type SyncDone, type Progress } from "./api";
+import { type UiError, type Startup, type NetworkHelp, type CertView, type Vendor, type SessionView, type GatewayScreen, type ContractView, type ValuesView, type OverviewView, type LogView, type WarningView, type BillView, type ExportDone, type ArchiveView, type SyncProgress, type SyncDone, type Progress, type PasswordHintsView, type PickedFile } from "./api";
 
 export type ConsumptionPeriod = "day" | "week" | "month" | "year";
 export type Screen = "overview" | "connect" | "gateway" | "contracts" | "values" | "log" | "sync" | "export" | "bill";
@@ -14,7 +14,8 @@ export type ConnectForm = {
   mode: "password" | "pkcs12";
   user: string;
   password: string;
-  p12: number[] | null;
+  /** The picked key file's token (the bytes stay in Rust). */
+  p12: number | null;
   p12Name: string;
   p12Password: string;
 };
@@ -39,6 +40,8 @@ export const state = {
     p12Password: "",
   } as ConnectForm,
   p12Cert: null as CertView | null,
+  /** What in the typed password looks like a copying mistake (from Rust). */
+  passwordHints: null as PasswordHintsView | null,
   confirm: null as { fingerprint: string; subject: string } | null,
   changed: null as UiError | null,
   changedAck: false,
@@ -55,6 +58,8 @@ export const state = {
   current: new Map<string, ValuesView>(),
   progress: null as Progress | null,
   log: null as LogView[] | null,
+  /** What the logbook's pages held that could not be decoded. */
+  logWarnings: [] as WarningView[],
   logFilter: { from: "", to: "", level: "", text: "", newestFirst: true },
   bill: null as BillView | null,
   exportRange: { from: "", to: "" },
@@ -64,7 +69,8 @@ export const state = {
   syncProgress: null as SyncProgress | null,
   synced: null as SyncDone | null,
   exported: null as ExportDone | null,
-  billFiles: { supplier: null as number[] | null, device: null as number[] | null },
+  /** The bill check's picked files (tokens and names; the bytes stay in Rust). */
+  billFiles: { supplier: null as PickedFile | null, device: null as PickedFile | null },
 };
 
 

@@ -7,6 +7,11 @@ import { emit } from "@tauri-apps/api/event";
 type Fixture = unknown;
 type Win = typeof window & {
   __PIN_STATE__?: "unknown" | "pinned" | "changed";
+  /** The gateway sends auxiliary fields that cannot be decoded (recorded with the mock's
+   * `broken_auxiliary` fault). */
+  __BROKEN__?: boolean;
+  /** Which file the user picks in the next native dialog of the bill check. */
+  __PICK__?: "supplier" | "device";
   __CALLS__: { cmd: string; args: unknown }[];
 };
 const w = window as Win;
@@ -59,6 +64,8 @@ async function answer(cmd: string, args: Args): Promise<unknown> {
         addresses: [{ interface: "eth0", ip: "192.168.1.50", prefix: 24 }],
         gateway_in_subnet: /^\d+\.\d+\.\d+\.\d+$/.test(args.host) ? args.host.startsWith("192.168.1.") : null,
       };
+    case "password_hints":
+      return fixture(args.password === "geheim." ? "password_hints_full_stop" : "password_hints_none");
     case "inspect_pkcs12":
       return args.password === "demo" ? fixture("inspect_pkcs12") : fail("error_wrong_p12_password");
     case "connect": {
@@ -93,16 +100,24 @@ async function answer(cmd: string, args: Args): Promise<unknown> {
     case "current_values":
       return fixture("current_values");
     case "logbook":
-      return fixture("logbook");
+      return fixture(w.__BROKEN__ ? "logbook_warned" : "logbook");
     case "self_test":
       selfTests += 1;
       return selfTests === 1 ? fixture("self_test") : fail("error_self_test_locked");
+    case "pick_file":
+      // Rust opens the dialog and reads the file; recorded are the answers for the demo's
+      // key file and the bill check's two reference files.
+      if (args.kind === "pkcs12") return fixture("pick_file_pkcs12");
+      return fixture(w.__PICK__ === "device" ? "pick_file_device" : "pick_file_supplier");
     case "check_bill": {
-      const text = new TextDecoder().decode(new Uint8Array(args.supplier.slice(0, 200000)));
-      return text.includes("AnalysisProfile") ? fixture("check_bill") : fail("error_check_bill");
+      const supplier = (await fixture("pick_file_supplier")) as { token: number };
+      const device = (await fixture("pick_file_device")) as { token: number };
+      const right = args.supplier === supplier.token && args.device === device.token;
+      return right ? fixture("check_bill") : fail("error_check_bill");
     }
     case "export":
-      return fixture(args.request.source?.kind === "archive" ? "export_archive_done" : "export_done");
+      if (args.request.source?.kind === "archive") return fixture("export_archive_done");
+      return fixture(w.__BROKEN__ ? "export_done_warned" : "export_done");
     case "archive_status":
       return fixture(synced ? "archive_status" : "archive_empty");
     case "about":

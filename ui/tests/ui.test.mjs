@@ -17,8 +17,6 @@ const ui = path.resolve(here, "..");
 const dist = path.join(ui, "dist");
 const fixtures = path.join(here, "fixtures");
 const shots = path.resolve(ui, "../artifacts/screenshots");
-const demoDir = path.resolve(ui, "../mock-smgw/scenarios/demo");
-const trudi = path.resolve(ui, "../../shared/reference/trudi-data");
 const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
 
 const TYPES = { ".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".json": "application/json", ".png": "image/png", ".svg": "image/svg+xml" };
@@ -87,12 +85,12 @@ after(async () => {
 });
 
 /** A fresh page at 1280×720 with the mocked IPC; `pin` is what the fake pin store knows. */
-async function open({ lang = "de-DE", pin = "unknown" } = {}) {
+async function open({ lang = "de-DE", pin = "unknown", broken = false } = {}) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, locale: lang });
   const page = await context.newPage();
   const errors = [];
   page.on("pageerror", (e) => errors.push(String(e)));
-  await page.addInitScript(`window.__PIN_STATE__ = ${JSON.stringify(pin)};`);
+  await page.addInitScript(`window.__PIN_STATE__ = ${JSON.stringify(pin)}; window.__BROKEN__ = ${broken};`);
   await page.addInitScript(mockScript);
   await page.goto(base);
   await page.waitForSelector("#connect-form");
@@ -171,6 +169,31 @@ describe("connect", () => {
     assert.deepEqual(page.errors, []);
   });
 
+  test("password typo hints: a trailing full stop is named as it is typed, sent as typed", async () => {
+    const page = await open();
+    const said = JSON.parse(fixtureBody("password_hints_full_stop"));
+    assert.ok(said.hints.length > 0);
+    await page.fill("#user", "demo");
+    await page.fill("#password", "geheim.");
+    await page.waitForSelector("#password-hints li");
+    const hints = await page.locator("#password-hints li").allTextContents();
+    assert.deepEqual(hints, said.hints.map((x) => x.de));
+    assert.ok(hints[0].includes("Punkt"), hints[0]);
+    assert.ok((await page.textContent("#password-hints")).includes(said.why.de));
+    // The field keeps focus while the hints come and go.
+    assert.equal(await page.evaluate(() => document.activeElement?.id), "password");
+    await axe(page, "connect-password-hints");
+    // What the user typed is what is sent: the hint changes nothing.
+    await page.click("#connect");
+    await page.waitForSelector("#error");
+    const sent = (await calls(page, "connect")).at(-1).args.request.login.password;
+    assert.equal(sent, "geheim.");
+    // A password without anything odd: the hints go away.
+    await page.fill("#password", "demo");
+    await page.waitForFunction(() => document.querySelectorAll("#password-hints li").length === 0);
+    assert.equal(await page.locator("#password-hints li").count(), 0);
+  });
+
   test("maker choice: factory address, connection help, the PPC self-test needs consent", async () => {
     const page = await open({ lang: "en-US" });
     assert.equal(await page.inputValue("#host"), "192.168.1.100");
@@ -224,8 +247,12 @@ describe("connect", () => {
   test("certificate login: holder, issuer and validity before connecting", async () => {
     const page = await open({ pin: "pinned" });
     const cert = JSON.parse(fixtureBody("inspect_pkcs12"));
+    const picked = JSON.parse(fixtureBody("pick_file_pkcs12"));
     await page.check("#mode-pkcs12");
-    await page.setInputFiles("#p12-file", path.join(demoDir, "client-modern.p12"));
+    // Rust opens the native dialog and reads the file: the window shows its name only.
+    await page.click("#p12-file");
+    await page.waitForFunction((name) => document.querySelector("main")?.textContent?.includes(name), picked.name);
+    assert.deepEqual((await calls(page, "pick_file")).map((c) => c.args.kind), ["pkcs12"]);
     await page.fill("#p12-password", "nope");
     await page.click("#show-cert");
     await page.waitForSelector("#error");
@@ -239,12 +266,14 @@ describe("connect", () => {
     assert.ok(text.includes(cert.not_after.local), text);
     await shot(page, "03-connect-certificate");
     const sent = await calls(page, "inspect_pkcs12");
-    const bytes = fs.readFileSync(path.join(demoDir, "client-modern.p12"));
-    assert.deepEqual(sent[1].args.data, Array.from(bytes), "the file's bytes reach the command");
+    assert.deepEqual(sent[1].args, { file: picked.token, password: "demo" }, "only the token crosses the IPC");
     await page.click("#connect");
     await page.waitForSelector("#overview");
     const connect = (await calls(page, "connect"))[0];
-    assert.equal(connect.args.request.login.mode, "pkcs12");
+    assert.deepEqual(connect.args.request.login, { mode: "pkcs12", file: picked.token, password: "demo" });
+    // No call carried a file's content.
+    const all = await page.evaluate(() => JSON.stringify(window.__CALLS__));
+    assert.ok(!all.includes("[48,130"), "no DER bytes in any call");
   });
 
   test("changed certificate: a clear warning, trusting needs an explicit confirmation", async () => {
@@ -308,6 +337,41 @@ describe("screens against the recorded demo gateway", () => {
       assert.ok(text.includes(c.usage_point_id) && text.includes(c.taf_name.de) && text.includes(c.state.de));
     }
     await shot(page, "07-contracts");
+  });
+
+  test("contracts: the tariff profile with stages, switching times, validity and signature", async () => {
+    const page = await open();
+    const contracts = JSON.parse(fixtureBody("contracts"));
+    const taf2 = contracts.find((c) => c.taf === 2);
+    const p = taf2.tariff_profile;
+    // The recorded demo answer carries the mock's signed two-stage program.
+    assert.deepEqual(p.stages.map((s) => s.name), ["HT", "NT"]);
+    assert.deepEqual(p.day_profiles[0].switches.map((s) => s.time), ["06:00", "22:00"]);
+    await demo(page);
+    await page.click("#nav-contracts");
+    await page.waitForSelector("article.contract");
+    const article = page.locator("article.contract", { hasText: taf2.usage_point_id });
+    const section = article.locator("section.tariff");
+    assert.equal(await section.locator("h3").textContent(), "Tarifprofil");
+    assert.equal(await section.locator(".signature").textContent(), p.signature_text.de);
+    assert.equal(await section.locator(".signature.ok").count(), p.signature === "valid" ? 1 : 0);
+    const stages = await section.locator("table.tariff-stages tbody tr").allTextContents();
+    assert.deepEqual(stages, p.stages.map((s) => `${s.id}${s.name}${s.register}`));
+    const switches = await section.locator("table.day-profiles tbody tr").allTextContents();
+    assert.deepEqual(switches, p.day_profiles.flatMap((d) => d.switches.map((s) => `${d.id}${s.time}${s.stage}`)));
+    const kv = await section.locator("dl").textContent();
+    assert.ok(kv.includes(`Gültig ab${p.valid_from}`), kv);
+    // What the reader does not interpret is listed as sent.
+    const unknown = await section.locator("table.tariff-unknown tbody tr").allTextContents();
+    assert.deepEqual(unknown, p.unknown.map((u) => `${u.path}${u.text}`));
+    assert.ok(unknown.length > 0);
+    // The demo household imports only: the CLI's hint, under every contract with import.
+    const hinted = contracts.filter((c) => c.no_export_hint);
+    assert.ok(hinted.length > 0);
+    assert.equal(await page.locator("article.contract p.hint").count(), hinted.length);
+    assert.equal(await article.locator("p.hint").textContent(), taf2.no_export_hint.de);
+    await section.scrollIntoViewIfNeeded();
+    await shot(page, "07-contracts-tariff");
   });
 
   test("values: a year in the virtualised table, gaps as rows, current values", async () => {
@@ -473,11 +537,12 @@ describe("screens against the recorded demo gateway", () => {
 
   test("logbook: filter by text, level and time", async () => {
     const page = await open({ lang: "en-US" });
-    const log = JSON.parse(fixtureBody("logbook"));
+    const log = JSON.parse(fixtureBody("logbook")).entries;
     await demo(page);
     await page.click("#nav-log");
     await page.waitForSelector("#log-count");
     assert.equal(await page.textContent("#log-count"), `${en(log.length)} / ${en(log.length)} entries`);
+    assert.equal(await page.locator("#log-warnings").count(), 0, "the demo's logbook reads whole");
     // Newest first by default; the toggle turns to the gateway's order.
     const firstShown = () => page.$eval(".vt-body .vt-row", (r) => r.firstChild.textContent);
     const indexes = log.map((e) => e.index);
@@ -507,22 +572,52 @@ describe("screens against the recorded demo gateway", () => {
     await shot(page, "11-logbook-filtered");
   });
 
+  test("warnings of a gateway with undecodable fields: in the logbook and after a live export", async () => {
+    const page = await open({ lang: "en-US", broken: true });
+    const log = JSON.parse(fixtureBody("logbook_warned"));
+    const done = JSON.parse(fixtureBody("export_done_warned"));
+    assert.ok(log.warnings.length > 0 && done.warnings.length > 0);
+    await demo(page);
+    await page.click("#nav-log");
+    await page.waitForSelector("#log-warnings");
+    assert.deepEqual(await page.locator("#log-warnings li").allTextContents(), log.warnings.map((w) => w.message.en));
+    assert.equal(await page.textContent("#log-count"), `${en(log.entries.length)} / ${en(log.entries.length)} entries`);
+    await axe(page, "logbook-warnings");
+    await page.click("#nav-export");
+    await page.click("#export-csv_german");
+    await page.waitForSelector("#export-done");
+    await page.waitForSelector("#export-warnings");
+    assert.deepEqual(await page.locator("#export-warnings li").allTextContents(), done.warnings.map((w) => w.message.en));
+    await axe(page, "export-warnings");
+  });
+
   test("check bill: stages, checksums, totals and the per-day timeline", async () => {
     const page = await open();
     const bill = JSON.parse(fixtureBody("check_bill"));
     await page.click("#nav-bill");
-    await page.setInputFiles("#supplier-file", path.join(trudi, "taf2/supplier_2_day.xml"));
-    await page.setInputFiles("#device-file", path.join(trudi, "taf2/result_3_days.xml"));
+    const supplier = JSON.parse(fixtureBody("pick_file_supplier"));
+    const device = JSON.parse(fixtureBody("pick_file_device"));
+    // Rust opens the dialog and reads each file; the window keeps tokens and names.
+    const pick = async (button, which) => {
+      await page.evaluate((w) => { window.__PICK__ = w; }, which);
+      await page.click(button);
+      await page.waitForSelector(`${button}-name`);
+    };
+    await pick("#supplier-file", "supplier");
+    await pick("#device-file", "device");
+    assert.equal(await page.textContent("#supplier-file-name"), supplier.name);
+    assert.equal(await page.textContent("#device-file-name"), device.name);
     await page.click("#check-bill");
     await page.waitForSelector("#bill-result");
+    assert.deepEqual((await calls(page, "check_bill")).at(-1).args, { supplier: supplier.token, device: device.token });
     assert.equal(await page.locator("#bill-stages tbody tr").count(), bill.registers.length);
     assert.equal(await page.locator("#bill-days tbody tr").count(), bill.days.length);
     assert.ok((await page.textContent("#bill-checksums")).includes(bill.checksums.ripemd160));
     assert.ok((await page.textContent("#bill-stages")).includes(bill.registers[0].amount.de));
     await shot(page, "12-check-bill");
     // Swapped files: the library's message.
-    await page.setInputFiles("#supplier-file", path.join(trudi, "taf2/result_3_days.xml"));
-    await page.setInputFiles("#device-file", path.join(trudi, "taf2/supplier_2_day.xml"));
+    await pick("#supplier-file", "device");
+    await pick("#device-file", "supplier");
     await page.click("#check-bill");
     await page.waitForSelector("#error");
     assert.equal(await page.textContent("#error"), JSON.parse(fixtureBody("error_check_bill")).de);
@@ -599,6 +694,7 @@ describe("screens against the recorded demo gateway", () => {
     }
     assert.equal((await calls(page, "plugin:dialog|open")).length, folders.length, "the folder formats ask for a folder");
     assert.ok((await page.textContent("#export-done")).includes(`${en(done.values)} values, ${en(done.log_entries)} logbook entries`));
+    assert.equal(await page.locator("#export-warnings").count(), 0, "the demo's answers all read");
     await shot(page, "14-export");
     await page.click("#nav-values");
     await page.waitForSelector("#sel-contract option", { state: "attached" });

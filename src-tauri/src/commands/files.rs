@@ -90,6 +90,11 @@ pub struct ExportDone {
     pub log_entries: usize,
     /// Number of files written.
     pub files: usize,
+    /// What the gateway's answers held that could not be decoded or what was assumed
+    /// (live exports only; the archive's warnings were shown when it was synced).
+    // Absent when empty: the UI's recorded answers (ui/tests/fixtures) stay as they are.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<crate::views::WarningView>,
 }
 
 fn export_failed(e: &dyn std::fmt::Display) -> UiError {
@@ -144,13 +149,20 @@ impl AppCore {
     ) -> Result<ExportDone, UiError> {
         let from = parse_time(&req.from)?;
         let to = parse_time(&req.to)?;
-        let set = match &req.source {
+        let (set, warnings) = match &req.source {
             ExportSource::Gateway => {
                 let cancel = self.fresh_cancel()?;
                 let mut c = self.gateway_session().await?;
                 let mut forward = |p: gateway::Progress| progress(p.into());
-                durchblick_core::pull::live(c.gateway.as_mut(), from, to, &mut forward, &cancel)
-                    .await?
+                let pulled = durchblick_core::pull::live_warned(
+                    c.gateway.as_mut(),
+                    from,
+                    to,
+                    &mut forward,
+                    &cancel,
+                )
+                .await?;
+                (pulled.set, crate::views::warning_views(&pulled.warnings))
             }
             ExportSource::Archive { smgw_id, user_id } => {
                 let selection = archive_io::Selection {
@@ -160,7 +172,7 @@ impl AppCore {
                     from: Some(from),
                     to: Some(to),
                 };
-                self.archived_set(&selection).await?
+                (self.archived_set(&selection).await?, Vec::new())
             }
         };
         let values = set
@@ -182,6 +194,7 @@ impl AppCore {
             values,
             log_entries,
             files,
+            warnings,
         })
     }
 }

@@ -218,6 +218,18 @@ pub async fn overview_of(
             .map(|s| s.channel.id)
     };
     let flows = [pick(true), pick(false)];
+    // Field failure 25: an import register that stood still for a week while values kept
+    // coming. The same register sits in several value lists and contracts: one warning.
+    let mut frozen: Vec<smgw_model::FrozenRegister> = Vec::new();
+    for s in &statuses {
+        if let Some(f) =
+            smgw_model::frozen_register(s.channel.key.name.obis, s.unchanged_since, s.last)
+        {
+            if !frozen.contains(&f) {
+                frozen.push(f);
+            }
+        }
+    }
     for s in &statuses {
         view.has_values |= s.count > 0;
         gaps += s.gaps;
@@ -310,6 +322,8 @@ pub async fn overview_of(
             });
         }
     }
+    view.warnings
+        .extend(frozen.iter().map(|f| Text::of(|lang| f.message(lang))));
     if gaps > 0 {
         let g = counted(gaps, ("Lücke", "Lücken"), ("gap", "gaps"));
         let m = counted(

@@ -11,8 +11,8 @@ use smgw_model::records::Database;
 use super::{lock_poisoned, parse_time, AppCore, ProgressView, SELF_TEST_LOCK};
 use crate::error::{Refusal, UiError};
 use crate::views::{
-    status_legend, ChannelRows, ChannelValues, ContractView, GatewayView, LogView, ValueRow,
-    ValuesView, MAX_PAGE,
+    status_legend, ChannelRows, ChannelValues, ContractView, GatewayView, LogView, LogbookView,
+    ValueRow, ValuesView, MAX_PAGE,
 };
 use durchblick_core::Problem;
 
@@ -85,14 +85,36 @@ impl AppCore {
     pub async fn contracts(&self) -> Result<Vec<ContractView>, UiError> {
         let mut c = self.gateway_session().await?;
         let (contracts, warnings) = c.gateway.contracts().await?.into_warned()?;
+        let mut details = Vec::with_capacity(contracts.len());
+        for contract in &contracts {
+            details.push(
+                c.gateway
+                    .contract_detail(&contract.usage_point_id)
+                    .await?
+                    .into_warned()?,
+            );
+        }
+        // A tariff profile is signed with the seal certificate of the gateway's facts,
+        // asked for only when a profile needs it. Without it (or when the facts cannot be
+        // read) the profile is still shown, its signature "not checkable"; the facts'
+        // own warnings belong to the gateway screen.
+        let facts = if details.iter().any(|(d, _)| d.taf_profile.is_some()) {
+            c.gateway
+                .gateway_info()
+                .await
+                .ok()
+                .and_then(|f| f.into_value().ok())
+        } else {
+            None
+        };
+        let seal = facts
+            .as_ref()
+            .and_then(|f| smgw_model::pki::seal_certificate(&f.info.certificates))
+            .map(|cert| cert.der.as_slice());
         let mut out = Vec::with_capacity(contracts.len());
-        for (i, contract) in contracts.iter().enumerate() {
-            let (detail, detail_warnings) = c
-                .gateway
-                .contract_detail(&contract.usage_point_id)
-                .await?
-                .into_warned()?;
-            let mut view = ContractView::new(contract, &detail);
+        for (i, (contract, (detail, detail_warnings))) in contracts.iter().zip(details).enumerate()
+        {
+            let mut view = ContractView::new(contract, &detail, seal);
             // The contract list's warnings name their contract by index.
             let own = format!("user-info.usage-points[{i}]");
             view.warnings = warnings
@@ -242,22 +264,26 @@ impl AppCore {
     pub async fn logbook(
         &self,
         progress: &mut (dyn FnMut(ProgressView) + Send),
-    ) -> Result<Vec<LogView>, UiError> {
+    ) -> Result<LogbookView, UiError> {
         let cancel = self.fresh_cancel()?;
         let mut c = self.gateway_session().await?;
         let mut step = 0u32;
         let mut items = 0u64;
-        let entries = gateway::read_logbook(c.gateway.as_mut(), 0, &cancel, |page| {
-            step += 1;
-            items += page.len() as u64;
-            progress(ProgressView {
-                step,
-                steps: None,
-                items,
-            });
+        let (entries, warnings) =
+            gateway::read_logbook_warned(c.gateway.as_mut(), 0, &cancel, |page| {
+                step += 1;
+                items += page.len() as u64;
+                progress(ProgressView {
+                    step,
+                    steps: None,
+                    items,
+                });
+            })
+            .await?;
+        Ok(LogbookView {
+            entries: entries.iter().map(LogView::from).collect(),
+            warnings: crate::views::warning_views(&warnings),
         })
-        .await?;
-        Ok(entries.iter().map(LogView::from).collect())
     }
 
     /// Starts the gateway's self-test; the gateway then refuses another for 10 minutes.

@@ -56,12 +56,20 @@ pub fn password(
     }
 }
 
-pub fn pkcs12(mock: &mock_smgw::RunningMock, file: &str, pass: &str) -> ConnectRequest {
+/// The demo's key file `file` as the user picks it (held by `core`) and a login with it.
+pub fn pkcs12(
+    core: &AppCore,
+    mock: &mock_smgw::RunningMock,
+    file: &str,
+    pass: &str,
+) -> ConnectRequest {
+    let bytes = std::fs::read(demo_file(file)).expect("demo p12 file");
+    let picked = core.hold_file(file, bytes).expect("held");
     ConnectRequest {
         host: "127.0.0.1".into(),
         port: mock.addr().port(),
         login: Login::Pkcs12 {
-            data: std::fs::read(demo_file(file)).expect("demo p12 file"),
+            file: picked.token,
             password: pass.into(),
         },
         confirm_fingerprint: None,

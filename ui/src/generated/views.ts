@@ -12,6 +12,17 @@ de: string,
  */
 en: string, };
 
+export type PasswordHintsView = { 
+/**
+ * One text per hint (`durchblick_core::credentials::TypoHint::message`); empty when
+ * nothing looks odd.
+ */
+hints: Array<Text>, 
+/**
+ * Why the window warns instead of changing the password; `None` without hints.
+ */
+why: Text | null, };
+
 export type Instant = { 
 /**
  * UTC, RFC 3339.
@@ -184,6 +195,93 @@ kind: "field_left_out" | "value_refused" | "signature_not_hex" | "asked_again_un
  */
 message: Text, };
 
+export type TariffStageView = { 
+/**
+ * Id or number as sent.
+ */
+id: string, 
+/**
+ * Name, if sent.
+ */
+name: string | null, 
+/**
+ * Register (OBIS as sent), if sent.
+ */
+register: string | null, };
+
+export type SwitchView = { 
+/**
+ * Time of day as sent (`06:00`).
+ */
+time: string, 
+/**
+ * The stage active from then on, as sent.
+ */
+stage: string, };
+
+export type DayProfileView = { 
+/**
+ * Id as sent.
+ */
+id: string, 
+/**
+ * Switching times.
+ */
+switches: Array<SwitchView>, };
+
+export type RawItemView = { 
+/**
+ * Path of element names, e.g. `TAFProfile/CaptureTime`.
+ */
+path: string, 
+/**
+ * Its text (and attributes) verbatim.
+ */
+text: string, };
+
+export type TariffProfileView = { 
+/**
+ * `valid`, `invalid` or `not_checkable` (never read as valid).
+ */
+signature: "valid" | "invalid" | "not_checkable", 
+/**
+ * The signature check in words.
+ */
+signature_text: Text, 
+/**
+ * Why the container or its XML could not be read (the reader's words, as
+ * produced), if so.
+ */
+error: string | null, 
+/**
+ * The signed content as text when it could not be read as a profile: shown raw.
+ */
+raw: string | null, 
+/**
+ * TAF number as sent.
+ */
+taf: string | null, 
+/**
+ * Start of validity as sent.
+ */
+valid_from: string | null, 
+/**
+ * End of validity as sent.
+ */
+valid_to: string | null, 
+/**
+ * Tariff stages.
+ */
+stages: Array<TariffStageView>, 
+/**
+ * Day profiles with their switching times.
+ */
+day_profiles: Array<DayProfileView>, 
+/**
+ * Elements not interpreted, verbatim.
+ */
+unknown: Array<RawItemView>, };
+
 export type ContractView = { 
 /**
  * Usage point id.
@@ -241,6 +339,15 @@ transparency_bit: boolean,
  * Value lists and channels.
  */
 databases: Array<DatabaseView>, 
+/**
+ * The tariff profile as decoded (`taf-profile`); `None` when the gateway sent none.
+ */
+tariff_profile: TariffProfileView | null, 
+/**
+ * Field failure 29: the channels have import but no export; the same words as the
+ * CLI's (`smgw_model::hint`). `None` when it does not apply.
+ */
+no_export_hint: Text | null, 
 /**
  * What the contract's answers held that could not be decoded.
  */
@@ -445,6 +552,17 @@ event_id: string,
  * Outcome as sent.
  */
 outcome: string | null, };
+
+export type LogbookView = { 
+/**
+ * The entries.
+ */
+entries: Array<LogView>, 
+/**
+ * What the pages held that could not be decoded (entries left out, texts, holes in
+ * the record numbers).
+ */
+warnings?: Array<WarningView>, };
 
 export type AmountView = { 
 /**

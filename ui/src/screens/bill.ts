@@ -1,6 +1,6 @@
 // The bill check screen (TRuDI-style supplier file against the gateway's values).
 import { api } from "../api";
-import { field, fileBytes, h } from "../dom";
+import { field, h } from "../dom";
 import { pick, t } from "../i18n";
 import { state, render } from "../store";
 import { errorBox, busyBox, run } from "../ui";
@@ -26,10 +26,20 @@ export function amountTable(
 
 export function billView(): HTMLElement {
   const b = state.bill;
+  // Rust opens the dialog and reads the file; the window keeps its token and name.
   const picker = (id: string, label: string, key: "supplier" | "device") => {
-    const el = h("input", { type: "file", id, accept: ".xml,text/xml,application/xml" }) as HTMLInputElement;
-    el.addEventListener("change", async () => { state.billFiles[key] = await fileBytes(el); });
-    return field(label, el);
+    const chosen = state.billFiles[key];
+    const el = h("button", {
+      type: "button",
+      id,
+      onclick: async () => {
+        const picked = await run(() => api.pickFile("xml"));
+        if (!picked) return;
+        state.billFiles[key] = picked;
+        render();
+      },
+    }, t("chooseFile"));
+    return h("div", {}, field(label, el), chosen ? h("p", { class: "hint", id: `${id}-name` }, chosen.name) : null);
   };
   return h(
     "section",
@@ -87,7 +97,7 @@ export async function checkBill(): Promise<void> {
     render();
     return;
   }
-  const b = await run(() => api.checkBill(supplier, device));
+  const b = await run(() => api.checkBill(supplier.token, device.token));
   if (b) {
     state.bill = b;
     render();

@@ -1,6 +1,6 @@
 // The connect screen: gateway address, login, certificate confirmation, network help.
 import { api, type Vendor, type SessionView } from "../api";
-import { field, fileBytes, groupedFingerprint, h } from "../dom";
+import { field, groupedFingerprint, h } from "../dom";
 import { pick, t, type Key } from "../i18n";
 import { state, render, go, type ConnectForm } from "../store";
 import { errorBox, run, input, certDetails, select } from "../ui";
@@ -23,18 +23,26 @@ export function connectView(): HTMLElement {
       })(),
       t(key),
     );
-  const fileInput = h("input", { type: "file", id: "p12-file", accept: ".p12,.pfx,application/x-pkcs12" }) as HTMLInputElement;
-  fileInput.addEventListener("change", async () => {
-    f.p12 = await fileBytes(fileInput);
-    f.p12Name = fileInput.files?.[0]?.name ?? "";
-    state.p12Cert = null;
-    render();
-  });
+  // The native dialog is opened and the file read by Rust: the key never passes
+  // through the web view, only a token does.
+  const fileInput = h("button", {
+    type: "button",
+    id: "p12-file",
+    onclick: async () => {
+      const picked = await run(() => api.pickFile("pkcs12"));
+      if (!picked) return;
+      f.p12 = picked.token;
+      f.p12Name = picked.name;
+      state.p12Cert = null;
+      render();
+    },
+  }, t("chooseFile"));
   const login =
     f.mode === "password"
       ? [
           field(t("user"), input("user", f.user, (v) => (f.user = v), { autocomplete: "username" })),
-          field(t("password"), input("password", f.password, (v) => (f.password = v), { type: "password", autocomplete: "current-password" })),
+          field(t("password"), input("password", f.password, (v) => { f.password = v; void checkPassword(v); }, { type: "password", autocomplete: "current-password", "aria-describedby": "password-hints" })),
+          passwordHintsBox(),
         ]
       : [
           field(t("p12File"), fileInput),
@@ -182,9 +190,39 @@ export async function showCert(): Promise<void> {
     render();
     return;
   }
-  const data = f.p12;
-  state.p12Cert = await run(() => api.inspectPkcs12(data, f.p12Password));
+  const file = f.p12;
+  state.p12Cert = await run(() => api.inspectPkcs12(file, f.p12Password));
   render();
+}
+
+/** The typo hints under the password field (field failure 17); always present, so the
+ * field's `aria-describedby` has its target and screen readers hear new hints. */
+function passwordHintsBox(): HTMLElement {
+  const p = state.passwordHints;
+  const hints = p?.hints ?? [];
+  return h(
+    "div",
+    { id: "password-hints", class: hints.length ? "warn hints" : "hints", "aria-live": "polite" },
+    hints.length ? h("ul", {}, hints.map((x) => h("li", {}, pick(x)))) : null,
+    p?.why && hints.length ? h("p", { class: "hint" }, pick(p.why)) : null,
+  );
+}
+
+/** Asks Rust what in the password looks odd, as it is typed; the hints box is replaced
+ * in place, so the field keeps focus and caret. A hint is only said: the password is sent
+ * as typed. */
+async function checkPassword(password: string): Promise<void> {
+  let hints;
+  try {
+    hints = await api.passwordHints(password);
+  } catch {
+    // Hints are a courtesy: without them the login works as before.
+    return;
+  }
+  // An answer for an older keystroke is not shown.
+  if (state.form.password !== password) return;
+  state.passwordHints = hints;
+  document.getElementById("password-hints")?.replaceWith(passwordHintsBox());
 }
 
 export async function doConnect(confirm: string | null): Promise<void> {
@@ -197,7 +235,7 @@ export async function doConnect(confirm: string | null): Promise<void> {
   const login =
     f.mode === "password"
       ? { mode: "password" as const, user: f.user, password: f.password }
-      : { mode: "pkcs12" as const, data: f.p12 ?? [], password: f.p12Password };
+      : { mode: "pkcs12" as const, file: f.p12 ?? 0, password: f.p12Password };
   state.confirm = null;
   const out = await run(() =>
     api.connect({
@@ -240,6 +278,7 @@ export function forgetSession(): void {
   state.values = null;
   state.current.clear();
   state.log = null;
+  state.logWarnings = [];
   state.archive = null;
   state.overview = null;
   state.synced = null;

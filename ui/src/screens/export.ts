@@ -4,7 +4,7 @@ import { field, h } from "../dom";
 import { counted, lang, pick, t, type Key } from "../i18n";
 import { open as openDialog, save as saveDialog } from "@tauri-apps/plugin-dialog";
 import { state, render } from "../store";
-import { errorBox, busyBox, run, input, select } from "../ui";
+import { errorBox, busyBox, run, input, select, warningsNotice } from "../ui";
 
 export const EXPORTS: [ExportFormat, Key, string, string][] = [
   ["xml", "fmtXml", "durchblick.xml", "xml"],
@@ -147,5 +147,6 @@ export function exportView(): HTMLElement {
       ? h("p", { class: "ok", role: "status", id: "export-done" },
           `${t("saved")}: ${done.path} (${counted(done.values, "value")}, ${counted(done.log_entries, "logEntry")}, ${counted(done.files, "file")})`)
       : null,
+    warningsNotice(done?.warnings, "export-warnings"),
   );
 }

@@ -4,12 +4,13 @@ import { field, h } from "../dom";
 import { counted, num, pick, t } from "../i18n";
 import { allRows, virtualTable } from "../vtable";
 import { state, render } from "../store";
-import { errorBox, busyBox, run, input, select } from "../ui";
+import { errorBox, busyBox, run, input, select, warningsNotice } from "../ui";
 
 export async function loadLog(): Promise<void> {
   const l = await run(() => api.logbook(), true);
   if (l) {
-    state.log = l;
+    state.log = l.entries;
+    state.logWarnings = l.warnings ?? [];
     render();
   }
 }
@@ -52,6 +53,7 @@ export function logView(): HTMLElement {
     h("h1", {}, t("navLog")),
     errorBox(),
     busyBox(),
+    warningsNotice(state.logWarnings, "log-warnings"),
     h("form", { class: "panel controls", onsubmit: (e: Event) => e.preventDefault() },
       field(t("logFilterFrom"), input("log-from", f.from, (v) => { f.from = v; refilter(); }, { type: "datetime-local" })),
       field(t("logFilterTo"), input("log-to", f.to, (v) => { f.to = v; refilter(); }, { type: "datetime-local" })),
