@@ -22,23 +22,10 @@ pub struct Pulled {
 
 /// Values after `from` up to `to` of every value list of every contract that keeps values,
 /// and the logbook entries from `from` to before `to` (entries without a time cannot be
-/// placed and are always kept, as in an export from the archive). Raw answers are not kept
-/// (the archive keeps them). `progress` counts calls and items over the whole pull.
-/// The warnings are dropped: [`live_warned`] carries them.
+/// placed and are always kept, as in an export from the archive), with the warnings of
+/// every answer read. Raw answers are not kept (the archive keeps them). `progress` counts
+/// calls and items over the whole pull.
 pub async fn live(
-    gateway: &mut (dyn Gateway + '_),
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
-    progress: &mut (dyn FnMut(Progress) + Send),
-    cancel: &CancelFlag,
-) -> Result<ExportSet, GatewayError> {
-    live_warned(gateway, from, to, progress, cancel)
-        .await
-        .map(|p| p.set)
-}
-
-/// [`live`] with the warnings of every answer read.
-pub async fn live_warned(
     gateway: &mut (dyn Gateway + '_),
     from: DateTime<Utc>,
     to: DateTime<Utc>,

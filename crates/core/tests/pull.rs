@@ -17,9 +17,11 @@ async fn a_period_brings_its_values_and_its_logbook_entries_and_nothing_else() {
     let from = start() + Duration::days(10);
     let to = start() + Duration::days(45);
     let mut steps = Vec::new();
-    let set = pull::live(&mut g, from, to, &mut |p| steps.push(p), &CancelFlag::new())
+    let pulled = pull::live(&mut g, from, to, &mut |p| steps.push(p), &CancelFlag::new())
         .await
         .expect("pull");
+    assert!(pulled.warnings.is_empty(), "{:?}", pulled.warnings);
+    let set = pulled.set;
     assert_eq!(set.gateway.id, "EDNT0012345678");
     assert_eq!(set.customer_id.as_deref(), Some("u1"));
     assert_eq!(set.contracts.len(), 2);
@@ -58,7 +60,8 @@ async fn a_gateway_without_history_or_logbook_is_not_asked_for_them() {
         &CancelFlag::new(),
     )
     .await
-    .expect("pull");
+    .expect("pull")
+    .set;
     assert!(set.contracts.iter().all(|c| c.value_lists.is_empty()));
     assert!(set.log.is_empty());
     assert!(!g.calls.iter().any(|c| c == "readings" || c == "log"));
@@ -97,7 +100,7 @@ async fn every_makers_demo_gateway_gives_a_live_export() {
         let mut d = demo::start(vendor).await.expect("demo");
         let now = DateTime::from_timestamp(d.mock.scenario().now(), 0).expect("now");
         let mut steps = 0;
-        let pull::Pulled { set, warnings } = pull::live_warned(
+        let pull::Pulled { set, warnings } = pull::live(
             d.gateway.as_mut(),
             now - Duration::days(2),
             now,

@@ -154,7 +154,7 @@ impl AppCore {
                 let cancel = self.fresh_cancel()?;
                 let mut c = self.gateway_session().await?;
                 let mut forward = |p: gateway::Progress| progress(p.into());
-                let pulled = durchblick_core::pull::live_warned(
+                let pulled = durchblick_core::pull::live(
                     c.gateway.as_mut(),
                     from,
                     to,
