@@ -41,6 +41,20 @@ fn required<T>(out: &mut Out, loc: Location, name: &'static str, v: &Option<T>) 
     }
 }
 
+/// Whether `text` is a DIN 43863-5 device id in its text or hex form. Gateways also write
+/// their id as a logical name, lower case with `.sm` (`elgz0012345678.sm`, as in TRuDI's
+/// samples).
+fn is_din_device_id(text: &str) -> bool {
+    let id = text.trim();
+    let id = id
+        .get(..id.len().saturating_sub(3))
+        .filter(|_| id.to_ascii_lowercase().ends_with(".sm"))
+        .unwrap_or(id);
+    smgw_model::DeviceId::parse_text(id)
+        .or_else(|_| smgw_model::DeviceId::parse_hex(id))
+        .is_ok()
+}
+
 pub(super) fn check_usage_point_header(out: &mut Out, u: usize, up: &UsagePoint, supplier: bool) {
     required(
         out,
@@ -139,10 +153,7 @@ pub(super) fn check_usage_point_header(out: &mut Out, u: usize, up: &UsagePoint,
                 "<smgwId> ist leer",
                 "<smgwId> is empty",
             );
-        } else if smgw_model::DeviceId::parse_text(&g.smgw_id)
-            .or_else(|_| smgw_model::DeviceId::parse_hex(&g.smgw_id))
-            .is_err()
-        {
+        } else if !is_din_device_id(&g.smgw_id) {
             // A warning, not an error: the id still tells this gateway's data apart. It
             // names archive rows and export files, where it is cleaned; shown here escaped
             // (cut to 40 characters) so that a file cannot write to the terminal.
