@@ -20,10 +20,12 @@ use zeroize::Zeroizing;
 mod archive;
 mod files;
 mod overview;
+mod picked;
 mod screens;
 pub use archive::*;
 pub use files::*;
 pub use overview::*;
+pub use picked::*;
 pub use screens::*;
 
 use crate::error::{ErrorKind, Refusal, UiError};
@@ -102,29 +104,6 @@ impl From<Vec<u8>> for KeyFile {
         KeyFile(Zeroizing::new(bytes))
     }
 }
-
-/// A file the user picked in the native dialog, as the window knows it: a token to pass
-/// back, its name and size; the bytes stay in Rust.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct PickedFile {
-    /// What the window passes back.
-    pub token: u64,
-    /// File name (without the folder).
-    pub name: String,
-    /// Size in bytes.
-    pub size: u64,
-}
-
-/// The picked files Rust holds for the window: the newest [`HELD_FILES`] only (a key
-/// file and the bill check's two files fit), wiped when dropped.
-#[derive(Default)]
-struct HeldFiles {
-    next: u64,
-    files: std::collections::BTreeMap<u64, KeyFile>,
-}
-
-/// How many picked files are held at once.
-pub const HELD_FILES: usize = 4;
 
 impl std::fmt::Debug for KeyFile {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -317,8 +296,8 @@ pub struct AppCore {
     archives: StdMutex<ArchivePaths>,
     /// The table of the last values answer, paged by `value_rows`.
     shown_values: StdMutex<Option<screens::ShownValues>>,
-    /// Files picked in the native dialog, by token.
-    held: StdMutex<HeldFiles>,
+    /// Files and places the user picked in a native dialog, by token.
+    picked: StdMutex<picked::Picked>,
 }
 
 fn parse_fingerprint(text: &str) -> Result<Fingerprint, UiError> {
@@ -362,36 +341,8 @@ impl AppCore {
             self_test_started: StdMutex::new(None),
             archives: StdMutex::new(ArchivePaths::default()),
             shown_values: StdMutex::new(None),
-            held: StdMutex::new(HeldFiles::default()),
+            picked: StdMutex::new(picked::Picked::default()),
         }
-    }
-
-    /// Keeps the content of a file the user picked (read by Rust, never sent through the
-    /// window) and returns the token the window passes back. The oldest held file is
-    /// dropped beyond [`HELD_FILES`].
-    pub fn hold_file(&self, name: &str, bytes: Vec<u8>) -> Result<PickedFile, UiError> {
-        let mut held = self.held.lock().map_err(|_| lock_poisoned())?;
-        held.next += 1;
-        let token = held.next;
-        let size = bytes.len() as u64;
-        held.files.insert(token, KeyFile::from(bytes));
-        while held.files.len() > HELD_FILES {
-            held.files.pop_first();
-        }
-        Ok(PickedFile {
-            token,
-            name: name.to_owned(),
-            size,
-        })
-    }
-
-    /// The content of a held file (a copy that is wiped when dropped).
-    pub fn held_file(&self, token: u64) -> Result<KeyFile, UiError> {
-        let held = self.held.lock().map_err(|_| lock_poisoned())?;
-        held.files
-            .get(&token)
-            .cloned()
-            .ok_or_else(|| Refusal::FileNotHeld.into())
     }
 
     /// The same core with these archive files.
@@ -635,21 +586,6 @@ mod tests {
         assert_eq!(format!("{data:?}"), "3 bytes");
         assert_eq!(data.take(), vec![48, 130, 1]);
         assert!(data.is_empty());
-    }
-
-    #[test]
-    fn picked_files_are_held_by_token_the_oldest_dropped() {
-        let core = AppCore::new(None);
-        let first = core.hold_file("a.p12", vec![1, 2, 3]).expect("held");
-        assert_eq!((first.name.as_str(), first.size), ("a.p12", 3));
-        assert_eq!(&*core.held_file(first.token).expect("there"), &[1, 2, 3]);
-        for i in 0..HELD_FILES {
-            core.hold_file("b.xml", vec![i as u8]).expect("held");
-        }
-        let err = core.held_file(first.token).expect_err("dropped");
-        assert_eq!(err.kind, ErrorKind::Data);
-        assert!(err.de.contains("erneut wählen"), "{}", err.de);
-        assert!(core.held_file(0).is_err(), "never handed out");
     }
 
     #[test]

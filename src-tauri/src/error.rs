@@ -106,6 +106,8 @@ pub enum Refusal {
     ValuesReplaced,
     /// A file the window asked for by its token is not held (any more).
     FileNotHeld,
+    /// A place to write the window named by its token was not chosen (or is forgotten).
+    PlaceNotChosen,
     /// A file the user picked could not be read.
     FileUnreadable {
         /// Why.
@@ -129,7 +131,10 @@ impl Refusal {
             Refusal::NoAddress => ErrorKind::Connection,
             Refusal::NotConnected => ErrorKind::NotConnected,
             Refusal::SyncRunning => ErrorKind::Busy,
-            Refusal::NotAChart | Refusal::ValuesReplaced | Refusal::FileNotHeld => ErrorKind::Data,
+            Refusal::NotAChart
+            | Refusal::ValuesReplaced
+            | Refusal::FileNotHeld
+            | Refusal::PlaceNotChosen => ErrorKind::Data,
             Refusal::FileUnreadable { .. } => ErrorKind::Local,
             Refusal::DemoArchiveOnly | Refusal::ExportFailed { .. } | Refusal::Internal { .. } => {
                 ErrorKind::Local
@@ -162,6 +167,8 @@ impl Refusal {
             (Refusal::ValuesReplaced, Lang::En) => "These values are no longer loaded (a newer request replaced them). Please choose “Show” again.".to_owned(),
             (Refusal::FileNotHeld, Lang::De) => "Die gewählte Datei ist nicht mehr geladen. Bitte sie erneut wählen.".to_owned(),
             (Refusal::FileNotHeld, Lang::En) => "The chosen file is no longer loaded. Please choose it again.".to_owned(),
+            (Refusal::PlaceNotChosen, Lang::De) => "Der Speicherort ist nicht (mehr) gewählt. Bitte ihn erneut wählen.".to_owned(),
+            (Refusal::PlaceNotChosen, Lang::En) => "The place to save to is not chosen (any more). Please choose it again.".to_owned(),
             (Refusal::FileUnreadable { reason }, Lang::De) => format!(
                 "Die Datei ließ sich nicht lesen: {reason}. Bitte eine andere Datei wählen oder die Rechte prüfen."
             ),

@@ -97,6 +97,26 @@ enum FileKind {
     Xml,
 }
 
+/// Shows a native file dialog (`show` opens it with the callback it is given) and waits
+/// for the user's choice without blocking the window. `None` when the user cancelled.
+async fn dialog_choice(
+    show: impl FnOnce(Box<dyn FnOnce(Option<tauri_plugin_dialog::FilePath>) + Send>),
+) -> Result<Option<std::path::PathBuf>, UiError> {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    show(Box::new(move |path| {
+        // The receiver waits below; if it is gone there is nobody to tell.
+        let _ = tx.send(path);
+    }));
+    let Some(path) = rx.await.ok().flatten() else {
+        return Ok(None);
+    };
+    path.into_path().map(Some).map_err(|e| {
+        UiError::from(Refusal::FileUnreadable {
+            reason: e.to_string(),
+        })
+    })
+}
+
 /// Opens the native file dialog, reads the chosen file in Rust and holds its bytes: the
 /// window gets a token, name and size, never the content (a key file stays out of the
 /// web view). `None` when the user cancelled.
@@ -111,22 +131,10 @@ async fn pick_file(
         FileKind::Pkcs12 => ("PKCS#12", &["p12", "pfx"]),
         FileKind::Xml => ("XML", &["xml"]),
     };
-    let (tx, rx) = tokio::sync::oneshot::channel();
-    app.dialog()
-        .file()
-        .add_filter(filter, extensions)
-        .pick_file(move |path| {
-            // The receiver waits below; if it is gone there is nobody to tell.
-            let _ = tx.send(path);
-        });
-    let Some(path) = rx.await.ok().flatten() else {
+    let dialog = app.dialog().file().add_filter(filter, extensions);
+    let Some(path) = dialog_choice(|answer| dialog.pick_file(answer)).await? else {
         return Ok(None);
     };
-    let path = path.into_path().map_err(|e| {
-        UiError::from(Refusal::FileUnreadable {
-            reason: e.to_string(),
-        })
-    })?;
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -137,6 +145,61 @@ async fn pick_file(
         })
     })?;
     core.hold_file(&name, bytes).map(Some)
+}
+
+/// Which place to write to the user is asked for: it decides the dialog.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+enum PlaceKind {
+    /// A file to save, with a suggested name and its extension (the dialog's filter).
+    File {
+        suggested: String,
+        extension: String,
+    },
+    /// A folder to write into.
+    Folder,
+    /// The archive file (SQLite) to use from now on.
+    Archive,
+}
+
+/// Opens the native save, folder or file dialog and keeps the user's choice in Rust: the
+/// window gets a token for `export`, `save_chart` or `choose_archive` and the path to show.
+/// So the window writes nowhere the user did not choose. `None` when the user cancelled.
+#[tauri::command]
+async fn choose_place(
+    app: tauri::AppHandle,
+    core: State<'_, AppCore>,
+    kind: PlaceKind,
+    title: Option<String>,
+) -> Result<Option<commands::ChosenPlace>, UiError> {
+    use tauri_plugin_dialog::DialogExt;
+    let mut dialog = app.dialog().file();
+    if let Some(title) = title {
+        dialog = dialog.set_title(title);
+    }
+    let path = match kind {
+        PlaceKind::File {
+            suggested,
+            extension,
+        } => {
+            // Both come from the window: only a plain name and a plain extension pass.
+            let extension = export::files::safe_file_name(&extension);
+            let stem = suggested
+                .strip_suffix(&format!(".{extension}"))
+                .unwrap_or(&suggested);
+            let name = format!("{}.{extension}", export::files::safe_file_name(stem));
+            let dialog = dialog
+                .set_file_name(name)
+                .add_filter(extension.to_uppercase(), &[extension.as_str()]);
+            dialog_choice(|answer| dialog.save_file(answer)).await?
+        }
+        PlaceKind::Folder => dialog_choice(|answer| dialog.pick_folder(answer)).await?,
+        PlaceKind::Archive => {
+            let dialog = dialog.add_filter("SQLite", &["sqlite", "db"]);
+            dialog_choice(|answer| dialog.pick_file(answer)).await?
+        }
+    };
+    path.map(|path| core.hold_place(&path)).transpose()
 }
 
 /// What in the password being typed looks like a copying mistake; asked as the user
@@ -199,6 +262,18 @@ fn value_rows(
     core.value_rows(answer, channel, from, count)
 }
 
+/// The chart's points for a zoomed view (Unix seconds) of the last values answer.
+#[tauri::command]
+fn chart_points(
+    core: State<'_, AppCore>,
+    answer: u32,
+    channel: usize,
+    from: i64,
+    to: i64,
+) -> Result<views::ChartPoints, UiError> {
+    core.chart_points(answer, channel, from, to)
+}
+
 #[tauri::command]
 async fn current_values(
     core: State<'_, AppCore>,
@@ -226,9 +301,10 @@ async fn export(
     core.export(request, &mut emitter(app, "export")).await
 }
 
+/// Writes the shown chart to the file chosen with [`choose_place`].
 #[tauri::command]
-fn save_chart(path: String, svg: String) -> Result<(), UiError> {
-    commands::save_chart(&path, &svg)
+fn save_chart(core: State<'_, AppCore>, place: u64, svg: String) -> Result<(), UiError> {
+    core.save_chart(place, &svg)
 }
 
 #[tauri::command]
@@ -242,8 +318,13 @@ async fn overview(core: State<'_, AppCore>) -> Result<commands::OverviewView, Ui
 }
 
 #[tauri::command]
-async fn choose_archive(core: State<'_, AppCore>, path: String) -> Result<ArchiveView, UiError> {
-    core.choose_archive(&path).await
+async fn choose_archive(core: State<'_, AppCore>, place: u64) -> Result<ArchiveView, UiError> {
+    core.choose_archive(place).await
+}
+
+#[tauri::command]
+async fn use_default_archive(core: State<'_, AppCore>) -> Result<ArchiveView, UiError> {
+    core.use_default_archive().await
 }
 
 #[tauri::command]
@@ -295,6 +376,7 @@ pub fn run() -> Result<(), tauri::Error> {
             network_help,
             inspect_pkcs12,
             pick_file,
+            choose_place,
             password_hints,
             connect,
             start_demo,
@@ -303,6 +385,7 @@ pub fn run() -> Result<(), tauri::Error> {
             contracts,
             values,
             value_rows,
+            chart_points,
             current_values,
             logbook,
             self_test,
@@ -312,6 +395,7 @@ pub fn run() -> Result<(), tauri::Error> {
             save_chart,
             archive_status,
             choose_archive,
+            use_default_archive,
             sync,
             cancel_sync,
             overview,

@@ -603,16 +603,10 @@ pub struct ChannelValues {
     /// How many rows the table has (values and gaps).
     #[ts(as = "i32")]
     pub row_count: usize,
-    /// The interactive chart's time axis, one entry per row: target time in Unix
-    /// seconds (numbers, so the window's chart needs no date parsing).
-    #[ts(type = "number[]")]
-    pub x: Vec<i64>,
-    /// The chart's values, one per row, in the channel's unit (`info.unit`); `None` for
-    /// a gap, so the chart breaks there instead of drawing a line across.
-    pub y: Vec<Option<f64>>,
-    /// The PTB status code of each row (as `ValueRow::s`), for the chart's marks of
-    /// invalid values; `None` for gaps and values without one.
-    pub s: Vec<Option<u8>>,
+    /// What the interactive chart draws of the whole period: every row up to
+    /// [`CHART_BUCKETS`] × 2 rows, else the rows that shape the line (see
+    /// [`ChartPoints`]); the `chart_points` command sends more detail for a zoomed view.
+    pub points: ChartPoints,
     /// Number of values (without gap rows).
     pub values: usize,
     /// Number of gaps (runs of missing values).
@@ -628,6 +622,40 @@ pub struct ChannelValues {
     pub consumption: Option<ConsumptionView>,
 }
 
+/// The interactive chart's points: for each, its table row, time, value and PTB status,
+/// as parallel arrays (numbers, so the window's chart needs no parsing).
+///
+/// A year of quarter hours has 35,040 rows, twenty times more than a chart has pixels
+/// across; sending and drawing them all made the window slow (issue #15). So a view of
+/// more than 2 × [`CHART_BUCKETS`] rows is thinned: the rows are cut into that many
+/// buckets of neighbours, and of each bucket only the rows that shape what is seen stay:
+/// the lowest and the highest value, the first gap (so the line still breaks there) and
+/// the worst invalid value (so its mark stays). Nothing is averaged: every point is a
+/// real row, shown with its own words on hover.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct ChartPoints {
+    /// The table row of each point (for its words: value with unit, time, status).
+    #[ts(type = "number[]")]
+    pub i: Vec<u32>,
+    /// Target time in Unix seconds.
+    #[ts(type = "number[]")]
+    pub x: Vec<i64>,
+    /// The value in the channel's unit (`info.unit`); `None` for a gap, so the chart
+    /// breaks there instead of drawing a line across.
+    pub y: Vec<Option<f64>>,
+    /// The PTB status code (as `ValueRow::s`), for the marks of invalid values; `None`
+    /// for gaps and values without one.
+    pub s: Vec<Option<u8>>,
+    /// Whether rows were left out (then a zoomed view asks for its detail).
+    pub thinned: bool,
+}
+
+/// Buckets of a thinned chart: about as many as a wide chart has pixels across.
+pub const CHART_BUCKETS: usize = 1_500;
+
+/// The PTB status from which a value is invalid (as the chart marks it).
+const INVALID_FROM: u8 = 2;
+
 /// How many rows of each channel a values answer carries: more than a screen shows, so
 /// the table draws at once; the rest is paged.
 pub const FIRST_ROWS: usize = 200;
@@ -640,6 +668,15 @@ pub const MAX_PAGE: usize = 2_000;
 enum Slot {
     Gap(DateTime<Utc>),
     Value(Reading),
+}
+
+impl Slot {
+    fn time(&self) -> DateTime<Utc> {
+        match self {
+            Slot::Gap(t) => *t,
+            Slot::Value(r) => r.target_time,
+        }
+    }
 }
 
 /// The table rows of one channel, kept by the window's backend so that pages can be
@@ -669,6 +706,118 @@ impl ChannelRows {
             .take(count)
             .map(|slot| self.row(slot))
             .collect()
+    }
+
+    /// The chart's points of the whole period, thinned to [`CHART_BUCKETS`].
+    pub fn overview(&self) -> ChartPoints {
+        self.points_of(self.thinned_rows(0, self.slots.len()))
+    }
+
+    /// The chart's points of a view from `from` to `to` (Unix seconds): the rows inside
+    /// in detail (thinned to [`CHART_BUCKETS`] themselves when there are many), with
+    /// one row more on each side so the line runs to the edges, and the whole period's
+    /// overview outside, so that panning and zooming out show something at once.
+    pub fn view(&self, from: i64, to: i64) -> ChartPoints {
+        let start = self
+            .slots
+            .partition_point(|slot| slot.time().timestamp() < from)
+            .saturating_sub(1);
+        let end = (self
+            .slots
+            .partition_point(|slot| slot.time().timestamp() <= to)
+            + 1)
+        .min(self.slots.len());
+        let end = end.max(start);
+        let inside = self.thinned_rows(start, end);
+        let mut rows: Vec<usize> = self
+            .thinned_rows(0, self.slots.len())
+            .into_iter()
+            .filter(|r| *r < start || *r >= end)
+            .chain(inside)
+            .collect();
+        rows.sort_unstable();
+        rows.dedup();
+        self.points_of(rows)
+    }
+
+    /// The rows from `start` to `end` that the chart draws: all of them up to
+    /// 2 × [`CHART_BUCKETS`], else per bucket the lowest and highest value, the first
+    /// gap and the worst invalid value, and always the first and the last row.
+    fn thinned_rows(&self, start: usize, end: usize) -> Vec<usize> {
+        let count = end.saturating_sub(start);
+        if count <= 2 * CHART_BUCKETS {
+            return (start..end).collect();
+        }
+        let size = count.div_ceil(CHART_BUCKETS);
+        let mut rows = vec![start, end - 1];
+        for bucket_start in (start..end).step_by(size) {
+            let bucket = bucket_start..(bucket_start + size).min(end);
+            let mut low: Option<(f64, usize)> = None;
+            let mut high: Option<(f64, usize)> = None;
+            let mut gap = None;
+            let mut worst: Option<(u8, usize)> = None;
+            for row in bucket {
+                let Some(slot) = self.slots.get(row) else {
+                    break;
+                };
+                match slot {
+                    Slot::Gap(_) => {
+                        gap.get_or_insert(row);
+                    }
+                    Slot::Value(r) => {
+                        let v = r.value.to_f64();
+                        if low.is_none_or(|(l, _)| v < l) {
+                            low = Some((v, row));
+                        }
+                        if high.is_none_or(|(h, _)| v > h) {
+                            high = Some((v, row));
+                        }
+                        let code = r.ptb().map(PtbStatus::code).unwrap_or(0);
+                        if code >= INVALID_FROM && worst.is_none_or(|(w, _)| code > w) {
+                            worst = Some((code, row));
+                        }
+                    }
+                }
+            }
+            rows.extend(low.map(|(_, r)| r));
+            rows.extend(high.map(|(_, r)| r));
+            rows.extend(gap);
+            rows.extend(worst.map(|(_, r)| r));
+        }
+        rows.sort_unstable();
+        rows.dedup();
+        rows
+    }
+
+    /// The points of these rows (ascending).
+    fn points_of(&self, rows: Vec<usize>) -> ChartPoints {
+        let thinned = rows.len() < self.slots.len();
+        let mut points = ChartPoints {
+            i: Vec::with_capacity(rows.len()),
+            x: Vec::with_capacity(rows.len()),
+            y: Vec::with_capacity(rows.len()),
+            s: Vec::with_capacity(rows.len()),
+            thinned,
+        };
+        for row in rows {
+            let Some(slot) = self.slots.get(row) else {
+                continue;
+            };
+            // Row numbers fit: a channel has far fewer than 4 billion rows.
+            points.i.push(u32::try_from(row).unwrap_or(u32::MAX));
+            points.x.push(slot.time().timestamp());
+            match slot {
+                Slot::Gap(_) => {
+                    points.y.push(None);
+                    points.s.push(None);
+                }
+                Slot::Value(r) => {
+                    points.y.push(Some(r.value.to_f64()));
+                    points.s.push(r.ptb().map(PtbStatus::code));
+                }
+            }
+        }
+        points
     }
 
     fn row(&self, slot: &Slot) -> ValueRow {
@@ -872,23 +1021,6 @@ impl ChannelValues {
             slots.push(Slot::Value(r));
         }
         slots.extend(m.map(|t| Slot::Gap(*t)));
-        let mut x = Vec::with_capacity(slots.len());
-        let mut y = Vec::with_capacity(slots.len());
-        let mut s = Vec::with_capacity(slots.len());
-        for slot in &slots {
-            match slot {
-                Slot::Gap(t) => {
-                    x.push(t.timestamp());
-                    y.push(None);
-                    s.push(None);
-                }
-                Slot::Value(r) => {
-                    x.push(r.target_time.timestamp());
-                    y.push(Some(r.value.to_f64()));
-                    s.push(r.ptb().map(PtbStatus::code));
-                }
-            }
-        }
         let rows = ChannelRows {
             info: info.cloned(),
             slots,
@@ -899,9 +1031,7 @@ impl ChannelValues {
             info: info.map(ChannelView::from),
             rows: rows.page(0, first),
             row_count: rows.len(),
-            x,
-            y,
-            s,
+            points: rows.overview(),
             values,
             gaps: report.as_ref().map_or(0, |r| r.gaps),
             period_seconds: period.map(|p| p.num_seconds()),
@@ -1157,5 +1287,104 @@ mod tests {
         assert!(p.error.is_some_and(|e| !e.is_empty()));
         assert!(p.stages.is_empty() && p.day_profiles.is_empty() && p.taf.is_none());
         assert!(p.signature_text.de.contains("nicht prüfbar"));
+    }
+
+    /// A channel of `n` quarter hours of a smooth curve, with a spike, a gap and an
+    /// invalid value hidden in the middle.
+    fn year_like(n: usize) -> (Vec<Reading>, DateTime<Utc>) {
+        let start = DateTime::parse_from_rfc3339("2025-01-01T00:00:00Z")
+            .expect("time")
+            .with_timezone(&Utc);
+        let invalid = smgw_model::CombinedStatus::from_hex("A000000020004000").expect("word");
+        let readings = (0..n)
+            .filter(|i| *i != 20_001)
+            .map(|i| Reading {
+                capture_time: None,
+                target_time: start + chrono::Duration::minutes(15 * i as i64),
+                value: ScaledValue::new(
+                    match i {
+                        10_000 => 9_999,
+                        _ => 100 + (i % 96) as i128,
+                    },
+                    0,
+                ),
+                cosem_status: (i == 30_000).then_some(invalid),
+                smgw_status: None,
+                meter_status: None,
+                owner: None,
+                signature: None,
+            })
+            .collect();
+        (readings, start)
+    }
+
+    #[test]
+    fn a_year_is_thinned_to_what_shapes_the_chart_and_a_zoom_gets_every_row() {
+        let name = "0100010800ff.1EMH0012345678.sm";
+        let channel = Channel {
+            obis: "0100010800ff".parse::<Obis>().expect("OBIS"),
+            unit: Unit::WattHour,
+            scaler: 0,
+        };
+        let (readings, start) = year_like(35_040);
+        let invalid = readings
+            .iter()
+            .find(|r| r.cosem_status.is_some())
+            .and_then(Reading::ptb)
+            .expect("a PTB status");
+        assert!(invalid.code() >= INVALID_FROM, "the test's invalid word");
+        let (view, rows) = ChannelValues::new(name, Some(&channel), readings, true);
+        assert_eq!(view.row_count, 35_040, "the missing value is a gap row");
+        let p = &view.points;
+        assert!(p.thinned);
+        assert!(p.i.len() <= 4 * CHART_BUCKETS + 2, "{} points", p.i.len());
+        assert!(p.i.len() >= CHART_BUCKETS, "{} points", p.i.len());
+        assert_eq!(
+            (p.i.len(), p.x.len(), p.y.len(), p.s.len()),
+            (p.i.len(), p.i.len(), p.i.len(), p.i.len())
+        );
+        assert!(p.i.windows(2).all(|w| w[0] < w[1]), "rows ascending");
+        assert_eq!((p.i.first(), p.i.last()), (Some(&0), Some(&35_039)));
+        // The spike, the gap and the invalid value are all drawn, and the daily low and
+        // high of the curve too (they shape the line).
+        let at = |row: u32| p.i.iter().position(|r| *r == row);
+        assert_eq!(at(10_000).map(|k| p.y[k]), Some(Some(9_999.0)));
+        assert_eq!(
+            at(20_001).map(|k| p.y[k]),
+            Some(None),
+            "the gap breaks the line"
+        );
+        assert_eq!(at(30_000).map(|k| p.s[k]), Some(Some(invalid.code())));
+        assert_eq!(
+            p.y.iter().flatten().cloned().fold(f64::MAX, f64::min),
+            100.0
+        );
+        // Every point is a real row: its time is the row's.
+        for (k, row) in p.i.iter().enumerate() {
+            let expected = start + chrono::Duration::minutes(15 * i64::from(*row));
+            assert_eq!(p.x[k], expected.timestamp());
+        }
+
+        // A day zoomed in: all 96 rows of the day plus one on each side, and the
+        // overview outside it.
+        let from = (start + chrono::Duration::days(100)).timestamp();
+        let to = from + 86_400 - 900;
+        let zoomed = rows.view(from, to);
+        let inside: Vec<u32> = zoomed
+            .i
+            .iter()
+            .zip(&zoomed.x)
+            .filter(|(_, x)| (from..=to).contains(*x))
+            .map(|(i, _)| *i)
+            .collect();
+        assert_eq!(inside, (9_600..9_696).collect::<Vec<u32>>());
+        assert!(zoomed.i.contains(&9_599) && zoomed.i.contains(&9_696));
+        assert!(zoomed.i.contains(&10_000) && zoomed.i.contains(&0));
+        assert!(zoomed.i.windows(2).all(|w| w[0] < w[1]));
+        // A view past the end is the overview alone; a few rows are never thinned.
+        assert_eq!(rows.view(i64::MAX - 1, i64::MAX).i, p.i);
+        let (few, _) = year_like(300);
+        let (small, _) = ChannelValues::new(name, Some(&channel), few, true);
+        assert!(!small.points.thinned && small.points.i.len() == 300);
     }
 }

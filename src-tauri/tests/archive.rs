@@ -144,8 +144,8 @@ async fn sync_from_the_window_then_export_from_the_archive_offline() {
     assert!(during.1.expect("status during a sync").exists);
 
     // A demo session keeps the demo archive: choosing another file is refused.
-    let user_file = dir.path().join("user.sqlite").display().to_string();
-    let refused = core.choose_archive(&user_file).await.expect_err("demo");
+    let user_file = common::place(&core, dir.path().join("user.sqlite"));
+    let refused = core.choose_archive(user_file).await.expect_err("demo");
     assert!(refused.de.contains("Demo-Archiv"), "{refused:?}");
     assert!(!dir.path().join("user.sqlite").exists());
 
@@ -174,7 +174,7 @@ async fn sync_from_the_window_then_export_from_the_archive_offline() {
         format: ExportFormat::Xml,
         from: "2026-10-01".into(),
         to: "2026-11-01".into(),
-        path: out.path().join(name).display().to_string(),
+        place: common::place(&core, out.path().join(name)),
         lang: Lang::De,
     };
     let from_gateway = core
@@ -193,7 +193,7 @@ async fn sync_from_the_window_then_export_from_the_archive_offline() {
         .expect_err("the user's archive does not exist");
     assert!(err.en.contains("no archive"), "{err:?}");
     let chosen = core
-        .choose_archive(&dir.path().join("demo.sqlite").display().to_string())
+        .choose_archive(common::place(&core, dir.path().join("demo.sqlite")))
         .await
         .expect("choose the demo archive");
     // The way back to the default archive is offered.
@@ -242,7 +242,7 @@ async fn sync_from_the_window_then_export_from_the_archive_offline() {
             .export(
                 ExportRequest {
                     format,
-                    path: window_dir.display().to_string(),
+                    place: common::place(&core, &window_dir),
                     lang,
                     ..request(archived.clone(), "")
                 },
@@ -284,7 +284,7 @@ async fn a_foreign_file_is_refused_and_left_unchanged() {
     let content = b"Einkaufsliste: Milch, Brot".to_vec();
     std::fs::write(&foreign, &content).expect("write");
     let err = core
-        .choose_archive(&foreign.display().to_string())
+        .choose_archive(common::place(&core, &foreign))
         .await
         .expect_err("not an archive");
     assert_eq!(err.kind, ErrorKind::Data);
@@ -293,6 +293,34 @@ async fn a_foreign_file_is_refused_and_left_unchanged() {
     // The choice did not stick.
     let status = core.archive_status().await.expect("status");
     assert!(status.path.ends_with("user.sqlite"));
+}
+
+#[tokio::test]
+async fn a_chosen_archive_is_used_until_the_user_goes_back_to_the_default() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let core = core(dir.path());
+    // A file that does not exist yet: the next sync creates it.
+    let chosen = core
+        .choose_archive(place(&core, dir.path().join("stick.sqlite")))
+        .await
+        .expect("a new archive file");
+    assert!(chosen.path.ends_with("stick.sqlite") && !chosen.exists);
+    assert!(chosen
+        .default_path
+        .as_deref()
+        .is_some_and(|p| p.ends_with("user.sqlite")));
+    assert!(core
+        .archive_status()
+        .await
+        .expect("status")
+        .path
+        .ends_with("stick.sqlite"));
+    // A token the user never got from a dialog changes nothing.
+    let err = core.choose_archive(4_242).await.expect_err("not chosen");
+    assert_eq!(err.kind, ErrorKind::Data);
+    let back = core.use_default_archive().await.expect("back");
+    assert!(back.path.ends_with("user.sqlite"), "{}", back.path);
+    assert_eq!(back.default_path, None);
 }
 
 #[tokio::test]
@@ -360,7 +388,84 @@ async fn the_overview_shows_the_demo_archive_after_a_sync() {
         o.warnings
     );
     assert!(o.warnings.iter().any(|w| w.en.contains("error status")));
+    assert!(
+        o.warnings.iter().all(|w| !w.en.contains("changed")),
+        "the demo kept its certificates: {:?}",
+        o.warnings
+    );
     assert!(o.complete_until.is_some() && o.last_sync.is_some());
+}
+
+/// A gateway whose HAN certificate was replaced between two syncs (after the user
+/// confirmed the new one): the overview says so, with the day, and that both are kept.
+#[tokio::test]
+async fn the_overview_warns_of_a_changed_gateway_certificate() {
+    use archive::{Archive, CertKind, CertificateData, GatewaySnapshot};
+    use chrono::{TimeZone, Utc};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("certs.sqlite");
+    let db = Archive::open(&path).await.expect("archive");
+    let at = |d: u32| {
+        Utc.with_ymd_and_hms(2026, 3, d, 22, 30, 0)
+            .single()
+            .expect("time")
+    };
+    let gw = db.gateway("EPPC0210486901", at(1)).await.expect("gateway");
+    db.consumer(gw, "c1", at(1)).await.expect("consumer");
+    let snapshot = |t, tls: &[u8], seal: &[u8]| GatewaySnapshot {
+        read_at: t,
+        smgw_state: None,
+        smgw_time: Some(t),
+        firmware: Vec::new(),
+        certificates: vec![
+            CertificateData {
+                kind: CertKind::HanTls,
+                index: None,
+                data: tls.to_vec(),
+            },
+            CertificateData {
+                kind: CertKind::WanSig,
+                index: Some(0),
+                data: seal.to_vec(),
+            },
+        ],
+        raw_response: None,
+    };
+    for (t, tls) in [
+        (at(1), b"old tls"),
+        (at(2), b"old tls"),
+        (at(9), b"new tls"),
+    ] {
+        db.store_gateway_snapshot(gw, &snapshot(t, tls, b"seal"))
+            .await
+            .expect("snapshot");
+    }
+    let view = durchblick_app::commands::overview_of(&db, path.display().to_string(), at(10))
+        .await
+        .expect("overview");
+    db.close().await;
+    let changed: Vec<_> = view
+        .warnings
+        .iter()
+        .filter(|w| w.en.contains("changed"))
+        .collect();
+    assert_eq!(
+        changed.len(),
+        1,
+        "only the TLS certificate: {:?}",
+        view.warnings
+    );
+    // Seen first at 22:30 UTC on 9 March: 23:30 on 9 March in Germany.
+    assert!(
+        changed[0].de.contains("TLS-Zertifikat (HAN)") && changed[0].de.contains("09.03.2026"),
+        "{}",
+        changed[0].de
+    );
+    assert!(
+        changed[0].en.contains("since 2026-03-09"),
+        "{}",
+        changed[0].en
+    );
 }
 
 /// An archive with one import register (1-0:1.8.0, daily values) whose raw values are

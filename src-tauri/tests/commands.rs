@@ -317,10 +317,17 @@ async fn a_year_of_values_with_progress_and_cancel() {
     // 365 days of quarter hours, one DST day shorter and one longer: exactly 35040, and
     // the value at the start, which the first interval's consumption starts from.
     assert_eq!(ch.row_count, 35_041);
+    // The chart gets what shapes the line (issue #15: a year was 35,041 points).
+    let points = &ch.points;
+    assert!(points.thinned);
+    assert!(
+        points.i.len() <= 4 * durchblick_app::views::CHART_BUCKETS + 2,
+        "{} points",
+        points.i.len()
+    );
     assert_eq!(
-        (ch.x.len(), ch.y.len(), ch.s.len()),
-        (35_041, 35_041, 35_041),
-        "the chart's series have one entry per row"
+        (points.x.len(), points.y.len(), points.s.len()),
+        (points.i.len(), points.i.len(), points.i.len()),
     );
     // The answer carries the first rows; the others are paged (issue #15).
     assert_eq!(ch.rows.len(), durchblick_app::views::FIRST_ROWS);
@@ -344,11 +351,43 @@ async fn a_year_of_values_with_progress_and_cancel() {
         .value_rows(year.answer, 0, ch.row_count, 10)
         .expect("past the end")
         .is_empty());
-    // Gaps, values and status codes are in the same places in rows and series.
-    for (i, r) in paged.iter().enumerate() {
-        assert_eq!(r.gap, ch.y[i].is_none(), "row {i}");
-        assert_eq!(r.s, ch.s[i], "row {i}");
-    }
+    // Each point is its row: gap or value and status code alike.
+    let check = |points: &durchblick_app::views::ChartPoints| {
+        for (k, row) in points.i.iter().enumerate() {
+            let r = &paged[*row as usize];
+            assert_eq!(r.gap, points.y[k].is_none(), "row {row}");
+            assert_eq!(r.s, points.s[k], "row {row}");
+        }
+    };
+    check(points);
+    assert_eq!(points.i.first(), Some(&0));
+    assert_eq!(points.i.last().map(|i| *i as usize), Some(ch.row_count - 1));
+    // A zoomed week: every one of its rows, in order, with the overview outside.
+    let week_from = points.x[0] + 200 * 86_400;
+    let week_to = week_from + 7 * 86_400;
+    let zoomed = core
+        .chart_points(year.answer, 0, week_from, week_to)
+        .expect("a zoomed view");
+    check(&zoomed);
+    let inside: Vec<u32> = zoomed
+        .i
+        .iter()
+        .zip(&zoomed.x)
+        .filter(|(_, x)| (week_from..=week_to).contains(*x))
+        .map(|(i, _)| *i)
+        .collect();
+    assert_eq!(inside.len(), 7 * 96 + 1, "every quarter hour of the week");
+    assert!(
+        inside.windows(2).all(|w| w[1] == w[0] + 1),
+        "no row left out"
+    );
+    assert!(zoomed.i.len() < points.i.len() + inside.len() + 2);
+    assert_eq!(
+        core.chart_points(year.answer + 1, 0, week_from, week_to)
+            .expect_err("no such answer")
+            .kind,
+        ErrorKind::Data
+    );
     assert_eq!(
         paged.iter().filter(|r| !r.gap).count(),
         ch.values,
@@ -463,7 +502,7 @@ async fn exports_every_format_from_a_live_pull() {
         format,
         from: "2026-11-18".into(),
         to: "2026-11-20".into(),
-        path: dir.path().join(name).display().to_string(),
+        place: common::place(&core, dir.path().join(name)),
         lang: Default::default(),
     };
     let mut progress = 0;
@@ -577,7 +616,7 @@ async fn exports_every_format_from_a_live_pull() {
     let err = core
         .export(
             ExportRequest {
-                path: "/nonexistent-dir/x.csv".into(),
+                place: common::place(&core, "/nonexistent-dir/x.csv"),
                 ..request(ExportFormat::CsvGerman, "")
             },
             &mut |_| {},
@@ -586,13 +625,31 @@ async fn exports_every_format_from_a_live_pull() {
         .expect_err("unwritable place");
     assert!(err.de.contains("anderen Speicherort"), "{}", err.de);
 
+    // The window names places by the token of the user's choice only: one never handed
+    // out is refused before anything is read or written (issue #12).
+    let before = files_in_tree(dir.path());
+    let err = core
+        .export(
+            ExportRequest {
+                place: 9_999,
+                ..request(ExportFormat::Bundle, "")
+            },
+            &mut |_| {},
+        )
+        .await
+        .expect_err("a place never chosen");
+    assert_eq!(err.kind, ErrorKind::Data);
+    assert!(err.en.contains("choose it again"), "{}", err.en);
+    assert!(core.save_chart(9_999, "<svg></svg>").is_err());
+    assert_eq!(files_in_tree(dir.path()), before, "nothing written");
+
     let svg_path = dir.path().join("chart.svg");
     std::fs::write(
         &svg_path,
         "an older, longer file that must be replaced whole",
     )
     .expect("old");
-    durchblick_app::commands::save_chart(&svg_path.display().to_string(), "<svg></svg>")
+    core.save_chart(common::place(&core, &svg_path), "<svg></svg>")
         .expect("save chart");
     assert_eq!(
         std::fs::read_to_string(&svg_path).expect("chart"),
@@ -600,10 +657,38 @@ async fn exports_every_format_from_a_live_pull() {
     );
     // Written through a temporary file in the same folder, which is gone afterwards.
     assert!(!dir.path().join("chart.svg.part").exists());
-    let failed = durchblick_app::commands::save_chart("/nonexistent-dir/x.svg", "<svg></svg>")
+    let failed = core
+        .save_chart(
+            common::place(&core, "/nonexistent-dir/x.svg"),
+            "<svg></svg>",
+        )
         .expect_err("unwritable place");
     assert!(failed.en.contains("x.svg"), "{}", failed.en);
-    assert!(durchblick_app::commands::save_chart("/tmp/x.svg", "not svg").is_err());
+    let not_svg = core.save_chart(common::place(&core, &svg_path), "not svg");
+    assert!(not_svg.is_err());
+    assert_eq!(
+        std::fs::read_to_string(&svg_path).expect("chart"),
+        "<svg></svg>"
+    );
+}
+
+/// Every file below `dir`, with its size.
+fn files_in_tree(dir: &std::path::Path) -> Vec<(std::path::PathBuf, u64)> {
+    let mut out = Vec::new();
+    let mut dirs = vec![dir.to_path_buf()];
+    while let Some(d) = dirs.pop() {
+        for entry in std::fs::read_dir(&d).expect("folder") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else {
+                let size = std::fs::metadata(&path).expect("size").len();
+                out.push((path, size));
+            }
+        }
+    }
+    out.sort();
+    out
 }
 
 #[tokio::test]
@@ -732,7 +817,7 @@ async fn a_live_export_carries_the_answers_warnings() {
                 format: ExportFormat::Json,
                 from: "2026-11-19".into(),
                 to: "2026-11-20".into(),
-                path: dir.path().join("all.json").display().to_string(),
+                place: common::place(&core, dir.path().join("all.json")),
                 lang: Default::default(),
             },
             &mut |_| {},

@@ -210,6 +210,22 @@ async fn record() -> BTreeMap<&'static str, Value> {
         );
     }
     fx.insert("value_rows_year", json(&rows));
+    // The detail the chart asks for after five zoom steps into the newest values: each
+    // halves the span and keeps the newest value at the right edge (ui/src/chart.ts).
+    let (first, last) = year
+        .channels
+        .first()
+        .and_then(|c| c.points.x.first().zip(c.points.x.last()))
+        .map(|(a, b)| (*a, *b))
+        .expect("the year's chart");
+    fx.insert(
+        "chart_points_year_zoomed",
+        json(
+            &demo
+                .chart_points(year.answer, 0, last - (last - first) / 32, last)
+                .expect("the zoomed view's points"),
+        ),
+    );
     fx.insert("values_year", json(&year));
     fx.insert(
         "current_values",
@@ -230,7 +246,7 @@ async fn record() -> BTreeMap<&'static str, Value> {
                         format: durchblick_app::commands::ExportFormat::CsvGerman,
                         from: "2026-11-18".into(),
                         to: "2026-11-20".into(),
-                        path: out.path().join("values.csv").display().to_string(),
+                        place: common::place(&demo, out.path().join("values.csv")),
                         lang: Default::default(),
                     },
                     &mut |_| {},
@@ -281,7 +297,7 @@ async fn record() -> BTreeMap<&'static str, Value> {
                         format: durchblick_app::commands::ExportFormat::Xml,
                         from: "2026-11-01".into(),
                         to: "2026-11-20".into(),
-                        path: out.path().join("values.xml").display().to_string(),
+                        place: common::place(&demo, out.path().join("values.xml")),
                         lang: Default::default(),
                     },
                     &mut |_| {},
@@ -341,7 +357,7 @@ async fn record() -> BTreeMap<&'static str, Value> {
                         format: durchblick_app::commands::ExportFormat::CsvGerman,
                         from: "2026-11-18".into(),
                         to: "2026-11-20".into(),
-                        path: out.path().join("warned.csv").display().to_string(),
+                        place: common::place(&core, out.path().join("warned.csv")),
                         lang: Default::default(),
                     },
                     &mut |_| {},

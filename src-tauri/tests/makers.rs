@@ -71,7 +71,7 @@ async fn session(vendor: VendorChoice, smgw_id: &str) {
                 format: ExportFormat::Bundle,
                 from: "2025-01-01".into(),
                 to: "2026-12-01".into(),
-                path: out.path().display().to_string(),
+                place: core.hold_place(out.path()).expect("place").token,
                 lang: Default::default(),
             },
             &mut |_| {},

@@ -6,7 +6,9 @@
 use std::path::Path;
 
 use durchblick_app::about::AboutView;
-use durchblick_app::commands::{FlowView, NewestView, OverviewView, PeriodFigure};
+use durchblick_app::commands::{
+    ChosenPlace, FlowView, NewestView, OverviewView, PeriodFigure, PickedFile,
+};
 use durchblick_app::views::*;
 use ts_rs::TS;
 
@@ -33,6 +35,7 @@ fn declarations() -> String {
         ValueRow::decl(),
         PeriodAmount::decl(),
         ConsumptionView::decl(),
+        ChartPoints::decl(),
         ChannelValues::decl(),
         StatusWords::decl(),
         ValuesView::decl(),
@@ -46,6 +49,8 @@ fn declarations() -> String {
         NewestView::decl(),
         OverviewView::decl(),
         AboutView::decl(),
+        PickedFile::decl(),
+        ChosenPlace::decl(),
     ];
     let mut out = String::from(
         "// Generated from src-tauri/src/views.rs by src-tauri/tests/ts_types.rs (ts-rs).\n\

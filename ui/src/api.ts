@@ -5,6 +5,9 @@ import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type {
   AboutView,
+  ChartPoints,
+  ChosenPlace,
+  PickedFile,
   WarningView,
   BillView,
   CertView,
@@ -53,9 +56,12 @@ export type Login =
   | { mode: "password"; user: string; password: string }
   | { mode: "pkcs12"; file: number; password: string };
 
-/** A file picked in the native dialog: Rust reads and holds it, the window keeps the
- * token (src-tauri/src/commands.rs, PickedFile). */
-export type PickedFile = { token: number; name: string; size: number };
+/** Where the user is asked to save: Rust opens the dialog and keeps the choice; the
+ * window passes its token to `export`, `saveChart` or `chooseArchive`. */
+export type PlaceKind =
+  | { kind: "file"; suggested: string; extension: string }
+  | { kind: "folder" }
+  | { kind: "archive" };
 
 export type Vendor = "auto" | "conexa" | "ppc" | "emh";
 
@@ -135,6 +141,9 @@ export type ArchivedConsumer = {
   last_seen: Instant;
   contracts: ArchivedContract[];
   log: { count: number; last_index: number | null; conflicts: number; last_sync: Instant | null };
+  /** The export period of whole German local days that holds every stored value
+   * (computed in Rust): `from` exclusive, `to` inclusive. */
+  whole_range: { from: string; to: string } | null;
 };
 export type ArchiveView = {
   path: string;
@@ -175,6 +184,8 @@ export const api = {
   startup: () => invoke<Startup>("startup"),
   networkHelp: (host: string) => invoke<NetworkHelp>("network_help", { host }),
   pickFile: (kind: "pkcs12" | "xml") => invoke<PickedFile | null>("pick_file", { kind }),
+  choosePlace: (kind: PlaceKind, title?: string) =>
+    invoke<ChosenPlace | null>("choose_place", { kind, title: title ?? null }),
   inspectPkcs12: (file: number, password: string) =>
     invoke<CertView>("inspect_pkcs12", { file, password }),
   connect: (request: ConnectRequest) => invoke<ConnectOutcome>("connect", { request }),
@@ -185,21 +196,24 @@ export const api = {
   values: (request: ValuesRequest) => invoke<ValuesView>("values", { request }),
   valueRows: (answer: number, channel: number, from: number, count: number) =>
     invoke<ValueRow[]>("value_rows", { answer, channel, from, count }),
+  chartPoints: (answer: number, channel: number, from: number, to: number) =>
+    invoke<ChartPoints>("chart_points", { answer, channel, from, to }),
   currentValues: (usagePointId: string) =>
     invoke<ValuesView>("current_values", { usagePointId }),
   logbook: () => invoke<LogbookView>("logbook"),
   passwordHints: (password: string) => invoke<PasswordHintsView>("password_hints", { password }),
   selfTest: () => invoke<{ lock_seconds: number }>("self_test"),
   cancel: () => invoke<void>("cancel"),
-  export: (request: { source: ExportSource; format: ExportFormat; from: string; to: string; path: string; lang: "de" | "en" }) =>
+  export: (request: { source: ExportSource; format: ExportFormat; from: string; to: string; place: number; lang: "de" | "en" }) =>
     invoke<ExportDone>("export", { request }),
   overview: () => invoke<OverviewView>("overview"),
   about: () => invoke<AboutView>("about"),
   archiveStatus: () => invoke<ArchiveView>("archive_status"),
-  chooseArchive: (path: string) => invoke<ArchiveView>("choose_archive", { path }),
+  chooseArchive: (place: number) => invoke<ArchiveView>("choose_archive", { place }),
+  useDefaultArchive: () => invoke<ArchiveView>("use_default_archive"),
   sync: () => invoke<SyncDone>("sync"),
   cancelSync: () => invoke<void>("cancel_sync"),
-  saveChart: (path: string, svg: string) => invoke<void>("save_chart", { path, svg }),
+  saveChart: (place: number, svg: string) => invoke<void>("save_chart", { place, svg }),
   checkBill: (supplier: number, device: number) =>
     invoke<BillView>("check_bill", { supplier, device }),
 };

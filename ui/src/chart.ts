@@ -1,17 +1,21 @@
-// The interactive load curve of the values screen, drawn by uPlot (canvas, fast enough for
-// a year of quarter hours). The exported SVG stays the export library's; both plot the
-// same numbers (`x`/`y`/`s` of the values answer, one entry per table row; the words of
-// the chosen value come from the table's rows, fetched when not there yet).
+// The interactive load curve of the values screen, drawn by uPlot (canvas). The exported
+// SVG stays the export library's; both plot the same numbers. The answer carries the
+// chart's points (`points`: row, time, value, status per point; for a long period only the
+// rows that shape the line, thinned in Rust), and a zoomed view asks the backend for its
+// detail (`detail`), so a year of quarter hours draws as fast as a day. The words of the
+// chosen value come from the table's rows, fetched when not there yet.
 //
 // Gaps are `null` in `y`, so the line breaks there. Values with a PTB status of 2 or more
 // (invalid) get a second series of red dots. Zoom: drag across the chart, the mouse wheel
 // or a touchpad pinch (wheel with Ctrl); pan: horizontal touchpad swipe or Shift+wheel.
-// Keyboard (the chart is focusable): ←/→ step through the values, +/− zoom around the
-// chosen value, Shift+←/→ pan, 0 or Home shows everything. The chosen value is read out
-// in `#chart-readout` (value with unit, local time, PTB status).
+// Keyboard (the chart is focusable): ←/→ step through the values (every row, also where
+// the overview leaves rows out; Ctrl: a day), +/− zoom around the chosen value,
+// Shift+←/→ pan, 0 or Home shows everything. The chosen value is read out in
+// `#chart-readout` (value with unit, local time, PTB status); its `data-index` is the
+// table row.
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
-import type { ChannelValues, StatusWords, ValueRow } from "./generated/views";
+import type { ChannelValues, ChartPoints, StatusWords, ValueRow } from "./generated/views";
 import type { RowSource } from "./vtable";
 import { h } from "./dom";
 import { lang, pick, t } from "./i18n";
@@ -33,13 +37,44 @@ function locale(): string {
   return lang() === "de" ? "de-DE" : "en-GB";
 }
 
-/** The chart of one channel; `suffix` keeps element ids unique with several channels. */
-export function loadCurve(ch: ChannelValues, rows: RowSource<ValueRow>, statuses: StatusWords[], label: string, suffix = ""): ChartHandle {
+/** The series uPlot draws from the points: time, value, and the invalid values again. */
+function series(p: ChartPoints): uPlot.AlignedData {
+  return [p.x, p.y, p.s.map((s, k) => (s !== null && s >= INVALID_FROM ? p.y[k] : null))];
+}
+
+/** The index of the last point whose row is at most `row` (0 if none). */
+function pointAtOrBefore(p: ChartPoints, row: number): number {
+  let lo = 0;
+  let hi = p.i.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (p.i[mid] <= row) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** How long the view must stay still before its detail is asked for (ms). */
+const DETAIL_DELAY = 60;
+
+/** The chart of one channel; `suffix` keeps element ids unique with several channels.
+ * `detail` asks the backend for the points of a zoomed view (Unix seconds). */
+export function loadCurve(
+  ch: ChannelValues,
+  rows: RowSource<ValueRow>,
+  statuses: StatusWords[],
+  label: string,
+  suffix = "",
+  detail?: (from: number, to: number) => Promise<ChartPoints>,
+): ChartHandle {
   const words = new Map(statuses.map((s) => [s.code, s.text]));
   const unit = ch.info?.unit ?? "";
-  const xs = ch.x;
-  const ys = ch.y.map((v) => (v === null ? null : v));
-  const invalid = ch.s.map((s, i) => (s !== null && s >= INVALID_FROM ? ys[i] : null));
+  const overview = ch.points;
+  // The points drawn now: the overview, or a zoomed view's detail.
+  let pts = overview;
+  const first = overview.x[0];
+  const last = overview.x[overview.x.length - 1];
+  const lastRow = ch.row_count - 1;
   const num = new Intl.NumberFormat(locale(), { maximumFractionDigits: 3 });
   const dayFmt = new Intl.DateTimeFormat(locale(), { timeZone: "Europe/Berlin", day: "2-digit", month: "2-digit", year: "2-digit" });
   const hourFmt = new Intl.DateTimeFormat(locale(), { timeZone: "Europe/Berlin", hour: "2-digit", minute: "2-digit" });
@@ -61,29 +96,70 @@ export function loadCurve(ch: ChannelValues, rows: RowSource<ValueRow>, statuses
     range.textContent = `${t("chartShows")} ${rangeFmt.format(min * 1e3)} – ${rangeFmt.format(max * 1e3)}`;
   };
 
-  const show = (i: number | null | undefined) => {
-    if (i === null || i === undefined || i < 0 || i >= xs.length) return;
+  /** Reads out table row `i`. */
+  const show = (i: number) => {
+    if (i < 0 || i > lastRow) return;
     const r = rows.row(i);
+    readout.dataset.index = String(i);
     if (r === undefined) {
       // Words for this row are fetched; shown if it is still the chosen one by then.
-      readout.dataset.index = String(i);
       void rows.fetch?.(i, i + 1).then(() => { if (readout.dataset.index === String(i)) show(i); }, () => {});
       return;
     }
     const value = r.gap ? t("gapRow") : `${pick({ de: r.de ?? "", en: r.en ?? "" })}`;
     const status = r.gap ? "" : ` · ${t("status")}: ${statusWords(r, words)}`;
     readout.textContent = `${r.t} · ${value}${status}`;
-    readout.dataset.index = String(i);
+  };
+
+  /** The time of table row `row`: its point's, or between the drawn neighbours (rows
+   * follow each other at the raster, gaps included). */
+  const timeOf = (row: number): number => {
+    const k = pointAtOrBefore(pts, row);
+    if (pts.i[k] === row || k + 1 >= pts.i.length) return pts.x[k];
+    const [ia, ib, xa, xb] = [pts.i[k], pts.i[k + 1], pts.x[k], pts.x[k + 1]];
+    return xa + ((row - ia) * (xb - xa)) / (ib - ia || 1);
   };
 
   // The shown time range as last set: uPlot applies a new scale only at its next commit,
   // so steps in quick succession (key repeat) must build on this, not on `plot.scales`.
-  let view = { min: xs[0], max: xs[xs.length - 1] };
-  // The value chosen by keyboard or mouse (the newest at first).
-  let focus = xs.length - 1;
+  let view = { min: first, max: last };
+  // The table row chosen by keyboard or mouse (the newest at first).
+  let focus = lastRow;
   const setView = (min: number, max: number) => {
     view = { min, max };
     plot.setScale("x", { min, max });
+  };
+
+  // The detail of a zoomed view, asked once the view stood still for a moment; an answer
+  // for a view that changed meanwhile is dropped.
+  let asked = { min: first, max: last };
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let generation = 0;
+  const draw = (p: ChartPoints) => {
+    pts = p;
+    plot.setData(series(p), false);
+    box.dataset.points = String(p.x.length);
+    box.dataset.detail = p === overview ? "overview" : "ready";
+  };
+  const askDetail = () => {
+    if (!overview.thinned || !detail) return;
+    if (view.min === asked.min && view.max === asked.max) return;
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      const want = { ...view };
+      asked = want;
+      const mine = ++generation;
+      if (want.min <= first && want.max >= last) {
+        draw(overview);
+        return;
+      }
+      box.dataset.detail = "loading";
+      detail(want.min, want.max).then(
+        (p) => { if (mine === generation) draw(p); },
+        // Without the detail the overview stays: it shows the same line, coarser.
+        () => { if (mine === generation) box.dataset.detail = "overview"; asked = { min: first, max: last }; },
+      );
+    }, DETAIL_DELAY);
   };
 
   const opts: uPlot.Options = {
@@ -119,10 +195,10 @@ export function loadCurve(ch: ChannelValues, rows: RowSource<ValueRow>, statuses
       // The keyboard goes on from the value the mouse pointed at.
       setCursor: [
         (u) => {
-          const i = u.cursor.idx;
-          if (i === null || i === undefined) return;
-          focus = i;
-          show(i);
+          const k = u.cursor.idx;
+          if (k === null || k === undefined || k >= pts.i.length) return;
+          focus = pts.i[k];
+          show(focus);
         },
       ],
       setScale: [
@@ -130,26 +206,29 @@ export function loadCurve(ch: ChannelValues, rows: RowSource<ValueRow>, statuses
           if (key !== "x") return;
           view = { min: u.scales.x.min ?? view.min, max: u.scales.x.max ?? view.max };
           showRange(view.min, view.max);
+          askDetail();
         },
       ],
     },
   };
-  const plot = new uPlot(opts, [xs, ys, invalid], box);
-  box.dataset.points = String(xs.length);
+  const plot = new uPlot(opts, series(overview), box);
+  box.dataset.points = String(overview.x.length);
+  box.dataset.rows = String(ch.row_count);
+  box.dataset.detail = "overview";
 
-  const full = () => setView(xs[0], xs[xs.length - 1]);
+  const full = () => setView(first, last);
   /** Zooms by `factor` (< 1 in) around the time `at`. */
   const zoom = (factor: number, at: number) => {
     const { min, max } = view;
     const span = Math.max((max - min) * factor, (ch.period_seconds ?? 900) * 4);
     const left = (at - min) / (max - min || 1);
-    const lo = Math.max(xs[0], at - span * left);
-    setView(lo, Math.min(xs[xs.length - 1], lo + span));
+    const lo = Math.max(first, at - span * left);
+    setView(lo, Math.min(last, lo + span));
   };
   const pan = (fraction: number) => {
     const { min, max } = view;
     const d = (max - min) * fraction;
-    const lo = Math.min(Math.max(xs[0], min + d), xs[xs.length - 1] - (max - min));
+    const lo = Math.min(Math.max(first, min + d), last - (max - min));
     setView(lo, lo + (max - min));
   };
 
@@ -165,14 +244,20 @@ export function loadCurve(ch: ChannelValues, rows: RowSource<ValueRow>, statuses
     { passive: false },
   );
 
-  const moveTo = (i: number) => {
-    focus = Math.max(0, Math.min(xs.length - 1, i));
+  /** Chooses table row `row`: the cursor goes to its time (and its value, when drawn). */
+  const moveTo = (row: number) => {
+    const chosen = Math.max(0, Math.min(lastRow, row));
+    const x = timeOf(chosen);
     const { min, max } = view;
-    if (xs[focus] < min || xs[focus] > max) pan((xs[focus] - (min + max) / 2) / (max - min || 1));
-    const left = plot.valToPos(xs[focus], "x");
-    const top = ys[focus] === null ? plot.bbox.height / devicePixelRatio / 2 : plot.valToPos(ys[focus] as number, "y");
+    if (x < min || x > max) pan((x - (min + max) / 2) / (max - min || 1));
+    const k = pointAtOrBefore(pts, chosen);
+    const y = pts.i[k] === chosen ? pts.y[k] : null;
+    const left = plot.valToPos(x, "x");
+    const top = y === null ? plot.bbox.height / devicePixelRatio / 2 : plot.valToPos(y, "y");
     plot.setCursor({ left, top });
-    show(focus);
+    // The cursor snaps to the nearest drawn point; the chosen row is what is read out.
+    focus = chosen;
+    show(chosen);
   };
   box.addEventListener("keydown", (e) => {
     const step = e.ctrlKey ? 96 : 1;
@@ -180,8 +265,8 @@ export function loadCurve(ch: ChannelValues, rows: RowSource<ValueRow>, statuses
     else if (e.key === "ArrowRight" && e.shiftKey) pan(0.25);
     else if (e.key === "ArrowLeft") moveTo(focus - step);
     else if (e.key === "ArrowRight") moveTo(focus + step);
-    else if (e.key === "+" || e.key === "=") zoom(0.5, xs[focus]);
-    else if (e.key === "-") zoom(2, xs[focus]);
+    else if (e.key === "+" || e.key === "=") zoom(0.5, timeOf(focus));
+    else if (e.key === "-") zoom(2, timeOf(focus));
     else if (e.key === "0" || e.key === "Home" || e.key === "Escape") full();
     else return;
     e.preventDefault();
@@ -196,6 +281,8 @@ export function loadCurve(ch: ChannelValues, rows: RowSource<ValueRow>, statuses
   return {
     el,
     destroy: () => {
+      clearTimeout(timer);
+      generation += 1;
       resize.disconnect();
       plot.destroy();
     },

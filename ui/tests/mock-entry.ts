@@ -34,6 +34,36 @@ async function fail(name: string): Promise<never> {
   throw await fixture(name);
 }
 
+/** The places "chosen" in Rust's save and folder dialogs, by token (as AppCore keeps
+ * them): the window only ever gets and passes back the tokens. */
+const places = new Map<number, string>();
+let nextPlace = 100;
+
+function choosePlace(args: Args): { token: number; path: string } {
+  const kind = args.kind as { kind: string; suggested?: string };
+  const path = kind.kind === "file" ? `/home/user/${kind.suggested}` : kind.kind === "folder" ? "/home/user/exports" : "/home/user/archiv.sqlite";
+  nextPlace += 1;
+  places.set(nextPlace, path);
+  return { token: nextPlace, path };
+}
+
+/** The path of a chosen place; a token Rust never handed out is refused there too. */
+function chosenPath(token: unknown): string {
+  const path = places.get(token as number);
+  if (path === undefined) throw new Error(`no place chosen under token ${String(token)}`);
+  return path;
+}
+
+/** The archive file the user chose instead of the default (as AppCore keeps it). */
+let chosenArchive: string | null = null;
+const DEFAULT_ARCHIVE = "/home/user/.local/share/durchblick/archive.sqlite";
+
+async function archiveStatus(): Promise<Fixture> {
+  const recorded = (await fixture(synced ? "archive_status" : "archive_empty")) as object;
+  // A chosen file is named with the way back to the default, as `with_default` does.
+  return chosenArchive ? { ...recorded, path: chosenArchive, demo: false, default_path: DEFAULT_ARCHIVE } : recorded;
+}
+
 let selfTests = 0;
 let pinned = false;
 let synced = false;
@@ -97,6 +127,16 @@ async function answer(cmd: string, args: Args): Promise<unknown> {
       const rows = (await fixture("value_rows_year")) as unknown[];
       return rows.slice(args.from, args.from + Math.min(args.count, 2000));
     }
+    case "chart_points": {
+      // Recorded for the view after five zoom steps into the newest values of the year.
+      const year = (await fixture("values_year")) as { answer: number; channels: { points: { x: number[] } }[] };
+      const x = year.channels[0].points.x;
+      const [first, last] = [x[0], x[x.length - 1]];
+      if (args.answer !== year.answer || args.channel !== 0 || args.from !== last - (last - first) / 32 || args.to !== last) {
+        throw new Error(`chart_points: no recorded answer for ${JSON.stringify(args)}`);
+      }
+      return fixture("chart_points_year_zoomed");
+    }
     case "current_values":
       return fixture("current_values");
     case "logbook":
@@ -115,11 +155,14 @@ async function answer(cmd: string, args: Args): Promise<unknown> {
       const right = args.supplier === supplier.token && args.device === device.token;
       return right ? fixture("check_bill") : fail("error_check_bill");
     }
+    case "choose_place":
+      return choosePlace(args);
     case "export":
+      chosenPath(args.request.place);
       if (args.request.source?.kind === "archive") return fixture("export_archive_done");
       return fixture(w.__BROKEN__ ? "export_done_warned" : "export_done");
     case "archive_status":
-      return fixture(synced ? "archive_status" : "archive_empty");
+      return archiveStatus();
     case "about":
       // Not recorded: the real answer names the test binary and its checksum. This is the
       // shape AboutView has (src/generated/views.ts), with a release build's values.
@@ -134,21 +177,16 @@ async function answer(cmd: string, args: Args): Promise<unknown> {
       return fixture(synced ? "overview" : "overview_empty");
     case "choose_archive":
       synced = true;
-      return {
-        ...((await fixture("archive_status")) as object),
-        path: args.path,
-        demo: false,
-        default_path: "/home/user/.local/share/durchblick/archive.sqlite",
-      };
+      chosenArchive = chosenPath(args.place);
+      return archiveStatus();
+    case "use_default_archive":
+      chosenArchive = null;
+      return { ...((await fixture("archive_empty")) as object), path: DEFAULT_ARCHIVE, demo: false, default_path: null };
     case "sync":
       return sync();
     case "save_chart":
+      chosenPath(args.place);
       return null;
-    case "plugin:dialog|save":
-      // The user picks a file in the native dialog.
-      return `/home/user/${args.options?.defaultPath ?? "export"}`;
-    case "plugin:dialog|open":
-      return "/home/user/exports";
     case "cancel_sync":
       cancelled = true;
       return null;

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use archive::{Archive, ArchiveError, ChannelStatus, LogStatus, Scope};
+use chrono::{DateTime, Utc};
 use durchblick_sync::{SyncError, SyncOptions, SyncPhase, SyncProgress, SyncReport};
 use han_client::CancelFlag;
 use serde::Serialize;
@@ -135,6 +136,35 @@ pub struct ArchivedConsumer {
     pub contracts: Vec<ArchivedContract>,
     /// The logbook.
     pub log: ArchivedLog,
+    /// The export period of whole German local days that holds every stored value
+    /// (`None` without values), in the export request's form.
+    pub whole_range: Option<DayRange>,
+}
+
+/// A period of whole German local days as the export request takes it: from the
+/// midnight that starts `from` (exclusive) to the midnight that starts `to` (inclusive),
+/// as `YYYY-MM-DD`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DayRange {
+    /// First day.
+    pub from: String,
+    /// The day after the last.
+    pub to: String,
+}
+
+impl DayRange {
+    /// The days that hold every value from `first` to `last`. The start is exclusive, so
+    /// a first value at local midnight needs the day before; the end is inclusive, so a
+    /// last value at midnight ends there.
+    pub fn holding(first: DateTime<Utc>, last: DateTime<Utc>) -> DayRange {
+        let second = chrono::Duration::seconds(1);
+        let from = smgw_model::time::berlin_date(first - second);
+        let to = smgw_model::time::berlin_date(last - second) + chrono::Days::new(1);
+        DayRange {
+            from: from.format("%Y-%m-%d").to_string(),
+            to: to.format("%Y-%m-%d").to_string(),
+        }
+    }
 }
 
 /// A contract in the archive.
@@ -337,7 +367,7 @@ fn grouped(n: u64, lang: Lang) -> String {
     out
 }
 
-fn opt(t: Option<chrono::DateTime<chrono::Utc>>) -> Option<Instant> {
+fn opt(t: Option<DateTime<Utc>>) -> Option<Instant> {
     t.map(Instant::from)
 }
 
@@ -418,8 +448,18 @@ async fn read_view(db: &Archive, view: &mut ArchiveView) -> Result<(), ArchiveEr
         let mut consumers = Vec::new();
         for c in db.consumers(Some(g.id)).await? {
             let mut contracts = Vec::new();
+            let (mut first, mut last): (Option<DateTime<Utc>>, Option<DateTime<Utc>>) =
+                (None, None);
             for k in db.contracts(c.id).await? {
                 let statuses = db.status(Scope::Contract(k.id)).await?;
+                for s in &statuses {
+                    // `None < Some` for Option: the earliest of those there.
+                    first = match (first, s.first) {
+                        (Some(a), Some(b)) => Some(a.min(b)),
+                        (a, b) => a.or(b),
+                    };
+                    last = last.max(s.last);
+                }
                 contracts.push(ArchivedContract {
                     usage_point_id: k.info.usage_point_id,
                     name: k.info.name,
@@ -433,6 +473,7 @@ async fn read_view(db: &Archive, view: &mut ArchiveView) -> Result<(), ArchiveEr
                 last_seen: c.last_seen.into(),
                 contracts,
                 log: log(&db.log_status(c.id).await?),
+                whole_range: first.zip(last).map(|(a, b)| DayRange::holding(a, b)),
             });
         }
         view.gateways.push(ArchivedGateway {
@@ -500,14 +541,15 @@ impl AppCore {
         Ok(view)
     }
 
-    /// Uses `path` as the archive from now on (a new file is created by the next sync);
-    /// refuses a file that is not a Durchblick archive, leaving it unchanged. A demo
-    /// session always keeps the demo archive.
-    pub async fn choose_archive(&self, path: &str) -> Result<ArchiveView, UiError> {
+    /// Uses the file the user chose (token of [`AppCore::hold_place`]) as the archive from
+    /// now on (a new file is created by the next sync); refuses a file that is not a
+    /// Durchblick archive, leaving it unchanged. A demo session always keeps the demo
+    /// archive.
+    pub async fn choose_archive(&self, place: u64) -> Result<ArchiveView, UiError> {
         if self.demo_session.load(Ordering::SeqCst) {
             return Err(Refusal::DemoArchiveOnly.into());
         }
-        let path = PathBuf::from(path);
+        let path = self.chosen_place(place)?;
         // Look before switching: a foreign or damaged file is refused here, not later.
         let view = archive_view(&path, false).await?;
         {
@@ -516,6 +558,20 @@ impl AppCore {
             archives.remember();
         }
         self.with_default(view)
+    }
+
+    /// Goes back to the user's default archive after another file was chosen (and
+    /// remembers that for the next start). A demo session always keeps the demo archive.
+    pub async fn use_default_archive(&self) -> Result<ArchiveView, UiError> {
+        if self.demo_session.load(Ordering::SeqCst) {
+            return Err(Refusal::DemoArchiveOnly.into());
+        }
+        {
+            let mut archives = self.archives.lock().map_err(|_| lock_poisoned())?;
+            archives.chosen = None;
+            archives.remember();
+        }
+        self.archive_status().await
     }
 
     /// Everything the current archive holds for `selection`, as the export crate's input.
@@ -583,6 +639,34 @@ impl AppCore {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_whole_range_is_whole_berlin_days_around_the_values() {
+        let utc = |t: &str| {
+            chrono::DateTime::parse_from_rfc3339(t)
+                .expect("time")
+                .with_timezone(&chrono::Utc)
+        };
+        // The first value at local midnight (23:00 UTC in winter): the exclusive start
+        // is the day before; the last at 00:30 local on 1 July (22:30 UTC on 30 June):
+        // the inclusive end is the next midnight, 2 July; the UTC date would say
+        // 30 June and lose the value.
+        let range = DayRange::holding(utc("2024-10-31T23:00:00Z"), utc("2025-06-30T22:30:00Z"));
+        assert_eq!(
+            (range.from.as_str(), range.to.as_str()),
+            ("2024-10-31", "2025-07-02")
+        );
+        // A last value at local midnight ends there.
+        let range = DayRange::holding(utc("2025-01-01T12:00:00Z"), utc("2025-01-04T23:00:00Z"));
+        assert_eq!(
+            (range.from.as_str(), range.to.as_str()),
+            ("2025-01-01", "2025-01-05")
+        );
+        // Each end parses back to the midnights that hold the values.
+        let from = super::super::parse_time(&range.from).expect("from");
+        let to = super::super::parse_time(&range.to).expect("to");
+        assert!(from < utc("2025-01-01T12:00:00Z") && to >= utc("2025-01-04T23:00:00Z"));
+    }
 
     #[test]
     fn a_picked_archive_is_remembered_while_it_exists() {

@@ -71,9 +71,10 @@ pub struct ExportRequest {
     pub from: String,
     /// End of the value period (inclusive).
     pub to: String,
-    /// The file the user chose (for a bundle: the directory to create it in; for the CSV
-    /// folder and charts: the directory to write into).
-    pub path: String,
+    /// The place the user chose in the dialog, by its token ([`AppCore::hold_place`]): the
+    /// file to write (for a bundle: the directory to create it in; for the CSV folder and
+    /// charts: the directory to write into).
+    pub place: u64,
     /// The language of chart labels (the window's language).
     #[serde(default)]
     pub lang: Lang,
@@ -147,6 +148,7 @@ impl AppCore {
         req: ExportRequest,
         progress: &mut (dyn FnMut(ProgressView) + Send),
     ) -> Result<ExportDone, UiError> {
+        let path = self.chosen_place(req.place)?;
         let from = parse_time(&req.from)?;
         let to = parse_time(&req.to)?;
         let (set, warnings) = match &req.source {
@@ -182,7 +184,6 @@ impl AppCore {
             .map(|v| v.readings.len() as u64)
             .sum();
         let log_entries = set.log.len();
-        let path = PathBuf::from(&req.path);
         let (format, lang) = (req.format, req.lang);
         // Writing a year of values as XML takes a moment: off the async threads.
         let (written, files) =
@@ -197,18 +198,19 @@ impl AppCore {
             warnings,
         })
     }
-}
 
-/// Writes a chart the window shows (SVG text from the export crate) to a file, atomically
-/// with the export writer (`<name>.part`, then a rename): an existing file is replaced
-/// whole or not at all.
-pub fn save_chart(path: &str, svg: &str) -> Result<(), UiError> {
-    use std::io::Write;
-    if !svg.trim_start().starts_with("<svg") && !svg.trim_start().starts_with("<?xml") {
-        return Err(Refusal::NotAChart.into());
+    /// Writes a chart the window shows (SVG text from the export crate) to the file the
+    /// user chose (token of [`AppCore::hold_place`]), atomically with the export writer
+    /// (`<name>.part`, then a rename): an existing file is replaced whole or not at all.
+    pub fn save_chart(&self, place: u64, svg: &str) -> Result<(), UiError> {
+        use std::io::Write;
+        let path = self.chosen_place(place)?;
+        if !svg.trim_start().starts_with("<svg") && !svg.trim_start().starts_with("<?xml") {
+            return Err(Refusal::NotAChart.into());
+        }
+        export::files::write_atomic(&path, |w| w.write_all(svg.as_bytes()))
+            .map_err(|e| UiError::in_both(ErrorKind::Local, |lang| e.message(lang)))
     }
-    export::files::write_atomic(std::path::Path::new(path), |w| w.write_all(svg.as_bytes()))
-        .map_err(|e| UiError::in_both(ErrorKind::Local, |lang| e.message(lang)))
 }
 
 /// Recomputes a bill from a supplier file (IF_Lieferant_TRuDI) and a device file with

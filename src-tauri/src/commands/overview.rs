@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, Months, NaiveDate, Utc};
 use serde::Serialize;
 use ts_rs::TS;
 
-use archive::{Archive, ArchiveError, ChannelStatus, Scope};
+use archive::{Archive, ArchiveError, CertKind, ChannelStatus, Scope, StoredCertificate};
 use export::{consumption_periods, BarPeriod};
 use smgw_model::time::berlin_date;
 use smgw_model::{Lang, PtbStatus, Quantity, ScaledValue, Unit};
@@ -99,6 +99,71 @@ fn figure(sum: &export::PeriodSum, period: BarPeriod, unit: Unit) -> PeriodFigur
         value: sum.amount.to_f64(),
         partial: !sum.complete,
     }
+}
+
+/// A certificate of the gateway that another one replaced: which one, and when the new
+/// one was first seen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CertificateChange {
+    /// Which certificate.
+    pub kind: CertKind,
+    /// Its `cert-index` (WAN certificates).
+    pub index: Option<u32>,
+    /// When the newest of them was first seen.
+    pub since: DateTime<Utc>,
+}
+
+impl CertificateChange {
+    /// The overview's warning.
+    pub fn message(&self, lang: Lang) -> String {
+        let which = match (self.kind, lang) {
+            (CertKind::HanTls, Lang::De) => "Das TLS-Zertifikat (HAN) des Gateways".to_owned(),
+            (CertKind::HanTls, _) => "The gateway's TLS certificate (HAN)".to_owned(),
+            (CertKind::WanSig, Lang::De) => match self.index {
+                Some(0) => "Das Siegelzertifikat des Gateways".to_owned(),
+                Some(i) => format!("Das Signaturzertifikat Nr. {i} des Gateways"),
+                None => "Ein Signaturzertifikat des Gateways".to_owned(),
+            },
+            (CertKind::WanSig, _) => match self.index {
+                Some(0) => "The gateway's seal certificate".to_owned(),
+                Some(i) => format!("The gateway's signature certificate no. {i}"),
+                None => "A signature certificate of the gateway".to_owned(),
+            },
+            (CertKind::WanSubCa, Lang::De) => "Ein Sub-CA-Zertifikat des Gateways".to_owned(),
+            (CertKind::WanSubCa, _) => "A sub-CA certificate of the gateway".to_owned(),
+        };
+        let day = berlin_date(self.since);
+        match lang {
+            Lang::De => format!(
+                "{which} wurde gewechselt (neues gesehen seit {}). Das Archiv hält beide. War kein Gerätetausch oder Zertifikatswechsel angekündigt, bitte beim Messstellenbetreiber nachfragen.",
+                day.format("%d.%m.%Y")
+            ),
+            Lang::En => format!(
+                "{which} changed (the new one seen since {}). The archive keeps both. If no device exchange or certificate renewal was announced, please ask the metering operator.",
+                day.format("%Y-%m-%d")
+            ),
+        }
+    }
+}
+
+/// The certificates the gateway replaced: per kind and index, more than one certificate
+/// in the archive. Newest change first.
+pub fn certificate_changes(certs: &[StoredCertificate]) -> Vec<CertificateChange> {
+    let mut changes: Vec<CertificateChange> = Vec::new();
+    for cert in certs {
+        let (kind, index) = (cert.cert.kind, cert.cert.index);
+        let same = |c: &&StoredCertificate| c.cert.kind == kind && c.cert.index == index;
+        if certs.iter().filter(same).count() < 2
+            || changes.iter().any(|c| c.kind == kind && c.index == index)
+        {
+            continue;
+        }
+        if let Some(since) = certs.iter().filter(same).map(|c| c.first_seen).max() {
+            changes.push(CertificateChange { kind, index, since });
+        }
+    }
+    changes.sort_by_key(|c| std::cmp::Reverse(c.since));
+    changes
 }
 
 /// "1 Lücke" / "2 Lücken": a count with its noun in the right number.
@@ -324,6 +389,9 @@ pub async fn overview_of(
     }
     view.warnings
         .extend(frozen.iter().map(|f| Text::of(|lang| f.message(lang))));
+    let changed = certificate_changes(&db.certificates(gateway.id).await?);
+    view.warnings
+        .extend(changed.iter().map(|c| Text::of(|lang| c.message(lang))));
     if gaps > 0 {
         let g = counted(gaps, ("Lücke", "Lücken"), ("gap", "gaps"));
         let m = counted(

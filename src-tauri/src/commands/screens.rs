@@ -222,6 +222,25 @@ impl AppCore {
         Ok(view)
     }
 
+    /// Runs `f` on the table of channel `channel` of the values answer `answer`; an
+    /// error when a newer answer replaced it.
+    fn with_shown_rows<R>(
+        &self,
+        answer: u32,
+        channel: usize,
+        f: impl FnOnce(&crate::views::ChannelRows) -> R,
+    ) -> Result<R, UiError> {
+        let shown = self.shown_values.lock().map_err(|_| lock_poisoned())?;
+        let rows = shown
+            .as_ref()
+            .filter(|s| s.answer == answer)
+            .ok_or(Refusal::ValuesReplaced)?
+            .channels
+            .get(channel)
+            .ok_or(Refusal::ValuesReplaced)?;
+        Ok(f(rows))
+    }
+
     /// A page of the table of the values answer `answer`: up to `count` rows (at most
     /// [`MAX_PAGE`]) of channel `channel` from row `from` on.
     pub fn value_rows(
@@ -231,15 +250,20 @@ impl AppCore {
         from: usize,
         count: usize,
     ) -> Result<Vec<ValueRow>, UiError> {
-        let shown = self.shown_values.lock().map_err(|_| lock_poisoned())?;
-        let rows = shown
-            .as_ref()
-            .filter(|s| s.answer == answer)
-            .ok_or(Refusal::ValuesReplaced)?
-            .channels
-            .get(channel)
-            .ok_or(Refusal::ValuesReplaced)?;
-        Ok(rows.page(from, count.min(MAX_PAGE)))
+        self.with_shown_rows(answer, channel, |rows| rows.page(from, count.min(MAX_PAGE)))
+    }
+
+    /// The chart's points of channel `channel` of the values answer `answer` for a view
+    /// from `from` to `to` (Unix seconds): the rows inside in detail, the overview
+    /// outside ([`crate::views::ChannelRows::view`]).
+    pub fn chart_points(
+        &self,
+        answer: u32,
+        channel: usize,
+        from: i64,
+        to: i64,
+    ) -> Result<crate::views::ChartPoints, UiError> {
+        self.with_shown_rows(answer, channel, |rows| rows.view(from, to))
     }
 
     /// The newest value of each channel (TAF 9, 10 and 14 keep no lists).

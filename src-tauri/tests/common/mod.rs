@@ -83,6 +83,11 @@ pub fn core_in(dir: &Path) -> AppCore {
     AppCore::new(Some(dir.join("pins.json")))
 }
 
+/// The token of `path` as if the user had chosen it in the save or folder dialog.
+pub fn place(core: &AppCore, path: impl AsRef<Path>) -> u64 {
+    core.hold_place(path.as_ref()).expect("place kept").token
+}
+
 /// Writes a pin file that pins the mock's address to `fingerprint`.
 pub fn pin(dir: &Path, mock: &mock_smgw::RunningMock, fingerprint: &str) {
     let json = serde_json::json!({

@@ -430,6 +430,30 @@ month: Array<PeriodAmount>,
  */
 year: Array<PeriodAmount>, };
 
+export type ChartPoints = { 
+/**
+ * The table row of each point (for its words: value with unit, time, status).
+ */
+i: number[], 
+/**
+ * Target time in Unix seconds.
+ */
+x: number[], 
+/**
+ * The value in the channel's unit (`info.unit`); `None` for a gap, so the chart
+ * breaks there instead of drawing a line across.
+ */
+y: Array<number | null>, 
+/**
+ * The PTB status code (as `ValueRow::s`), for the marks of invalid values; `None`
+ * for gaps and values without one.
+ */
+s: Array<number | null>, 
+/**
+ * Whether rows were left out (then a zoomed view asks for its detail).
+ */
+thinned: boolean, };
+
 export type ChannelValues = { 
 /**
  * The channel name as sent.
@@ -449,20 +473,11 @@ rows: Array<ValueRow>,
  */
 row_count: number, 
 /**
- * The interactive chart's time axis, one entry per row: target time in Unix
- * seconds (numbers, so the window's chart needs no date parsing).
+ * What the interactive chart draws of the whole period: every row up to
+ * [`CHART_BUCKETS`] × 2 rows, else the rows that shape the line (see
+ * [`ChartPoints`]); the `chart_points` command sends more detail for a zoomed view.
  */
-x: number[], 
-/**
- * The chart's values, one per row, in the channel's unit (`info.unit`); `None` for
- * a gap, so the chart breaks there instead of drawing a line across.
- */
-y: Array<number | null>, 
-/**
- * The PTB status code of each row (as `ValueRow::s`), for the chart's marks of
- * invalid values; `None` for gaps and values without one.
- */
-s: Array<number | null>, 
+points: ChartPoints, 
 /**
  * Number of values (without gap rows).
  */
@@ -764,3 +779,27 @@ sha256: string | null,
  * Why there is no checksum, when there is none.
  */
 problem: Text | null, };
+
+export type PickedFile = { 
+/**
+ * What the window passes back.
+ */
+token: number, 
+/**
+ * File name (without the folder).
+ */
+name: string, 
+/**
+ * Size in bytes.
+ */
+size: number, };
+
+export type ChosenPlace = { 
+/**
+ * What the window passes back.
+ */
+token: number, 
+/**
+ * The chosen path, for display.
+ */
+path: string, };

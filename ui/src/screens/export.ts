@@ -2,7 +2,6 @@
 import { api, type ExportFormat, type ArchivedConsumer } from "../api";
 import { field, h } from "../dom";
 import { counted, lang, pick, t, type Key } from "../i18n";
-import { open as openDialog, save as saveDialog } from "@tauri-apps/plugin-dialog";
 import { state, render } from "../store";
 import { errorBox, busyBox, run, input, select, warningsNotice } from "../ui";
 
@@ -60,23 +59,13 @@ export function chosenSource(): Source | undefined {
   return sources.find((s) => s.key === state.exportSource) ?? sources[0];
 }
 
-/** A period of whole local days that holds every value of the consumer in the archive. */
-export function wholeArchiveRange(c: ArchivedConsumer): { from: string; to: string } | null {
-  const times = c.contracts.flatMap((k) => k.series).flatMap((s) => [s.first, s.last]).filter((x) => x !== null);
-  if (!times.length) return null;
-  const ms = times.map((x) => Date.parse(x.utc));
-  const day = (t: number) => new Date(t).toISOString().slice(0, 10);
-  // Local midnight of a value's UTC date lies before it (Berlin is ahead of UTC), so the
-  // exclusive start keeps the first value; the inclusive end needs two days of margin.
-  return { from: day(Math.min(...ms)), to: day(Math.max(...ms) + 2 * 86400000) };
-}
-
 export async function doExport(format: ExportFormat, fileName: string, ext: string): Promise<void> {
   const folder = FOLDER_EXPORTS.find(([f]) => f === format);
-  const path = folder
-    ? await openDialog({ directory: true, multiple: false, title: t(folder[1]) })
-    : await saveDialog({ defaultPath: fileName, filters: [{ name: ext.toUpperCase(), extensions: [ext] }] });
-  if (typeof path !== "string") return;
+  // Rust opens the dialog and keeps the choice: the window names it by its token only.
+  const chosen = await run(() =>
+    folder ? api.choosePlace({ kind: "folder" }, t(folder[1])) : api.choosePlace({ kind: "file", suggested: fileName, extension: ext }),
+  );
+  if (!chosen) return;
   const { from, to } = state.exportRange;
   const archived = chosenSource()?.archived;
   if (archived === undefined) return;
@@ -85,7 +74,7 @@ export async function doExport(format: ExportFormat, fileName: string, ext: stri
     : { kind: "gateway" as const };
   state.exported = null;
   // Reading the archive takes seconds and cannot be cancelled; reading the gateway can.
-  const done = await run(() => api.export({ source, format, from, to, path, lang: lang() }), source.kind === "gateway");
+  const done = await run(() => api.export({ source, format, from, to, place: chosen.token, lang: lang() }), source.kind === "gateway");
   if (done) {
     state.exported = done;
     render();
@@ -95,14 +84,14 @@ export async function doExport(format: ExportFormat, fileName: string, ext: stri
 export async function saveChart(): Promise<void> {
   const chart = state.values?.channels[0]?.chart;
   if (!chart) return;
-  const path = await saveDialog({ defaultPath: "durchblick-diagramm.svg", filters: [{ name: "SVG", extensions: ["svg"] }] });
-  if (typeof path !== "string") return;
+  const chosen = await run(() => api.choosePlace({ kind: "file", suggested: "durchblick-diagramm.svg", extension: "svg" }));
+  if (!chosen) return;
   const ok = await run(async () => {
-    await api.saveChart(path, pick(chart));
+    await api.saveChart(chosen.token, pick(chart));
     return true;
   });
   if (ok) {
-    state.exported = { path, values: state.values?.channels[0]?.values ?? 0, log_entries: 0, files: 1 };
+    state.exported = { path: chosen.path, values: state.values?.channels[0]?.values ?? 0, log_entries: 0, files: 1 };
     render();
   }
 }
@@ -117,7 +106,8 @@ export function exportView(): HTMLElement {
   if (!chosen) {
     return h("section", { class: "export" }, h("h1", {}, t("exportTitle")), errorBox(), h("p", { class: "note" }, t("exportNothing")));
   }
-  const whole = chosen.archived ? wholeArchiveRange(chosen.archived.consumer) : null;
+  // The days that hold every archived value, computed in Rust in German local time.
+  const whole = chosen.archived?.consumer.whole_range ?? null;
   return h(
     "section",
     { class: "export" },
@@ -130,7 +120,7 @@ export function exportView(): HTMLElement {
       field(t("from"), input("export-from", r.from, (v) => (r.from = v), { type: "date" })),
       field(t("to"), input("export-to", r.to, (v) => (r.to = v), { type: "date" })),
       whole
-        ? h("button", { type: "button", id: "export-whole", onclick: () => { state.exportRange = whole; render(); } }, t("wholeArchive"))
+        ? h("button", { type: "button", id: "export-whole", onclick: () => { state.exportRange = { ...whole }; render(); } }, t("wholeArchive"))
         : null,
     ),
     h("div", { class: "panel export-buttons" },

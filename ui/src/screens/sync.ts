@@ -2,7 +2,6 @@
 import { api, asUiError, type UiError, type ArchivedConsumer, type ArchiveView, type SyncProgress, type SyncDone } from "../api";
 import { h } from "../dom";
 import { counted, num, pick, t } from "../i18n";
-import { open as openDialog } from "@tauri-apps/plugin-dialog";
 import { state, render } from "../store";
 import { errorBox, busyBox, run, warningsNotice } from "../ui";
 
@@ -15,10 +14,19 @@ export async function loadArchive(): Promise<void> {
   render();
 }
 
-export async function chooseArchive(given?: string): Promise<void> {
-  const path = given ?? (await openDialog({ multiple: false, directory: false, title: t("chooseArchive"), filters: [{ name: "SQLite", extensions: ["sqlite", "db"] }] }));
-  if (typeof path !== "string") return;
-  const view = await run(() => api.chooseArchive(path));
+export async function chooseArchive(): Promise<void> {
+  // Rust opens the dialog and keeps the choice: the window names it by its token only.
+  const chosen = await run(() => api.choosePlace({ kind: "archive" }, t("chooseArchive")));
+  if (!chosen) return;
+  const view = await run(() => api.chooseArchive(chosen.token));
+  if (view) {
+    state.archive = view;
+    render();
+  }
+}
+
+export async function useDefaultArchive(): Promise<void> {
+  const view = await run(() => api.useDefaultArchive());
   if (view) {
     state.archive = view;
     render();
@@ -158,7 +166,7 @@ export function syncView(): HTMLElement {
         // The demo always uses its own archive.
         h("button", { id: "archive-choose", onclick: () => void chooseArchive(), disabled: state.syncing || state.busy || !!state.session?.demo }, t("chooseArchive")),
         a?.default_path
-          ? h("button", { id: "archive-default", onclick: () => void chooseArchive(a.default_path ?? undefined), disabled: state.syncing || state.busy }, t("defaultArchive"))
+          ? h("button", { id: "archive-default", onclick: () => void useDefaultArchive(), disabled: state.syncing || state.busy }, t("defaultArchive"))
           : null,
       ),
       state.session ? null : h("p", { class: "hint" }, t("syncNeedsSession")),

@@ -93,7 +93,9 @@ function chartFor(v: ValuesView, n: number, label: string): HTMLElement {
   let handle = charts.handles.get(n);
   if (!handle) {
     performance.mark("values:chart-start");
-    handle = loadCurve(v.channels[n], valueRows(v, n), v.statuses, label, n === 0 ? "" : `-${n}`);
+    handle = loadCurve(v.channels[n], valueRows(v, n), v.statuses, label, n === 0 ? "" : `-${n}`, (from, to) =>
+      api.chartPoints(v.answer, n, Math.floor(from), Math.ceil(to)),
+    );
     performance.mark("values:chart-made");
     charts.handles.set(n, handle);
   }
@@ -156,7 +158,7 @@ export function valueTable(v: ValuesView): HTMLElement[] {
       h("p", { id: "values-summary" }, `${counted(ch.values, "value")}, ${counted(ch.gaps, "gap")}`),
       // The interactive chart; the export library's SVG (`ch.chart`) is what "save chart"
       // writes. Only a period (not the newest value alone) makes a chart.
-      ch.chart && ch.x.length > 1 ? chartFor(v, n, unitLabel) : null,
+      ch.chart && ch.points.x.length > 1 ? chartFor(v, n, unitLabel) : null,
       ch.consumption ? consumptionPanel(ch.consumption, n) : null,
       ch.row_count
         ? virtualTable<ValueRow>(
