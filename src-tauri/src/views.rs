@@ -650,6 +650,121 @@ pub struct ChartPoints {
     pub thinned: bool,
 }
 
+/// A stretch of time in one tariff stage (TAF 2), for the chart's background colour.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct StageBand {
+    /// Start, Unix seconds.
+    #[ts(type = "number")]
+    pub from: i64,
+    /// End, Unix seconds.
+    #[ts(type = "number")]
+    pub to: i64,
+    /// The stage's place in [`StagesView::names`] (it picks the colour).
+    pub n: u8,
+}
+
+/// The tariff stages of a TAF-2 contract over the shown period, from its tariff profile.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct StagesView {
+    /// Each stage as `id name` (e.g. `1 HT`), in the profile's order.
+    pub names: Vec<String>,
+    /// When which stage applied.
+    pub bands: Vec<StageBand>,
+}
+
+/// The most days whose stages are worked out (a few years of values).
+const MAX_STAGE_DAYS: i64 = 1_500;
+
+/// The stages of `profile` from `from` to `to`, by its switching times in German local
+/// time, when it has two stages or more. Only a profile with one day profile says which
+/// stage applies when; with
+/// several, which day uses which is in parts the reader does not interpret, so no
+/// stages are claimed (`None`), as for switching times or stages that do not read.
+pub fn stage_bands(
+    profile: &smgw_model::TariffProfile,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Option<StagesView> {
+    let [day] = profile.day_profiles.as_slice() else {
+        return None;
+    };
+    // One stage colours nothing: every value is in it.
+    if profile.stages.len() < 2 {
+        return None;
+    }
+    let mut switches: Vec<(chrono::NaiveTime, u8)> = day
+        .switches
+        .iter()
+        .map(|sw| {
+            let time = chrono::NaiveTime::parse_from_str(&sw.time, "%H:%M:%S")
+                .or_else(|_| chrono::NaiveTime::parse_from_str(&sw.time, "%H:%M"))
+                .ok()?;
+            let n = profile.stages.iter().position(|st| st.id == sw.stage)?;
+            Some((time, u8::try_from(n).ok()?))
+        })
+        .collect::<Option<_>>()?;
+    switches.sort_by_key(|(time, _)| *time);
+    let (_, last_stage) = *switches.last()?;
+    if to <= from || (to - from).num_days() > MAX_STAGE_DAYS {
+        return None;
+    }
+    // From the local day before `from` (its last stage runs past midnight) to the day
+    // after `to`.
+    let first_day = smgw_model::time::berlin_date(from).pred_opt()?;
+    let last_day = smgw_model::time::berlin_date(to).succ_opt()?;
+    let mut starts: Vec<(DateTime<Utc>, u8)> = Vec::new();
+    let mut day = first_day;
+    while day <= last_day {
+        for (time, n) in &switches {
+            starts.push((
+                smgw_model::time::berlin_to_utc_lenient(day.and_time(*time)),
+                *n,
+            ));
+        }
+        day = day.succ_opt()?;
+    }
+    let mut bands: Vec<StageBand> = Vec::new();
+    let mut current = (from, last_stage);
+    for (start, n) in starts {
+        if start <= from {
+            current = (from, n);
+            continue;
+        }
+        let end = start.min(to);
+        if end > current.0 && n != current.1 {
+            push_band(&mut bands, current.0, end, current.1);
+            current = (end, n);
+        }
+        if start >= to {
+            break;
+        }
+    }
+    push_band(&mut bands, current.0, to, current.1);
+    let names = profile
+        .stages
+        .iter()
+        .map(|st| match &st.name {
+            Some(name) => format!("{} {name}", st.id),
+            None => st.id.clone(),
+        })
+        .collect();
+    Some(StagesView { names, bands })
+}
+
+fn push_band(bands: &mut Vec<StageBand>, from: DateTime<Utc>, to: DateTime<Utc>, n: u8) {
+    if to <= from {
+        return;
+    }
+    match bands.last_mut() {
+        Some(last) if last.n == n && last.to == from.timestamp() => last.to = to.timestamp(),
+        _ => bands.push(StageBand {
+            from: from.timestamp(),
+            to: to.timestamp(),
+            n,
+        }),
+    }
+}
+
 /// Buckets of a thinned chart: about as many as a wide chart has pixels across.
 pub const CHART_BUCKETS: usize = 1_500;
 
@@ -972,6 +1087,11 @@ pub struct ValuesView {
     pub channels: Vec<ChannelValues>,
     /// The PTB status words.
     pub statuses: Vec<StatusWords>,
+    /// The tariff stages over the period (TAF 2 with a readable one-day profile), for
+    /// the chart's background.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub stages: Option<StagesView>,
     /// What the answers held that could not be decoded (values refused, fields left out).
     // Absent when empty: the UI's recorded answers (ui/tests/fixtures) stay as they are.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -1386,5 +1506,86 @@ mod tests {
         let (few, _) = year_like(300);
         let (small, _) = ChannelValues::new(name, Some(&channel), few, true);
         assert!(!small.points.thinned && small.points.i.len() == 300);
+    }
+
+    fn ht_nt(day_profiles: usize) -> smgw_model::TariffProfile {
+        use smgw_model::tariff::{DayProfile, SwitchPoint, TariffStage};
+        let stage = |id: &str, name: &str| TariffStage {
+            id: id.into(),
+            name: Some(name.into()),
+            register: None,
+        };
+        let switch = |time: &str, stage: &str| SwitchPoint {
+            time: time.into(),
+            stage: stage.into(),
+        };
+        smgw_model::TariffProfile {
+            taf: Some("2".into()),
+            usage_point_id: None,
+            metering_point_id: None,
+            valid_from: None,
+            valid_to: None,
+            stages: vec![stage("1", "HT"), stage("2", "NT")],
+            day_profiles: (0..day_profiles)
+                .map(|i| DayProfile {
+                    id: i.to_string(),
+                    // Out of order on purpose: switching times are sorted.
+                    switches: vec![switch("22:00", "2"), switch("06:00:00", "1")],
+                })
+                .collect(),
+            unknown: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn tariff_stages_follow_the_switching_times_in_german_local_time() {
+        let utc = |t: &str| {
+            DateTime::parse_from_rfc3339(t)
+                .expect("time")
+                .with_timezone(&Utc)
+        };
+        // Two days across the end of summer time (26 October 2025): 06:00 and 22:00
+        // local are 04:00/20:00 UTC before and 05:00/21:00 UTC after.
+        let view = stage_bands(
+            &ht_nt(1),
+            utc("2025-10-24T22:00:00Z"),
+            utc("2025-10-26T23:00:00Z"),
+        )
+        .expect("one day profile, two stages");
+        assert_eq!(view.names, ["1 HT", "2 NT"]);
+        let bands: Vec<(String, String, u8)> = view
+            .bands
+            .iter()
+            .map(|b| {
+                let t = |s: i64| {
+                    DateTime::from_timestamp(s, 0)
+                        .expect("time")
+                        .format("%d %H:%M")
+                        .to_string()
+                };
+                (t(b.from), t(b.to), b.n)
+            })
+            .collect();
+        let band = |a: &str, b: &str, n: u8| (a.to_owned(), b.to_owned(), n);
+        assert_eq!(
+            bands,
+            [
+                band("24 22:00", "25 04:00", 1),
+                band("25 04:00", "25 20:00", 0),
+                band("25 20:00", "26 05:00", 1),
+                band("26 05:00", "26 21:00", 0),
+                band("26 21:00", "26 23:00", 1),
+            ]
+        );
+        // Several day profiles (which day uses which is not interpreted) or one stage:
+        // no stages are claimed.
+        let (from, to) = (utc("2025-06-01T00:00:00Z"), utc("2025-06-02T00:00:00Z"));
+        assert!(stage_bands(&ht_nt(2), from, to).is_none());
+        let mut one = ht_nt(1);
+        one.stages.truncate(1);
+        assert!(stage_bands(&one, from, to).is_none());
+        let mut unknown = ht_nt(1);
+        unknown.day_profiles[0].switches[0].stage = "9".into();
+        assert!(stage_bands(&unknown, from, to).is_none());
     }
 }

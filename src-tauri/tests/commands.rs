@@ -672,6 +672,60 @@ async fn exports_every_format_from_a_live_pull() {
     );
 }
 
+/// TAF 2: the values carry the tariff stages of their period from the contract's
+/// profile (HT 06:00–22:00 German time, NT else), for the chart's background.
+#[tokio::test]
+async fn taf2_values_carry_their_tariff_stages() {
+    let core = AppCore::new(None);
+    core.start_demo(Default::default()).await.expect("demo");
+    let day = core
+        .values(
+            ValuesRequest {
+                usage_point_id: TAF2.into(),
+                database: "origin".into(),
+                channels: vec![IMPORT.into()],
+                from: "2025-06-03".into(),
+                to: "2025-06-04".into(),
+            },
+            &mut |_| {},
+        )
+        .await
+        .expect("a TAF-2 day");
+    let stages = day.stages.expect("TAF 2 has stages");
+    assert_eq!(stages.names, ["1 HT", "2 NT"]);
+    let utc = |t: &str| {
+        chrono::DateTime::parse_from_rfc3339(t)
+            .expect("time")
+            .timestamp()
+    };
+    let bands: Vec<(i64, i64, u8)> = stages.bands.iter().map(|b| (b.from, b.to, b.n)).collect();
+    // Summer time: 06:00 and 22:00 in Germany are 04:00 and 20:00 UTC. The period
+    // starts a second before local midnight (the value at midnight is asked for too).
+    assert_eq!(
+        bands,
+        [
+            (utc("2025-06-02T21:59:59Z"), utc("2025-06-03T04:00:00Z"), 1),
+            (utc("2025-06-03T04:00:00Z"), utc("2025-06-03T20:00:00Z"), 0),
+            (utc("2025-06-03T20:00:00Z"), utc("2025-06-03T22:00:00Z"), 1),
+        ]
+    );
+    // A contract with one stage gets none.
+    let taf7 = core
+        .values(
+            ValuesRequest {
+                usage_point_id: TAF7.into(),
+                database: "origin".into(),
+                channels: vec![IMPORT.into()],
+                from: "2025-06-03".into(),
+                to: "2025-06-04".into(),
+            },
+            &mut |_| {},
+        )
+        .await
+        .expect("a TAF-7 day");
+    assert_eq!(taf7.stages, None);
+}
+
 /// Every file below `dir`, with its size.
 fn files_in_tree(dir: &std::path::Path) -> Vec<(std::path::PathBuf, u64)> {
     let mut out = Vec::new();

@@ -194,6 +194,21 @@ async fn record() -> BTreeMap<&'static str, Value> {
                 .expect("day"),
         ),
     );
+    fx.insert(
+        "values_taf2_day",
+        json(
+            &demo
+                .values(
+                    ValuesRequest {
+                        usage_point_id: TAF2.into(),
+                        ..values("2025-06-03", "2025-06-04", "origin")
+                    },
+                    &mut |_| {},
+                )
+                .await
+                .expect("a TAF-2 day"),
+        ),
+    );
     let year = demo
         .values(values("2025-11-01", "2026-11-01", "origin"), &mut |_| {})
         .await

@@ -38,6 +38,8 @@ fn declarations() -> String {
         ChartPoints::decl(),
         ChannelValues::decl(),
         StatusWords::decl(),
+        StageBand::decl(),
+        StagesView::decl(),
         ValuesView::decl(),
         LogView::decl(),
         LogbookView::decl(),

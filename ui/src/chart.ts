@@ -15,7 +15,7 @@
 // table row.
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
-import type { ChannelValues, ChartPoints, StatusWords, ValueRow } from "./generated/views";
+import type { ChannelValues, ChartPoints, StagesView, StatusWords, ValueRow } from "./generated/views";
 import type { RowSource } from "./vtable";
 import { h } from "./dom";
 import { lang, pick, t } from "./i18n";
@@ -54,6 +54,26 @@ function pointAtOrBefore(p: ChartPoints, row: number): number {
   return lo;
 }
 
+/** Background colours of the tariff stages (TAF 2), in the profile's order: light enough
+ * for the line and the red marks to stay readable on them. */
+export const STAGE_COLOURS = ["rgba(255, 200, 0, 0.22)", "rgba(40, 120, 220, 0.16)", "rgba(0, 160, 90, 0.16)", "rgba(160, 60, 200, 0.14)"];
+
+/** Paints the tariff stages behind the curve. */
+function paintStages(u: uPlot, stages: StagesView): void {
+  const { left, top, width, height } = u.bbox;
+  const [min, max] = [u.scales.x.min ?? 0, u.scales.x.max ?? 0];
+  const ctx = u.ctx;
+  ctx.save();
+  for (const b of stages.bands) {
+    if (b.to < min || b.from > max) continue;
+    const x0 = Math.max(left, u.valToPos(b.from, "x", true));
+    const x1 = Math.min(left + width, u.valToPos(b.to, "x", true));
+    ctx.fillStyle = STAGE_COLOURS[b.n % STAGE_COLOURS.length];
+    ctx.fillRect(x0, top, Math.max(0, x1 - x0), height);
+  }
+  ctx.restore();
+}
+
 /** How long the view must stay still before its detail is asked for (ms). */
 const DETAIL_DELAY = 60;
 
@@ -66,6 +86,7 @@ export function loadCurve(
   label: string,
   suffix = "",
   detail?: (from: number, to: number) => Promise<ChartPoints>,
+  stages?: StagesView,
 ): ChartHandle {
   const words = new Map(statuses.map((s) => [s.code, s.text]));
   const unit = ch.info?.unit ?? "";
@@ -89,7 +110,12 @@ export function loadCurve(
   });
   // What the chart shows now, in words: screen readers cannot see a canvas' axis.
   const range = h("p", { id: `chart-range${suffix}`, class: "muted chart-range", "aria-live": "polite" });
-  const el = h("div", { class: "chart-wrap" }, box, range, readout);
+  // Which background is which tariff stage (TAF 2).
+  const legend = stages
+    ? h("p", { id: `chart-stages${suffix}`, class: "chart-stages" }, `${t("chartStages")}: `,
+        stages.names.map((name, n) => h("span", { class: "stage-key" }, h("span", { class: "stage-swatch", style: `background:${STAGE_COLOURS[n % STAGE_COLOURS.length]}` }), name)))
+    : null;
+  const el = h("div", { class: "chart-wrap" }, box, legend, range, readout);
   const rangeFmt = new Intl.DateTimeFormat(locale(), { timeZone: "Europe/Berlin", dateStyle: "medium", timeStyle: "short" });
   const showRange = (min: number | undefined, max: number | undefined) => {
     if (min === undefined || max === undefined) return;
@@ -192,6 +218,7 @@ export function loadCurve(
       { label: t("invalidValues"), stroke: "#c62828", width: 0, paths: () => null, points: { show: true, size: 6, fill: "#c62828" } },
     ],
     hooks: {
+      drawClear: stages ? [(u) => paintStages(u, stages)] : [],
       // The keyboard goes on from the value the mouse pointed at.
       setCursor: [
         (u) => {

@@ -188,6 +188,7 @@ const words = {
     "Arrow keys: choose a value; Shift+arrow: pan; + and −: zoom; 0: show everything.",
   ],
   chartShows: ["Im Diagramm:", "Chart shows:"],
+  chartStages: ["Tarifstufen (Hintergrund)", "Tariff stages (background)"],
   newestFirst: ["Neueste zuerst", "Newest first"],
   invalidValues: ["ungültige Werte (PTB-Status ab 2)", "invalid values (PTB status 2 or more)"],
   targetTime: ["Zeitpunkt (Ziel, Ortszeit)", "Target time (local)"],

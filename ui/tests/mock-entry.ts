@@ -118,6 +118,8 @@ async function answer(cmd: string, args: Args): Promise<unknown> {
       return fixture("contracts");
     case "values": {
       const days = (Date.parse(args.request.to) - Date.parse(args.request.from)) / 86400000;
+      // The TAF-2 contract's day (with its tariff stages), else TAF 7's year or day.
+      if (args.request.usage_point_id.includes("taf2")) return fixture("values_taf2_day");
       return fixture(days > 40 ? "values_year" : "values_day");
     }
     case "value_rows": {

@@ -544,6 +544,31 @@ describe("screens against the recorded demo gateway", () => {
     assert.equal(await blueAt(gapMiddle), 0, "no line across the gap");
     assert.ok((await blueAt((day.points.x[2] + day.points.x[3]) / 2)) > 0, "the line is drawn where values are");
     await shot(page, "09-values-day-gap");
+    // TAF 2: the tariff stages colour the chart's background (HT by day, NT by night),
+    // with a key; a contract with one stage has none.
+    assert.equal(await page.locator("#chart-stages").count(), 0, "TAF 7 has one stage");
+    const taf2 = JSON.parse(fixtureBody("values_taf2_day"));
+    await page.selectOption("#sel-contract", taf2.usage_point_id);
+    await page.click("#show-values");
+    await page.waitForSelector("#chart-stages");
+    assert.equal(await page.textContent("#chart-stages"), `Tarifstufen (Hintergrund): ${taf2.stages.names.join("")}`);
+    const background = (t) =>
+      page.evaluate(([t, x0, x1]) => {
+        const over = document.querySelector("#values-chart .u-over");
+        const canvas = document.querySelector("#values-chart canvas");
+        const dpr = canvas.width / canvas.getBoundingClientRect().width;
+        const x = Math.round((over.offsetLeft + ((t - x0) / (x1 - x0)) * over.clientWidth) * dpr);
+        // Near the top of the plot, above the curve's values of a day.
+        const [r, g, b] = canvas.getContext("2d").getImageData(x, Math.round((over.offsetTop + 4) * dpr), 1, 1).data;
+        return { r, g, b };
+      }, [t, taf2.channels[0].points.x[0], taf2.channels[0].points.x.at(-1)]);
+    const [nt, ht] = [taf2.stages.bands[0], taf2.stages.bands[1]];
+    assert.deepEqual([nt.n, ht.n], [1, 0]);
+    const night = await background((nt.from + nt.to) / 2);
+    const daytime = await background((ht.from + ht.to) / 2);
+    assert.ok(daytime.r > daytime.b, `HT is yellowish: ${JSON.stringify(daytime)}`);
+    assert.ok(night.b > night.r, `NT is bluish: ${JSON.stringify(night)}`);
+    await shot(page, "09-values-taf2-stages");
     await page.click("#current-10");
     await page.waitForSelector(".current-table");
     assert.equal(await page.locator(".current-table tbody tr").count(), 2);

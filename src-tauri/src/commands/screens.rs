@@ -171,6 +171,14 @@ impl AppCore {
             views.push(view);
             rows.push(table);
         }
+        // TAF 2: which tariff stage applied when, from the contract's profile (its
+        // signature is the contract screen's business).
+        let stages = range
+            .zip(detail.taf_profile.as_deref())
+            .and_then(|((from, to), der)| {
+                let profile = smgw_model::read_taf_profile(der, None).profile?;
+                crate::views::stage_bands(&profile, from, to)
+            });
         Ok((
             ValuesView {
                 usage_point_id: usage_point_id.to_owned(),
@@ -178,6 +186,7 @@ impl AppCore {
                 answer: 0,
                 channels: views,
                 statuses: status_legend(),
+                stages,
                 warnings: crate::views::warning_views(&warnings),
             },
             rows,

@@ -9,6 +9,8 @@ use durchblick_app::commands::{AppCore, ConnectRequest, Login};
 
 /// The TAF-7 contract of the demo scenario (15-minute values over two years).
 pub const TAF7: &str = "01005e318023.taf7-1.sm";
+/// The TAF-2 contract (two tariff stages, HT from 06:00 to 22:00, NT else).
+pub const TAF2: &str = "01005e318022.taf2-1.sm";
 /// The TAF-10 contract (current values only).
 pub const TAF10: &str = "01005e318024.taf10-1.sm";
 /// 1-0:1.8.0*255 in hex.

@@ -511,6 +511,30 @@ code: number,
  */
 text: Text, };
 
+export type StageBand = { 
+/**
+ * Start, Unix seconds.
+ */
+from: number, 
+/**
+ * End, Unix seconds.
+ */
+to: number, 
+/**
+ * The stage's place in [`StagesView::names`] (it picks the colour).
+ */
+n: number, };
+
+export type StagesView = { 
+/**
+ * Each stage as `id name` (e.g. `1 HT`), in the profile's order.
+ */
+names: Array<string>, 
+/**
+ * When which stage applied.
+ */
+bands: Array<StageBand>, };
+
 export type ValuesView = { 
 /**
  * Usage point id.
@@ -533,6 +557,11 @@ channels: Array<ChannelValues>,
  * The PTB status words.
  */
 statuses: Array<StatusWords>, 
+/**
+ * The tariff stages over the period (TAF 2 with a readable one-day profile), for
+ * the chart's background.
+ */
+stages?: StagesView, 
 /**
  * What the answers held that could not be decoded (values refused, fields left out).
  */

@@ -94,7 +94,7 @@ function chartFor(v: ValuesView, n: number, label: string): HTMLElement {
   if (!handle) {
     performance.mark("values:chart-start");
     handle = loadCurve(v.channels[n], valueRows(v, n), v.statuses, label, n === 0 ? "" : `-${n}`, (from, to) =>
-      api.chartPoints(v.answer, n, Math.floor(from), Math.ceil(to)),
+      api.chartPoints(v.answer, n, Math.floor(from), Math.ceil(to)), v.stages,
     );
     performance.mark("values:chart-made");
     charts.handles.set(n, handle);
