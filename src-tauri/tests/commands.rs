@@ -678,17 +678,15 @@ async fn exports_every_format_from_a_live_pull() {
 async fn taf2_values_carry_their_tariff_stages() {
     let core = AppCore::new(None);
     core.start_demo(Default::default()).await.expect("demo");
+    let day_of = |contract: &str| ValuesRequest {
+        usage_point_id: contract.into(),
+        database: "origin".into(),
+        channels: vec![IMPORT.into()],
+        from: "2025-06-03".into(),
+        to: "2025-06-04".into(),
+    };
     let day = core
-        .values(
-            ValuesRequest {
-                usage_point_id: TAF2.into(),
-                database: "origin".into(),
-                channels: vec![IMPORT.into()],
-                from: "2025-06-03".into(),
-                to: "2025-06-04".into(),
-            },
-            &mut |_| {},
-        )
+        .values(day_of(TAF2), &mut |_| {})
         .await
         .expect("a TAF-2 day");
     let stages = day.stages.expect("TAF 2 has stages");
@@ -711,16 +709,7 @@ async fn taf2_values_carry_their_tariff_stages() {
     );
     // A contract with one stage gets none.
     let taf7 = core
-        .values(
-            ValuesRequest {
-                usage_point_id: TAF7.into(),
-                database: "origin".into(),
-                channels: vec![IMPORT.into()],
-                from: "2025-06-03".into(),
-                to: "2025-06-04".into(),
-            },
-            &mut |_| {},
-        )
+        .values(day_of(TAF7), &mut |_| {})
         .await
         .expect("a TAF-7 day");
     assert_eq!(taf7.stages, None);

@@ -99,6 +99,18 @@ async function open({ lang = "de-DE", pin = "unknown", broken = false } = {}) {
 }
 
 /** A screenshot of the screen, and axe-core's check of it (every screen gets both). */
+/** The chart canvas's pixels (RGBA) in the column of time `t` on an axis from `x0` to
+ * `x1`, top to bottom of the plot. */
+function chartColumn(page, t, x0, x1) {
+  return page.evaluate(([t, x0, x1]) => {
+    const over = document.querySelector("#values-chart .u-over");
+    const canvas = document.querySelector("#values-chart canvas");
+    const dpr = canvas.width / canvas.getBoundingClientRect().width;
+    const x = Math.round((over.offsetLeft + ((t - x0) / (x1 - x0)) * over.clientWidth) * dpr);
+    return [...canvas.getContext("2d").getImageData(x, Math.round(over.offsetTop * dpr), 1, Math.round(over.clientHeight * dpr)).data];
+  }, [t, x0, x1]);
+}
+
 async function shot(page, name) {
   await page.screenshot({ path: path.join(shots, `${name}.png`) });
   await axe(page, name);
@@ -528,17 +540,12 @@ describe("screens against the recorded demo gateway", () => {
     // In the chart the gap is a break: no line across its middle, a line beside it.
     await page.waitForSelector("#values-chart canvas");
     const lastGap = firstGap + day.rows.slice(firstGap).findIndex((r) => !r.gap) - 1;
-    const blueAt = (t) =>
-      page.evaluate(([t, x0, x1]) => {
-        const over = document.querySelector("#values-chart .u-over");
-        const canvas = document.querySelector("#values-chart canvas");
-        const dpr = canvas.width / canvas.getBoundingClientRect().width;
-        const x = Math.round((over.offsetLeft + ((t - x0) / (x1 - x0)) * over.clientWidth) * dpr);
-        const data = canvas.getContext("2d").getImageData(x, Math.round(over.offsetTop * dpr), 1, Math.round(over.clientHeight * dpr)).data;
-        let n = 0;
-        for (let p = 0; p < data.length; p += 4) if (data[p + 2] > 120 && data[p + 2] - data[p] > 60 && data[p + 3] > 100) n++;
-        return n;
-      }, [t, day.points.x[0], day.points.x.at(-1)]);
+    const blueAt = async (t) => {
+      const data = await chartColumn(page, t, day.points.x[0], day.points.x.at(-1));
+      let n = 0;
+      for (let p = 0; p < data.length; p += 4) if (data[p + 2] > 120 && data[p + 2] - data[p] > 60 && data[p + 3] > 100) n++;
+      return n;
+    };
     assert.ok(!day.points.thinned && day.points.x.length === day.row_count, "a day is drawn whole");
     const gapMiddle = (day.points.x[firstGap - 1] + day.points.x[lastGap + 1]) / 2;
     assert.equal(await blueAt(gapMiddle), 0, "no line across the gap");
@@ -552,16 +559,12 @@ describe("screens against the recorded demo gateway", () => {
     await page.click("#show-values");
     await page.waitForSelector("#chart-stages");
     assert.equal(await page.textContent("#chart-stages"), `Tarifstufen (Hintergrund): ${taf2.stages.names.join("")}`);
-    const background = (t) =>
-      page.evaluate(([t, x0, x1]) => {
-        const over = document.querySelector("#values-chart .u-over");
-        const canvas = document.querySelector("#values-chart canvas");
-        const dpr = canvas.width / canvas.getBoundingClientRect().width;
-        const x = Math.round((over.offsetLeft + ((t - x0) / (x1 - x0)) * over.clientWidth) * dpr);
-        // Near the top of the plot, above the curve's values of a day.
-        const [r, g, b] = canvas.getContext("2d").getImageData(x, Math.round((over.offsetTop + 4) * dpr), 1, 1).data;
-        return { r, g, b };
-      }, [t, taf2.channels[0].points.x[0], taf2.channels[0].points.x.at(-1)]);
+    const background = async (t) => {
+      // A few pixels below the top of the plot: above the curve's values of a day.
+      const column = await chartColumn(page, t, taf2.channels[0].points.x[0], taf2.channels[0].points.x.at(-1));
+      const [r, g, b] = column.slice(4 * 4, 4 * 4 + 3);
+      return { r, g, b };
+    };
     const [nt, ht] = [taf2.stages.bands[0], taf2.stages.bands[1]];
     assert.deepEqual([nt.n, ht.n], [1, 0]);
     const night = await background((nt.from + nt.to) / 2);
