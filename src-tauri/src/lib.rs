@@ -182,12 +182,7 @@ async fn choose_place(
             suggested,
             extension,
         } => {
-            // Both come from the window: only a plain name and a plain extension pass.
-            let extension = export::files::safe_file_name(&extension);
-            let stem = suggested
-                .strip_suffix(&format!(".{extension}"))
-                .unwrap_or(&suggested);
-            let name = format!("{}.{extension}", export::files::safe_file_name(stem));
+            let (name, extension) = commands::suggested_file_name(&suggested, &extension);
             let dialog = dialog
                 .set_file_name(name)
                 .add_filter(extension.to_uppercase(), &[extension.as_str()]);

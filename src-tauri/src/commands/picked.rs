@@ -94,6 +94,20 @@ impl Picked {
     }
 }
 
+/// The name a save dialog suggests and its extension, from what the window asked for:
+/// only a plain name and a plain extension pass (`export::files::safe_file_name`), so
+/// the suggestion cannot point into another folder.
+pub fn suggested_file_name(suggested: &str, extension: &str) -> (String, String) {
+    let extension = export::files::safe_file_name(extension);
+    let stem = suggested
+        .strip_suffix(&format!(".{extension}"))
+        .unwrap_or(suggested);
+    (
+        format!("{}.{extension}", export::files::safe_file_name(stem)),
+        extension,
+    )
+}
+
 impl AppCore {
     /// Keeps the content of a file the user picked (read by Rust, never sent through the
     /// window) and returns the token the window passes back. The oldest held file is
@@ -160,6 +174,18 @@ mod tests {
         assert_eq!(err.kind, ErrorKind::Data);
         assert!(err.de.contains("erneut wählen"), "{}", err.de);
         assert!(core.held_file(0).is_err(), "never handed out");
+    }
+
+    #[test]
+    fn a_suggested_name_stays_a_plain_name() {
+        let name = |s: &str, e: &str| suggested_file_name(s, e).0;
+        assert_eq!(
+            name("durchblick-messwerte.csv", "csv"),
+            "durchblick-messwerte.csv"
+        );
+        assert_eq!(name("../../etc/passwd", "csv"), "______etc_passwd.csv");
+        assert_eq!(name("bericht", "x/../sh"), "bericht.x____sh");
+        assert_eq!(suggested_file_name("", "").0, "_._");
     }
 
     #[test]
