@@ -20,11 +20,13 @@ use zeroize::Zeroizing;
 mod archive;
 mod files;
 mod overview;
+mod periods;
 mod picked;
 mod screens;
 pub use archive::*;
 pub use files::*;
 pub use overview::*;
+pub use periods::*;
 pub use picked::*;
 pub use screens::*;
 

@@ -257,6 +257,16 @@ fn value_rows(
     core.value_rows(answer, channel, from, count)
 }
 
+/// The period a screen proposes (values: the last day, week, month or year; export: its
+/// default days), ending at the gateway's clock the window passes, else now.
+#[tauri::command]
+fn period(
+    kind: commands::PeriodKind,
+    anchor: Option<String>,
+) -> Result<commands::ProposedPeriod, UiError> {
+    commands::period(kind, anchor.as_deref(), chrono::Utc::now())
+}
+
 /// The chart's points for a zoomed view (Unix seconds) of the last values answer.
 #[tauri::command]
 fn chart_points(
@@ -381,6 +391,7 @@ pub fn run() -> Result<(), tauri::Error> {
             values,
             value_rows,
             chart_points,
+            period,
             current_values,
             logbook,
             self_test,

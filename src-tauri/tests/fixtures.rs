@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use common::*;
 use durchblick_app::commands::{
-    check_bill, AppCore, ArchivePaths, ConnectOutcome, ExportSource, ValuesRequest,
+    check_bill, AppCore, ArchivePaths, ConnectOutcome, ExportSource, PeriodKind, ValuesRequest,
 };
 use serde::Serialize;
 use serde_json::Value;
@@ -180,7 +180,21 @@ async fn record() -> BTreeMap<&'static str, Value> {
         "demo_session",
         json(&demo.start_demo(Default::default()).await.expect("demo")),
     );
-    fx.insert("gateway", json(&demo.gateway().await.expect("gateway")));
+    let gateway = demo.gateway().await.expect("gateway");
+    // The periods the screens propose, ending at the gateway's clock the window passes.
+    let clock = gateway.gateway.time.as_ref().map(|t| t.utc.clone());
+    for (name, kind) in [
+        ("period_day", PeriodKind::Day),
+        ("period_week", PeriodKind::Week),
+        ("period_month", PeriodKind::Month),
+        ("period_year", PeriodKind::Year),
+        ("period_export", PeriodKind::Export),
+    ] {
+        let view = durchblick_app::commands::period(kind, clock.as_deref(), chrono::Utc::now())
+            .expect("a period");
+        fx.insert(name, json(&view));
+    }
+    fx.insert("gateway", json(&gateway));
     fx.insert(
         "contracts",
         json(&demo.contracts().await.expect("contracts")),

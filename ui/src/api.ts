@@ -7,6 +7,7 @@ import type {
   AboutView,
   ChartPoints,
   ChosenPlace,
+  ProposedPeriod,
   PickedFile,
   WarningView,
   BillView,
@@ -55,6 +56,10 @@ export type NetworkHelp = { addresses: LocalAddress[]; gateway_in_subnet: boolea
 export type Login =
   | { mode: "password"; user: string; password: string }
   | { mode: "pkcs12"; file: number; password: string };
+
+/** A period a screen proposes, worked out in Rust in German time (src-tauri
+ * commands/periods.rs): instants for the values, German dates for the export. */
+export type PeriodKind = "day" | "week" | "month" | "year" | "export";
 
 /** Where the user is asked to save: Rust opens the dialog and keeps the choice; the
  * window passes its token to `export`, `saveChart` or `chooseArchive`. */
@@ -196,6 +201,7 @@ export const api = {
   values: (request: ValuesRequest) => invoke<ValuesView>("values", { request }),
   valueRows: (answer: number, channel: number, from: number, count: number) =>
     invoke<ValueRow[]>("value_rows", { answer, channel, from, count }),
+  period: (kind: PeriodKind, anchor: string | null) => invoke<ProposedPeriod>("period", { kind, anchor }),
   chartPoints: (answer: number, channel: number, from: number, to: number) =>
     invoke<ChartPoints>("chart_points", { answer, channel, from, to }),
   currentValues: (usagePointId: string) =>

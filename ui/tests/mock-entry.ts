@@ -129,6 +129,9 @@ async function answer(cmd: string, args: Args): Promise<unknown> {
       const rows = (await fixture("value_rows_year")) as unknown[];
       return rows.slice(args.from, args.from + Math.min(args.count, 2000));
     }
+    case "period":
+      // Recorded with the demo gateway's clock, which the window passes once it knows it.
+      return fixture(`period_${args.kind}`);
     case "chart_points": {
       // Recorded for the view after five zoom steps into the newest values of the year.
       const year = (await fixture("values_year")) as { answer: number; channels: { points: { x: number[] } }[] };

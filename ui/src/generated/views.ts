@@ -832,3 +832,13 @@ token: number,
  * The chosen path, for display.
  */
 path: string, };
+
+export type ProposedPeriod = { 
+/**
+ * Start: an RFC 3339 instant, or a German local date (`YYYY-MM-DD`) for the export.
+ */
+from: string, 
+/**
+ * End, in the same form.
+ */
+to: string, };

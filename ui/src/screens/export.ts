@@ -1,5 +1,6 @@
 // The export screen: source, period, formats.
-import { api, type ExportFormat, type ArchivedConsumer } from "../api";
+import { api, asUiError, type ExportFormat, type ArchivedConsumer } from "../api";
+import { gatewayClock } from "./values";
 import { field, h } from "../dom";
 import { counted, lang, pick, t, type Key } from "../i18n";
 import { state, render } from "../store";
@@ -23,18 +24,24 @@ export const FOLDER_EXPORTS: [ExportFormat, Key][] = [
   ["charts", "fmtCharts"],
 ];
 
-export function defaultExportRange(): { from: string; to: string } {
-  const end = state.gateway?.gateway.time ? new Date(state.gateway.gateway.time.utc) : new Date();
-  const start = new Date(end.getTime() - 31 * 86400000);
-  return { from: berlinDay(start), to: berlinDay(end) };
+/** Asks Rust for the export's default days (the last 31 German days up to the
+ * gateway's clock) once; the buttons wait for them. */
+function askDefaultRange(): void {
+  if (state.exportRange.from || askedRange) return;
+  askedRange = true;
+  void api.period("export", gatewayClock()).then(
+    (p) => {
+      if (!state.exportRange.from) state.exportRange = p;
+      render();
+    },
+    (e) => {
+      askedRange = false;
+      state.error = asUiError(e);
+      render();
+    },
+  );
 }
-
-/** The German local date of an instant as YYYY-MM-DD (the UTC date is a day off
- * between midnight and 1 or 2 o'clock). */
-const berlinDayFormat = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Berlin", year: "numeric", month: "2-digit", day: "2-digit" });
-function berlinDay(t: Date): string {
-  return berlinDayFormat.format(t);
-}
+let askedRange = false;
 
 export type Source = { key: string; label: string; archived: { consumer: ArchivedConsumer; smgwId: string } | null };
 
@@ -97,7 +104,7 @@ export async function saveChart(): Promise<void> {
 }
 
 export function exportView(): HTMLElement {
-  if (!state.exportRange.from) state.exportRange = defaultExportRange();
+  askDefaultRange();
   const r = state.exportRange;
   const done = state.exported;
   const chart = state.values?.channels[0]?.chart;
@@ -125,10 +132,10 @@ export function exportView(): HTMLElement {
     ),
     h("div", { class: "panel export-buttons" },
       EXPORTS.map(([format, key, file, ext]) =>
-        h("button", { id: `export-${format}`, disabled: state.busy, onclick: () => void doExport(format, file, ext) }, t(key)),
+        h("button", { id: `export-${format}`, disabled: state.busy || !r.from, onclick: () => void doExport(format, file, ext) }, t(key)),
       ),
       FOLDER_EXPORTS.map(([format, key]) =>
-        h("button", { id: `export-${format}`, disabled: state.busy, onclick: () => void doExport(format, "", "") }, t(key)),
+        h("button", { id: `export-${format}`, disabled: state.busy || !r.from, onclick: () => void doExport(format, "", "") }, t(key)),
       ),
       h("button", { id: "export-chart", disabled: state.busy || !chart, onclick: () => void saveChart() }, t("fmtChart")),
       chart ? null : h("p", { class: "hint" }, t("chartFirst")),

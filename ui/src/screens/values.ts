@@ -1,6 +1,6 @@
 // The values screen: choice of contract, list, channel and period; chart, consumption
 // and the table of values; current values of contracts without lists.
-import { api, asUiError, type ValueRow, type Consumption, type ValuesView } from "../api";
+import { api, asUiError, type PeriodKind, type ValueRow, type Consumption, type ValuesView } from "../api";
 import { field, h } from "../dom";
 import { counted, lang, pick, t } from "../i18n";
 import { virtualTable, type RowSource } from "../vtable";
@@ -15,17 +15,17 @@ export function selectContract(id: string): void {
   state.sel.channel = c?.databases[0]?.channels[0]?.hex ?? "";
 }
 
-export function rangeFor(kind: string): { from: string; to: string } {
-  const end = state.gateway?.gateway.time ? new Date(state.gateway.gateway.time.utc) : new Date();
-  const days: Record<string, number> = { day: 1, week: 7, month: 31, year: 365 };
-  if (kind === "custom") return { from: state.sel.from, to: state.sel.to };
-  const start = new Date(end.getTime() - (days[kind] ?? 1) * 86400000);
-  return { from: start.toISOString(), to: end.toISOString() };
+/** The gateway's clock as the window last heard it: the periods end there. */
+export function gatewayClock(): string | null {
+  return state.gateway?.gateway.time?.utc ?? null;
 }
 
 export async function loadValues(): Promise<void> {
   const s = state.sel;
-  const { from, to } = rangeFor(s.range);
+  // The period is worked out in Rust (German time); a custom one is the user's dates.
+  const period = s.range === "custom" ? { from: s.from, to: s.to } : await run(() => api.period(s.range as PeriodKind, gatewayClock()));
+  if (!period) return;
+  const { from, to } = period;
   // The command's share of the time from the click to the drawn chart, for the window
   // test (src-tauri/tests/webdriver.mjs); a standard User Timing mark, nothing else.
   for (const m of ["values:asked", "values:answered", "values:chart-start", "values:chart-made"]) performance.clearMarks(m);
