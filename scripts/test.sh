@@ -46,7 +46,7 @@ echo "== UI tests in Chromium (node --test)"
 
 # Last, as it takes longest: the Linux packages. A release build of both programs, the
 # .deb and .rpm, both programs, man pages, completions, desktop entry and icons inside,
-# at most 15 MiB each (13.0 MiB now), the .deb installed and its `durchblick --version`
+# at most 15 MiB each (13.5–13.6 MiB now), the .deb installed and its `durchblick --version`
 # run. On the project's 2-core machine the cold release build and the check took 1456 s,
 # about 25 minutes on top of the rest (issue #16).
 echo "== the Linux packages (scripts/check-packages.sh)"
