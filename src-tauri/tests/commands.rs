@@ -596,20 +596,14 @@ async fn exports_every_format_from_a_live_pull() {
         .filter_map(|l| l.strip_prefix("paket/").map(str::to_owned))
         .collect();
     in_zip.sort();
-    let mut in_folder: Vec<String> = Vec::new();
     let root = std::path::PathBuf::from(&bundle.path);
-    let mut dirs = vec![root.clone()];
-    while let Some(d) = dirs.pop() {
-        for entry in std::fs::read_dir(&d).expect("bundle folder") {
-            let path = entry.expect("entry").path();
-            if path.is_dir() {
-                dirs.push(path);
-            } else {
-                let rel = path.strip_prefix(&root).expect("inside");
-                in_folder.push(rel.to_string_lossy().replace('\\', "/"));
-            }
-        }
-    }
+    let mut in_folder: Vec<String> = files_in_tree(&root)
+        .into_iter()
+        .map(|(path, _)| {
+            let rel = path.strip_prefix(&root).expect("inside");
+            rel.to_string_lossy().replace('\\', "/")
+        })
+        .collect();
     in_folder.sort();
     assert_eq!(in_zip, in_folder);
 

@@ -138,33 +138,7 @@ pub struct ArchivedConsumer {
     pub log: ArchivedLog,
     /// The export period of whole German local days that holds every stored value
     /// (`None` without values), in the export request's form.
-    pub whole_range: Option<DayRange>,
-}
-
-/// A period of whole German local days as the export request takes it: from the
-/// midnight that starts `from` (exclusive) to the midnight that starts `to` (inclusive),
-/// as `YYYY-MM-DD`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct DayRange {
-    /// First day.
-    pub from: String,
-    /// The day after the last.
-    pub to: String,
-}
-
-impl DayRange {
-    /// The days that hold every value from `first` to `last`. The start is exclusive, so
-    /// a first value at local midnight needs the day before; the end is inclusive, so a
-    /// last value at midnight ends there.
-    pub fn holding(first: DateTime<Utc>, last: DateTime<Utc>) -> DayRange {
-        let second = chrono::Duration::seconds(1);
-        let from = smgw_model::time::berlin_date(first - second);
-        let to = smgw_model::time::berlin_date(last - second) + chrono::Days::new(1);
-        DayRange {
-            from: from.format("%Y-%m-%d").to_string(),
-            to: to.format("%Y-%m-%d").to_string(),
-        }
-    }
+    pub whole_range: Option<super::ProposedPeriod>,
 }
 
 /// A contract in the archive.
@@ -473,7 +447,7 @@ async fn read_view(db: &Archive, view: &mut ArchiveView) -> Result<(), ArchiveEr
                 last_seen: c.last_seen.into(),
                 contracts,
                 log: log(&db.log_status(c.id).await?),
-                whole_range: first.zip(last).map(|(a, b)| DayRange::holding(a, b)),
+                whole_range: first.zip(last).map(|(a, b)| super::whole_days(a, b)),
             });
         }
         view.gateways.push(ArchivedGateway {
@@ -639,34 +613,6 @@ impl AppCore {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_whole_range_is_whole_berlin_days_around_the_values() {
-        let utc = |t: &str| {
-            chrono::DateTime::parse_from_rfc3339(t)
-                .expect("time")
-                .with_timezone(&chrono::Utc)
-        };
-        // The first value at local midnight (23:00 UTC in winter): the exclusive start
-        // is the day before; the last at 00:30 local on 1 July (22:30 UTC on 30 June):
-        // the inclusive end is the next midnight, 2 July; the UTC date would say
-        // 30 June and lose the value.
-        let range = DayRange::holding(utc("2024-10-31T23:00:00Z"), utc("2025-06-30T22:30:00Z"));
-        assert_eq!(
-            (range.from.as_str(), range.to.as_str()),
-            ("2024-10-31", "2025-07-02")
-        );
-        // A last value at local midnight ends there.
-        let range = DayRange::holding(utc("2025-01-01T12:00:00Z"), utc("2025-01-04T23:00:00Z"));
-        assert_eq!(
-            (range.from.as_str(), range.to.as_str()),
-            ("2025-01-01", "2025-01-05")
-        );
-        // Each end parses back to the midnights that hold the values.
-        let from = super::super::parse_time(&range.from).expect("from");
-        let to = super::super::parse_time(&range.to).expect("to");
-        assert!(from < utc("2025-01-01T12:00:00Z") && to >= utc("2025-01-04T23:00:00Z"));
-    }
 
     #[test]
     fn a_picked_archive_is_remembered_while_it_exists() {

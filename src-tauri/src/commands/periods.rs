@@ -9,6 +9,7 @@ use ts_rs::TS;
 
 use super::parse_time;
 use crate::error::UiError;
+use crate::views::Instant;
 
 /// Which period a screen asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -51,25 +52,36 @@ pub fn period(
     };
     let start = end - Duration::days(days);
     Ok(match kind {
-        PeriodKind::Export => {
-            let day = |t| {
-                smgw_model::time::berlin_date(t)
-                    .format("%Y-%m-%d")
-                    .to_string()
-            };
-            ProposedPeriod {
-                from: day(start),
-                to: day(end),
-            }
-        }
-        _ => {
-            let instant = |t: DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-            ProposedPeriod {
-                from: instant(start),
-                to: instant(end),
-            }
-        }
+        PeriodKind::Export => ProposedPeriod {
+            from: german_day(start),
+            to: german_day(end),
+        },
+        _ => ProposedPeriod {
+            from: Instant::from(start).utc,
+            to: Instant::from(end).utc,
+        },
     })
+}
+
+/// The whole German local days that hold every value from `first` to `last`, as the
+/// export request takes them. The start is exclusive, so a first value at local
+/// midnight needs the day before; the end is inclusive, so a last value at midnight
+/// ends there.
+pub fn whole_days(first: DateTime<Utc>, last: DateTime<Utc>) -> ProposedPeriod {
+    let second = Duration::seconds(1);
+    let last_day = smgw_model::time::berlin_date(last - second) + chrono::Days::new(1);
+    ProposedPeriod {
+        from: german_day(first - second),
+        to: last_day.format(DAY).to_string(),
+    }
+}
+
+/// How the export request writes a day.
+const DAY: &str = "%Y-%m-%d";
+
+/// The German local date of `t` as `YYYY-MM-DD`.
+fn german_day(t: DateTime<Utc>) -> String {
+    smgw_model::time::berlin_date(t).format(DAY).to_string()
 }
 
 #[cfg(test)]
@@ -99,5 +111,33 @@ mod tests {
             ("2026-10-21", "2026-11-21")
         );
         assert!(period(PeriodKind::Week, Some("gestern"), now).is_err());
+    }
+
+    #[test]
+    fn the_whole_range_is_whole_berlin_days_around_the_values() {
+        let utc = |t: &str| {
+            chrono::DateTime::parse_from_rfc3339(t)
+                .expect("time")
+                .with_timezone(&chrono::Utc)
+        };
+        // The first value at local midnight (23:00 UTC in winter): the exclusive start
+        // is the day before; the last at 00:30 local on 1 July (22:30 UTC on 30 June):
+        // the inclusive end is the next midnight, 2 July; the UTC date would say
+        // 30 June and lose the value.
+        let range = whole_days(utc("2024-10-31T23:00:00Z"), utc("2025-06-30T22:30:00Z"));
+        assert_eq!(
+            (range.from.as_str(), range.to.as_str()),
+            ("2024-10-31", "2025-07-02")
+        );
+        // A last value at local midnight ends there.
+        let range = whole_days(utc("2025-01-01T12:00:00Z"), utc("2025-01-04T23:00:00Z"));
+        assert_eq!(
+            (range.from.as_str(), range.to.as_str()),
+            ("2025-01-01", "2025-01-05")
+        );
+        // Each end parses back to the midnights that hold the values.
+        let from = parse_time(&range.from).expect("from");
+        let to = parse_time(&range.to).expect("to");
+        assert!(from < utc("2025-01-01T12:00:00Z") && to >= utc("2025-01-04T23:00:00Z"));
     }
 }
