@@ -100,7 +100,15 @@ fn shape(hour: f64) -> f64 {
 
 impl MeterSeries {
     /// Generates the series from `start` to `end` (both Unix seconds).
-    pub fn generate(conf: &MeterConf, start: i64, end: i64, seed: u64, hard: HardCases) -> Self {
+    /// `exchange_at` is when `conf.exchange` happens, resolved by the scenario's clock.
+    pub fn generate(
+        conf: &MeterConf,
+        start: i64,
+        end: i64,
+        seed: u64,
+        hard: HardCases,
+        exchange_at: Option<i64>,
+    ) -> Self {
         let start = start - start.rem_euclid(SLOT);
         let slots = usize::try_from(((end - start) / SLOT).max(0)).unwrap_or(0) + 1;
         let mseed = seed ^ str_hash(&conf.id);
@@ -159,10 +167,11 @@ impl MeterSeries {
                 e.push(ce);
             }
         }
-        let exchange = conf.exchange.as_ref().and_then(|x| {
-            let at = time::parse(&x.at, start)?;
-            Some((at, x.new_id.clone(), (x.new_start_wh * 1e4).round() as i64))
-        });
+        let exchange = conf
+            .exchange
+            .as_ref()
+            .zip(exchange_at)
+            .map(|(x, at)| (at, x.new_id.clone(), (x.new_start_wh * 1e4).round() as i64));
         Self {
             id: conf.id.clone(),
             exchange,

@@ -23,6 +23,10 @@ struct Args {
     /// TAF-7 contract.
     #[arg(long)]
     from_ar2418: Option<PathBuf>,
+    /// Let the gateway's clock follow this computer's, as the program's demo does: the
+    /// scenario's dates move by whole months so that its values reach up to now.
+    #[arg(long)]
+    follow_clock: bool,
 }
 
 fn main() -> ExitCode {
@@ -49,7 +53,10 @@ fn main() -> ExitCode {
 }
 
 async fn run(args: Args) -> ExitCode {
-    let scenario = match mock_smgw::Scenario::load_or_builtin(&args.scenario) {
+    let scenario = match mock_smgw::Scenario::load_or_builtin(
+        &args.scenario,
+        args.follow_clock.then(|| chrono::Utc::now().timestamp()),
+    ) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("mock-smgw: {e}");

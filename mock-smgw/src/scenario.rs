@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use chrono::Datelike;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::CertificateDer;
 use sha2::{Digest, Sha256};
@@ -245,17 +246,70 @@ fn t(s: &str, now: i64, what: &str) -> Result<i64, ScenarioError> {
     time::parse(s, now).ok_or_else(|| invalid(format!("{what}: cannot parse time {s:?}")))
 }
 
-fn ranges(v: &[[String; 2]], now: i64, what: &str) -> Result<Vec<(i64, i64)>, ScenarioError> {
-    v.iter()
-        .map(|[a, b]| Ok((t(a, now, what)?, t(b, now, what)?)))
-        .collect()
+/// The clock a scenario's times are read with: its "now", and by how many whole months
+/// the dates written in the file move.
+#[derive(Debug, Clone, Copy)]
+struct Clock {
+    now: i64,
+    months: i32,
+}
+
+impl Clock {
+    /// The file's own "now"; its dates as written.
+    fn as_written(now: i64) -> Clock {
+        Clock { now, months: 0 }
+    }
+
+    /// "now" at `real_now`, and the file's dates moved by the whole months (German local
+    /// time) that bring the file's "now" closest to `real_now` without passing it. So the
+    /// history keeps its length, its days and month starts, and its hard cases, and ends
+    /// less than a month of newly generated values before `real_now`.
+    fn following(file_now: i64, real_now: i64) -> Clock {
+        let month = |t: i64| {
+            let d = time::to_utc(t).with_timezone(&chrono_tz::Europe::Berlin);
+            d.year() * 12 + d.month0() as i32
+        };
+        let months = month(real_now) - month(file_now);
+        // Moving by `months` lands in the month of `real_now`, before or after it.
+        for months in [months, months - 1] {
+            if time::add_local_months(file_now, months).is_some_and(|t| t <= real_now) {
+                return Clock {
+                    now: real_now,
+                    months,
+                };
+            }
+        }
+        // Only a clock outside chrono's range gets here.
+        Clock::as_written(file_now)
+    }
+
+    /// A time from the file, moved; a bare time of day refers to "now" and stays.
+    fn t(&self, s: &str, what: &str) -> Result<i64, ScenarioError> {
+        let at = t(s, self.now, what)?;
+        let has_date = s.trim().as_bytes().get(4) == Some(&b'-');
+        if self.months == 0 || !has_date {
+            return Ok(at);
+        }
+        time::add_local_months(at, self.months)
+            .ok_or_else(|| invalid(format!("{what}: {s:?} cannot move {} months", self.months)))
+    }
+
+    fn ranges(&self, v: &[[String; 2]], what: &str) -> Result<Vec<(i64, i64)>, ScenarioError> {
+        v.iter()
+            .map(|[a, b]| Ok((self.t(a, what)?, self.t(b, what)?)))
+            .collect()
+    }
 }
 
 impl Scenario {
     /// Loads a scenario from a TOML file (or a directory holding `scenario.toml`). File names
     /// inside are relative to the file's directory.
     pub fn load(path: impl AsRef<Path>) -> Result<Scenario, ScenarioError> {
-        let mut path = path.as_ref().to_path_buf();
+        Self::load_at(path.as_ref(), None)
+    }
+
+    fn load_at(path: &Path, real_now: Option<i64>) -> Result<Scenario, ScenarioError> {
+        let mut path = path.to_path_buf();
         if path.is_dir() {
             path = path.join("scenario.toml");
         }
@@ -264,19 +318,31 @@ impl Scenario {
             source,
         })?;
         let dir = path.parent().unwrap_or(Path::new("."));
-        Self::from_toml(&text, &Files::Dir(dir))
+        Self::from_toml(&text, &Files::Dir(dir), real_now)
     }
 
     /// A scenario compiled into the crate: `demo`, `prosumer`, `multi-consumer`,
     /// `quirky-firmware`, `huge`, `ppc-demo` (a PPC gateway), `emh-demo` (an EMH CASA 1.1
     /// gateway) or `ar2418` (the base for `--from-ar2418`).
     pub fn builtin(name: &str) -> Result<Scenario, ScenarioError> {
+        Self::builtin_at(name, None)
+    }
+
+    /// The builtin scenario `name` on a clock that follows `real_now` (Unix seconds, UTC),
+    /// as a real gateway's does: "now" is `real_now`, and every date of the scenario moves
+    /// by whole months (German local time) so that its history ends just before it. The
+    /// demo uses this; tests use [`Scenario::builtin`], whose dates are fixed.
+    pub fn builtin_following(name: &str, real_now: i64) -> Result<Scenario, ScenarioError> {
+        Self::builtin_at(name, Some(real_now))
+    }
+
+    fn builtin_at(name: &str, real_now: Option<i64>) -> Result<Scenario, ScenarioError> {
         let (_, files) = BUILTIN
             .iter()
             .find(|(n, _)| *n == name)
             .ok_or_else(|| ScenarioError::UnknownBuiltin(name.to_owned()))?;
         let files = Files::Builtin(files);
-        Self::from_toml(&files.read("scenario.toml")?, &files)
+        Self::from_toml(&files.read("scenario.toml")?, &files, real_now)
     }
 
     /// Names of the builtin scenarios.
@@ -285,17 +351,26 @@ impl Scenario {
     }
 
     /// Loads `arg` as a builtin name if there is one, else as a path.
-    pub fn load_or_builtin(arg: &str) -> Result<Scenario, ScenarioError> {
+    /// With `real_now`, on a clock that follows it (see [`Scenario::builtin_following`]).
+    pub fn load_or_builtin(arg: &str, real_now: Option<i64>) -> Result<Scenario, ScenarioError> {
         if BUILTIN.iter().any(|(n, _)| *n == arg) {
-            Self::builtin(arg)
+            Self::builtin_at(arg, real_now)
         } else {
-            Self::load(arg)
+            Self::load_at(Path::new(arg), real_now)
         }
     }
 
-    fn from_toml(text: &str, files: &Files<'_>) -> Result<Scenario, ScenarioError> {
+    fn from_toml(
+        text: &str,
+        files: &Files<'_>,
+        real_now: Option<i64>,
+    ) -> Result<Scenario, ScenarioError> {
         let f: ScenarioFile = toml::from_str(text)?;
-        let now = t(&f.now, 0, "now")?;
+        let file_now = t(&f.now, 0, "now")?;
+        let clock = real_now.map_or(Clock::as_written(file_now), |real| {
+            Clock::following(file_now, real)
+        });
+        let now = clock.now;
         let han_cert_pem = files.read(&f.tls.cert)?;
         let han_key_pem = files.read(&f.tls.key)?;
         let han_cert_der = pem_to_der(&han_cert_pem, "tls.cert")?;
@@ -318,7 +393,7 @@ impl Scenario {
             .and_then(|stem| files.read(&format!("{stem}-key.pem")).ok());
         let mut consumers = Vec::new();
         for c in &f.consumers {
-            consumers.push(resolve_consumer(c, &f, now, files)?);
+            consumers.push(resolve_consumer(c, &f, clock, files)?);
         }
         let mut userids: Vec<&str> = consumers.iter().map(|c| c.userid.as_str()).collect();
         userids.sort_unstable();
@@ -665,23 +740,24 @@ const TAF_NAMES: [&str; 20] = [
 fn resolve_consumer(
     c: &ConsumerConf,
     f: &ScenarioFile,
-    now: i64,
+    clock: Clock,
     files: &Files<'_>,
 ) -> Result<Consumer, ScenarioError> {
+    let now = clock.now;
     let seed = f.seed ^ data::str_hash(&c.userid);
     let mut meters: HashMap<String, Arc<MeterSeries>> = HashMap::new();
     for m in &c.meters {
-        let start = t(&m.start, now, "meter start")?;
+        let start = clock.t(&m.start, "meter start")?;
         let hard = HardCases {
-            gaps: ranges(&m.gaps, now, "gaps")?,
-            time_invalid: ranges(&m.time_invalid, now, "time-invalid")?,
+            gaps: clock.ranges(&m.gaps, "gaps")?,
+            time_invalid: clock.ranges(&m.time_invalid, "time-invalid")?,
             events: m
                 .status_events
                 .iter()
                 .map(|e| {
-                    let a = t(&e.at, now, "status event")?;
+                    let a = clock.t(&e.at, "status event")?;
                     let b = match &e.until {
-                        Some(u) => t(u, now, "status event")?,
+                        Some(u) => clock.t(u, "status event")?,
                         None => a + 1,
                     };
                     Ok::<(i64, i64, Level), ScenarioError>((a, b, e.level))
@@ -693,14 +769,25 @@ fn resolve_consumer(
         if start > now {
             return Err(invalid(format!("meter {} starts after now", m.id)));
         }
+        let exchange_at = match &m.exchange {
+            Some(x) => Some(clock.t(&x.at, "meter exchange")?),
+            None => None,
+        };
         meters.insert(
             m.id.clone(),
-            Arc::new(MeterSeries::generate(m, start, now, f.seed, hard)),
+            Arc::new(MeterSeries::generate(
+                m,
+                start,
+                now,
+                f.seed,
+                hard,
+                exchange_at,
+            )),
         );
     }
     let mut ups = Vec::new();
     for u in &c.usage_points {
-        ups.push(resolve_usage_point(u, &meters, now)?);
+        ups.push(resolve_usage_point(u, &meters, clock)?);
     }
     let mut fingerprints = Vec::new();
     for file in &c.client_certs {
@@ -708,7 +795,7 @@ fn resolve_consumer(
         fingerprints.push(Sha256::digest(&der).into());
     }
     let log_start = match &c.log.start {
-        Some(s) => t(s, now, "log start")?,
+        Some(s) => clock.t(s, "log start")?,
         None => now - 90 * 86_400,
     };
     let log = data::generate_log(
@@ -734,7 +821,7 @@ fn resolve_consumer(
 fn resolve_usage_point(
     u: &UsagePointConf,
     meters: &HashMap<String, Arc<MeterSeries>>,
-    now: i64,
+    clock: Clock,
 ) -> Result<UsagePoint, ScenarioError> {
     let meter = meters
         .get(&u.meter)
@@ -777,11 +864,11 @@ fn resolve_usage_point(
         name: u.name.clone(),
         taf: u.taf,
         state: u.state.clone(),
-        start: t(&u.start, now, "usage point start")?,
+        start: clock.t(&u.start, "usage point start")?,
         end: u
             .end
             .as_deref()
-            .map(|e| t(e, now, "usage point end"))
+            .map(|e| clock.t(e, "usage point end"))
             .transpose()?,
         capture_time: u.capture_time.clone(),
         delivery_id: u.delivery_id.clone(),
@@ -791,7 +878,7 @@ fn resolve_usage_point(
         billing: u
             .billing_periods
             .iter()
-            .map(|[a, b]| Ok((norm_time(a, now)?, norm_time(b, now)?)))
+            .map(|[a, b]| Ok((norm_time(a, clock)?, norm_time(b, clock)?)))
             .collect::<Result<_, ScenarioError>>()?,
         emts: u.emts.clone(),
         transparency_bit: u.transparency_bit,
@@ -804,11 +891,11 @@ fn resolve_usage_point(
 }
 
 /// Rewrites a scenario time into the form the gateway sends (empty stays empty).
-fn norm_time(s: &str, now: i64) -> Result<String, ScenarioError> {
+fn norm_time(s: &str, clock: Clock) -> Result<String, ScenarioError> {
     if s.is_empty() {
         Ok(String::new())
     } else {
-        t(s, now, "billing period").map(time::format)
+        clock.t(s, "billing period").map(time::format)
     }
 }
 
@@ -826,4 +913,99 @@ fn channel(c: &ChannelConf) -> Result<Channel, ScenarioError> {
         scaler: c.scaler,
         quantity: Some(quantity),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(s: &str) -> i64 {
+        time::parse(s, 0).unwrap_or_default()
+    }
+
+    const TAF7: &str = "01005e318023.taf7-1.sm";
+
+    #[test]
+    fn a_following_clock_moves_the_history_by_whole_months() -> Result<(), ScenarioError> {
+        let fixed = Scenario::builtin("demo")?;
+        let real = at("2027-03-03T10:07:00Z");
+        let live = Scenario::builtin_following("demo", real)?;
+        assert_eq!(fixed.now(), at("2026-11-20T09:00:00Z"));
+        assert_eq!(live.now(), real);
+
+        // The file's "now" (20 Nov 2026) moves by 3 months, to 20 Feb 2027: the last
+        // whole month before the real clock. Month starts stay German month starts.
+        let billing = |s: &Scenario| -> Vec<(String, String)> {
+            let up = s.m.consumers[0].usage_points.iter().find(|u| u.id == TAF7);
+            up.map(|u| u.billing.clone()).unwrap_or_default()
+        };
+        assert_eq!(
+            billing(&fixed)[1],
+            ("2025-10-31T23:00:00Z".to_owned(), String::new())
+        );
+        assert_eq!(
+            billing(&live)[1],
+            ("2026-01-31T23:00:00Z".to_owned(), String::new())
+        );
+
+        let values = |s: &Scenario| s.expected_readings("demo", TAF7, "origin", "0100010800ff");
+        let (old, new) = (values(&fixed)?, values(&live)?);
+        let first = |r: &[Reading]| r.first().map(|r| r.target_time);
+        let newest = |r: &[Reading]| r.last().map(|r| r.target_time);
+        // 1 Nov 2024 → 1 Feb 2025, both local midnights.
+        assert_eq!(first(&old), Some(at("2024-11-01T00:00:00+01:00")));
+        assert_eq!(first(&new), Some(at("2025-02-01T00:00:00+01:00")));
+        // The history reaches the real clock: the newest quarter hour before it.
+        assert_eq!(newest(&new), Some(at("2027-03-03T10:00:00Z")));
+        // The whole-day gap of 12 Feb 2026 (local) is now on 12 May 2026 (local).
+        let day = |s: &Scenario, from: &str, to: &str| {
+            s.expected_readings_between("demo", TAF7, "origin", "0100010800ff", at(from), at(to))
+        };
+        assert!(day(
+            &fixed,
+            "2026-02-12T00:00:00+01:00",
+            "2026-02-12T23:45:00+01:00"
+        )?
+        .is_empty());
+        assert!(day(
+            &live,
+            "2026-05-12T00:00:00+02:00",
+            "2026-05-12T23:45:00+02:00"
+        )?
+        .is_empty());
+        assert_eq!(
+            day(
+                &live,
+                "2026-02-12T00:00:00+01:00",
+                "2026-02-12T23:45:00+01:00"
+            )?
+            .len(),
+            95
+        );
+
+        // The logbook ends before the real clock, as many entries as written.
+        let log = live.expected_log("demo")?;
+        assert_eq!(log.len(), fixed.expected_log("demo")?.len());
+        assert!(log.iter().all(|e| e.time <= real));
+        assert!(log.iter().any(|e| e.time > fixed.now()));
+        Ok(())
+    }
+
+    #[test]
+    fn a_clock_before_the_file_moves_it_back() -> Result<(), ScenarioError> {
+        let real = at("2026-08-05T12:00:00Z");
+        let live = Scenario::builtin_following("demo", real)?;
+        assert_eq!(live.now(), real);
+        let values = live.expected_readings("demo", TAF7, "origin", "0100010800ff")?;
+        // Moved back 4 months (20 Nov → 20 Jul): the history starts on 1 Jul 2024.
+        assert_eq!(
+            values.first().map(|r| r.target_time),
+            Some(at("2024-07-01T00:00:00+02:00"))
+        );
+        assert_eq!(
+            values.last().map(|r| r.target_time),
+            Some(at("2026-08-05T12:00:00Z"))
+        );
+        Ok(())
+    }
 }

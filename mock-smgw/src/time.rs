@@ -3,7 +3,7 @@
 //! Internally every instant is a Unix time in seconds (UTC): the data generator works on
 //! 15-minute slots and integer arithmetic keeps it fast and exactly reproducible.
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, Months, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use chrono_tz::Europe::Berlin;
 
 /// Formats a Unix time as `YYYY-MM-DDThh:mm:ssZ`, the form the mock sends.
@@ -87,6 +87,28 @@ pub fn local_midnight(t: i64) -> i64 {
     local_start_of(date).unwrap_or(t - t.rem_euclid(86_400))
 }
 
+/// `t` moved by `months` whole months in German local time: the same day of the month
+/// (the last one where the month is shorter) and the same wall-clock time, so that local
+/// midnights and month starts stay midnights and month starts. A wall-clock time the
+/// spring change skips moves on by an hour. `None` only far outside chrono's range.
+pub fn add_local_months(t: i64, months: i32) -> Option<i64> {
+    let local = to_utc(t).with_timezone(&Berlin).naive_local();
+    let moved = if months >= 0 {
+        local.checked_add_months(Months::new(months.unsigned_abs()))?
+    } else {
+        local.checked_sub_months(Months::new(months.unsigned_abs()))?
+    };
+    Berlin
+        .from_local_datetime(&moved)
+        .earliest()
+        .or_else(|| {
+            Berlin
+                .from_local_datetime(&(moved + chrono::Duration::hours(1)))
+                .earliest()
+        })
+        .map(|d| d.timestamp())
+}
+
 /// Unix time of local midnight at the start of `date` (midnight always exists in Berlin).
 pub fn local_start_of(date: NaiveDate) -> Option<i64> {
     Berlin
@@ -143,5 +165,29 @@ mod tests {
         let autumn = parse("2025-10-26T00:00:00+02:00", 0).unwrap_or_default();
         assert_eq!(next_local_midnight(autumn) - autumn, 25 * 3600);
         assert_eq!(local_midnight(autumn + 7200), autumn);
+    }
+
+    #[test]
+    fn months_move_in_local_time() {
+        let at = |s: &str| parse(s, 0).unwrap_or_default();
+        // A month start stays a local month start across the clock change.
+        assert_eq!(
+            add_local_months(at("2024-11-01T00:00:00+01:00"), 7),
+            Some(at("2025-06-01T00:00:00+02:00"))
+        );
+        assert_eq!(
+            add_local_months(at("2025-06-01T00:00:00+02:00"), -7),
+            Some(at("2024-11-01T00:00:00+01:00"))
+        );
+        // The 31st becomes the last day of a shorter month.
+        assert_eq!(
+            add_local_months(at("2025-01-31T12:00:00+01:00"), 1),
+            Some(at("2025-02-28T12:00:00+01:00"))
+        );
+        // 02:30 does not exist on the spring day: an hour later.
+        assert_eq!(
+            add_local_months(at("2025-01-30T02:30:00+01:00"), 2),
+            Some(at("2025-03-30T03:30:00+02:00"))
+        );
     }
 }

@@ -354,7 +354,7 @@ async fn curl_digest_and_client_cert() {
     .await
     .expect("join");
     assert!(
-        outs.0.ends_with("\n200") && outs.0.contains("\"smgw-id\":\"EPPC0210486901\""),
+        outs.0.ends_with("\n200") && outs.0.contains("\"smgw-id\":\"ETHE0310486901\""),
         "{}",
         outs.0
     );

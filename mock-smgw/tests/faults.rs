@@ -115,7 +115,7 @@ async fn body_faults() {
     assert!(r.body.len() > 5_000_000);
     assert_eq!(
         r.json()["smgw-info"]["smgw-id"],
-        "EPPC0210486901",
+        "ETHE0310486901",
         "still valid JSON"
     );
 

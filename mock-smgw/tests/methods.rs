@@ -48,7 +48,7 @@ async fn every_method_has_the_contract_shape() {
     let v = s.ok(json!({"method": "smgw-info"})).await;
     envelope(&v, "smgw-info");
     let i = &v["smgw-info"];
-    assert_eq!(i["smgw-id"], "EPPC0210486901");
+    assert_eq!(i["smgw-id"], "ETHE0310486901");
     assert_eq!(i["smgw-state"], "a0000000");
     assert_eq!(i["smgw-time"], "2026-11-20T09:00:00Z");
     for k in ["component", "version", "hash"] {

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant as StdInstant};
 
 use chrono::{DateTime, Utc};
 use durchblick_core::connect::{self, ConnectError, Connected, Target};
-use durchblick_core::demo::DemoError;
+use durchblick_core::demo::{DemoClock, DemoError};
 use gateway::{CancelFlag, Gateway};
 use han_client::{Auth, Fingerprint};
 use serde::{Deserialize, Serialize};
@@ -300,6 +300,8 @@ pub struct AppCore {
     shown_values: StdMutex<Option<screens::ShownValues>>,
     /// Files and places the user picked in a native dialog, by token.
     picked: StdMutex<picked::Picked>,
+    /// The demo gateway's clock: this computer's, or the scenario's fixed day in tests.
+    demo_clock: DemoClock,
 }
 
 fn parse_fingerprint(text: &str) -> Result<Fingerprint, UiError> {
@@ -344,7 +346,14 @@ impl AppCore {
             archives: StdMutex::new(ArchivePaths::default()),
             shown_values: StdMutex::new(None),
             picked: StdMutex::new(picked::Picked::default()),
+            demo_clock: DemoClock::default(),
         }
+    }
+
+    /// The same core with the demo gateway on `clock` (tests pin the scenario's day).
+    pub fn with_demo_clock(mut self, clock: DemoClock) -> Self {
+        self.demo_clock = clock;
+        self
     }
 
     /// The same core with these archive files.
@@ -466,7 +475,7 @@ impl AppCore {
             Vendor::Auto => Vendor::Conexa,
             chosen => chosen,
         };
-        let demo = durchblick_core::demo::start(vendor)
+        let demo = durchblick_core::demo::start(vendor, self.demo_clock)
             .await
             .map_err(|e| match e {
                 DemoError::Client(e) => UiError::from_client(&e),

@@ -15,12 +15,14 @@ use durchblick_app::error::ErrorKind;
 use smgw_model::Lang;
 
 fn core(dir: &Path) -> AppCore {
-    AppCore::new(None).with_archives(ArchivePaths {
-        user: Some(dir.join("user.sqlite")),
-        demo: Some(dir.join("demo.sqlite")),
-        chosen: None,
-        remember_in: None,
-    })
+    AppCore::new(None)
+        .with_demo_clock(DemoClock::Scenario)
+        .with_archives(ArchivePaths {
+            user: Some(dir.join("user.sqlite")),
+            demo: Some(dir.join("demo.sqlite")),
+            chosen: None,
+            remember_in: None,
+        })
 }
 
 fn total(view: &ArchiveView) -> u64 {
@@ -52,7 +54,7 @@ async fn sync_from_the_window_then_export_from_the_archive_offline() {
     let first = core.sync(&mut |p| events.push(p)).await.expect("sync");
     assert!(first.path.ends_with("demo.sqlite"), "{}", first.path);
     assert!(!dir.path().join("user.sqlite").exists());
-    assert_eq!(first.smgw_id, "EPPC0210486901");
+    assert_eq!(first.smgw_id, "ETHE0310486901");
     assert_eq!(first.log_new, 3000);
     assert!(first.values_new > 50_000, "{first:?}");
     assert_eq!((first.values_unchanged, first.conflicts_new), (0, 0));
@@ -338,7 +340,7 @@ async fn the_overview_shows_the_demo_archive_after_a_sync() {
     core.sync(&mut |_| {}).await.expect("sync");
     let o = core.overview().await.expect("overview");
     assert!(o.has_values);
-    assert_eq!(o.smgw_id.as_deref(), Some("EPPC0210486901"));
+    assert_eq!(o.smgw_id.as_deref(), Some("ETHE0310486901"));
     // The demo consumer imports only: one flow, the total register.
     assert_eq!(o.flows.len(), 1, "{:?}", o.flows);
     let flow = &o.flows[0];
@@ -394,6 +396,88 @@ async fn the_overview_shows_the_demo_archive_after_a_sync() {
         o.warnings
     );
     assert!(o.complete_until.is_some() && o.last_sync.is_some());
+    // Pinned to the scenario's day (20 November 2026), the demo's clock is days behind
+    // this computer's: a gateway whose clock is off, warned about first.
+    let drift = o
+        .clock_drift
+        .as_ref()
+        .expect("the fixed-day demo's clock is behind");
+    assert!(
+        drift.en.contains(" days behind this computer's"),
+        "{}",
+        drift.en
+    );
+    assert!(drift.de.contains(" Tage nach."), "{}", drift.de);
+}
+
+/// The program's demo keeps this computer's clock: after a sync its newest values are
+/// from the last quarter hour, and the overview has nothing to say about its clock.
+#[tokio::test]
+async fn the_demo_on_this_computers_clock_is_current_and_not_warned_about() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let core = core(dir.path()).with_demo_clock(DemoClock::Following);
+    core.start_demo(Default::default()).await.expect("demo");
+    core.sync(&mut |_| {}).await.expect("sync");
+    let o = core.overview().await.expect("overview");
+    assert_eq!(o.clock_drift, None);
+    let newest = o.newest.as_ref().expect("newest value");
+    let at = chrono::DateTime::parse_from_rfc3339(&newest.time.utc).expect("RFC 3339");
+    let age = chrono::Utc::now() - at.to_utc();
+    assert!(
+        age >= chrono::Duration::zero() && age <= chrono::Duration::minutes(16),
+        "the newest value is {age} old"
+    );
+}
+
+/// The gateway's clock at the newest read counts: off by more than a minute is a
+/// warning with the time of that read; an older drift that was since corrected is not.
+#[tokio::test]
+async fn the_overview_warns_of_a_gateway_clock_off_at_the_last_read() {
+    use archive::{Archive, GatewaySnapshot};
+    use chrono::{Duration, TimeZone, Utc};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("clock.sqlite");
+    let db = Archive::open(&path).await.expect("archive");
+    let at = |d: u32| {
+        Utc.with_ymd_and_hms(2026, 3, d, 22, 30, 0)
+            .single()
+            .expect("time")
+    };
+    let gw = db.gateway("EPPC0210486901", at(1)).await.expect("gateway");
+    db.consumer(gw, "c1", at(1)).await.expect("consumer");
+    let warning = |db: Archive, reads: Vec<(u32, Option<i64>)>| async move {
+        for (day, off) in reads {
+            let snapshot = GatewaySnapshot {
+                read_at: at(day),
+                smgw_state: None,
+                smgw_time: off.map(|s| at(day) + Duration::seconds(s)),
+                firmware: Vec::new(),
+                certificates: Vec::new(),
+                raw_response: None,
+            };
+            db.store_gateway_snapshot(gw, &snapshot)
+                .await
+                .expect("snapshot");
+        }
+        let view = durchblick_app::commands::overview_of(&db, String::new(), at(20))
+            .await
+            .expect("overview");
+        (db, view.clock_drift)
+    };
+    // Ten minutes ahead, then corrected (45 s is within a minute): no warning.
+    let (db, drift) = warning(db, vec![(1, Some(600)), (2, Some(-45))]).await;
+    assert_eq!(drift, None);
+    // Three minutes behind; a later read without a clock (PPC without a Date header)
+    // leaves the newest clock standing.
+    let (db, drift) = warning(db, vec![(3, Some(-180)), (4, None)]).await;
+    let drift = drift.expect("a warning");
+    assert!(
+        drift.de.contains("(03.03.2026 23:30) ging die Uhr des Gateways gegenüber der Uhr dieses Rechners 3 Minuten nach."),
+        "{}",
+        drift.de
+    );
+    assert!(drift.en.contains("3 minutes behind"), "{}", drift.en);
+    db.close().await;
 }
 
 /// A gateway whose HAN certificate was replaced between two syncs (after the user

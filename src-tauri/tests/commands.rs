@@ -157,7 +157,7 @@ async fn changed_certificate_is_refused_with_both_fingerprints() {
 
 #[tokio::test]
 async fn demo_gateway_screens() {
-    let core = AppCore::new(None);
+    let core = AppCore::new(None).with_demo_clock(DemoClock::Scenario);
     assert_eq!(
         core.gateway().await.expect_err("no session").kind,
         ErrorKind::NotConnected
@@ -170,7 +170,7 @@ async fn demo_gateway_screens() {
     assert_eq!(session.host, "127.0.0.1");
 
     let gw = core.gateway().await.expect("gateway");
-    assert_eq!(gw.gateway.id, "EPPC0210486901");
+    assert_eq!(gw.gateway.id, "ETHE0310486901");
     assert!(gw.gateway.state.is_some());
     assert!(gw.gateway.time.is_some());
     assert_eq!(gw.gateway.firmware[0].version, "3.2.17");
@@ -297,7 +297,7 @@ async fn demo_gateway_screens() {
 
 #[tokio::test]
 async fn a_year_of_values_with_progress_and_cancel() {
-    let core = AppCore::new(None);
+    let core = AppCore::new(None).with_demo_clock(DemoClock::Scenario);
     core.start_demo(Default::default()).await.expect("demo");
     let mut progress = Vec::new();
     let year = core
@@ -494,7 +494,7 @@ fn bill_check_of_trudi_reference_files() {
 #[tokio::test]
 async fn exports_every_format_from_a_live_pull() {
     use durchblick_app::commands::{ExportFormat, ExportRequest};
-    let core = AppCore::new(None);
+    let core = AppCore::new(None).with_demo_clock(DemoClock::Scenario);
     core.start_demo(Default::default()).await.expect("demo");
     let dir = tempfile::tempdir().expect("temp dir");
     let request = |format, name: &str| ExportRequest {
@@ -670,7 +670,7 @@ async fn exports_every_format_from_a_live_pull() {
 /// profile (HT 06:00–22:00 German time, NT else), for the chart's background.
 #[tokio::test]
 async fn taf2_values_carry_their_tariff_stages() {
-    let core = AppCore::new(None);
+    let core = AppCore::new(None).with_demo_clock(DemoClock::Scenario);
     core.start_demo(Default::default()).await.expect("demo");
     let day_of = |contract: &str| ValuesRequest {
         usage_point_id: contract.into(),
@@ -730,7 +730,7 @@ fn files_in_tree(dir: &std::path::Path) -> Vec<(std::path::PathBuf, u64)> {
 
 #[tokio::test]
 async fn demo_contracts_carry_their_tariff_profile_and_the_export_hint() {
-    let core = AppCore::new(None);
+    let core = AppCore::new(None).with_demo_clock(DemoClock::Scenario);
     core.start_demo(Default::default())
         .await
         .expect("demo starts");

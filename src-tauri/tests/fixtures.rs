@@ -33,9 +33,11 @@ fn err<T: std::fmt::Debug, E: Serialize>(r: Result<T, E>) -> Value {
     }
 }
 
-/// Fields of archive and sync views that hold wall-clock times, durations or paths.
-const MOMENTARY: [&str; 7] = [
+/// Fields of archive and sync views that hold wall-clock times, durations or paths (and
+/// the overview's clock drift: the fixed-day demo's clock falls behind by the day).
+const MOMENTARY: [&str; 8] = [
     "path",
+    "clock_drift",
     "millis",
     "summary",
     "first_seen",
@@ -172,10 +174,12 @@ async fn record() -> BTreeMap<&'static str, Value> {
     );
 
     let archives = tempfile::tempdir().expect("temp dir");
-    let demo = AppCore::new(None).with_archives(ArchivePaths {
-        demo: Some(archives.path().join("demo.sqlite")),
-        ..ArchivePaths::default()
-    });
+    let demo = AppCore::new(None)
+        .with_demo_clock(DemoClock::Scenario)
+        .with_archives(ArchivePaths {
+            demo: Some(archives.path().join("demo.sqlite")),
+            ..ArchivePaths::default()
+        });
     fx.insert(
         "demo_session",
         json(&demo.start_demo(Default::default()).await.expect("demo")),
@@ -320,7 +324,7 @@ async fn record() -> BTreeMap<&'static str, Value> {
                 .export(
                     durchblick_app::commands::ExportRequest {
                         source: ExportSource::Archive {
-                            smgw_id: "EPPC0210486901".into(),
+                            smgw_id: "ETHE0310486901".into(),
                             user_id: "01005e318011.consumer1.sm".into(),
                         },
                         format: durchblick_app::commands::ExportFormat::Xml,

@@ -7,14 +7,17 @@ use std::path::Path;
 use durchblick_app::commands::{
     AppCore, ArchivePaths, ExportFormat, ExportRequest, ExportSource, ValuesRequest, VendorChoice,
 };
+use durchblick_core::demo::DemoClock;
 
 fn core(dir: &Path) -> AppCore {
-    AppCore::new(None).with_archives(ArchivePaths {
-        user: Some(dir.join("user.sqlite")),
-        demo: Some(dir.join("demo.sqlite")),
-        chosen: None,
-        remember_in: None,
-    })
+    AppCore::new(None)
+        .with_demo_clock(DemoClock::Scenario)
+        .with_archives(ArchivePaths {
+            user: Some(dir.join("user.sqlite")),
+            demo: Some(dir.join("demo.sqlite")),
+            chosen: None,
+            remember_in: None,
+        })
 }
 
 async fn session(vendor: VendorChoice, smgw_id: &str) {

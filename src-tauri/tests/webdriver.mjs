@@ -24,7 +24,7 @@ const APP = resolve(process.env.DURCHBLICK_APP_BIN ?? "target/debug/durchblick-a
 const BASE = (process.env.WEBDRIVER_URL ?? "http://127.0.0.1:4444").replace(/\/$/, "");
 const SCREENSHOT = process.env.SCREENSHOT ?? "artifacts/screenshots/webdriver-sync.png";
 
-const GATEWAY_ID = "EPPC0210486901"; // the demo scenario's gateway
+const GATEWAY_ID = "ETHE0310486901"; // the demo scenario's gateway
 const ELEMENT = "element-6066-11e4-a52e-4f735466cecf"; // W3C key of an element reference
 
 const started = Date.now();

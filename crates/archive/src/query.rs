@@ -257,6 +257,28 @@ impl Archive {
             .collect()
     }
 
+    /// The gateway's clock at the newest read that reported one, and when that read was
+    /// by this computer's clock: `(read_at, smgw_time)`.
+    pub async fn newest_gateway_clock(
+        &self,
+        gateway: GatewayId,
+    ) -> Result<Option<(DateTime<Utc>, DateTime<Utc>)>> {
+        let row = sqlx::query(
+            "SELECT read_at, smgw_time FROM gateway_snapshot \
+             WHERE gateway_id = ? AND smgw_time IS NOT NULL ORDER BY read_at DESC, id DESC LIMIT 1",
+        )
+        .bind(gateway.0)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| {
+            Ok((
+                from_secs(col(&r, "read_at")?, "read_at")?,
+                from_secs(col(&r, "smgw_time")?, "smgw_time")?,
+            ))
+        })
+        .transpose()
+    }
+
     /// The `smgw-info` snapshots of a gateway, oldest first, with firmware lists.
     /// (Certificates are listed by [`Archive::certificates`]; the field stays empty.)
     pub async fn gateway_snapshots(

@@ -18,7 +18,7 @@ pub async fn run(vendor: durchblick_core::Vendor, lang: Lang, json: bool) -> Res
         mock,
         gateway: mut session,
         fingerprint,
-    } = durchblick_core::demo::start(vendor)
+    } = durchblick_core::demo::start(vendor, durchblick_core::demo::DemoClock::Following)
         .await
         .map_err(|e| match e {
             durchblick_core::demo::DemoError::Client(e) => Failure::client(&e, lang),
@@ -50,7 +50,8 @@ pub async fn run(vendor: durchblick_core::Vendor, lang: Lang, json: bool) -> Res
     let contracts = show_contracts(session.as_mut(), lang, json).await?;
 
     // The gateway's clock, not ours: the demo data ends at the scenario's "now" (which is
-    // also the clock of a demo gateway that reports none, as PPC gateways do).
+    // also the clock of a demo gateway that reports none, as PPC gateways do). The demo's
+    // clock follows this computer's, so both are the same here.
     let gateway_now = facts.info.time.unwrap_or_else(|| {
         chrono::DateTime::from_timestamp(mock.scenario().now(), 0).unwrap_or_else(chrono::Utc::now)
     });

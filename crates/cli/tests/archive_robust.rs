@@ -19,7 +19,7 @@ use support::*;
 
 const BIN: &str = env!("CARGO_BIN_EXE_durchblick");
 const USER: &str = "01005e318011.consumer1.sm";
-const SMGW: &str = "EPPC0210486901";
+const SMGW: &str = "ETHE0310486901";
 
 fn sync_command(mock: &RunningMock, config: &Path, archive: &Path, lang: &str) -> Command {
     let mut cmd = Command::new(BIN);

@@ -161,7 +161,7 @@ async fn bill_from_the_archive_uses_the_synced_original_values() {
     let supplier = dir.path().join("supplier.xml");
     std::fs::write(
         &supplier,
-        tariff_file::one_day_taf2("DE0001234567890AB0000000000000001", "EPPC0210486901", date),
+        tariff_file::one_day_taf2("DE0001234567890AB0000000000000001", "ETHE0310486901", date),
     )
     .expect("supplier file");
     let out = Command::new(BIN)

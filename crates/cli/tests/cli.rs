@@ -103,7 +103,7 @@ async fn first_contact_asks_then_pins_then_refuses_a_changed_certificate() {
     // Confirmed: connects and remembers exactly the mock's fingerprint.
     let out = run.run(&["info"], DIGEST, PASSWORD);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("EPPC0210486901"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("ETHE0310486901"));
     assert!(
         String::from_utf8_lossy(&out.stdout).contains("Check of the WAN certificate chain"),
         "{}",
@@ -368,7 +368,7 @@ fn demo_tour_runs_in_both_languages() {
         assert_eq!(out.status.code(), Some(0), "{}", text(&out));
         let stdout = String::from_utf8_lossy(&out.stdout);
         assert!(stdout.contains(expect), "{stdout}");
-        assert!(stdout.contains("EPPC0210486901"), "{stdout}");
+        assert!(stdout.contains("ETHE0310486901"), "{stdout}");
         // One handshake for the whole tour: the session reuses its connection.
         assert!(
             stdout.contains("1 TLS-Handshake") || stdout.contains("1 TLS handshake"),

@@ -158,9 +158,12 @@ async fn an_emh_gateway_is_synced_bundled_and_its_bill_checked() {
 /// (through the binary the device's 1 s pause makes a full sync take minutes); returns its
 /// mock, whose scenario holds the expected values.
 async fn sync_ppc_demo(archive: &Path) -> mock_smgw::RunningMock {
-    let mut demo = durchblick_core::demo::start(durchblick_core::Vendor::Ppc)
-        .await
-        .expect("the PPC demo gateway");
+    let mut demo = durchblick_core::demo::start(
+        durchblick_core::Vendor::Ppc,
+        durchblick_core::demo::DemoClock::Scenario,
+    )
+    .await
+    .expect("the PPC demo gateway");
     let db = archive::Archive::open(archive).await.expect("archive");
     let report = durchblick_sync::sync(
         demo.gateway.as_mut(),

@@ -113,7 +113,7 @@ async fn sync_fills_the_archive_and_status_describes_it() {
     let out = run_sync(&mock, dir.path(), &path, true);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     let v: Value = serde_json::from_slice(&out.stdout).expect("JSON");
-    assert_eq!(v["sync"]["smgw_id"], "EPPC0210486901");
+    assert_eq!(v["sync"]["smgw_id"], "ETHE0310486901");
     assert_eq!(v["sync"]["log"]["new"], 3000);
     // Field failure 29: the household's meter has import but no export channel.
     assert_eq!(v["hints"][0]["key"], "no-export-channel", "{v}");
@@ -127,7 +127,7 @@ async fn sync_fills_the_archive_and_status_describes_it() {
     assert!(!err.contains('\r'));
 
     let db = Archive::open_existing(&path).await.unwrap();
-    let consumer = consumer_id(&db, "EPPC0210486901", USER).await;
+    let consumer = consumer_id(&db, "ETHE0310486901", USER).await;
     assert_complete(&db, consumer, mock.scenario(), "demo").await;
     let total: u64 = db
         .status(archive::Scope::All)
@@ -142,7 +142,7 @@ async fn sync_fills_the_archive_and_status_describes_it() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     let v: Value = serde_json::from_slice(&out.stdout).expect("JSON");
     let gw = &v["gateways"][0];
-    assert_eq!(gw["smgw_id"], "EPPC0210486901");
+    assert_eq!(gw["smgw_id"], "ETHE0310486901");
     let consumer = &gw["consumers"][0];
     assert_eq!(consumer["user_id"], USER);
     assert_eq!(consumer["logbook"]["count"], 3000);
@@ -167,7 +167,7 @@ async fn sync_fills_the_archive_and_status_describes_it() {
 
     let out = status(&path, false);
     let t = String::from_utf8_lossy(&out.stdout);
-    assert!(t.contains("Gateway EPPC0210486901"), "{t}");
+    assert!(t.contains("Gateway ETHE0310486901"), "{t}");
     assert!(t.contains("Logbook: 3000 entries, last index 3000"), "{t}");
     assert!(t.contains("gaps"), "{t}");
 
@@ -233,7 +233,7 @@ async fn a_sync_killed_at_several_points_resumes_to_exactly_the_full_data_set() 
     let out = run_sync(&mock, dir.path(), &path, false);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     let db = Archive::open_existing(&path).await.unwrap();
-    let consumer = consumer_id(&db, "EPPC0210486901", USER).await;
+    let consumer = consumer_id(&db, "ETHE0310486901", USER).await;
     assert_complete(&db, consumer, mock.scenario(), "demo").await;
     db.close().await;
     mock.shutdown().await;
@@ -274,7 +274,7 @@ async fn ctrl_c_cancels_cleanly_with_exit_code_130_and_the_next_sync_completes()
     let out = run_sync(&mock, dir.path(), &path, false);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     let db = Archive::open_existing(&path).await.unwrap();
-    let consumer = consumer_id(&db, "EPPC0210486901", USER).await;
+    let consumer = consumer_id(&db, "ETHE0310486901", USER).await;
     assert_complete(&db, consumer, mock.scenario(), "demo").await;
     db.close().await;
     mock.shutdown().await;
@@ -333,7 +333,7 @@ async fn broken_auxiliary_fields_cost_a_warning_not_the_values() {
     let out = run(&["--json", "info"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     let doc: Value = serde_json::from_slice(&out.stdout).expect("JSON");
-    assert_eq!(doc["gateway"]["id"], "EPPC0210486901");
+    assert_eq!(doc["gateway"]["id"], "ETHE0310486901");
     let paths = warning_paths(&doc);
     for p in [
         "elapsed-time",
@@ -355,7 +355,7 @@ async fn broken_auxiliary_fields_cost_a_warning_not_the_values() {
         err.contains("Warning: The field smgw-info.certificates.han.tls"),
         "{err}"
     );
-    assert!(String::from_utf8_lossy(&out.stdout).contains("EPPC0210486901"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("ETHE0310486901"));
 
     let out = run(&["--json", "channels", "--contract", "01005e318022.taf2-1.sm"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
@@ -410,7 +410,7 @@ async fn broken_auxiliary_fields_cost_a_warning_not_the_values() {
 
     // Every value archived, and the broken answers kept byte for byte.
     let db = Archive::open_existing(&path).await.unwrap();
-    let consumer = consumer_id(&db, "EPPC0210486901", USER).await;
+    let consumer = consumer_id(&db, "ETHE0310486901", USER).await;
     assert_complete(&db, consumer, mock.scenario(), "demo").await;
     let gateway = db.gateways().await.unwrap()[0].id;
     let (_, snapshot) = db.gateway_snapshots(gateway).await.unwrap().remove(0);

@@ -59,7 +59,7 @@ async fn watch_once_publishes_discovery_and_states() {
     let newest = r.iter().max_by_key(|r| r.target_time).unwrap();
     let meter = newest.channel.split('.').nth(1).unwrap().to_lowercase();
     let state: Value = serde_json::from_str(
-        &got[&format!("durchblick/eppc0210486901/{meter}_0100010700ff/state")],
+        &got[&format!("durchblick/ethe0310486901/{meter}_0100010700ff/state")],
     )
     .unwrap();
     assert_eq!(
@@ -68,12 +68,12 @@ async fn watch_once_publishes_discovery_and_states() {
     );
     assert_eq!(state["unit"], "W");
     let config: Value = serde_json::from_str(
-        &got[&format!("homeassistant/sensor/eppc0210486901/{meter}_0100010800ff/config")],
+        &got[&format!("homeassistant/sensor/ethe0310486901/{meter}_0100010800ff/config")],
     )
     .unwrap();
     assert_eq!(config["device_class"], "energy");
     assert_eq!(config["state_class"], "total_increasing");
-    assert_eq!(got["durchblick/eppc0210486901/availability"], "online");
+    assert_eq!(got["durchblick/ethe0310486901/availability"], "online");
     mock.shutdown().await;
 }
 

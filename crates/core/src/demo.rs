@@ -50,15 +50,33 @@ impl DemoError {
     }
 }
 
-/// Starts the demo gateway of `vendor` (CONEXA for [`Vendor::Auto`]) and logs in.
-pub async fn start(vendor: Vendor) -> Result<Demo, DemoError> {
+/// Which clock the demo gateway keeps.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum DemoClock {
+    /// This computer's, as a real gateway's: the demo's history moves by whole months so
+    /// that it ends now, and its clock does not differ from this computer's. Nothing looks
+    /// wrong that is not (the program's demo).
+    #[default]
+    Following,
+    /// The scenario's own fixed day, so that tests and recorded answers stay the same.
+    Scenario,
+}
+
+/// Starts the demo gateway of `vendor` (CONEXA for [`Vendor::Auto`]) on `clock` and logs in.
+pub async fn start(vendor: Vendor, clock: DemoClock) -> Result<Demo, DemoError> {
     let failed = |e: &dyn std::fmt::Display| DemoError::Mock(e.to_string());
     let (vendor, name) = match vendor {
         Vendor::Conexa | Vendor::Auto => (Vendor::Conexa, "demo"),
         Vendor::Ppc => (Vendor::Ppc, "ppc-demo"),
         Vendor::Emh => (Vendor::Emh, "emh-demo"),
     };
-    let scenario = mock_smgw::Scenario::builtin(name).map_err(|e| failed(&e))?;
+    let scenario = match clock {
+        DemoClock::Following => {
+            mock_smgw::Scenario::builtin_following(name, chrono::Utc::now().timestamp())
+        }
+        DemoClock::Scenario => mock_smgw::Scenario::builtin(name),
+    }
+    .map_err(|e| failed(&e))?;
     let listen = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
     let mock = mock_smgw::start(scenario, listen, mock_smgw::Options::default())
         .await

@@ -69,7 +69,10 @@ async fn a_gateway_without_history_or_logbook_is_not_asked_for_them() {
 
 #[tokio::test]
 async fn the_demo_gateway_answers_over_tls_and_a_cancelled_pull_stops() {
-    let mut d = demo::start(Vendor::Conexa).await.expect("demo");
+    // The program's demo: its clock follows this computer's.
+    let mut d = demo::start(Vendor::Conexa, demo::DemoClock::Following)
+        .await
+        .expect("demo");
     let facts = d
         .gateway
         .gateway_info()
@@ -79,6 +82,11 @@ async fn the_demo_gateway_answers_over_tls_and_a_cancelled_pull_stops() {
         .expect("decoded");
     assert_eq!(facts.han_certificate_matches, Some(true));
     let now = facts.info.time.expect("gateway time");
+    let drift = (now - Utc::now()).num_seconds().abs();
+    assert!(
+        drift < 60,
+        "the demo's clock is {drift} s off this computer's"
+    );
     let cancel = CancelFlag::new();
     cancel.cancel();
     let err = pull::live(
@@ -97,7 +105,9 @@ async fn the_demo_gateway_answers_over_tls_and_a_cancelled_pull_stops() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_makers_demo_gateway_gives_a_live_export() {
     for vendor in [Vendor::Ppc, Vendor::Emh] {
-        let mut d = demo::start(vendor).await.expect("demo");
+        let mut d = demo::start(vendor, demo::DemoClock::Scenario)
+            .await
+            .expect("demo");
         let now = DateTime::from_timestamp(d.mock.scenario().now(), 0).expect("now");
         let mut steps = 0;
         let pull::Pulled { set, warnings } = pull::live(

@@ -119,7 +119,7 @@ async fn first_contact_asks_then_pinned_digest_session_reads_everything() {
     assert_eq!(s.peer_fingerprint(), *fp);
 
     let info = s.gateway_info().await.expect("smgw-info");
-    assert_eq!(info.smgw_id, "EPPC0210486901");
+    assert_eq!(info.smgw_id, "ETHE0310486901");
     let han = info
         .certificates
         .han_tls

@@ -92,7 +92,7 @@ async fn a_sync_waits_for_a_run_that_is_just_finishing() {
     .unwrap();
     assert!(t0.elapsed() >= Duration::from_millis(1500));
     release.await.unwrap();
-    let consumer = consumer_id(&db, "EPPC0210486901", "01005e318011.consumer1.sm").await;
+    let consumer = consumer_id(&db, "ETHE0310486901", "01005e318011.consumer1.sm").await;
     assert_complete(&db, consumer, mock.scenario(), "demo").await;
     assert_eq!(report.userid, "01005e318011.consumer1.sm");
     // The lock is released with the run.

@@ -66,7 +66,7 @@ async fn full_sync_of_demo_equals_the_generated_data_and_a_second_sync_reads_onl
     )
     .await
     .expect("sync");
-    let consumer = consumer_id(&db, "EPPC0210486901", USER).await;
+    let consumer = consumer_id(&db, "ETHE0310486901", USER).await;
     assert_eq!(report.consumer, consumer);
     assert_complete(&db, consumer, mock.scenario(), "demo").await;
     assert_eq!(report.values.new_conflicts, 0);
@@ -173,7 +173,7 @@ async fn disturbed_then_completed(
 
     // What was stored is consistent: every list holds exactly the generated values up to
     // its resume point.
-    let consumer = consumer_id(&db, "EPPC0210486901", USER).await;
+    let consumer = consumer_id(&db, "ETHE0310486901", USER).await;
     assert!(db.check_integrity().await.unwrap().is_empty());
     for st in db.status(Scope::Consumer(consumer)).await.unwrap() {
         let Some(until) = st.synced_until else {
@@ -385,7 +385,7 @@ async fn data_that_changes_between_syncs_gives_conflicts_and_nothing_is_lost() {
 
     // Exactly the slots read again (the settle span, and the current values) whose
     // content differs between the two versions are conflicts; the first version stays.
-    let consumer = consumer_id(&db, "EPPC0210486901", USER).await;
+    let consumer = consumer_id(&db, "ETHE0310486901", USER).await;
     let (stored, described) = archived(&db, consumer).await;
     let now = original.now();
     let settle = SyncOptions::default().settle.num_seconds();
@@ -467,7 +467,7 @@ async fn consumers_of_one_gateway_and_two_gateways_stay_apart_in_one_archive() {
         assert_complete(&db, id, sc, name).await;
     }
     // demo and alice share a user id, on different gateways.
-    let demo_id = consumer_id(&db, "EPPC0210486901", USER).await;
+    let demo_id = consumer_id(&db, "ETHE0310486901", USER).await;
     assert_complete(&db, demo_id, demo.scenario(), "demo").await;
     assert_ne!(demo_id, consumer_id(&db, "EPPC0210486902", USER).await);
 
@@ -500,7 +500,7 @@ async fn a_password_change_continues_the_same_history() {
         .await
         .expect("sync with the old password");
     session.disconnect().await;
-    let consumer = consumer_id(&db, "EPPC0210486901", USER).await;
+    let consumer = consumer_id(&db, "ETHE0310486901", USER).await;
     let values_before = values_stored(&db, consumer).await;
     before.shutdown().await;
 
@@ -515,7 +515,7 @@ async fn a_password_change_continues_the_same_history() {
 
     let consumers = db.consumers(None).await.unwrap();
     assert_eq!(consumers.len(), 1, "still one consumer: {consumers:?}");
-    assert_eq!(consumer_id(&db, "EPPC0210486901", USER).await, consumer);
+    assert_eq!(consumer_id(&db, "ETHE0310486901", USER).await, consumer);
     let values_after = values_stored(&db, consumer).await;
     assert!(values_after >= values_before, "nothing lost");
     assert!(

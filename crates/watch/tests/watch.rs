@@ -74,7 +74,7 @@ fn expected_states(scenario: &mock_smgw::Scenario) -> BTreeMap<String, (String, 
             continue;
         };
         let meter = r.channel.split('.').nth(1).unwrap().to_lowercase();
-        let topic = format!("durchblick/eppc0210486901/{meter}_{obis}/state");
+        let topic = format!("durchblick/ethe0310486901/{meter}_{obis}/state");
         // raw × 10⁻¹ Wh = raw × 10⁻⁴ kWh; raw × 10⁻¹ W stays W.
         let scaler = if obis == "0100010700ff" { -1 } else { -4 };
         let value = smgw_model::ScaledValue::new(i128::from(r.value), scaler).to_decimal_string();
@@ -110,7 +110,7 @@ async fn watch_publishes_discovery_and_states_and_survives_outages() {
         &url,
         &BrokerLogin::default(),
         "durchblick-test",
-        "durchblick/eppc0210486901/availability",
+        "durchblick/ethe0310486901/availability",
         (Duration::from_millis(100), Duration::from_millis(500)),
     )
     .unwrap();
@@ -149,7 +149,7 @@ async fn watch_publishes_discovery_and_states_and_survives_outages() {
     );
     let got = until(port, Duration::from_secs(30), |g| states_match(g, &want)).await;
     assert!(states_match(&got, &want), "states {got:#?}\nwant {want:#?}");
-    assert_eq!(got["durchblick/eppc0210486901/availability"], "online");
+    assert_eq!(got["durchblick/ethe0310486901/availability"], "online");
     for (topic, (_, target)) in &want {
         let state: Value = serde_json::from_str(&got[topic]).unwrap();
         let time = chrono::DateTime::from_timestamp(*target, 0).unwrap();
@@ -161,7 +161,7 @@ async fn watch_publishes_discovery_and_states_and_survives_outages() {
     }
     let configs: Vec<Value> = got
         .iter()
-        .filter(|(t, _)| t.starts_with("homeassistant/sensor/eppc0210486901/"))
+        .filter(|(t, _)| t.starts_with("homeassistant/sensor/ethe0310486901/"))
         .map(|(_, p)| serde_json::from_str(p).unwrap())
         .collect();
     assert_eq!(configs.len(), 2, "{got:#?}");
@@ -174,11 +174,11 @@ async fn watch_publishes_discovery_and_states_and_survives_outages() {
     assert_eq!(energy["unit_of_measurement"], "kWh");
     assert_eq!(
         energy["availability_topic"],
-        "durchblick/eppc0210486901/availability"
+        "durchblick/ethe0310486901/availability"
     );
     assert_eq!(
         energy["device"]["identifiers"][0],
-        "durchblick_eppc0210486901"
+        "durchblick_ethe0310486901"
     );
     assert_eq!(energy["device"]["manufacturer"], "CONEXA");
     let power = configs
@@ -194,7 +194,7 @@ async fn watch_publishes_discovery_and_states_and_survives_outages() {
     let broker = Broker::start(port);
     let got = until(port, Duration::from_secs(30), |g| {
         states_match(g, &want)
-            && g.get("durchblick/eppc0210486901/availability")
+            && g.get("durchblick/ethe0310486901/availability")
                 .map(String::as_str)
                 == Some("online")
             && g.keys().filter(|t| t.starts_with("homeassistant/")).count() == 2
@@ -249,9 +249,9 @@ async fn watch_publishes_discovery_and_states_and_survives_outages() {
     );
     publisher.close(true).await;
     let got = collect(port, Duration::from_secs(1)).await;
-    assert_eq!(got["durchblick/eppc0210486901/availability"], "offline");
+    assert_eq!(got["durchblick/ethe0310486901/availability"], "offline");
 
-    let consumer = support::consumer_id(&db, "EPPC0210486901", "01005e318011.consumer1.sm").await;
+    let consumer = support::consumer_id(&db, "ETHE0310486901", "01005e318011.consumer1.sm").await;
     support::assert_complete(&db, consumer, &scenario, "demo").await;
     db.close().await;
     mock.shutdown().await;
@@ -279,7 +279,7 @@ async fn undecodable_auxiliary_fields_are_logged_once_as_warnings() {
         &url,
         &BrokerLogin::default(),
         "durchblick-test-warnings",
-        "durchblick/eppc0210486901/availability",
+        "durchblick/ethe0310486901/availability",
         (Duration::from_millis(100), Duration::from_millis(500)),
     )
     .unwrap();

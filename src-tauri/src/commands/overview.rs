@@ -81,6 +81,9 @@ pub struct OverviewView {
     pub newest: Option<NewestView>,
     /// Open warnings: gaps, invalid values, conflicts between syncs.
     pub warnings: Vec<Text>,
+    /// The gateway's clock was off this computer's at the newest read (shown first among
+    /// the warnings; apart because it depends on the moment of that read).
+    pub clock_drift: Option<Text>,
     /// Up to where every channel is complete (the earliest `synced_until`).
     pub complete_until: Option<Instant>,
     /// The last sync.
@@ -166,6 +169,59 @@ pub fn certificate_changes(certs: &[StoredCertificate]) -> Vec<CertificateChange
     changes
 }
 
+/// From how far apart the gateway's clock and this computer's the overview warns. The
+/// gateway keeps its clock by the operator's time server; the laptop, cut off from the
+/// internet on the HAN cable, may be seconds off, and reading the answer takes a moment.
+/// A minute is well beyond both and already shifts a value by a fifteenth of its quarter
+/// hour (the calibration rules allow 3 % of the measuring period).
+pub const CLOCK_DRIFT_WARNING: Duration = Duration::seconds(60);
+
+/// The gateway's clock against this computer's at the newest read that has a clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClockDrift {
+    /// When it was read, by this computer's clock.
+    pub read_at: DateTime<Utc>,
+    /// The gateway's clock minus this computer's (positive: the gateway's runs ahead).
+    pub ahead: Duration,
+}
+
+impl ClockDrift {
+    /// The drift of a read at `read_at` (this computer's clock) that found the gateway's
+    /// clock at `smgw_time`, if it is beyond [`CLOCK_DRIFT_WARNING`].
+    pub fn of(read_at: DateTime<Utc>, smgw_time: DateTime<Utc>) -> Option<ClockDrift> {
+        let ahead = smgw_time - read_at;
+        (ahead.abs() > CLOCK_DRIFT_WARNING).then_some(ClockDrift { read_at, ahead })
+    }
+
+    /// The overview's warning.
+    pub fn message(&self, lang: Lang) -> String {
+        let secs = self.ahead.num_seconds().unsigned_abs();
+        let (n, de, en) = match secs {
+            0..=119 => (secs, ("Sekunde", "Sekunden"), ("second", "seconds")),
+            120..=7_199 => (secs / 60, ("Minute", "Minuten"), ("minute", "minutes")),
+            7_200..=172_799 => (secs / 3_600, ("Stunde", "Stunden"), ("hour", "hours")),
+            _ => (secs / 86_400, ("Tag", "Tage"), ("day", "days")),
+        };
+        let by = counted(n, de, en);
+        let ahead = self.ahead > Duration::zero();
+        let when = smgw_model::time::to_berlin(self.read_at);
+        match lang {
+            Lang::De => format!(
+                "Beim letzten Lesen ({}) ging die Uhr des Gateways gegenüber der Uhr dieses Rechners {} {}. Geht die Uhr dieses Rechners richtig, tragen die Werte des Gateways verschobene Zeiten: bitte beim Messstellenbetreiber nachfragen.",
+                when.format("%d.%m.%Y %H:%M"),
+                by.de,
+                if ahead { "vor" } else { "nach" },
+            ),
+            _ => format!(
+                "At the last read ({}) the gateway's clock was {} {} this computer's. If this computer's clock is right, the gateway's values carry shifted times: please ask the metering operator.",
+                when.format("%Y-%m-%d %H:%M"),
+                by.en,
+                if ahead { "ahead of" } else { "behind" },
+            ),
+        }
+    }
+}
+
 /// "1 Lücke" / "2 Lücken": a count with its noun in the right number.
 fn counted(n: u64, de: (&str, &str), en: (&str, &str)) -> Text {
     Text::of(|lang| {
@@ -224,6 +280,7 @@ pub async fn overview_of(
         flows: Vec::new(),
         newest: None,
         warnings: Vec::new(),
+        clock_drift: None,
         complete_until: None,
         last_sync: None,
     };
@@ -389,6 +446,11 @@ pub async fn overview_of(
     }
     view.warnings
         .extend(frozen.iter().map(|f| Text::of(|lang| f.message(lang))));
+    // Only the newest read counts: a drift that a later read no longer shows is gone.
+    let clock = db.newest_gateway_clock(gateway.id).await?;
+    view.clock_drift = clock
+        .and_then(|(read_at, smgw_time)| ClockDrift::of(read_at, smgw_time))
+        .map(|drift| Text::of(|lang| drift.message(lang)));
     let changed = certificate_changes(&db.certificates(gateway.id).await?);
     view.warnings
         .extend(changed.iter().map(|c| Text::of(|lang| c.message(lang))));
@@ -458,7 +520,52 @@ fn overview_empty(path: String) -> Result<OverviewView, UiError> {
         flows: Vec::new(),
         newest: None,
         warnings: Vec::new(),
+        clock_drift: None,
         complete_until: None,
         last_sync: None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    #[test]
+    fn a_clock_drift_is_a_warning_from_a_minute_on_in_the_right_words() {
+        // 22:30 UTC on 3 March is 23:30 in Germany.
+        let read = Utc
+            .with_ymd_and_hms(2026, 3, 3, 22, 30, 0)
+            .single()
+            .unwrap_or_default();
+        let off = |secs: i64| ClockDrift::of(read, read + Duration::seconds(secs));
+        assert_eq!(off(0), None);
+        assert_eq!(off(60), None);
+        assert_eq!(off(-60), None);
+        let behind = off(-180).map(|d| (d.message(Lang::De), d.message(Lang::En)));
+        let (de, en) = behind.unwrap_or_default();
+        assert!(
+            de.starts_with("Beim letzten Lesen (03.03.2026 23:30) ging die Uhr des Gateways gegenüber der Uhr dieses Rechners 3 Minuten nach."),
+            "{de}"
+        );
+        assert!(
+            en.contains("(2026-03-03 23:30) the gateway's clock was 3 minutes behind"),
+            "{en}"
+        );
+        let ahead = off(61).map(|d| d.message(Lang::De)).unwrap_or_default();
+        assert!(ahead.contains("61 Sekunden vor"), "{ahead}");
+        let day = off(86_400 + 3_600)
+            .map(|d| d.message(Lang::De))
+            .unwrap_or_default();
+        assert!(day.contains("25 Stunden vor"), "{day}");
+        let days = off(-13 * 86_400)
+            .map(|d| d.message(Lang::En))
+            .unwrap_or_default();
+        assert!(days.contains("13 days behind"), "{days}");
+        let one = off(2 * 86_400)
+            .map(|d| d.message(Lang::De))
+            .unwrap_or_default();
+        assert!(one.contains("2 Tage vor"), "{one}");
+    }
 }

@@ -6,6 +6,7 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 
 use durchblick_app::commands::{AppCore, ConnectRequest, Login};
+pub use durchblick_core::demo::DemoClock;
 
 /// The TAF-7 contract of the demo scenario (15-minute values over two years).
 pub const TAF7: &str = "01005e318023.taf7-1.sm";
@@ -82,7 +83,7 @@ pub fn pkcs12(
 
 /// A core whose pin file lives in `dir`.
 pub fn core_in(dir: &Path) -> AppCore {
-    AppCore::new(Some(dir.join("pins.json")))
+    AppCore::new(Some(dir.join("pins.json"))).with_demo_clock(DemoClock::Scenario)
 }
 
 /// The token of `path` as if the user had chosen it in the save or folder dialog.

@@ -779,6 +779,11 @@ newest: NewestView | null,
  */
 warnings: Array<Text>, 
 /**
+ * The gateway's clock was off this computer's at the newest read (shown first among
+ * the warnings; apart because it depends on the moment of that read).
+ */
+clock_drift: Text | null, 
+/**
  * Up to where every channel is complete (the earliest `synced_until`).
  */
 complete_until: Instant | null, 

@@ -61,6 +61,8 @@ function view(o: OverviewView): HTMLElement[] {
     ];
   }
   const n = o.newest;
+  // The clock first: it bears on every time the gateway wrote.
+  const warnings = o.clock_drift ? [o.clock_drift, ...o.warnings] : o.warnings;
   return [
     h("div", { class: "cols overview-top" },
       h("div", { class: "panel", id: "overview-newest" },
@@ -83,9 +85,9 @@ function view(o: OverviewView): HTMLElement[] {
         ),
       ),
     ),
-    h("div", { class: "panel", id: "overview-warnings", role: o.warnings.length ? "alert" : null },
+    h("div", { class: "panel", id: "overview-warnings", role: warnings.length ? "alert" : null },
       h("h2", {}, t("warnings")),
-      o.warnings.length ? h("ul", {}, o.warnings.map((w) => h("li", { class: "warn" }, pick(w)))) : h("p", { class: "ok" }, t("noWarnings")),
+      warnings.length ? h("ul", {}, warnings.map((w) => h("li", { class: "warn" }, pick(w)))) : h("p", { class: "ok" }, t("noWarnings")),
     ),
     ...o.flows.map(flowPanel),
   ];
