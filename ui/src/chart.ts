@@ -13,6 +13,7 @@
 // Shift+←/→ pan, 0 or Home shows everything. The chosen value is read out in
 // `#chart-readout` (value with unit, local time, PTB status); its `data-index` is the
 // table row.
+import { berlinWallClock } from "./berlin";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import type { ChannelValues, ChartPoints, StagesView, StatusWords, ValueRow } from "./generated/views";
@@ -192,7 +193,7 @@ export function loadCurve(
     width: 800,
     height: 320,
     // Berlin time on the axis, whatever zone this computer is set to.
-    tzDate: (ts) => uPlot.tzDate(new Date(ts * 1e3), "Europe/Berlin"),
+    tzDate: (ts) => berlinWallClock(ts * 1e3),
     scales: { x: { time: true } },
     legend: { show: false },
     cursor: { drag: { x: true, y: false, setScale: true }, points: { size: 8 } },

@@ -125,7 +125,9 @@ export function virtualTable<T>(
     e.preventDefault();
     scroller.scrollTop = Number.isFinite(d) ? scroller.scrollTop + d : d > 0 ? spacer.offsetHeight : 0;
   });
-  // Draw once attached and sized.
+  // The first rows now, for a box of the fallback height, so that they come with the
+  // first frame; again once attached and sized.
+  draw();
   new ResizeObserver(() => {
     first = -1;
     draw();
