@@ -33,11 +33,9 @@ fn err<T: std::fmt::Debug, E: Serialize>(r: Result<T, E>) -> Value {
     }
 }
 
-/// Fields of archive and sync views that hold wall-clock times, durations or paths (and
-/// the overview's clock drift: the fixed-day demo's clock falls behind by the day).
-const MOMENTARY: [&str; 8] = [
+/// Fields of archive and sync views that hold wall-clock times, durations or paths.
+const MOMENTARY: [&str; 7] = [
     "path",
-    "clock_drift",
     "millis",
     "summary",
     "first_seen",
@@ -306,7 +304,12 @@ async fn record() -> BTreeMap<&'static str, Value> {
         "archive_status",
         json(&demo.archive_status().await.expect("archive")),
     );
-    fx.insert("overview", json(&demo.overview().await.expect("overview")));
+    let mut overview = json(&demo.overview().await.expect("overview"));
+    // The fixed-day demo's clock falls behind by the day of recording: kept out of the
+    // recording, so that the screens show the demo as it is (the UI test adds a drift).
+    assert!(overview["clock_drift"]["en"].is_string(), "{overview}");
+    overview["clock_drift"] = Value::Null;
+    fx.insert("overview", overview);
     let mut seen = 0;
     let cancelled = demo
         .sync(&mut |_| {
