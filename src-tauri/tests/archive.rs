@@ -9,21 +9,10 @@ use std::path::Path;
 
 use common::*;
 use durchblick_app::commands::{
-    AppCore, ArchivePaths, ArchiveView, ExportFormat, ExportRequest, ExportSource, ValuesRequest,
+    ArchiveView, ExportFormat, ExportRequest, ExportSource, ValuesRequest,
 };
 use durchblick_app::error::ErrorKind;
 use smgw_model::Lang;
-
-fn core(dir: &Path) -> AppCore {
-    AppCore::new(None)
-        .with_demo_clock(DemoClock::Scenario)
-        .with_archives(ArchivePaths {
-            user: Some(dir.join("user.sqlite")),
-            demo: Some(dir.join("demo.sqlite")),
-            chosen: None,
-            remember_in: None,
-        })
-}
 
 fn total(view: &ArchiveView) -> u64 {
     view.gateways
@@ -429,22 +418,37 @@ async fn the_demo_on_this_computers_clock_is_current_and_not_warned_about() {
     );
 }
 
+/// 22:30 UTC on day `d` of March 2026 (23:30 in Germany).
+fn march(d: u32) -> chrono::DateTime<chrono::Utc> {
+    use chrono::TimeZone;
+    chrono::Utc
+        .with_ymd_and_hms(2026, 3, d, 22, 30, 0)
+        .single()
+        .expect("time")
+}
+
+/// A new archive in `dir` with one gateway and its consumer, first seen on 1 March.
+async fn archive_with_a_gateway(dir: &Path) -> (archive::Archive, archive::GatewayId) {
+    let db = archive::Archive::open(&dir.join("archive.sqlite"))
+        .await
+        .expect("archive");
+    let gw = db
+        .gateway("EPPC0210486901", march(1))
+        .await
+        .expect("gateway");
+    db.consumer(gw, "c1", march(1)).await.expect("consumer");
+    (db, gw)
+}
+
 /// The gateway's clock at the newest read counts: off by more than a minute is a
 /// warning with the time of that read; an older drift that was since corrected is not.
 #[tokio::test]
 async fn the_overview_warns_of_a_gateway_clock_off_at_the_last_read() {
     use archive::{Archive, GatewaySnapshot};
-    use chrono::{Duration, TimeZone, Utc};
+    use chrono::Duration;
     let dir = tempfile::tempdir().expect("temp dir");
-    let path = dir.path().join("clock.sqlite");
-    let db = Archive::open(&path).await.expect("archive");
-    let at = |d: u32| {
-        Utc.with_ymd_and_hms(2026, 3, d, 22, 30, 0)
-            .single()
-            .expect("time")
-    };
-    let gw = db.gateway("EPPC0210486901", at(1)).await.expect("gateway");
-    db.consumer(gw, "c1", at(1)).await.expect("consumer");
+    let (db, gw) = archive_with_a_gateway(dir.path()).await;
+    let at = march;
     let warning = |db: Archive, reads: Vec<(u32, Option<i64>)>| async move {
         for (day, off) in reads {
             let snapshot = GatewaySnapshot {
@@ -484,18 +488,10 @@ async fn the_overview_warns_of_a_gateway_clock_off_at_the_last_read() {
 /// confirmed the new one): the overview says so, with the day, and that both are kept.
 #[tokio::test]
 async fn the_overview_warns_of_a_changed_gateway_certificate() {
-    use archive::{Archive, CertKind, CertificateData, GatewaySnapshot};
-    use chrono::{TimeZone, Utc};
+    use archive::{CertKind, CertificateData, GatewaySnapshot};
     let dir = tempfile::tempdir().expect("temp dir");
-    let path = dir.path().join("certs.sqlite");
-    let db = Archive::open(&path).await.expect("archive");
-    let at = |d: u32| {
-        Utc.with_ymd_and_hms(2026, 3, d, 22, 30, 0)
-            .single()
-            .expect("time")
-    };
-    let gw = db.gateway("EPPC0210486901", at(1)).await.expect("gateway");
-    db.consumer(gw, "c1", at(1)).await.expect("consumer");
+    let (db, gw) = archive_with_a_gateway(dir.path()).await;
+    let at = march;
     let snapshot = |t, tls: &[u8], seal: &[u8]| GatewaySnapshot {
         read_at: t,
         smgw_state: None,
@@ -524,7 +520,7 @@ async fn the_overview_warns_of_a_changed_gateway_certificate() {
             .await
             .expect("snapshot");
     }
-    let view = durchblick_app::commands::overview_of(&db, path.display().to_string(), at(10))
+    let view = durchblick_app::commands::overview_of(&db, String::new(), at(10))
         .await
         .expect("overview");
     db.close().await;

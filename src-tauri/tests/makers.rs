@@ -2,23 +2,14 @@
 //! 127.0.0.1, through the window's commands: gateway, contracts, a day of values,
 //! logbook, sync into a real SQLite file, and the decommissioning bundle from the archive.
 
+mod common;
+
 use std::path::Path;
 
+use common::core;
 use durchblick_app::commands::{
-    AppCore, ArchivePaths, ExportFormat, ExportRequest, ExportSource, ValuesRequest, VendorChoice,
+    ExportFormat, ExportRequest, ExportSource, ValuesRequest, VendorChoice,
 };
-use durchblick_core::demo::DemoClock;
-
-fn core(dir: &Path) -> AppCore {
-    AppCore::new(None)
-        .with_demo_clock(DemoClock::Scenario)
-        .with_archives(ArchivePaths {
-            user: Some(dir.join("user.sqlite")),
-            demo: Some(dir.join("demo.sqlite")),
-            chosen: None,
-            remember_in: None,
-        })
-}
 
 async fn session(vendor: VendorChoice, smgw_id: &str) {
     let dir = tempfile::tempdir().expect("temp dir");

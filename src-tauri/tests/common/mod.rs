@@ -5,7 +5,7 @@
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 
-use durchblick_app::commands::{AppCore, ConnectRequest, Login};
+use durchblick_app::commands::{AppCore, ArchivePaths, ConnectRequest, Login};
 pub use durchblick_core::demo::DemoClock;
 
 /// The TAF-7 contract of the demo scenario (15-minute values over two years).
@@ -97,4 +97,17 @@ pub fn pin(dir: &Path, mock: &mock_smgw::RunningMock, fingerprint: &str) {
         "pins": { format!("127.0.0.1:{}", mock.addr().port()): fingerprint }
     });
     std::fs::write(dir.join("pins.json"), json.to_string()).expect("write pins");
+}
+
+/// A core without pins whose demo keeps the scenario's fixed day, with the user's and
+/// the demo's archive files in `dir`.
+pub fn core(dir: &Path) -> AppCore {
+    AppCore::new(None)
+        .with_demo_clock(DemoClock::Scenario)
+        .with_archives(ArchivePaths {
+            user: Some(dir.join("user.sqlite")),
+            demo: Some(dir.join("demo.sqlite")),
+            chosen: None,
+            remember_in: None,
+        })
 }
