@@ -188,6 +188,12 @@ pub struct GatewayView {
     pub state: Option<Text>,
     /// The gateway's clock.
     pub time: Option<Instant>,
+    /// This computer's clock when the gateway was read.
+    pub read_at: Instant,
+    /// The gateway's clock minus this computer's at the read (`+3 s`, `−13 d`).
+    pub difference: Option<String>,
+    /// The overview's warning when the difference is beyond a minute.
+    pub clock_warning: Option<Text>,
     /// Firmware components.
     pub firmware: Vec<FirmwareView>,
     /// Certificates with details.
@@ -236,7 +242,7 @@ impl ChainView {
 }
 
 impl GatewayView {
-    /// From the gateway record.
+    /// From the gateway record read at `now` (this computer's clock).
     pub fn new(info: &GatewayInfo, han_matches: Option<bool>, now: DateTime<Utc>) -> Self {
         GatewayView {
             id: info.id.clone(),
@@ -251,6 +257,17 @@ impl GatewayView {
                 utc: rfc3339(t),
                 local: format_german_with_zone(t),
             }),
+            read_at: Instant {
+                utc: rfc3339(now),
+                local: format_german_with_zone(now),
+            },
+            difference: info
+                .time
+                .map(|t| smgw_model::time::signed_difference(t - now)),
+            clock_warning: info
+                .time
+                .and_then(|t| crate::commands::ClockDrift::of(now, t))
+                .map(|drift| Text::of(|lang| drift.message(lang))),
             firmware: info
                 .firmware
                 .iter()

@@ -112,7 +112,7 @@ const words = {
   maker: ["Hersteller", "Maker"],
   state: ["Zustand", "State"],
   gatewayTime: ["Uhrzeit des Gateways", "Gateway time"],
-  laptopTime: ["Uhrzeit dieses Rechners", "This computer's time"],
+  laptopTime: ["Uhrzeit dieses Rechners beim Lesen", "This computer's time at the read"],
   difference: ["Abweichung", "Difference"],
   firmware: ["Firmware", "Firmware"],
   version: ["Version", "Version"],

@@ -47,7 +47,6 @@ export const state = {
   changedAck: false,
   net: null as NetworkHelp | null,
   gateway: null as GatewayScreen | null,
-  gatewayLoadedAt: 0,
   selfTestUntil: 0,
   selfTestNote: false,
   contracts: null as ContractView[] | null,

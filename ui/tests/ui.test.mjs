@@ -328,6 +328,13 @@ describe("screens against the recorded demo gateway", () => {
     assert.equal(await page.textContent("#gw-state"), gw.gateway.state.de);
     assert.ok(gw.gateway.wan_chain.length > 0 && gw.gateway.wan_chain.every((c) => c.verdict === "ok"), "the demo's chain checks out");
     assert.ok((await page.textContent("#wan-chain")).includes(gw.gateway.wan_chain[0].summary.de));
+    // Both clocks at the read and their difference, as Rust wrote them; the recorded demo
+    // is pinned to its scenario's day, so its clock is behind and that is warned about.
+    assert.equal(await page.textContent("#laptop-time"), gw.gateway.read_at.local);
+    assert.match(gw.gateway.read_at.local, /^\d\d\.\d\d\.\d{4} \d\d:\d\d:\d\d/);
+    assert.equal(await page.textContent("#clock-difference"), gw.gateway.difference);
+    assert.match(gw.gateway.difference, /^−\d+ d$/);
+    assert.equal(await page.textContent("#clock-warning"), gw.gateway.clock_warning.de);
     await shot(page, "05-gateway");
     await page.click("#self-test");
     await page.waitForSelector("#self-test-lock");

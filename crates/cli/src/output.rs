@@ -29,17 +29,6 @@ fn status_cell(r: &Reading, lang: Lang) -> String {
     }
 }
 
-/// A clock difference for people: seconds when small, else the largest sensible unit.
-fn skew(d: chrono::Duration) -> String {
-    let s = d.num_seconds();
-    match s.unsigned_abs() {
-        0..=119 => format!("{s:+} s"),
-        120..=7199 => format!("{:+} min", s / 60),
-        7200..=172_799 => format!("{:+} h", s / 3600),
-        _ => format!("{:+} d", s / 86_400),
-    }
-}
-
 /// Prints JSON to stdout, pretty, with a final newline.
 pub fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
     println!("{}", serde_json::to_string_pretty(value)?);
@@ -63,8 +52,14 @@ pub fn gateway(info: &GatewayInfo, now: DateTime<Utc>, lang: Lang) -> String {
     }
     if let Some(t) = info.time {
         let skew_text = match lang {
-            Lang::De => format!("{} gegenüber diesem Rechner", skew(t - now)),
-            Lang::En => format!("{} against this computer", skew(t - now)),
+            Lang::De => format!(
+                "{} gegenüber diesem Rechner",
+                smgw_model::time::signed_difference(t - now)
+            ),
+            Lang::En => format!(
+                "{} against this computer",
+                smgw_model::time::signed_difference(t - now)
+            ),
         };
         out += &format!(
             "{:<20}{} ({skew_text})\n",

@@ -441,6 +441,20 @@ fn german_core(t: DateTime<Utc>) -> String {
     }
 }
 
+/// A clock difference for people: signed seconds when small, else the largest sensible
+/// unit (`+3 s`, `−12 min`, `+5 h`, `−13 d`).
+pub fn signed_difference(d: Duration) -> String {
+    let s = d.num_seconds();
+    let sign = if s < 0 { '−' } else { '+' };
+    let a = s.unsigned_abs();
+    match a {
+        0..=119 => format!("{sign}{a} s"),
+        120..=7_199 => format!("{sign}{} min", a / 60),
+        7_200..=172_799 => format!("{sign}{} h", a / 3_600),
+        _ => format!("{sign}{} d", a / 86_400),
+    }
+}
+
 /// German display form `29.10.2017 02:45` (seconds only when not zero). In the repeated
 /// autumn hour the zone is appended (`29.10.2017 02:45 MESZ` / `… MEZ`) so that the two
 /// instants stay distinguishable; elsewhere it is left out to keep tables calm.
@@ -607,6 +621,17 @@ pub fn next_raster_point(t: DateTime<Utc>, period: Duration) -> Option<DateTime<
 mod tests {
     use super::*;
     use chrono::Datelike;
+
+    #[test]
+    fn clock_differences_in_the_largest_sensible_unit() {
+        let d = |s: i64| signed_difference(Duration::seconds(s));
+        assert_eq!(d(0), "+0 s");
+        assert_eq!(d(-119), "−119 s");
+        assert_eq!(d(120), "+2 min");
+        assert_eq!(d(-7_199), "−119 min");
+        assert_eq!(d(7_200), "+2 h");
+        assert_eq!(d(-13 * 86_400 - 5), "−13 d");
+    }
 
     fn utc(s: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)

@@ -113,6 +113,18 @@ state: Text | null,
  */
 time: Instant | null, 
 /**
+ * This computer's clock when the gateway was read.
+ */
+read_at: Instant, 
+/**
+ * The gateway's clock minus this computer's at the read (`+3 s`, `−13 d`).
+ */
+difference: string | null, 
+/**
+ * The overview's warning when the difference is beyond a minute.
+ */
+clock_warning: Text | null, 
+/**
  * Firmware components.
  */
 firmware: Array<FirmwareView>, 

@@ -9,25 +9,9 @@ export async function loadGateway(): Promise<void> {
   const g = await run(() => api.gateway());
   if (g) {
     state.gateway = g;
-    state.gatewayLoadedAt = Date.now();
     if (g.self_test_lock_seconds > 0) state.selfTestUntil = Date.now() + g.self_test_lock_seconds * 1000;
     render();
   }
-}
-
-export function skew(ms: number): string {
-  const s = Math.round(ms / 1000);
-  const sign = s >= 0 ? "+" : "−";
-  const a = Math.abs(s);
-  if (a < 120) return `${sign}${a} s`;
-  if (a < 7200) return `${sign}${Math.round(a / 60)} min`;
-  if (a < 172800) return `${sign}${Math.round(a / 3600)} h`;
-  return `${sign}${Math.round(a / 86400)} d`;
-}
-
-export function laptopTime(): string {
-  // The same German notation as the gateway time above, so the two compare at a glance.
-  return new Date().toLocaleString("de-DE", { timeZone: "Europe/Berlin" });
 }
 
 export function gatewayView(): HTMLElement {
@@ -46,15 +30,15 @@ export function gatewayView(): HTMLElement {
               h("dt", {}, t("gatewayId")), h("dd", { class: "mono", id: "gw-id" }, g.id),
               h("dt", {}, t("maker")), h("dd", {}, g.maker ?? "–"),
               h("dt", {}, t("state")), h("dd", { id: "gw-state" }, pick(g.state)),
+              // Both clocks at the moment of the read, and their difference (from Rust).
               h("dt", {}, t("gatewayTime")), h("dd", {}, g.time?.local ?? "–"),
-              h("dt", {}, t("laptopTime")), h("dd", { id: "laptop-time" }, laptopTime()),
-              g.time
-                ? [h("dt", {}, t("difference")), h("dd", {}, skew(Date.parse(g.time.utc) - state.gatewayLoadedAt))]
-                : null,
+              h("dt", {}, t("laptopTime")), h("dd", { id: "laptop-time" }, g.read_at.local),
+              g.difference ? [h("dt", {}, t("difference")), h("dd", { id: "clock-difference" }, g.difference)] : null,
               g.han_certificate_matches !== null
                 ? [h("dt", {}, "HAN"), h("dd", { class: g.han_certificate_matches ? "ok" : "bad" }, g.han_certificate_matches ? t("hanMatches") : t("hanMismatch"))]
                 : null,
             ),
+            g.clock_warning ? h("p", { class: "warn", id: "clock-warning", role: "alert" }, pick(g.clock_warning)) : null,
           ),
           h("h2", {}, t("firmware")),
           h("table", {},
@@ -103,11 +87,9 @@ export async function startSelfTest(): Promise<void> {
   render();
 }
 
-// Keep the clocks and the countdown moving without re-rendering everything else.
+// Keep the self-test countdown moving.
 setInterval(() => {
   if (state.screen !== "gateway") return;
-  const lt = document.getElementById("laptop-time");
-  if (lt) lt.textContent = laptopTime();
   const lock = document.getElementById("self-test-lock");
   if (lock || (state.selfTestUntil && state.selfTestUntil < Date.now() && (document.getElementById("self-test") as HTMLButtonElement | null)?.disabled)) {
     render();
