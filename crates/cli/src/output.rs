@@ -51,15 +51,10 @@ pub fn gateway(info: &GatewayInfo, now: DateTime<Utc>, lang: Lang) -> String {
         out += &format!("{:<20}{}\n", l("Zustand:", "State:"), state.describe(lang));
     }
     if let Some(t) = info.time {
+        let difference = smgw_model::time::signed_difference(t - now);
         let skew_text = match lang {
-            Lang::De => format!(
-                "{} gegenüber diesem Rechner",
-                smgw_model::time::signed_difference(t - now)
-            ),
-            Lang::En => format!(
-                "{} against this computer",
-                smgw_model::time::signed_difference(t - now)
-            ),
+            Lang::De => format!("{difference} gegenüber diesem Rechner"),
+            Lang::En => format!("{difference} against this computer"),
         };
         out += &format!(
             "{:<20}{} ({skew_text})\n",
