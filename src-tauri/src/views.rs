@@ -110,6 +110,16 @@ impl From<DateTime<Utc>> for Instant {
     }
 }
 
+impl Instant {
+    /// With the German zone always named (`20.11.2026 10:00 MEZ`).
+    pub fn with_zone(t: DateTime<Utc>) -> Self {
+        Instant {
+            utc: rfc3339(t),
+            local: format_german_with_zone(t),
+        }
+    }
+}
+
 /// A certificate as shown to the user.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct CertView {
@@ -253,14 +263,9 @@ impl GatewayView {
                 .and_then(|id| id.maker())
                 .map(|m| m.name.to_owned()),
             state: info.state.map(|s| Text::of(|lang| s.describe(lang))),
-            time: info.time.map(|t| Instant {
-                utc: rfc3339(t),
-                local: format_german_with_zone(t),
-            }),
-            read_at: Instant {
-                utc: rfc3339(now),
-                local: format_german_with_zone(now),
-            },
+            // Both clocks name their zone, so that they compare at a glance.
+            time: info.time.map(Instant::with_zone),
+            read_at: Instant::with_zone(now),
             difference: info
                 .time
                 .map(|t| smgw_model::time::signed_difference(t - now)),

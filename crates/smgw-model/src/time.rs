@@ -441,18 +441,43 @@ fn german_core(t: DateTime<Utc>) -> String {
     }
 }
 
-/// A clock difference for people: signed seconds when small, else the largest sensible
-/// unit (`+3 s`, `−12 min`, `+5 h`, `−13 d`).
-pub fn signed_difference(d: Duration) -> String {
-    let s = d.num_seconds();
-    let sign = if s < 0 { '−' } else { '+' };
-    let a = s.unsigned_abs();
+/// The unit a clock difference is told in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DifferenceUnit {
+    /// Below two minutes.
+    Seconds,
+    /// Below two hours.
+    Minutes,
+    /// Below two days.
+    Hours,
+    /// Two days or more.
+    Days,
+}
+
+/// The size of a clock difference in the largest sensible unit, rounded down:
+/// `(3, Minutes)` for 3 min 59 s.
+pub fn in_largest_unit(d: Duration) -> (u64, DifferenceUnit) {
+    let a = d.num_seconds().unsigned_abs();
     match a {
-        0..=119 => format!("{sign}{a} s"),
-        120..=7_199 => format!("{sign}{} min", a / 60),
-        7_200..=172_799 => format!("{sign}{} h", a / 3_600),
-        _ => format!("{sign}{} d", a / 86_400),
+        0..=119 => (a, DifferenceUnit::Seconds),
+        120..=7_199 => (a / 60, DifferenceUnit::Minutes),
+        7_200..=172_799 => (a / 3_600, DifferenceUnit::Hours),
+        _ => (a / 86_400, DifferenceUnit::Days),
     }
+}
+
+/// A clock difference for people, signed, in the largest sensible unit (`+3 s`,
+/// `−12 min`, `+5 h`, `−13 d`).
+pub fn signed_difference(d: Duration) -> String {
+    let sign = if d < Duration::zero() { '−' } else { '+' };
+    let (n, unit) = in_largest_unit(d);
+    let symbol = match unit {
+        DifferenceUnit::Seconds => "s",
+        DifferenceUnit::Minutes => "min",
+        DifferenceUnit::Hours => "h",
+        DifferenceUnit::Days => "d",
+    };
+    format!("{sign}{n} {symbol}")
 }
 
 /// German display form `29.10.2017 02:45` (seconds only when not zero). In the repeated

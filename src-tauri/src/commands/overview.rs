@@ -8,7 +8,7 @@ use ts_rs::TS;
 
 use archive::{Archive, ArchiveError, CertKind, ChannelStatus, Scope, StoredCertificate};
 use export::{consumption_periods, BarPeriod};
-use smgw_model::time::berlin_date;
+use smgw_model::time::{berlin_date, in_largest_unit, DifferenceUnit};
 use smgw_model::{Lang, PtbStatus, Quantity, ScaledValue, Unit};
 
 use super::archive::archive_error;
@@ -195,12 +195,12 @@ impl ClockDrift {
 
     /// The overview's warning.
     pub fn message(&self, lang: Lang) -> String {
-        let secs = self.ahead.num_seconds().unsigned_abs();
-        let (n, de, en) = match secs {
-            0..=119 => (secs, ("Sekunde", "Sekunden"), ("second", "seconds")),
-            120..=7_199 => (secs / 60, ("Minute", "Minuten"), ("minute", "minutes")),
-            7_200..=172_799 => (secs / 3_600, ("Stunde", "Stunden"), ("hour", "hours")),
-            _ => (secs / 86_400, ("Tag", "Tage"), ("day", "days")),
+        let (n, unit) = in_largest_unit(self.ahead);
+        let (de, en) = match unit {
+            DifferenceUnit::Seconds => (("Sekunde", "Sekunden"), ("second", "seconds")),
+            DifferenceUnit::Minutes => (("Minute", "Minuten"), ("minute", "minutes")),
+            DifferenceUnit::Hours => (("Stunde", "Stunden"), ("hour", "hours")),
+            DifferenceUnit::Days => (("Tag", "Tage"), ("day", "days")),
         };
         let by = counted(n, de, en);
         let ahead = self.ahead > Duration::zero();
