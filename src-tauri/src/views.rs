@@ -3,10 +3,9 @@
 //! Values and times are formatted by `smgw-model`; nothing here computes.
 
 use chrono::{DateTime, Utc};
+use gateway::{ClockOrigin, GatewayFacts};
 use serde::Serialize;
-use smgw_model::records::{
-    Certificate, Channel, Contract, ContractDetail, GatewayInfo, LogEntry, Reading,
-};
+use smgw_model::records::{Certificate, Channel, Contract, ContractDetail, LogEntry, Reading};
 use smgw_model::time::{format_german, format_german_with_zone};
 use smgw_model::{DeviceId, Lang, PtbStatus, Quantity, ScaledValue};
 use ts_rs::TS;
@@ -204,6 +203,9 @@ pub struct GatewayView {
     pub difference: Option<String>,
     /// The overview's warning when the difference is beyond a minute.
     pub clock_warning: Option<Text>,
+    /// Set when the gateway states no clock and `time` is the adapter's estimate: then
+    /// there is no difference and no warning, only this note.
+    pub clock_note: Option<Text>,
     /// Firmware components.
     pub firmware: Vec<FirmwareView>,
     /// Certificates with details.
@@ -252,8 +254,12 @@ impl ChainView {
 }
 
 impl GatewayView {
-    /// From the gateway record read at `now` (this computer's clock).
-    pub fn new(info: &GatewayInfo, han_matches: Option<bool>, now: DateTime<Utc>) -> Self {
+    /// From the gateway's facts read at `now` (this computer's clock).
+    pub fn new(facts: &GatewayFacts, now: DateTime<Utc>) -> Self {
+        let info = &facts.info;
+        // An estimated clock is not compared with this computer's: its difference would
+        // be the estimate's age, not the gateway clock's error.
+        let compared = info.time.filter(|_| facts.clock == ClockOrigin::Reported);
         GatewayView {
             id: info.id.clone(),
             maker: info
@@ -266,13 +272,12 @@ impl GatewayView {
             // Both clocks name their zone, so that they compare at a glance.
             time: info.time.map(Instant::with_zone),
             read_at: Instant::with_zone(now),
-            difference: info
-                .time
-                .map(|t| smgw_model::time::signed_difference(t - now)),
-            clock_warning: info
-                .time
+            difference: compared.map(|t| smgw_model::time::signed_difference(t - now)),
+            clock_warning: compared
                 .and_then(|t| crate::commands::ClockDrift::of(now, t))
                 .map(|drift| Text::of(|lang| drift.message(lang))),
+            clock_note: (info.time.is_some() && facts.clock == ClockOrigin::Estimated)
+                .then(|| Text::of(|lang| ClockOrigin::estimate_note(lang).to_owned())),
             firmware: info
                 .firmware
                 .iter()
@@ -287,7 +292,7 @@ impl GatewayView {
                 .iter()
                 .map(|c| CertView::of_gateway_cert(c, now))
                 .collect(),
-            han_certificate_matches: han_matches,
+            han_certificate_matches: facts.han_certificate_matches,
             wan_chain: smgw_model::check_wan_chain(&info.certificates, now)
                 .iter()
                 .map(ChainView::new)
@@ -1609,5 +1614,38 @@ mod tests {
         let mut unknown = ht_nt(1);
         unknown.day_profiles[0].switches[0].stage = "9".into();
         assert!(stage_bands(&unknown, from, to).is_none());
+    }
+
+    #[test]
+    fn an_estimated_gateway_clock_is_not_compared_with_this_computers() {
+        let utc = |t: &str| {
+            DateTime::parse_from_rfc3339(t)
+                .expect("time")
+                .with_timezone(&Utc)
+        };
+        let now = utc("2026-11-20T09:10:00Z");
+        let facts = |clock| GatewayFacts {
+            info: smgw_model::records::GatewayInfo {
+                id: "EEMH0012345678".into(),
+                state: None,
+                // The newest value's capture time: ten minutes before the read.
+                time: Some(utc("2026-11-20T09:00:00Z")),
+                firmware: Vec::new(),
+                certificates: Vec::new(),
+            },
+            state_as_sent: None,
+            han_certificate_matches: None,
+            clock,
+        };
+        let reported = GatewayView::new(&facts(ClockOrigin::Reported), now);
+        assert_eq!(reported.difference.as_deref(), Some("−10 min"));
+        assert!(reported.clock_warning.is_some());
+        assert!(reported.clock_note.is_none());
+
+        let estimated = GatewayView::new(&facts(ClockOrigin::Estimated), now);
+        assert_eq!(estimated.time, reported.time, "the estimate is still shown");
+        assert!(estimated.difference.is_none() && estimated.clock_warning.is_none());
+        let note = estimated.clock_note.expect("a note instead");
+        assert!(note.de.starts_with("geschätzt") && note.en.starts_with("estimated"));
     }
 }

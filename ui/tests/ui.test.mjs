@@ -342,6 +342,20 @@ describe("screens against the recorded demo gateway", () => {
     assert.equal(await page.isDisabled("#self-test"), true);
     await noHorizontalScroll(page);
     await shot(page, "06-gateway-self-test");
+
+    // A gateway that states no clock (EMH without system information): the estimate is
+    // shown with Rust's note, neither compared nor warned about.
+    const note = { de: "geschätzt: das Gateway nennt seine Uhrzeit nicht, …", en: "estimated: the gateway does not state its clock, …" };
+    const estimated = await open();
+    await estimated.route("**/__fixtures/gateway", (route) =>
+      route.fulfill({ contentType: "application/json", body: JSON.stringify({ ...gw, gateway: { ...gw.gateway, difference: null, clock_warning: null, clock_note: note } }) }),
+    );
+    await demo(estimated);
+    await estimated.waitForSelector("#clock-note");
+    assert.equal(await estimated.textContent("#clock-note"), ` (${note.de})`);
+    assert.equal(await estimated.$("#clock-difference"), null);
+    assert.equal(await estimated.$("#clock-warning"), null);
+    assert.deepEqual(estimated.errors, []);
   });
 
   test("contracts: every TAF with state, periods, meters, channels", async () => {

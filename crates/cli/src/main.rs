@@ -283,12 +283,16 @@ pub(crate) async fn show_info(
         output::print_json(&serde_json::json!({
             "gateway": facts.info,
             "han_certificate_matches_connection": han_matches,
+            "clock_estimated": facts.clock == gateway::ClockOrigin::Estimated,
             "wan_chain": smgw_model::check_wan_chain(&facts.info.certificates, Utc::now()),
             "warnings": output::warnings_json(&warnings, lang),
         }))
         .map_err(|e| Failure::local(lang, &e))?;
     } else {
-        print!("{}", output::gateway(&facts.info, Utc::now(), lang));
+        print!(
+            "{}",
+            output::gateway(&facts.info, facts.clock, Utc::now(), lang)
+        );
         output::print_warnings(&warnings, lang);
         match han_matches {
             Some(true) => {}

@@ -2,6 +2,7 @@
 //! the serde form of the `smgw-model` records (see the README for the shapes).
 
 use chrono::{DateTime, Utc};
+use gateway::ClockOrigin;
 use smgw_model::records::{Channel, Contract, ContractDetail, GatewayInfo, LogEntry, Reading};
 use smgw_model::time::format_german;
 use smgw_model::{DeviceId, Lang, Quantity};
@@ -35,8 +36,9 @@ pub fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// `info`: the gateway, its clock against ours, firmware and certificates.
-pub fn gateway(info: &GatewayInfo, now: DateTime<Utc>, lang: Lang) -> String {
+/// `info`: the gateway, its clock against ours (unless `clock` is an estimate), firmware
+/// and certificates.
+pub fn gateway(info: &GatewayInfo, clock: ClockOrigin, now: DateTime<Utc>, lang: Lang) -> String {
     let mut out = String::new();
     let l = |de: &'static str, en: &'static str| lang.pick(de, en);
     let id = match info.id.parse::<DeviceId>() {
@@ -52,9 +54,10 @@ pub fn gateway(info: &GatewayInfo, now: DateTime<Utc>, lang: Lang) -> String {
     }
     if let Some(t) = info.time {
         let difference = smgw_model::time::signed_difference(t - now);
-        let skew_text = match lang {
-            Lang::De => format!("{difference} gegenüber diesem Rechner"),
-            Lang::En => format!("{difference} against this computer"),
+        let skew_text = match (clock, lang) {
+            (ClockOrigin::Estimated, _) => ClockOrigin::estimate_note(lang).to_owned(),
+            (ClockOrigin::Reported, Lang::De) => format!("{difference} gegenüber diesem Rechner"),
+            (ClockOrigin::Reported, Lang::En) => format!("{difference} against this computer"),
         };
         out += &format!(
             "{:<20}{} ({skew_text})\n",

@@ -7,7 +7,8 @@ use std::time::{Duration as StdDuration, Instant};
 use async_trait::async_trait;
 use chrono::{DateTime, Duration, Utc};
 use gateway::{
-    Capabilities, Fetched, Gateway, GatewayError, GatewayFacts, LogPage, Maker, Period, RawAnswer,
+    Capabilities, ClockOrigin, Fetched, Gateway, GatewayError, GatewayFacts, LogPage, Maker,
+    Period, RawAnswer,
 };
 use han_client::digest::{self, DigestInput};
 use han_client::{
@@ -945,10 +946,10 @@ impl Gateway for EmhGateway {
 
     async fn gateway_info(&mut self) -> Result<Fetched<GatewayFacts>, GatewayError> {
         self.pending.clear();
-        let (parts, system) = match self.get(SYSTEM_PATH).await? {
+        let (parts, system, reported_clock) = match self.get(SYSTEM_PATH).await? {
             Some(body) => {
                 let s = wire::system(&body).map_err(|e| unreadable(SYSTEM_PATH, e))?;
-                (vec![(SYSTEM_PATH.to_owned(), body)], s)
+                (vec![(SYSTEM_PATH.to_owned(), body)], s, true)
             }
             None => {
                 // No system information: the clock from the newest current value.
@@ -959,7 +960,7 @@ impl Gateway for EmhGateway {
                     s.time = values.iter().filter_map(|v| v.reading.capture_time).max();
                     parts.push((path, body));
                 }
-                (parts, s)
+                (parts, s, false)
             }
         };
         let id = match (&system.id, &self.realm) {
@@ -979,7 +980,13 @@ impl Gateway for EmhGateway {
         };
         let mut parts = parts;
         let (certificates, han_certificate_matches) = self.certificate(&mut parts).await?;
-        let time = system.time.unwrap_or_else(Utc::now);
+        // Only `systeminformations` tells the gateway's clock; the newest value's capture
+        // time (or, without any, this computer's clock) places a sync, nothing more.
+        let (time, clock) = match system.time {
+            Some(t) if reported_clock => (t, ClockOrigin::Reported),
+            Some(t) => (t, ClockOrigin::Estimated),
+            None => (Utc::now(), ClockOrigin::Estimated),
+        };
         self.clock = Some((time, Instant::now()));
         let state = system
             .state
@@ -995,6 +1002,7 @@ impl Gateway for EmhGateway {
             },
             state_as_sent: system.state,
             han_certificate_matches,
+            clock,
         };
         Ok(self.answer(raw("systeminformations", &parts), facts))
     }

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use common::*;
 use emh_client::{looks_like_emh, EmhError, EmhGateway};
-use gateway::{CancelFlag, ErrorCategory, Gateway, GatewayError, Maker, Period};
+use gateway::{CancelFlag, ClockOrigin, ErrorCategory, Gateway, GatewayError, Maker, Period};
 use han_client::digest::{self, DigestInput};
 use han_client::{HttpRequest, Link, LinkOptions, Outcome, PinPolicy, Timeouts};
 use mock_smgw::{EmhFaults, Faults};
@@ -317,6 +317,11 @@ async fn without_system_information_the_clock_comes_from_the_current_values() {
         "the realm names the gateway"
     );
     assert_eq!(facts.info.time, Some(t("2026-11-20T09:00:00Z")));
+    assert_eq!(
+        facts.clock,
+        ClockOrigin::Estimated,
+        "a value's capture time is not the gateway's clock"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -145,6 +145,42 @@ impl Check for EmhGateway {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_system_information_the_archive_keeps_no_gateway_clock() {
+    let mock = start_with(Some(faults(
+        EmhFaults {
+            no_systeminformations: true,
+            ..EmhFaults::default()
+        },
+        0,
+    )))
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let db = Archive::open(dir.path().join("emh.sqlite")).await.unwrap();
+    let mut g = connect(&mock).await;
+    // The estimate (the newest value's capture time) still places the sync …
+    let report = run(&mut g, &db).await;
+    assert_eq!(report.gateway_time, t("2026-11-20T09:00:00Z"));
+    assert!(report.values.inserted > 0, "{report:?}");
+    // … but is not stored as the gateway's clock, so nothing judges it as one.
+    let gateway = db.gateways().await.unwrap()[0].id;
+    let snapshots = db.gateway_snapshots(gateway).await.unwrap();
+    assert_eq!(snapshots.len(), 1);
+    assert_eq!(snapshots[0].1.smgw_time, None);
+    assert_eq!(db.newest_gateway_clock(gateway).await.unwrap(), None);
+
+    // With system information the clock is the gateway's own and kept.
+    let mock = start().await;
+    let mut g = connect(&mock).await;
+    let report = run(&mut g, &db).await;
+    let (_, smgw_time) = db
+        .newest_gateway_clock(gateway)
+        .await
+        .unwrap()
+        .expect("clock");
+    assert_eq!(smgw_time.timestamp(), report.gateway_time.timestamp());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_history_a_sync_keeps_each_current_value() {
     let emh = EmhFaults {
         no_history: true,

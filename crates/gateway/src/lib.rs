@@ -28,7 +28,7 @@ use chrono::{DateTime, Duration, Utc};
 use smgw_model::records::{
     ChannelReadings, Contract, ContractDetail, Database, GatewayInfo, LogEntry,
 };
-use smgw_model::{ChannelName, FieldWarning, UserId};
+use smgw_model::{ChannelName, FieldWarning, Lang, UserId};
 
 pub use error::{ErrorCategory, GatewayError, MakerError};
 pub use memory::{MemoryGateway, MemoryValues};
@@ -181,6 +181,34 @@ pub struct GatewayFacts {
     /// Whether the HAN certificate the gateway reports is the one of this connection
     /// (`None`: it reports none, or none that could be read).
     pub han_certificate_matches: Option<bool>,
+    /// Whether `info.time` is the gateway's clock or the adapter's estimate of it.
+    pub clock: ClockOrigin,
+}
+
+/// Where a gateway's clock reading comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ClockOrigin {
+    /// The gateway stated its clock (CONEXA `smgw-time`, EMH `systeminformations`, the
+    /// `Date` header of a PPC gateway's own web server).
+    #[default]
+    Reported,
+    /// The gateway states no clock; the adapter took a time it does tell (the newest
+    /// value's capture time, the last synchronisation, this computer's clock). Good enough
+    /// to place a sync, not to judge whether the gateway's clock is right.
+    Estimated,
+}
+
+impl ClockOrigin {
+    /// What an estimated clock means for the user, shown where the difference to this
+    /// computer's clock would be.
+    pub fn estimate_note(lang: Lang) -> &'static str {
+        lang.pick(
+            "geschätzt: das Gateway nennt seine Uhrzeit nicht, ob seine Uhr richtig geht, \
+             lässt sich nicht prüfen",
+            "estimated: the gateway does not state its clock, so whether it is right \
+             cannot be checked",
+        )
+    }
 }
 
 /// A period of values: after `from`, up to and including `to` (a value at `to` belongs to

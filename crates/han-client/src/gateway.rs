@@ -3,8 +3,8 @@
 use async_trait::async_trait;
 use chrono::Utc;
 use gateway::{
-    Capabilities, Fetched, Gateway, GatewayError, GatewayFacts, LogPage, Maker, MakerError, Period,
-    RawAnswer,
+    Capabilities, ClockOrigin, Fetched, Gateway, GatewayError, GatewayFacts, LogPage, Maker,
+    MakerError, Period, RawAnswer,
 };
 use han_protocol::plan::LogPager;
 use han_protocol::response;
@@ -147,6 +147,7 @@ impl Gateway for ConexaGateway {
             info,
             state_as_sent: wire.smgw_state,
             han_certificate_matches,
+            clock: ClockOrigin::Reported,
         };
         Ok(Fetched::ready_warned(raw, facts, warnings))
     }

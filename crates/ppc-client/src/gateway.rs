@@ -8,7 +8,8 @@ use async_trait::async_trait;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use chrono_tz::Europe::Berlin;
 use gateway::{
-    Capabilities, Fetched, Gateway, GatewayError, GatewayFacts, LogPage, Maker, Period, RawAnswer,
+    Capabilities, ClockOrigin, Fetched, Gateway, GatewayError, GatewayFacts, LogPage, Maker,
+    Period, RawAnswer,
 };
 use smgw_model::records::{
     Channel, ChannelReadings, Contract, ContractDetail, Database, DatabaseChannels, FirmwareInfo,
@@ -568,8 +569,9 @@ impl PpcGateway {
     /// The gateway's clock, as well as the web application tells it: the `Date` header of
     /// an answer if it sends one, else the welcome page's "last synchronisation" (German
     /// local time; a lower bound of the clock, so a sync never marks values as read that
-    /// the gateway has not stored yet), else this computer's clock (with a warning).
-    fn clock_estimate(&self, headers: &[(String, String)]) -> DateTime<Utc> {
+    /// the gateway has not stored yet), else this computer's clock (with a warning). Only
+    /// the `Date` header is the gateway's own clock; the others are estimates.
+    fn clock_estimate(&self, headers: &[(String, String)]) -> (DateTime<Utc>, ClockOrigin) {
         let date = headers
             .iter()
             .find(|(n, _)| n.eq_ignore_ascii_case("date"))
@@ -582,7 +584,7 @@ impl PpcGateway {
                 "the pages show no clock: the gateway's time is taken from its web server's \
                  Date header (whole seconds; a wrong server clock shows here)",
             ));
-            return t;
+            return (t, ClockOrigin::Reported);
         }
         let last_sync = self
             .welcome
@@ -598,7 +600,7 @@ impl PpcGateway {
                 "no Date header: the gateway's time is taken as the last synchronisation \
                  shown on its welcome page (a lower bound of its clock)",
             ));
-            return t;
+            return (t, ClockOrigin::Estimated);
         }
         self.warn(notice(
             "Date",
@@ -606,7 +608,7 @@ impl PpcGateway {
             "no Date header and no last synchronisation on the welcome page: the gateway's \
              clock is unknown and this computer's clock is used instead; check that it is right",
         ));
-        Utc::now()
+        (Utc::now(), ClockOrigin::Estimated)
     }
 }
 
@@ -659,7 +661,7 @@ impl Gateway for PpcGateway {
             }
         }
         // The pages show no clock: the web server's `Date` header, else the welcome page.
-        let time = self.clock_estimate(&a.headers);
+        let (time, clock) = self.clock_estimate(&a.headers);
         let info = GatewayInfo {
             id: self.welcome.smgw_id.clone().unwrap_or_default(),
             state: None,
@@ -671,6 +673,7 @@ impl Gateway for PpcGateway {
             info,
             state_as_sent: None,
             han_certificate_matches: None,
+            clock,
         };
         Ok(self.answer(raw("swversions", "action=swversions".into(), a.body), facts))
     }

@@ -7,7 +7,7 @@
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use gateway::{CancelFlag, Gateway, GatewayError, Period};
+use gateway::{CancelFlag, ClockOrigin, Gateway, GatewayError, Period};
 use han_client::{ClientError, PinPolicy, Timeouts};
 use mock_smgw::{PpcFaults, RunningMock, Scenario};
 use ppc_client::{HistorySource, PpcError, PpcGateway, PpcOptions};
@@ -103,6 +103,39 @@ async fn detail(gw: &mut PpcGateway, name: &str) -> ContractDetail {
         .expect("detail")
         .into_value()
         .expect("decoded")
+}
+
+#[tokio::test]
+async fn the_clock_is_the_date_header_else_an_estimate_from_the_last_synchronisation() {
+    let m = mock().await;
+    let mut gw = connect(&m).await;
+    let facts = gw
+        .gateway_info()
+        .await
+        .expect("info")
+        .into_value()
+        .expect("ok");
+    assert_eq!(facts.clock, ClockOrigin::Reported);
+    let gateway_clock = facts.info.time.expect("time");
+
+    m.set_ppc_faults(PpcFaults {
+        no_date_header: true,
+        ..PpcFaults::default()
+    });
+    let facts = gw
+        .gateway_info()
+        .await
+        .expect("info")
+        .into_value()
+        .expect("ok");
+    // The welcome page's last synchronisation, ten minutes before the clock: a lower
+    // bound that places a sync, not a reading to judge the gateway's clock by.
+    assert_eq!(facts.clock, ClockOrigin::Estimated);
+    assert_eq!(
+        facts.info.time,
+        Some(gateway_clock - chrono::Duration::minutes(10))
+    );
+    gw.disconnect().await;
 }
 
 #[tokio::test]

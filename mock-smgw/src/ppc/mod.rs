@@ -64,6 +64,9 @@ pub struct PpcFaults {
     /// How the signed export files (`exportMeterValues`, `exportLogData`,
     /// `exportMeterProfile`) are spoiled.
     pub signed_file: SignedFileFault,
+    /// Answers carry no `Date` header (a web server without a set clock may omit it,
+    /// RFC 9110 §6.6.1): the pages then tell no clock but the last synchronisation.
+    pub no_date_header: bool,
 }
 
 /// A spoiled signed export file.
@@ -96,6 +99,7 @@ impl Default for PpcFaults {
             istvalide_123: false,
             stale_nonce_next: false,
             signed_file: SignedFileFault::Intact,
+            no_date_header: false,
         }
     }
 }
@@ -373,6 +377,14 @@ fn append_log(shared: &Shared, inner: &mut Inner, consumer: usize, sub: u32, tex
 /// Serves `/cgi-bin/hanservice.cgi` and `/__mock/ppc-faults` for a PPC scenario.
 pub(crate) async fn handle(shared: &Arc<Shared>, req: Request<Incoming>) -> Resp {
     let mut r = answer(shared, req).await;
+    let no_date = shared
+        .ppc
+        .inner
+        .lock()
+        .is_ok_and(|i| i.faults.no_date_header);
+    if no_date {
+        return r;
+    }
     // The gateway's clock, as its web server states it on every answer (the pages show
     // no clock of their own).
     let date = chrono::DateTime::from_timestamp(shared.gateway_time(), 0)

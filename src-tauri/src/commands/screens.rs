@@ -75,7 +75,7 @@ impl AppCore {
         let mut c = self.gateway_session().await?;
         let (facts, warnings) = c.gateway.gateway_info().await?.into_warned()?;
         Ok(GatewayScreen {
-            gateway: GatewayView::new(&facts.info, facts.han_certificate_matches, Utc::now()),
+            gateway: GatewayView::new(&facts, Utc::now()),
             self_test_lock_seconds: self.self_test_lock_seconds(),
             warnings: crate::views::warning_views(&warnings),
         })

@@ -125,6 +125,11 @@ difference: string | null,
  */
 clock_warning: Text | null, 
 /**
+ * Set when the gateway states no clock and `time` is the adapter's estimate: then
+ * there is no difference and no warning, only this note.
+ */
+clock_note: Text | null, 
+/**
  * Firmware components.
  */
 firmware: Array<FirmwareView>, 

@@ -31,7 +31,8 @@ export function gatewayView(): HTMLElement {
               h("dt", {}, t("maker")), h("dd", {}, g.maker ?? "–"),
               h("dt", {}, t("state")), h("dd", { id: "gw-state" }, pick(g.state)),
               // Both clocks at the moment of the read, and their difference (from Rust).
-              h("dt", {}, t("gatewayTime")), h("dd", {}, g.time?.local ?? "–"),
+              h("dt", {}, t("gatewayTime")),
+              h("dd", {}, g.time?.local ?? "–", g.clock_note ? h("span", { class: "muted", id: "clock-note" }, ` (${pick(g.clock_note)})`) : null),
               h("dt", {}, t("laptopTime")), h("dd", { id: "laptop-time" }, g.read_at.local),
               g.difference ? [h("dt", {}, t("difference")), h("dd", { id: "clock-difference" }, g.difference)] : null,
               g.han_certificate_matches !== null

@@ -9,7 +9,7 @@ use smgw_model::records::{
 use smgw_model::{Obis, ScaledValue, Unit};
 
 use super::{MemoryGateway, MemoryValues};
-use crate::GatewayFacts;
+use crate::{ClockOrigin, GatewayFacts};
 
 /// Active energy import, `1-0:1.8.0*255`.
 const IMPORT: Obis = Obis::new(1, 0, 1, 8, 0, 255);
@@ -34,6 +34,7 @@ impl MemoryGateway {
             },
             state_as_sent: Some("a0000000".into()),
             han_certificate_matches: None,
+            clock: ClockOrigin::Reported,
         };
         let mut g = MemoryGateway::new("u1.sm", facts);
         for (id, taf) in [(TAF7, Taf::Taf7), (TAF10, Taf::Taf10)] {
