@@ -267,6 +267,12 @@ fn period(
     commands::period(kind, anchor.as_deref(), chrono::Utc::now())
 }
 
+/// The instants of a filter's from/to, typed as German wall-clock times.
+#[tauri::command]
+fn wall_clock_range(from: String, to: String) -> Result<commands::InstantRange, UiError> {
+    commands::wall_clock_range(&from, &to)
+}
+
 /// The chart's points for a zoomed view (Unix seconds) of the last values answer.
 #[tauri::command]
 fn chart_points(
@@ -392,6 +398,7 @@ pub fn run() -> Result<(), tauri::Error> {
             value_rows,
             chart_points,
             period,
+            wall_clock_range,
             current_values,
             logbook,
             self_test,

@@ -272,6 +272,21 @@ async fn record() -> BTreeMap<&'static str, Value> {
         "logbook",
         json(&demo.logbook(&mut |_| {}).await.expect("log")),
     );
+    // The logbook filter's from/to as the browser test types them: across the night of
+    // 25 October 2026, whose 02:00–03:00 happens twice (the demo logs at 02:43 winter time).
+    let ranges: Vec<Value> = [
+        ("2026-10-25T02:30", ""),
+        ("2026-10-25T02:30", "2026-10-25T02:50"),
+        ("", "2026-10-25T02:50"),
+        ("", ""),
+    ]
+    .iter()
+    .map(|(from, to)| {
+        let range = durchblick_app::commands::wall_clock_range(from, to).expect("a range");
+        serde_json::json!({ "from": from, "to": to, "range": range })
+    })
+    .collect();
+    fx.insert("wall_clock_ranges", Value::Array(ranges));
     let out = tempfile::tempdir().expect("temp dir");
     fx.insert(
         "export_done",

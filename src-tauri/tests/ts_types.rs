@@ -7,7 +7,8 @@ use std::path::Path;
 
 use durchblick_app::about::AboutView;
 use durchblick_app::commands::{
-    ChosenPlace, FlowView, NewestView, OverviewView, PeriodFigure, PickedFile, ProposedPeriod,
+    ChosenPlace, FlowView, InstantRange, NewestView, OverviewView, PeriodFigure, PickedFile,
+    ProposedPeriod,
 };
 use durchblick_app::views::*;
 use ts_rs::TS;
@@ -54,6 +55,7 @@ fn declarations() -> String {
         PickedFile::decl(),
         ChosenPlace::decl(),
         ProposedPeriod::decl(),
+        InstantRange::decl(),
     ];
     let mut out = String::from(
         "// Generated from src-tauri/src/views.rs by src-tauri/tests/ts_types.rs (ts-rs).\n\

@@ -8,6 +8,7 @@ import type {
   ChartPoints,
   ChosenPlace,
   ProposedPeriod,
+  InstantRange,
   PickedFile,
   WarningView,
   BillView,
@@ -202,6 +203,7 @@ export const api = {
   valueRows: (answer: number, channel: number, from: number, count: number) =>
     invoke<ValueRow[]>("value_rows", { answer, channel, from, count }),
   period: (kind: PeriodKind, anchor: string | null) => invoke<ProposedPeriod>("period", { kind, anchor }),
+  wallClockRange: (from: string, to: string) => invoke<InstantRange>("wall_clock_range", { from, to }),
   chartPoints: (answer: number, channel: number, from: number, to: number) =>
     invoke<ChartPoints>("chart_points", { answer, channel, from, to }),
   currentValues: (usagePointId: string) =>

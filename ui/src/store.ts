@@ -1,7 +1,7 @@
 // The window's one store: what the screens show, typed. Screens change it and call
 // `render()`; the shell (main.ts) registers how to render and how to change screens, so
 // screens need not import the shell.
-import { type UiError, type Startup, type NetworkHelp, type CertView, type Vendor, type SessionView, type GatewayScreen, type ContractView, type ValuesView, type OverviewView, type LogView, type WarningView, type BillView, type ExportDone, type ArchiveView, type SyncProgress, type SyncDone, type Progress, type PasswordHintsView, type PickedFile } from "./api";
+import { type UiError, type Startup, type NetworkHelp, type CertView, type Vendor, type SessionView, type GatewayScreen, type ContractView, type ValuesView, type OverviewView, type LogView, type WarningView, type BillView, type ExportDone, type ArchiveView, type SyncProgress, type SyncDone, type Progress, type PasswordHintsView, type PickedFile, type InstantRange } from "./api";
 
 export type ConsumptionPeriod = "day" | "week" | "month" | "year";
 export type Screen = "overview" | "connect" | "gateway" | "contracts" | "values" | "log" | "sync" | "export" | "bill";
@@ -60,6 +60,8 @@ export const state = {
   /** What the logbook's pages held that could not be decoded. */
   logWarnings: [] as WarningView[],
   logFilter: { from: "", to: "", level: "", text: "", newestFirst: true },
+  /** The filter's from/to as instants (Rust reads them as German time). */
+  logRange: { from: null, to: null } as InstantRange,
   bill: null as BillView | null,
   exportRange: { from: "", to: "" },
   exportSource: "gateway",

@@ -114,6 +114,13 @@ async function answer(cmd: string, args: Args): Promise<unknown> {
       return fixture("demo_session");
     case "gateway":
       return fixture("gateway");
+    case "wall_clock_range": {
+      // Rust's answers for the inputs the logbook test types; any other input fails the test.
+      const recorded = (await fixture("wall_clock_ranges")) as { from: string; to: string; range: unknown }[];
+      const hit = recorded.find((r) => r.from === args.from && r.to === args.to);
+      if (!hit) throw new Error(`no recorded wall_clock_range for ${JSON.stringify(args)}`);
+      return hit.range;
+    }
     case "contracts":
       return fixture("contracts");
     case "values": {

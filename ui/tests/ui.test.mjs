@@ -85,8 +85,8 @@ after(async () => {
 });
 
 /** A fresh page at 1280×720 with the mocked IPC; `pin` is what the fake pin store knows. */
-async function open({ lang = "de-DE", pin = "unknown", broken = false } = {}) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, locale: lang });
+async function open({ lang = "de-DE", pin = "unknown", broken = false, timezoneId = undefined } = {}) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, locale: lang, timezoneId });
   const page = await context.newPage();
   const errors = [];
   page.on("pageerror", (e) => errors.push(String(e)));
@@ -600,7 +600,8 @@ describe("screens against the recorded demo gateway", () => {
   });
 
   test("logbook: filter by text, level and time", async () => {
-    const page = await open({ lang: "en-US" });
+    // A computer in New York: the filter's times are German times all the same.
+    const page = await open({ lang: "en-US", timezoneId: "America/New_York" });
     const log = JSON.parse(fixtureBody("logbook")).entries;
     await demo(page);
     await page.click("#nav-log");
@@ -626,14 +627,29 @@ describe("screens against the recorded demo gateway", () => {
     const expectLevel = log.filter((e) => e.level === level).length;
     assert.equal(await page.textContent("#log-count"), `${en(expectLevel)} / ${en(log.length)} entries`);
     await page.selectOption("#log-level", "");
-    const mid = log[Math.floor(log.length / 2)].time.utc;
-    const local = new Date(mid);
-    const pad = (n) => String(n).padStart(2, "0");
-    const value = `${local.getFullYear()}-${pad(local.getMonth() + 1)}-${pad(local.getDate())}T${pad(local.getHours())}:${pad(local.getMinutes())}`;
-    await page.fill("#log-from", value);
-    const expectFrom = log.filter((e) => e.time && Date.parse(e.time.utc) >= Date.parse(value)).length;
-    assert.equal(await page.textContent("#log-count"), `${en(expectFrom)} / ${en(log.length)} entries`);
+    // From and to are German wall-clock times that Rust turns into instants. The night of
+    // 25 October 2026 has 02:00–03:00 twice; the demo logged at 02:43 winter time, the
+    // second 02:43, which lies between 02:30 and 02:50 all the same.
+    const ranges = JSON.parse(fixtureBody("wall_clock_ranges"));
+    const rangeOf = (from, to) => ranges.find((r) => r.from === from && r.to === to).range;
+    const inRange = (r) =>
+      log.filter((e) => e.time && (!r.from || Date.parse(e.time.utc) >= Date.parse(r.from.utc)) && (!r.to || Date.parse(e.time.utc) < Date.parse(r.to.utc))).length;
+    const count = (n) => page.waitForFunction((text) => document.querySelector("#log-count")?.textContent === text, `${en(n)} / ${en(log.length)} entries`);
+    await page.fill("#log-from", "2026-10-25T02:30");
+    await count(inRange(rangeOf("2026-10-25T02:30", "")));
+    await page.fill("#log-to", "2026-10-25T02:50");
+    const night = rangeOf("2026-10-25T02:30", "2026-10-25T02:50");
+    assert.deepEqual([night.from.utc, night.to.utc], ["2026-10-25T00:30:00Z", "2026-10-25T01:50:00Z"], "from the first 02:30 to the second 02:50");
+    const second = log.find((e) => e.time?.local === "25.10.2026 02:43:01 MEZ");
+    assert.ok(second, "the demo's entry in the repeated hour");
+    await count(inRange(night));
+    assert.ok((await page.textContent(".vt-body")).includes(second.time.local));
     await shot(page, "11-logbook-filtered");
+    await page.fill("#log-from", "");
+    await count(inRange(rangeOf("", "2026-10-25T02:50")));
+    await page.fill("#log-to", "");
+    await count(log.length);
+    assert.deepEqual(page.errors, []);
   });
 
   test("warnings of a gateway with undecodable fields: in the logbook and after a live export", async () => {

@@ -262,6 +262,38 @@ pub fn local_to_utc(naive: NaiveDateTime, policy: NaiveAs) -> Result<DateTime<Ut
     }
 }
 
+/// Which end of a range of German wall-clock times a time is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RangeEdge {
+    /// The inclusive start.
+    Start,
+    /// The exclusive end.
+    End,
+}
+
+/// The instant at which a range of Berlin wall-clock times starts or ends, so that the
+/// range holds every instant whose wall-clock time is in it: in the repeated autumn hour a
+/// start takes the earlier instant and an end the later one; in the skipped spring hour
+/// both take the end of the jump (03:00 summer time), the first instant whose wall-clock
+/// time is past the given one.
+pub fn berlin_range_edge(naive: NaiveDateTime, edge: RangeEdge) -> DateTime<Utc> {
+    match Berlin.from_local_datetime(&naive) {
+        LocalResult::Single(t) => t.with_timezone(&Utc),
+        LocalResult::Ambiguous(earlier, later) => match edge {
+            RangeEdge::Start => earlier.with_timezone(&Utc),
+            RangeEdge::End => later.with_timezone(&Utc),
+        },
+        LocalResult::None => {
+            // Berlin's jumps happen on whole hours and last at most two hours.
+            let hour = naive.date().and_time(NaiveTime::MIN);
+            (i64::from(naive.hour()) + 1..=i64::from(naive.hour()) + 3)
+                .filter_map(|h| hour.checked_add_signed(Duration::hours(h)))
+                .find_map(|t| Berlin.from_local_datetime(&t).earliest())
+                .map_or_else(|| berlin_to_utc_lenient(naive), |t| t.with_timezone(&Utc))
+        }
+    }
+}
+
 /// Converts a Berlin wall-clock time to UTC and never fails: ambiguous times take the
 /// earlier instant; a time in the skipped spring hour is read with the offset in force
 /// before the jump (02:30 → 03:30 summer time), as most calendar software does.
@@ -660,6 +692,28 @@ mod tests {
 
     fn utc(s: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    #[test]
+    fn a_range_of_wall_clock_times_holds_every_instant_showing_one_of_them() {
+        let wall = |s: &str| NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap();
+        let edge = |s: &str, e| berlin_range_edge(wall(s), e);
+        use RangeEdge::{End, Start};
+        // An ordinary winter and summer time.
+        assert_eq!(edge("2026-11-20 10:00", Start), utc("2026-11-20T09:00:00Z"));
+        assert_eq!(edge("2026-07-01 10:00", End), utc("2026-07-01T08:00:00Z"));
+        // 02:30 happens twice on 25 October 2026: from the first, up to the second.
+        assert_eq!(edge("2026-10-25 02:30", Start), utc("2026-10-25T00:30:00Z"));
+        assert_eq!(edge("2026-10-25 02:30", End), utc("2026-10-25T01:30:00Z"));
+        // 02:30 never happens on 29 March 2026: both edges are the jump's end, 03:00
+        // summer time, so a range from 02:30 starts with 03:00 and one up to 02:30 ends
+        // after 01:59 winter time.
+        for e in [Start, End] {
+            assert_eq!(edge("2026-03-29 02:30", e), utc("2026-03-29T01:00:00Z"));
+            assert_eq!(edge("2026-03-29 02:00", e), utc("2026-03-29T01:00:00Z"));
+        }
+        assert_eq!(edge("2026-03-29 01:59", End), utc("2026-03-29T00:59:00Z"));
+        assert_eq!(edge("2026-03-29 03:00", Start), utc("2026-03-29T01:00:00Z"));
     }
 
     #[test]

@@ -7,6 +7,8 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use smgw_model::time::RangeEdge;
+
 use super::parse_time;
 use crate::error::UiError;
 use crate::views::Instant;
@@ -76,6 +78,45 @@ pub fn whole_days(first: DateTime<Utc>, last: DateTime<Utc>) -> ProposedPeriod {
     }
 }
 
+/// A range of instants a filter compares times with; an open end is `None`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct InstantRange {
+    /// Inclusive start.
+    pub from: Option<Instant>,
+    /// Exclusive end.
+    pub to: Option<Instant>,
+}
+
+/// The instants of a filter's "from" and "to", typed as German wall-clock times in the
+/// form of a `datetime-local` field (`2026-10-25T02:30`, seconds optional; empty: open).
+/// The range holds every instant whose German time is in it, also in the repeated and
+/// the skipped hour ([`smgw_model::time::berlin_range_edge`]); the web view would read
+/// the fields in the computer's zone, and pick one of the two 02:30 in October.
+pub fn wall_clock_range(from: &str, to: &str) -> Result<InstantRange, UiError> {
+    let edge = |text: &str, edge| -> Result<Option<Instant>, UiError> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Ok(None);
+        }
+        let naive = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
+            .iter()
+            .find_map(|form| chrono::NaiveDateTime::parse_from_str(text, form).ok())
+            .ok_or_else(|| {
+                UiError::problem(&durchblick_core::problem::Problem::BadTime {
+                    text: text.to_owned(),
+                    reason: "YYYY-MM-DDTHH:MM".to_owned(),
+                })
+            })?;
+        Ok(Some(Instant::from(smgw_model::time::berlin_range_edge(
+            naive, edge,
+        ))))
+    };
+    Ok(InstantRange {
+        from: edge(from, RangeEdge::Start)?,
+        to: edge(to, RangeEdge::End)?,
+    })
+}
+
 /// How the export request writes a day.
 const DAY: &str = "%Y-%m-%d";
 
@@ -111,6 +152,21 @@ mod tests {
             ("2026-10-21", "2026-11-21")
         );
         assert!(period(PeriodKind::Week, Some("gestern"), now).is_err());
+    }
+
+    #[test]
+    fn a_filters_wall_clock_range_is_german_time_and_holds_both_repeated_hours() {
+        let range = wall_clock_range("2026-10-25T02:30", " 2026-10-25T02:50:30 ").expect("range");
+        let utc = |i: Option<Instant>| i.map(|i| i.utc);
+        assert_eq!(utc(range.from).as_deref(), Some("2026-10-25T00:30:00Z"));
+        assert_eq!(utc(range.to).as_deref(), Some("2026-10-25T01:50:30Z"));
+        let open = wall_clock_range("", "2026-11-20T10:00").expect("open start");
+        assert_eq!(open.from, None);
+        assert_eq!(utc(open.to).as_deref(), Some("2026-11-20T09:00:00Z"));
+        for bad in ["gestern", "2026-13-01T00:00", "2026-10-25"] {
+            let e = wall_clock_range(bad, "").expect_err(bad);
+            assert!(e.de.contains(bad) && e.en.contains(bad), "{e:?}");
+        }
     }
 
     #[test]

@@ -864,3 +864,13 @@ from: string,
  * End, in the same form.
  */
 to: string, };
+
+export type InstantRange = { 
+/**
+ * Inclusive start.
+ */
+from: Instant | null, 
+/**
+ * Exclusive end.
+ */
+to: Instant | null, };

@@ -1,5 +1,5 @@
 // The logbook screen.
-import { api, type LogView } from "../api";
+import { api, asUiError, type LogView } from "../api";
 import { field, h } from "../dom";
 import { counted, num, pick, t } from "../i18n";
 import { allRows, virtualTable } from "../vtable";
@@ -15,10 +15,28 @@ export async function loadLog(): Promise<void> {
   }
 }
 
+/** Asks Rust for the instants of the typed from/to; the answer to the newest question
+ * wins, so a late answer to an older one cannot undo a newer input. */
+let rangeAsked = 0;
+async function askRange(then: () => void): Promise<void> {
+  const f = state.logFilter;
+  const asked = ++rangeAsked;
+  try {
+    const range = await api.wallClockRange(f.from, f.to);
+    if (asked !== rangeAsked) return;
+    state.logRange = range;
+  } catch (e) {
+    if (asked !== rangeAsked) return;
+    state.error = asUiError(e);
+  }
+  then();
+}
+
 export function filteredLog(): LogView[] {
   const f = state.logFilter;
-  const from = f.from ? Date.parse(f.from) : null;
-  const to = f.to ? Date.parse(f.to) : null;
+  // Instants from Rust, compared as instants: no time zone of this computer is involved.
+  const from = state.logRange.from ? Date.parse(state.logRange.from.utc) : null;
+  const to = state.logRange.to ? Date.parse(state.logRange.to.utc) : null;
   const text = f.text.trim().toLowerCase();
   return (state.log ?? []).filter((e) => {
     const at = e.time ? Date.parse(e.time.utc) : null;
@@ -55,8 +73,8 @@ export function logView(): HTMLElement {
     busyBox(),
     warningsNotice(state.logWarnings, "log-warnings"),
     h("form", { class: "panel controls", onsubmit: (e: Event) => e.preventDefault() },
-      field(t("logFilterFrom"), input("log-from", f.from, (v) => { f.from = v; refilter(); }, { type: "datetime-local" })),
-      field(t("logFilterTo"), input("log-to", f.to, (v) => { f.to = v; refilter(); }, { type: "datetime-local" })),
+      field(t("logFilterFrom"), input("log-from", f.from, (v) => { f.from = v; void askRange(refilter); }, { type: "datetime-local" })),
+      field(t("logFilterTo"), input("log-to", f.to, (v) => { f.to = v; void askRange(refilter); }, { type: "datetime-local" })),
       select("log-level", t("level"), [["", t("allLevels")], ...[...levels.entries()].sort((a, b) => a[0] - b[0]).map(([k, v]) => [String(k), v] as [string, string])], f.level, (v) => { f.level = v; refilter(); }),
       field(t("search"), input("log-text", f.text, (v) => { f.text = v; refilter(); }, { type: "search" })),
       h("label", { class: "check" },
@@ -75,7 +93,7 @@ export function logView(): HTMLElement {
       t("navLog"),
       [
         { title: "#", width: "5rem", align: "right", cell: (e) => String(e.index) },
-        { title: t("time"), width: "13rem", cell: (e) => e.time?.local ?? "–" },
+        { title: t("time"), width: "15rem", cell: (e) => e.time?.local ?? "–" },
         { title: t("level"), width: "9rem", cell: (e) => pick(e.level_text) },
         { title: t("message"), width: "minmax(20rem,1fr)", cell: (e) => e.message },
       ],
