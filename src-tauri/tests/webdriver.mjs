@@ -137,7 +137,7 @@ async function main() {
 
   // 1b. Values of a year (35,040 quarter hours) from the click to the drawn chart and the
   // table's first rows, measured in the page with performance.now() (issue #15: within
-  // 100 ms). Printed, and held to a generous bound: a loaded test machine must not fail.
+  // 100 ms). Printed as a figure, not held to a bound: a loaded test machine must not fail.
   await click("#nav-values");
   // The TAF 7 contract's original values: one value per quarter hour.
   await waitFor("the TAF 7 contract in #sel-contract", () => script(`return !!document.querySelector("#sel-contract option[value*='taf7']")`), 30_000);
@@ -145,43 +145,45 @@ async function main() {
     sel.value = [...sel.options].find((o) => o.value.includes("taf7")).value;
     sel.dispatchEvent(new Event("change"));`);
   await click("#range-year");
-  const timed = await wd("POST", s("/execute/async"), {
+  // The time is taken from the click to the frame after the one in which chart and rows
+  // were first there (that one is painted by then), split by the page's User Timing marks
+  // into the period command, the values command and the page's own part. A first showing
+  // in a fresh window and a second one are printed.
+  const showYear = () => wd("POST", s("/execute/async"), {
     script: `const done = arguments[arguments.length - 1];
       performance.clearMarks();
       const t0 = performance.now();
       document.querySelector("#show-values").click();
-      // The frames in which the chart and the table's rows were first there.
-      const seen = {};
-      const poll = () => {
+      let seen = null;
+      const poll = (frame) => {
+        if (document.querySelector("#error")) return done(null);
         const chart = document.querySelector("#values-chart canvas");
         const row = document.querySelector(".vt-body .vt-row:not(.vt-wait)");
-        if (document.querySelector("#error")) return done({ ms: -1, call: null });
-        if (chart) seen.chart ??= performance.now() - t0;
-        if (row) seen.rows ??= performance.now() - t0;
-        if (chart && row) {
-          const t1 = performance.now();
+        const answered = performance.getEntriesByName("values:answered")[0];
+        if (seen === null && chart && row && answered) seen = frame;
+        else if (seen !== null) {
           const asked = performance.getEntriesByName("values:asked")[0];
-          const answered = performance.getEntriesByName("values:answered")[0];
-          const marks = performance.getEntriesByType("mark").map((m) => m.name + " " + (m.startTime - t0).toFixed(0))
-            .concat(Object.entries(seen).map(([k, v]) => "frame with " + k + " " + v.toFixed(0))).join(", ");
-          return done({ ms: t1 - t0, call: asked && answered ? answered.startTime - asked.startTime : null, marks });
+          return done({ total: frame - t0, period: asked.startTime - t0, call: answered.startTime - asked.startTime,
+            page: frame - answered.startTime, seen: seen - answered.startTime });
         }
         requestAnimationFrame(poll);
       };
       requestAnimationFrame(poll);`,
     args: [],
   });
-  check(timed.ms >= 0 && timed.call !== null, "the values of a year arrived without an error");
+  const figures = (t) => `click to painted chart and table ${t.total.toFixed(0)} ms: the period command ${t.period.toFixed(0)} ms, ` +
+    `the values command (gateway read, JSON, IPC) ${t.call.toFixed(0)} ms, the page from the answer to the painted frame ` +
+    `${t.page.toFixed(0)} ms (chart and rows there in the frame at ${t.seen.toFixed(0)} ms)`;
+  const first = await showYear();
+  check(first !== null, "the values of a year arrived without an error");
   // The chart holds every row of the year and draws the rows that shape the line (the
   // points come thinned from Rust; a zoomed view asks for its detail).
   const rowsInChart = Number(await script("return document.querySelector('#values-chart')?.dataset.rows ?? 0"));
   const points = Number(await script("return document.querySelector('#values-chart')?.dataset.points ?? 0"));
-  const ms = timed.ms;
-  const call = timed.call;
-  log(`values of a year: click to chart and table ${ms.toFixed(0)} ms for ${rowsInChart} rows drawn as ${points} points; ` +
-    `the values command (gateway read, JSON, IPC) ${call.toFixed(0)} ms, ` +
-    `the page from the answer to chart and table ${(ms - call).toFixed(0)} ms`);
-  log(`timeline (ms after the click): ${timed.marks}`);
+  log(`values of a year (${rowsInChart} rows drawn as ${points} points), first in this window: ${figures(first)}`);
+  const again = await showYear();
+  check(again !== null, "the values of a year arrived again without an error");
+  log(`values of a year, again: ${figures(again)}`);
   check(rowsInChart >= 35_000, `the chart holds a year of quarter hours (${rowsInChart} rows)`);
   check(points > 1_000 && points < rowsInChart / 5, `the year is drawn as the points that shape it (${points})`);
 

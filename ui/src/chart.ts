@@ -75,6 +75,14 @@ function paintStages(u: uPlot, stages: StagesView): void {
   ctx.restore();
 }
 
+/** The width the chart's box will have: the screen's column, which the box fills but for
+ * its border (style.css), read from the screen shown now. So the chart is drawn once, at
+ * its size, rather than at a guess and again when the ResizeObserver reports the size. */
+function expectedWidth(): number {
+  const column = document.querySelector("main > section");
+  return Math.max(300, (column?.clientWidth ?? 802) - 2);
+}
+
 /** How long the view must stay still before its detail is asked for (ms). */
 const DETAIL_DELAY = 60;
 
@@ -190,7 +198,7 @@ export function loadCurve(
   };
 
   const opts: uPlot.Options = {
-    width: 800,
+    width: expectedWidth(),
     height: 320,
     // Berlin time on the axis, whatever zone this computer is set to.
     tzDate: (ts) => berlinWallClock(ts * 1e3),

@@ -126,11 +126,8 @@ export function virtualTable<T>(
     scroller.scrollTop = Number.isFinite(d) ? scroller.scrollTop + d : d > 0 ? spacer.offsetHeight : 0;
   });
   // The first rows now, for a box of the fallback height, so that they come with the
-  // first frame; again once attached and sized.
+  // first frame; more once attached and sized, if the box is taller.
   draw();
-  new ResizeObserver(() => {
-    first = -1;
-    draw();
-  }).observe(scroller);
+  new ResizeObserver(() => draw()).observe(scroller);
   return table;
 }

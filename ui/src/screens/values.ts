@@ -1,6 +1,7 @@
 // The values screen: choice of contract, list, channel and period; chart, consumption
 // and the table of values; current values of contracts without lists.
 import { api, asUiError, type PeriodKind, type ValueRow, type Consumption, type ValuesView } from "../api";
+import type { ChannelValues, PeriodAmount } from "../generated/views";
 import { field, h } from "../dom";
 import { counted, lang, pick, t } from "../i18n";
 import { virtualTable, type RowSource } from "../vtable";
@@ -22,16 +23,15 @@ export function gatewayClock(): string | null {
 
 export async function loadValues(): Promise<void> {
   const s = state.sel;
-  // The period is worked out in Rust (German time); a custom one is the user's dates.
-  const period = s.range === "custom" ? { from: s.from, to: s.to } : await run(() => api.period(s.range as PeriodKind, gatewayClock()));
-  if (!period) return;
-  const { from, to } = period;
   // The command's share of the time from the click to the drawn chart, for the window
   // test (src-tauri/tests/webdriver.mjs); a standard User Timing mark, nothing else.
   for (const m of ["values:asked", "values:answered", "values:chart-start", "values:chart-made"]) performance.clearMarks(m);
-  performance.mark("values:asked");
-  // Kept inside the call, so that the one render that ends it draws the new values.
+  // One call from the click to the answer, so that the window is drawn once when it
+  // starts (busy) and once with the answer, and the answer is kept inside the call.
   await run(async () => {
+    // The period is worked out in Rust (German time); a custom one is the user's dates.
+    const { from, to } = s.range === "custom" ? { from: s.from, to: s.to } : await api.period(s.range as PeriodKind, gatewayClock());
+    performance.mark("values:asked");
     const v = await api.values({ usage_point_id: s.contract, database: s.database, channels: s.channel ? [s.channel] : [], from, to });
     performance.mark("values:answered");
     state.values = v;
@@ -174,7 +174,49 @@ export function valueTable(v: ValuesView): HTMLElement[] {
   });
 }
 
+/** Lays out and draws the results of a small made-up answer once, off screen, while the
+ * user still chooses what to show. In a fresh web view the first chart, table and
+ * consumption panel cost WebKit and uPlot about twice what every later one does (first
+ * layout of these elements, first glyphs of their digits, uPlot's code compiled); this
+ * way the user's first answer does not pay that. Nothing of it stays. */
+let warmedUp = false;
+function warmUp(): void {
+  const start = 1_767_222_000; // 1 January 2026, 00:00 German time
+  const n = 7 * 96;
+  const x = Array.from({ length: n }, (_, k) => start + k * 900);
+  const amount = (k: number): PeriodAmount => ({ period: { de: `0${k % 10}.2026`, en: `0${k % 10}/2026` }, amount: { de: "1.234,567 kWh", en: "1,234.567 kWh" }, partial: false });
+  const channel: ChannelValues = {
+    channel: "0100010800ff",
+    info: null,
+    rows: x.map((_, k) => ({ t: `0${(k % 9) + 1}.01.2026 10:${String(k % 60).padStart(2, "0")}`, c: "01.01.2026 10:00:05", d: 5, de: `${k},250 kWh`, en: `${k}.250 kWh`, s: 0 })),
+    row_count: n,
+    points: { i: x.map((_, k) => k), x, y: x.map((_, k) => 1000 + k / 4), s: x.map(() => 0), thinned: false },
+    values: n,
+    gaps: 0,
+    period_seconds: 900,
+    chart: { de: "", en: "" },
+    consumption: { day: Array.from({ length: 13 }, (_, k) => amount(k)), week: [], month: [], year: [] },
+  };
+  const made: ValuesView = { usage_point_id: "", database: "", answer: -1, channels: [channel], statuses: [] };
+  // Out of sight, out of reach, and without the ids the screen's own elements carry.
+  const box = h("section", { class: "values", inert: true, "aria-hidden": "true", style: "position:fixed;left:-30000px;top:0;width:1200px" }, valueTable(made));
+  for (const el of box.querySelectorAll("[id]")) el.removeAttribute("id");
+  document.body.append(box);
+  void box.offsetHeight;
+  requestAnimationFrame(() => {
+    if (charts?.values === made) {
+      charts.handles.forEach((c) => c.destroy());
+      charts = null;
+    }
+    box.remove();
+  });
+}
+
 export function valuesView(): HTMLElement {
+  if (!warmedUp) {
+    warmedUp = true;
+    setTimeout(warmUp, 0);
+  }
   const list = state.contracts ?? [];
   const withLists = list.filter((c) => c.stores_values && c.databases.length);
   const currentOnly = list.filter((c) => !c.stores_values);
