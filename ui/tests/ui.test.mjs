@@ -345,7 +345,7 @@ describe("screens against the recorded demo gateway", () => {
 
     // A gateway that states no clock (EMH without system information): the estimate is
     // shown with Rust's note, neither compared nor warned about.
-    const note = { de: "geschätzt: das Gateway nennt seine Uhrzeit nicht, …", en: "estimated: the gateway does not state its clock, …" };
+    const note = { de: "geschätzt – das Gateway nennt seine Uhrzeit nicht; …", en: "estimated – the gateway does not state its clock, …" };
     const estimated = await open();
     await estimated.route("**/__fixtures/gateway", (route) =>
       route.fulfill({ contentType: "application/json", body: JSON.stringify({ ...gw, gateway: { ...gw.gateway, difference: null, clock_warning: null, clock_note: note } }) }),

@@ -186,11 +186,10 @@ pub struct GatewayFacts {
 }
 
 /// Where a gateway's clock reading comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ClockOrigin {
     /// The gateway stated its clock (CONEXA `smgw-time`, EMH `systeminformations`, the
     /// `Date` header of a PPC gateway's own web server).
-    #[default]
     Reported,
     /// The gateway states no clock; the adapter took a time it does tell (the newest
     /// value's capture time, the last synchronisation, this computer's clock). Good enough
@@ -203,9 +202,9 @@ impl ClockOrigin {
     /// computer's clock would be.
     pub fn estimate_note(lang: Lang) -> &'static str {
         lang.pick(
-            "geschätzt: das Gateway nennt seine Uhrzeit nicht, ob seine Uhr richtig geht, \
+            "geschätzt – das Gateway nennt seine Uhrzeit nicht; ob seine Uhr richtig geht, \
              lässt sich nicht prüfen",
-            "estimated: the gateway does not state its clock, so whether it is right \
+            "estimated – the gateway does not state its clock, so whether it is right \
              cannot be checked",
         )
     }
