@@ -30,9 +30,14 @@ fn status_cell(r: &Reading, lang: Lang) -> String {
     }
 }
 
-/// Prints JSON to stdout, pretty, with a final newline.
+/// Prints JSON to stdout, pretty, with a final newline; written as it is serialised, not
+/// built as one string first (a year of readings is tens of megabytes).
 pub fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
-    println!("{}", serde_json::to_string_pretty(value)?);
+    use std::io::Write;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    serde_json::to_writer_pretty(&mut out, value)?;
+    writeln!(out)?;
+    out.flush()?;
     Ok(())
 }
 

@@ -83,6 +83,13 @@ async fn a_second_sync_of_the_same_archive_waits_then_is_refused_and_changes_not
     while stored_bytes(&path) < 200_000 && t0.elapsed() < Duration::from_secs(120) {
         std::thread::sleep(Duration::from_millis(20));
     }
+    // From here on each call of the first sync takes a second, so that it outlasts both
+    // refused syncs' waits (5 s each) however fast or loaded the machine is; at 60 ms it
+    // sometimes ended first.
+    mock.set_faults(Faults {
+        latency_ms: 1_000,
+        ..Default::default()
+    });
     let started = Instant::now();
     let second = sync_command(&mock, dir.path(), &path, "en")
         .output()
@@ -119,6 +126,7 @@ async fn a_second_sync_of_the_same_archive_waits_then_is_refused_and_changes_not
         err.contains("Ein anderes Programm gleicht gerade in das Archiv"),
         "{err}"
     );
+    mock.set_faults(Faults::default());
 
     // The first sync completes undisturbed: exactly the scenario's data, and exactly one
     // raw response per call it made, so the refused ones wrote nothing.
