@@ -105,16 +105,19 @@ async fn detail(gw: &mut PpcGateway, name: &str) -> ContractDetail {
         .expect("decoded")
 }
 
+async fn read_facts(gw: &mut PpcGateway) -> gateway::GatewayFacts {
+    gw.gateway_info()
+        .await
+        .expect("info")
+        .into_value()
+        .expect("ok")
+}
+
 #[tokio::test]
 async fn the_clock_is_the_date_header_else_an_estimate_from_the_last_synchronisation() {
     let m = mock().await;
     let mut gw = connect(&m).await;
-    let facts = gw
-        .gateway_info()
-        .await
-        .expect("info")
-        .into_value()
-        .expect("ok");
+    let facts = read_facts(&mut gw).await;
     assert_eq!(facts.clock, ClockOrigin::Reported);
     let gateway_clock = facts.info.time.expect("time");
 
@@ -122,12 +125,7 @@ async fn the_clock_is_the_date_header_else_an_estimate_from_the_last_synchronisa
         no_date_header: true,
         ..PpcFaults::default()
     });
-    let facts = gw
-        .gateway_info()
-        .await
-        .expect("info")
-        .into_value()
-        .expect("ok");
+    let facts = read_facts(&mut gw).await;
     // The welcome page's last synchronisation, ten minutes before the clock: a lower
     // bound that places a sync, not a reading to judge the gateway's clock by.
     assert_eq!(facts.clock, ClockOrigin::Estimated);
@@ -155,12 +153,7 @@ async fn login_meters_firmware_rotating_token_and_logout() {
         .collect();
     assert_eq!(names, [METER_PV, METER_HP]);
     let (first, _) = gw.meters().await.expect("meters");
-    let facts = gw
-        .gateway_info()
-        .await
-        .expect("info")
-        .into_value()
-        .expect("ok");
+    let facts = read_facts(&mut gw).await;
     assert_eq!(facts.info.id, "EPPC0210486901");
     assert!(facts
         .info
