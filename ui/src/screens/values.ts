@@ -176,7 +176,7 @@ export function valueTable(v: ValuesView): HTMLElement[] {
 
 /** Lays out and draws the results of a small made-up answer once, off screen, while the
  * user still chooses what to show. In a fresh web view the first chart, table and
- * consumption panel cost WebKit and uPlot about twice what every later one does (first
+ * consumption panel cost WebKit and uPlot two to three times what every later one does (first
  * layout of these elements, first glyphs of their digits, uPlot's code compiled); this
  * way the user's first answer does not pay that. Nothing of it stays. */
 let warmedUp = false;
