@@ -259,7 +259,7 @@ impl GatewayView {
         let info = &facts.info;
         // An estimated clock is not compared with this computer's: its difference would
         // be the estimate's age, not the gateway clock's error.
-        let compared = info.time.filter(|_| facts.clock == ClockOrigin::Reported);
+        let compared = facts.reported_clock();
         GatewayView {
             id: info.id.clone(),
             maker: info
@@ -276,7 +276,7 @@ impl GatewayView {
             clock_warning: compared
                 .and_then(|t| crate::commands::ClockDrift::of(now, t))
                 .map(|drift| Text::of(|lang| drift.message(lang))),
-            clock_note: (info.time.is_some() && facts.clock == ClockOrigin::Estimated)
+            clock_note: (info.time.is_some() && compared.is_none())
                 .then(|| Text::of(|lang| ClockOrigin::estimate_note(lang).to_owned())),
             firmware: info
                 .firmware

@@ -289,10 +289,7 @@ pub(crate) async fn show_info(
         }))
         .map_err(|e| Failure::local(lang, &e))?;
     } else {
-        print!(
-            "{}",
-            output::gateway(&facts.info, facts.clock, Utc::now(), lang)
-        );
+        print!("{}", output::gateway(&facts, Utc::now(), lang));
         output::print_warnings(&warnings, lang);
         match han_matches {
             Some(true) => {}

@@ -2,8 +2,8 @@
 //! the serde form of the `smgw-model` records (see the README for the shapes).
 
 use chrono::{DateTime, Utc};
-use gateway::ClockOrigin;
-use smgw_model::records::{Channel, Contract, ContractDetail, GatewayInfo, LogEntry, Reading};
+use gateway::{ClockOrigin, GatewayFacts};
+use smgw_model::records::{Channel, Contract, ContractDetail, LogEntry, Reading};
 use smgw_model::time::format_german;
 use smgw_model::{DeviceId, Lang, Quantity};
 
@@ -41,9 +41,10 @@ pub fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// `info`: the gateway, its clock against ours (unless `clock` is an estimate), firmware
-/// and certificates.
-pub fn gateway(info: &GatewayInfo, clock: ClockOrigin, now: DateTime<Utc>, lang: Lang) -> String {
+/// `info`: the gateway, its clock against ours (unless it is an estimate), firmware and
+/// certificates.
+pub fn gateway(facts: &GatewayFacts, now: DateTime<Utc>, lang: Lang) -> String {
+    let info = &facts.info;
     let mut out = String::new();
     let l = |de: &'static str, en: &'static str| lang.pick(de, en);
     let id = match info.id.parse::<DeviceId>() {
@@ -58,11 +59,16 @@ pub fn gateway(info: &GatewayInfo, clock: ClockOrigin, now: DateTime<Utc>, lang:
         out += &format!("{:<20}{}\n", l("Zustand:", "State:"), state.describe(lang));
     }
     if let Some(t) = info.time {
-        let difference = smgw_model::time::signed_difference(t - now);
-        let skew_text = match (clock, lang) {
-            (ClockOrigin::Estimated, _) => ClockOrigin::estimate_note(lang).to_owned(),
-            (ClockOrigin::Reported, Lang::De) => format!("{difference} gegenüber diesem Rechner"),
-            (ClockOrigin::Reported, Lang::En) => format!("{difference} against this computer"),
+        // An estimate is not compared with this computer's clock (its age is no error).
+        let skew_text = match facts.reported_clock() {
+            None => ClockOrigin::estimate_note(lang).to_owned(),
+            Some(reported) => {
+                let difference = smgw_model::time::signed_difference(reported - now);
+                match lang {
+                    Lang::De => format!("{difference} gegenüber diesem Rechner"),
+                    Lang::En => format!("{difference} against this computer"),
+                }
+            }
         };
         out += &format!(
             "{:<20}{} ({skew_text})\n",

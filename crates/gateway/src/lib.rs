@@ -185,6 +185,16 @@ pub struct GatewayFacts {
     pub clock: ClockOrigin,
 }
 
+impl GatewayFacts {
+    /// The gateway's clock if the gateway stated it; `None` for an estimate, which places
+    /// a sync but must not be judged or kept as the gateway's clock.
+    pub fn reported_clock(&self) -> Option<DateTime<Utc>> {
+        self.info
+            .time
+            .filter(|_| self.clock == ClockOrigin::Reported)
+    }
+}
+
 /// Where a gateway's clock reading comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ClockOrigin {

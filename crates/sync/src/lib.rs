@@ -53,9 +53,7 @@ use archive::{
     GatewaySnapshot, RawResponse, Scope, WriteOutcome,
 };
 use chrono::{DateTime, Duration, Utc};
-use gateway::{
-    CancelFlag, Capabilities, ClockOrigin, Gateway, GatewayError, Period, RawAnswer, WindowPlan,
-};
+use gateway::{CancelFlag, Capabilities, Gateway, GatewayError, Period, RawAnswer, WindowPlan};
 use smgw_model::records::{ContractDetail, Database, GatewayInfo};
 use smgw_model::{FieldWarning, WarningKind};
 use tokio::task::JoinHandle;
@@ -425,14 +423,13 @@ impl<P: FnMut(SyncProgress)> Run<'_, '_, P> {
         let consumer = self.archive.consumer(gateway, &user_id, at).await?;
         let origin = Origin { gateway, consumer };
         let raw_id = self.archive.store_raw_response(&origin.raw(&raw)).await?;
-        let mut snapshot =
-            GatewaySnapshot::from_model(&facts.info, facts.state_as_sent, at, Some(raw_id));
         // The archive keeps what the gateway said: an estimate of its clock places this
         // sync, but stored as the gateway's clock it would later be judged as one (the
         // overview's clock warning) and exported as one.
-        if facts.clock == ClockOrigin::Estimated {
-            snapshot.smgw_time = None;
-        }
+        let reported_clock = facts.reported_clock();
+        let mut snapshot =
+            GatewaySnapshot::from_model(&facts.info, facts.state_as_sent, at, Some(raw_id));
+        snapshot.smgw_time = reported_clock;
         self.archive
             .store_gateway_snapshot(gateway, &snapshot)
             .await?;
